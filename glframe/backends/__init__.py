@@ -1,0 +1,41 @@
+"""backends: where GLIR is executed.
+
+- :class:`GlirInterpreter` runs GLIR with PyOpenGL in the current context;
+- :class:`OffscreenSurface` is an EGL (Mesa surfaceless) context with an FBO;
+- :class:`WindowSurface` is a glfw window (its context made through EGL).
+
+:func:`create_surface` picks one by name. This package is the only one in
+glframe that imports OpenGL; it never imports ``app``, ``scene`` or ``plot``.
+"""
+
+from __future__ import annotations
+
+from ._glfw import has_display
+
+__all__ = ["create_surface", "has_display", "BACKENDS", "GlirInterpreter"]
+
+BACKENDS = ("offscreen", "window", "auto")
+
+
+def create_surface(backend: str, size: tuple[int, int], title: str = "glframe"):
+    """An offscreen or window surface; ``"auto"`` is a window where there is a display."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    if backend == "auto":
+        backend = "window" if has_display() else "offscreen"
+    if backend == "window":
+        from ._glfw import WindowSurface
+
+        return WindowSurface(size, title)
+    from ._egl import OffscreenSurface
+
+    return OffscreenSurface(size)
+
+
+def __getattr__(name: str):
+    # Lazy, so that importing glframe does not load libGL until a canvas is made.
+    if name == "GlirInterpreter":
+        from ._interpreter import GlirInterpreter
+
+        return GlirInterpreter
+    raise AttributeError(name)

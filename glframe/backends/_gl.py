@@ -1,0 +1,33 @@
+"""Import PyOpenGL once, configured for glframe.
+
+Every context glframe makes is an EGL context (offscreen, and glfw windows are
+asked for EGL too), so PyOpenGL is pointed at EGL before its first import.
+PyOpenGL's per-call error checking is turned off: the interpreter checks
+``glGetError`` itself after each command, naming the command.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+if "OpenGL" not in sys.modules:
+    os.environ.setdefault("PYOPENGL_PLATFORM", "egl")
+    import OpenGL
+
+    try:  # EGL must be imported with error checking on (PyOpenGL 3.1 quirk)
+        import OpenGL.EGL  # noqa: F401
+    except (ImportError, AttributeError):
+        pass
+    OpenGL.ERROR_CHECKING = os.environ.get("GLFRAME_GL_CHECKS", "") == "1"
+    OpenGL.ERROR_LOGGING = False
+
+try:
+    from OpenGL import GL  # noqa: E402
+except ImportError as exc:  # pragma: no cover - depends on the machine
+    raise ImportError(
+        f"PyOpenGL could not load the GL library ({exc}). On Debian/Ubuntu install the "
+        "system packages: apt-get install libegl1 libegl-mesa0 libgl1-mesa-dri libgles2"
+    ) from exc
+
+__all__ = ["GL"]

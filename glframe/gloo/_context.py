@@ -1,0 +1,177 @@
+"""GlirContext: the queue of one GL context, and the state it has built so far.
+
+Each canvas owns one GlirContext. gloo objects append their commands to the
+context they belong to; an object made while no context is current keeps its
+commands until it is first used in one (so a Program can be filled before any
+window exists). One context is *current* per thread: the one that
+:func:`glframe.gloo.clear` and friends record into.
+
+The context also keeps a :class:`GlirState`: the smallest list of commands that
+rebuilds every live object as it is now (creation, size, latest data, shaders,
+variables). It is what a recording starts with, so a recorded frame replays
+in a fresh context, and what a new browser client receives first.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from ._queue import GlirQueue, _contains, _data_box
+from .glir import Cmd
+
+__all__ = ["GlirContext", "GlirState", "get_current_context", "set_current_context"]
+
+_ids = itertools.count(1)  # object ids are unique in the process
+_local = threading.local()
+
+# Order in which the state lists objects, so every reference points backwards.
+_KIND_ORDER = {
+    "VertexBuffer": 0,
+    "IndexBuffer": 0,
+    "Texture1D": 1,
+    "Texture2D": 1,
+    "Texture3D": 1,
+    "RenderBuffer": 2,
+    "FrameBuffer": 3,
+    "Program": 4,
+}
+
+
+def new_id() -> int:
+    return next(_ids)
+
+
+class GlirState:
+    """Per object, the latest commands that define its state (no per-frame ones)."""
+
+    def __init__(self) -> None:
+        self._objects: dict[int, dict] = {}  # id -> {"kind", "cmds": {key: cmd | list}}
+
+    def update(self, commands: Iterable[tuple]) -> None:
+        objects = self._objects
+        for cmd in commands:
+            name = cmd[0]
+            if name == Cmd.CREATE:
+                objects[cmd[1]] = {"kind": cmd[2], "create": cmd, "cmds": {}}
+                continue
+            if name == Cmd.DELETE:
+                objects.pop(cmd[1], None)
+                continue
+            obj = objects.get(cmd[1])
+            if obj is None:
+                continue  # FUNC, or a command for an unknown object
+            cmds = obj["cmds"]
+            if name == Cmd.SIZE:
+                cmds.pop("data", None)  # reallocation discards the data
+                cmds["size"] = cmd
+            elif name == Cmd.DATA:
+                box = _data_box(cmd)
+                kept = [c for c in cmds.get("data", []) if not _contains(box, _data_box(c))]
+                cmds["data"] = [*kept, cmd]
+            elif name in (Cmd.UNIFORM, Cmd.TEXTURE):
+                cmds[("u", cmd[2])] = cmd
+            elif name in (Cmd.ATTRIBUTE, Cmd.ATTRIBUTE_VALUE):
+                cmds[("a", cmd[2])] = cmd
+            elif name == Cmd.SHADERS:
+                cmds["shaders"] = cmd
+            elif name in (Cmd.WRAPPING, Cmd.INTERPOLATION):
+                cmds[name] = cmd
+            elif name == Cmd.ATTACH:
+                cmds[("attach", cmd[2])] = cmd
+
+    def commands(self) -> list[tuple]:
+        """Commands that rebuild every live object, references in order."""
+        objs = sorted(self._objects.items(), key=lambda kv: (_KIND_ORDER[kv[1]["kind"]], kv[0]))
+        out = [o["create"] for _, o in objs]
+        for _, obj in objs:
+            cmds = obj["cmds"]
+            for key in ("size", Cmd.WRAPPING, Cmd.INTERPOLATION, "shaders"):
+                if key in cmds:
+                    out.append(cmds[key])
+            out.extend(cmds.get("data", ()))
+            out.extend(c for k, c in cmds.items() if isinstance(k, tuple))
+        return out
+
+    def __len__(self) -> int:
+        return len(self._objects)
+
+
+class GlirContext:
+    """The GLIR side of one GL context: a queue and the state it has built."""
+
+    def __init__(self, name: str = "", size: tuple[int, int] = (0, 0)) -> None:
+        self.name = name
+        self.size = size  # (w, h) of the default framebuffer
+        self.queue = GlirQueue()
+        self.state = GlirState()
+        #: Runs flushed commands (set by whoever owns a GL context, e.g. a
+        #: Canvas); returns the replies {request id: array} of READ_PIXELS.
+        self.executor: Callable[[list[tuple]], dict] | None = None
+        #: Called with every flushed batch (recordings, live viewers).
+        self.listeners: list[Callable[[list[tuple]], None]] = []
+        self.replies: dict[int, np.ndarray] = {}
+
+    def flush(self) -> list[tuple]:
+        """The frame's commands, optimized; the state and listeners see them."""
+        commands = self.queue.flush()
+        self.state.update(commands)
+        for listener in list(self.listeners):
+            listener(commands)
+        return commands
+
+    def execute_pending(self) -> None:
+        """Flush and run the queued commands now, through :attr:`executor`."""
+        if self.executor is None:
+            raise RuntimeError(
+                f"{self!r} has no executor: its GLIR goes elsewhere (a browser?), so "
+                "results such as pixels arrive asynchronously"
+            )
+        commands = self.flush()
+        if commands:
+            self.replies.update(self.executor(commands) or {})
+
+    def request_pixels(
+        self, viewport: tuple[int, int, int, int], fmt: str = "rgba", dtype: str = "uint8"
+    ) -> int:
+        """Record READ_PIXELS; the reply arrives in :attr:`replies` under the returned id."""
+        request = new_id()
+        self.queue.append((Cmd.READ_PIXELS, request, tuple(viewport), fmt, dtype))
+        return request
+
+    def __enter__(self) -> GlirContext:
+        stack = _stack()
+        stack.append(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _stack().pop()
+
+    def __repr__(self) -> str:
+        return f"<GlirContext {self.name!r} queued={len(self.queue)} objects={len(self.state)}>"
+
+
+def _stack() -> list:
+    try:
+        return _local.stack
+    except AttributeError:
+        _local.stack = []
+        return _local.stack
+
+
+def get_current_context() -> GlirContext | None:
+    """The context that gloo state functions record into, or None."""
+    stack = _stack()
+    return stack[-1] if stack else None
+
+
+def set_current_context(context: GlirContext | None) -> None:
+    """Make ``context`` current in this thread (replaces the top of the stack)."""
+    stack = _stack()
+    if stack:
+        stack.pop()
+    if context is not None:
+        stack.append(context)

@@ -1,0 +1,250 @@
+"""GL state as recorded calls: clear, viewport, blending, depth, culling, reads.
+
+Each function records FUNC commands into the current context (the canvas being
+drawn). ``set_state`` takes a preset and explicit settings on top of it::
+
+    set_state("translucent", depth_test=False)
+    set_state(blend=True, blend_func=("one", "one"), cull_face="back")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._context import GlirContext, get_current_context
+from .glir import Cmd
+
+__all__ = [
+    "clear",
+    "set_clear_color",
+    "set_viewport",
+    "set_state",
+    "read_pixels",
+    "STATE_PRESETS",
+    "Color",
+]
+
+Color = str | Sequence[float]
+
+_NAMED_COLORS = {
+    "black": (0.0, 0.0, 0.0, 1.0),
+    "white": (1.0, 1.0, 1.0, 1.0),
+    "red": (1.0, 0.0, 0.0, 1.0),
+    "green": (0.0, 0.5, 0.0, 1.0),
+    "lime": (0.0, 1.0, 0.0, 1.0),
+    "blue": (0.0, 0.0, 1.0, 1.0),
+    "yellow": (1.0, 1.0, 0.0, 1.0),
+    "cyan": (0.0, 1.0, 1.0, 1.0),
+    "magenta": (1.0, 0.0, 1.0, 1.0),
+    "gray": (0.5, 0.5, 0.5, 1.0),
+    "transparent": (0.0, 0.0, 0.0, 0.0),
+}
+
+STATE_PRESETS: dict[str, dict] = {
+    "opaque": dict(blend=False, depth_test=True, depth_mask=True, cull_face=False),
+    "translucent": dict(
+        blend=True,
+        blend_func=("src_alpha", "one_minus_src_alpha", "one", "one_minus_src_alpha"),
+        blend_equation="func_add",
+        depth_test=True,
+        depth_mask=True,
+        cull_face=False,
+    ),
+    "additive": dict(
+        blend=True,
+        blend_func=("src_alpha", "one"),
+        blend_equation="func_add",
+        depth_test=False,
+        depth_mask=False,
+        cull_face=False,
+    ),
+}
+
+_BLEND_FACTORS = {
+    "zero", "one", "src_color", "one_minus_src_color", "dst_color", "one_minus_dst_color",
+    "src_alpha", "one_minus_src_alpha", "dst_alpha", "one_minus_dst_alpha",
+    "constant_color", "one_minus_constant_color", "constant_alpha",
+    "one_minus_constant_alpha", "src_alpha_saturate",
+}
+_BLEND_EQUATIONS = {"func_add", "func_subtract", "func_reverse_subtract", "min", "max"}
+_DEPTH_FUNCS = {"never", "less", "equal", "lequal", "greater", "notequal", "gequal", "always"}
+_CULL = {"front", "back", "front_and_back"}
+
+
+def _current(what: str) -> GlirContext:
+    ctx = get_current_context()
+    if ctx is None:
+        raise RuntimeError(
+            f"{what}: no current GL context; call it while a canvas draws "
+            "(in its draw callback) or inside `with canvas:`"
+        )
+    return ctx
+
+
+def _func(name: str, *args) -> None:
+    _current(name).queue.append((Cmd.FUNC, 0, name, *args))
+
+
+def as_rgba(color: Color) -> tuple[float, float, float, float]:
+    """A colour name, '#rrggbb[aa]', or 3 or 4 floats in [0, 1], as an RGBA tuple."""
+    if isinstance(color, str):
+        if color in _NAMED_COLORS:
+            return _NAMED_COLORS[color]
+        h = color.lstrip("#")
+        if color.startswith("#") and len(h) in (6, 8):
+            try:
+                vals = [int(h[i : i + 2], 16) / 255 for i in range(0, len(h), 2)]
+            except ValueError:
+                pass
+            else:
+                return (*vals, 1.0)[:4] if len(vals) == 3 else tuple(vals)
+        raise ValueError(
+            f"unknown colour {color!r}: use a name ({', '.join(_NAMED_COLORS)}), "
+            "'#rrggbb[aa]', or 3 or 4 floats"
+        )
+    rgba = tuple(float(c) for c in np.asarray(color, dtype=float).ravel())
+    if len(rgba) == 3:
+        rgba += (1.0,)
+    if len(rgba) != 4 or not all(np.isfinite(rgba)):
+        raise ValueError(f"colour {color!r} must be 3 or 4 finite floats")
+    return rgba
+
+
+def set_clear_color(color: Color = "black") -> None:
+    """Set the colour that :func:`clear` fills with."""
+    _func("clearColor", *as_rgba(color))
+
+
+def clear(color: bool | Color = True, depth: bool = True, stencil: bool = False) -> None:
+    """Clear the colour (with ``color`` if it is a colour), depth and stencil buffers."""
+    if color is not True and color is not False:
+        set_clear_color(color)
+        color = True
+    parts = [n for n, on in (("color", color), ("depth", depth), ("stencil", stencil)) if on]
+    if parts:
+        _func("clear", "|".join(parts))
+
+
+def set_viewport(*args: int) -> None:
+    """Set the viewport: ``set_viewport(x, y, w, h)`` or ``set_viewport((x, y, w, h))``."""
+    vals = args[0] if len(args) == 1 else args
+    vals = tuple(int(v) for v in vals)
+    if len(vals) != 4 or vals[2] < 0 or vals[3] < 0:
+        raise ValueError(f"set_viewport needs x, y, w >= 0, h >= 0; got {args}")
+    _func("viewport", *vals)
+
+
+def _toggle(cap: str, on) -> None:
+    _func("enable" if on else "disable", cap)
+
+
+def set_state(preset: str | None = None, **settings) -> None:
+    """Set GL state from a preset ('opaque', 'translucent', 'additive') and settings.
+
+    Settings: ``blend`` (bool), ``blend_func`` (src, dst) or (src_rgb, dst_rgb,
+    src_alpha, dst_alpha), ``blend_equation`` (one or two of func_add,
+    func_subtract, func_reverse_subtract, min, max), ``blend_color``,
+    ``depth_test`` (bool), ``depth_func``, ``depth_mask`` (bool), ``cull_face``
+    (False, 'back', 'front', 'front_and_back'), ``front_face`` ('ccw', 'cw'),
+    ``scissor_test`` (bool), ``scissor`` (x, y, w, h), ``color_mask`` (4 bools),
+    ``line_width``, ``polygon_offset`` (factor, units; None to turn off).
+    """
+    state: dict = {}
+    if preset is not None:
+        if preset not in STATE_PRESETS:
+            raise ValueError(f"unknown state preset {preset!r}; presets: {', '.join(STATE_PRESETS)}")
+        state.update(STATE_PRESETS[preset])
+    state.update(settings)
+    unknown = set(state) - set(_SETTERS)
+    if unknown:
+        raise TypeError(
+            f"set_state: unknown setting(s) {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(_SETTERS)}"
+        )
+    for key, value in state.items():
+        _SETTERS[key](value)
+
+
+def _choice(kind: str, value: str, allowed: set) -> str:
+    if value not in allowed:
+        raise ValueError(f"set_state: {kind} {value!r} is not one of {', '.join(sorted(allowed))}")
+    return value
+
+
+def _blend_func(value) -> None:
+    vals = tuple(value)
+    if len(vals) == 2:
+        vals = vals * 2
+    if len(vals) != 4:
+        raise ValueError(f"set_state: blend_func {value!r} needs 2 or 4 factors")
+    _func("blendFuncSeparate", *(_choice("blend factor", v, _BLEND_FACTORS) for v in vals))
+
+
+def _blend_equation(value) -> None:
+    vals = (value, value) if isinstance(value, str) else tuple(value)
+    _func("blendEquationSeparate", *(_choice("blend equation", v, _BLEND_EQUATIONS) for v in vals))
+
+
+def _cull_face(value) -> None:
+    if value in (False, None):
+        _toggle("cull_face", False)
+    else:
+        _toggle("cull_face", True)
+        _func("cullFace", _choice("cull face", "back" if value is True else value, _CULL))
+
+
+def _polygon_offset(value) -> None:
+    _toggle("polygon_offset_fill", value is not None)
+    if value is not None:
+        factor, units = value
+        _func("polygonOffset", float(factor), float(units))
+
+
+def _rect(name: str):
+    def setter(value) -> None:
+        x, y, w, h = (int(v) for v in value)
+        _func(name, x, y, w, h)
+
+    return setter
+
+
+_SETTERS = {
+    "blend": lambda v: _toggle("blend", v),
+    "blend_func": _blend_func,
+    "blend_equation": _blend_equation,
+    "blend_color": lambda v: _func("blendColor", *as_rgba(v)),
+    "depth_test": lambda v: _toggle("depth_test", v),
+    "depth_func": lambda v: _func("depthFunc", _choice("depth func", v, _DEPTH_FUNCS)),
+    "depth_mask": lambda v: _func("depthMask", bool(v)),
+    "cull_face": _cull_face,
+    "front_face": lambda v: _func("frontFace", _choice("front face", v, {"ccw", "cw"})),
+    "scissor_test": lambda v: _toggle("scissor_test", v),
+    "scissor": _rect("scissor"),
+    "color_mask": lambda v: _func("colorMask", *(bool(c) for c in v)),
+    "line_width": lambda v: _func("lineWidth", float(v)),
+    "polygon_offset": _polygon_offset,
+}
+
+
+def read_pixels(
+    viewport: tuple[int, int, int, int] | None = None,
+    *,
+    alpha: bool = True,
+    out_type: str = "uint8",
+) -> np.ndarray:
+    """Read pixels of the current target now: (h, w, 4|3), rows top to bottom.
+
+    ``viewport`` is (x, y, w, h) in GL pixel coordinates (y up); the default is
+    the whole canvas. ``out_type`` is "uint8" or "float32". Commands recorded so
+    far are executed first.
+    """
+    ctx = _current("read_pixels")
+    if out_type not in ("uint8", "float32"):
+        raise ValueError(f"read_pixels: out_type {out_type!r} must be 'uint8' or 'float32'")
+    if viewport is None:
+        viewport = (0, 0, *ctx.size)
+    request = ctx.request_pixels(viewport, "rgba" if alpha else "rgb", out_type)
+    ctx.execute_pending()
+    return ctx.replies.pop(request)

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install everything glframe needs on a fresh Debian machine: the Mesa EGL/GL
+# libraries (offscreen rendering on llvmpipe), Xvfb (window tests), and a
+# virtualenv in .venv with glframe and its test extra. Idempotent and quiet when
+# everything is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEB_PACKAGES="libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 libosmesa6 xvfb"
+missing=""
+for p in $DEB_PACKAGES; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian packages:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    echo "setup: missing Debian packages:$missing (run as root or: sudo apt-get install$missing)" >&2
+  fi
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.glframe-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing glframe[test] into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[test]"
+  touch "$stamp"
+fi
