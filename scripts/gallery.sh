@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Render every example headless into gallery/*.png (after setup).
-# With a display (DISPLAY set) and --window, examples open in windows instead.
+# Pass --window to open each example in a window instead (needs a display).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/python -m glframe.gallery "$@"
+exec .venv/bin/python examples/run_gallery.py "$@"

@@ -6,5 +6,6 @@ It joins a surface and interpreter from ``backends`` with a GLIR context from
 
 from ._canvas import Canvas, Recording
 from ._events import EmitterGroup, Event, EventEmitter
+from ._show import show
 
-__all__ = ["Canvas", "Recording", "Event", "EventEmitter", "EmitterGroup"]
+__all__ = ["Canvas", "Recording", "Event", "EventEmitter", "EmitterGroup", "show"]

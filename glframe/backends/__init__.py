@@ -10,6 +10,8 @@ glframe that imports OpenGL; it never imports ``app``, ``scene`` or ``plot``.
 
 from __future__ import annotations
 
+import os
+
 from ._glfw import has_display
 
 __all__ = ["create_surface", "has_display", "BACKENDS", "GlirInterpreter"]
@@ -18,11 +20,18 @@ BACKENDS = ("offscreen", "window", "auto")
 
 
 def create_surface(backend: str, size: tuple[int, int], title: str = "glframe"):
-    """An offscreen or window surface; ``"auto"`` is a window where there is a display."""
+    """An offscreen or window surface.
+
+    ``"auto"`` is the backend named by the GLFRAME_BACKEND environment variable
+    if set (the gallery sets it to render headless), else a window where there
+    is a display, else offscreen.
+    """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if backend == "auto":
-        backend = "window" if has_display() else "offscreen"
+        backend = os.environ.get("GLFRAME_BACKEND") or ("window" if has_display() else "offscreen")
+        if backend not in ("window", "offscreen"):
+            raise ValueError(f"GLFRAME_BACKEND={backend!r} must be 'window' or 'offscreen'")
     if backend == "window":
         from ._glfw import WindowSurface
 

@@ -162,7 +162,7 @@ class GLTexture(_GLObject):
     def data(self, offset: Sequence[int], data: np.ndarray) -> None:
         if not self.shape:
             raise GlirError("texture DATA before SIZE")
-        offset = self._gl_shape(offset)
+        offset = (0, *offset) if self.kind == "Texture1D" else tuple(offset)
         nd = len(self.shape)
         region = (1, *data.shape[:1]) if self.kind == "Texture1D" else data.shape[:nd]
         if any(o < 0 or o + n > s for o, n, s in zip(offset, region, self.shape)):
@@ -237,6 +237,7 @@ class GLFrameBuffer(_GLObject):
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.handle)
         status = GL.glCheckFramebufferStatus(GL.GL_FRAMEBUFFER)
         if status != GL.GL_FRAMEBUFFER_COMPLETE:
+            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.interp._framebuffer_handle())
             raise GlirError(f"frame buffer is incomplete: {_FB_STATUS.get(status, hex(status))}")
 
 
@@ -479,6 +480,8 @@ class GlirInterpreter:
         self._replies: dict[int, np.ndarray] = {}
         GL.glPixelStorei(GL.GL_UNPACK_ALIGNMENT, 1)
         GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 1)
+        # WebGL2 always honours gl_PointSize; desktop core GL only when enabled.
+        GL.glEnable(GL.GL_PROGRAM_POINT_SIZE)
 
     @property
     def live_objects(self) -> int:
@@ -486,29 +489,41 @@ class GlirInterpreter:
         return len(self._objects)
 
     def execute(self, commands: Iterable[Sequence]) -> dict[int, np.ndarray]:
-        """Run ``commands``; return the replies of READ_PIXELS as {id: array}."""
+        """Run ``commands``; return the replies of READ_PIXELS as {id: array}.
+
+        A failing command does not stop the batch: the others still run, so
+        the GL side stays in step with the recording side, and the first
+        error is raised at the end (naming how many others there were).
+        """
         replies = self._replies = {}
         handlers = self._handlers
         get_error = GL.glGetError
+        errors: list[GlirError] = []
         for cmd in commands:
             handler = handlers.get(cmd[0])
-            if handler is None:
-                known = ", ".join(c.value for c in Cmd)
-                raise GlirError(f"unknown GLIR command {cmd[0]!r} (known: {known})")
             try:
+                if handler is None:
+                    known = ", ".join(c.value for c in Cmd)
+                    raise GlirError(f"unknown GLIR command {cmd[0]!r} (known: {known})")
                 handler(*cmd[1:])
-            except ShaderError as exc:
-                raise ShaderError(f"{cmd[0]} {cmd[1]}: {exc}") from None
             except GlirError as exc:
-                raise GlirError(f"{cmd[0]} {cmd[1]}: {exc}") from None
+                errors.append(type(exc)(f"{cmd[0]} {cmd[1]}: {exc}"))
             except (TypeError, ValueError, KeyError, IndexError) as exc:
-                raise GlirError(f"malformed {cmd[0]} command {_short(cmd)}: {exc}") from exc
+                errors.append(GlirError(f"malformed {cmd[0]} command {_short(cmd)}: {exc}"))
             err = get_error()
             if err:
                 self._drain_errors()
-                raise GlirError(
+                errors.append(GlirError(
                     f"{_GL_ERRORS.get(err, hex(err))} after {cmd[0]} command {_short(cmd)}"
-                )
+                ))
+        if errors:
+            first = errors[0]
+            if len(errors) > 1:
+                others = "; ".join(str(e).split("\n")[0] for e in errors[1:4])
+                more = f" (and {len(errors) - 4} more)" if len(errors) > 4 else ""
+                first.args = (f"{first}\n{len(errors) - 1} later command(s) failed too: "
+                              f"{others}{more}",)
+            raise first
         return replies
 
     def _drain_errors(self) -> None:

@@ -2,9 +2,10 @@
 
 An object records commands; it never calls GL. Its life cycle is explicit:
 ``delete()`` records DELETE and makes further use raise; an object that is
-garbage-collected queues its DELETE (lock-free, see GlirQueue). An object made
-while no context is current keeps its commands until it is first used in one;
-an object belongs to one context only.
+garbage-collected queues its DELETE (lock-free, see GlirQueue). An object
+records into the context current when it records its first command after
+creation; made while none is current, it keeps its commands until it is first
+used in one. An object belongs to one context only.
 """
 
 from __future__ import annotations
@@ -31,9 +32,6 @@ class GLObject:
         self._deleted = False
         self._context: GlirContext | None = None
         self._pending: list[tuple] | None = [(Cmd.CREATE, self._id, self._kind)]
-        ctx = get_current_context()
-        if ctx is not None:
-            self._activate(ctx)
 
     @property
     def id(self) -> int:
@@ -48,10 +46,14 @@ class GLObject:
     def _glir(self, name: Cmd, *args) -> None:
         if self._deleted:
             raise DeletedObjectError(f"{self!r} was deleted and cannot be used")
-        if self._context is not None:
-            self._context.queue.append((name, self._id, *args))
-        else:
-            self._pending.append((name, self._id, *args))
+        if self._context is None:
+            # Join the current context, if any, at the first command.
+            ctx = get_current_context()
+            if ctx is None:
+                self._pending.append((name, self._id, *args))
+                return
+            self._activate(ctx)
+        self._context.queue.append((name, self._id, *args))
 
     def _dependencies(self) -> Iterable[GLObject]:
         """Objects this one refers to (activated with it)."""

@@ -161,7 +161,8 @@ def _encode(value: Any, buffers: list) -> Any:
                 f"array of dtype {value.dtype} cannot travel in GLIR; "
                 f"allowed: {', '.join(DTYPES)}"
             )
-        arr = np.ascontiguousarray(value)  # no copy when already contiguous
+        # No copy when already contiguous (ascontiguousarray would make 0-d arrays 1-d).
+        arr = value if value.flags.c_contiguous else np.ascontiguousarray(value)
         if arr.dtype.byteorder == ">":
             arr = arr.astype(arr.dtype.newbyteorder("<"))
         buffers.append(memoryview(arr).cast("B") if arr.size else b"")
