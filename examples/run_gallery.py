@@ -76,7 +76,9 @@ def main() -> int:
             continue
         iio.imwrite(out / f"{name}.png", image)
         print(f"{name:40s} {image.shape[1]}x{image.shape[0]}  {time.perf_counter() - t0:.2f} s")
-        cells.append(f'<figure><img src="{name}.png"><figcaption>{html.escape(name)}</figcaption></figure>')
+        cells.append(
+            f'<figure><img src="{name}.png"><figcaption>{html.escape(name)}</figcaption></figure>'
+        )
     (out / "index.html").write_text(
         "<!doctype html><meta charset=utf-8><title>glframe gallery</title>"
         "<style>figure{display:inline-block;margin:8px}</style>" + "".join(cells)

@@ -44,7 +44,11 @@ def compare(
 ) -> tuple[bool, str, np.ndarray]:
     """(ok, explanation, diff image) for two (h, w, c) uint8 images."""
     if actual.shape != expected.shape:
-        return False, f"shape {actual.shape} != reference {expected.shape}", np.zeros((1, 1, 3), np.uint8)
+        return (
+            False,
+            f"shape {actual.shape} != reference {expected.shape}",
+            np.zeros((1, 1, 3), np.uint8),
+        )
     diff = np.abs(actual.astype(np.int16) - expected.astype(np.int16)).max(-1)
     changed = diff > noise
     edges = _local_range(expected) > 32
@@ -57,16 +61,25 @@ def compare(
     image[..., 2] = np.where(edges, 60, 0)
     if interior.any():
         ys, xs = np.nonzero(interior)
-        return False, (
-            f"{int(interior.sum())} pixels differ away from edges (first at x={xs[0]}, "
-            f"y={ys[0]}: {actual[ys[0], xs[0]].tolist()} vs {expected[ys[0], xs[0]].tolist()}), "
-            f"max difference {int(diff.max())}"
-        ), image
+        return (
+            False,
+            (
+                f"{int(interior.sum())} pixels differ away from edges (first at x={xs[0]}, "
+                f"y={ys[0]}: {actual[ys[0], xs[0]].tolist()} vs "
+                f"{expected[ys[0], xs[0]].tolist()}), "
+                f"max difference {int(diff.max())}"
+            ),
+            image,
+        )
     if on_edges > allowed:
-        return False, (
-            f"{on_edges} edge pixels differ (allowed {allowed} of {int(edges.sum())} edge "
-            "pixels): a shape moved or changed outline"
-        ), image
+        return (
+            False,
+            (
+                f"{on_edges} edge pixels differ (allowed {allowed} of {int(edges.sum())} edge "
+                "pixels): a shape moved or changed outline"
+            ),
+            image,
+        )
     return True, f"{on_edges} edge pixels differ (allowed {allowed})", image
 
 
@@ -94,5 +107,6 @@ def assert_image_matches(actual: np.ndarray, name: str, **tolerances) -> None:
         iio.imwrite(FAILURES / f"{name}.actual.png", actual)
         iio.imwrite(FAILURES / f"{name}.expected.png", expected)
         iio.imwrite(FAILURES / f"{name}.diff.png", diff)
-        raise AssertionError(f"image {name!r} differs from its reference: {why} "
-                             f"(see tests/_failures/{name}.*.png)")
+        raise AssertionError(
+            f"image {name!r} differs from its reference: {why} (see tests/_failures/{name}.*.png)"
+        )

@@ -17,8 +17,11 @@ from glframe.gloo.glir import Cmd, GlirError
 def _same(a, b) -> bool:
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return (
-            isinstance(a, np.ndarray) and isinstance(b, np.ndarray)
-            and a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.dtype == b.dtype
+            and a.shape == b.shape
+            and a.tobytes() == b.tobytes()
         )
     if isinstance(a, tuple) and isinstance(b, tuple):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
@@ -26,13 +29,18 @@ def _same(a, b) -> bool:
 
 
 scalars = st.one_of(
-    st.integers(-(2**53), 2**53), st.floats(allow_nan=False, allow_infinity=False),
-    st.booleans(), st.text(max_size=20), st.none(),
+    st.integers(-(2**53), 2**53),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.text(max_size=20),
+    st.none(),
 )
 arrays = st.sampled_from(glir.DTYPES).flatmap(
     lambda dt: hnp.arrays(np.dtype(dt), hnp.array_shapes(min_dims=0, max_dims=3, max_side=5))
 )
-values = st.recursive(scalars | arrays, lambda inner: st.tuples(inner, inner) | st.tuples(inner), max_leaves=6)
+values = st.recursive(
+    scalars | arrays, lambda inner: st.tuples(inner, inner) | st.tuples(inner), max_leaves=6
+)
 commands = st.tuples(st.sampled_from(list(Cmd)), st.integers(0, 10**6)).flatmap(
     lambda head: st.lists(values, max_size=5).map(lambda args: (*head, *args))
 )
@@ -71,8 +79,10 @@ def test_version_and_malformed_streams_are_named():
         glir.deserialize({**header, "version": 99}, buffers)
     with pytest.raises(GlirError, match="unknown GLIR command 'EXPLODE'"):
         glir.deserialize({"version": glir.GLIR_VERSION, "commands": [["EXPLODE", 1]]}, [])
-    bad = {"version": glir.GLIR_VERSION,
-           "commands": [["DATA", 1, 0, {"buffer": 2, "dtype": "float32", "shape": [1]}]]}
+    bad = {
+        "version": glir.GLIR_VERSION,
+        "commands": [["DATA", 1, 0, {"buffer": 2, "dtype": "float32", "shape": [1]}]],
+    }
     with pytest.raises(GlirError, match="buffer 2, but there are 0 buffers"):
         glir.deserialize(bad, [])
     bad["commands"][0][3] = {"buffer": 0, "dtype": "float32", "shape": [3]}

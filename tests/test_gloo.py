@@ -40,11 +40,17 @@ def program():
 
 def test_variables_are_parsed_from_the_source(program):
     assert program.uniforms == {
-        "u_matrix": ("mat4", 1), "u_scale": ("float", 1), "u_gain": ("float", 1),
-        "u_lights": ("vec3", 3), "u_image": ("sampler2D", 1), "u_labels": ("usampler2D", 1),
+        "u_matrix": ("mat4", 1),
+        "u_scale": ("float", 1),
+        "u_gain": ("float", 1),
+        "u_lights": ("vec3", 3),
+        "u_image": ("sampler2D", 1),
+        "u_labels": ("usampler2D", 1),
     }
     assert program.attributes == {
-        "a_position": ("vec2", 1), "a_color": ("vec4", 1), "a_cell": ("ivec2", 1),
+        "a_position": ("vec2", 1),
+        "a_color": ("vec4", 1),
+        "a_cell": ("ivec2", 1),
     }
 
 
@@ -75,18 +81,21 @@ def test_undeclared_name_lists_the_declared_ones(program):
     assert "u_colour" in msg and "u_matrix, u_scale" in msg and "a_color, a_position" in msg
 
 
-@pytest.mark.parametrize("name, value, match", [
-    ("u_matrix", np.eye(3), r"u_matrix' is mat4 \(16 values\); got shape \(3, 3\)"),
-    ("u_scale", (1.0, 2.0), r"is float \(1 values\)"),
-    ("u_lights", np.ones(3), r"3 x vec3"),
-    ("u_scale", float("nan"), "NaN or infinity"),
-    ("u_scale", "big", "not numeric"),
-    ("a_position", np.zeros((10, 3)), r"vec2 \(2 components\).*\(3,\)"),
-    ("a_cell", np.zeros((10, 2), np.float32), "needs integer data"),
-    ("a_position", np.zeros((10, 2), complex), "complex128 cannot go to the GPU"),
-    ("u_image", gloo.Texture3D, "takes Texture2D or Texture1D, not Texture3D"),
-    ("u_labels", np.zeros((4, 4), np.float32), "cannot sample a r32f texture"),
-])
+@pytest.mark.parametrize(
+    "name, value, match",
+    [
+        ("u_matrix", np.eye(3), r"u_matrix' is mat4 \(16 values\); got shape \(3, 3\)"),
+        ("u_scale", (1.0, 2.0), r"is float \(1 values\)"),
+        ("u_lights", np.ones(3), r"3 x vec3"),
+        ("u_scale", float("nan"), "NaN or infinity"),
+        ("u_scale", "big", "not numeric"),
+        ("a_position", np.zeros((10, 3)), r"vec2 \(2 components\).*\(3,\)"),
+        ("a_cell", np.zeros((10, 2), np.float32), "needs integer data"),
+        ("a_position", np.zeros((10, 2), complex), "complex128 cannot go to the GPU"),
+        ("u_image", gloo.Texture3D, "takes Texture2D or Texture1D, not Texture3D"),
+        ("u_labels", np.zeros((4, 4), np.float32), "cannot sample a r32f texture"),
+    ],
+)
 def test_wrong_values_raise_at_assignment(program, name, value, match):
     if value is gloo.Texture3D:
         value = gloo.Texture3D(np.zeros((2, 2, 2), np.uint8))
@@ -113,8 +122,13 @@ def test_int64_is_narrowed_only_when_values_fit():
 
 def test_constant_attribute_value(program):
     program["a_color"] = (1.0, 0.5, 0.25, 1.0)
-    assert program._pending[-1] == (Cmd.ATTRIBUTE_VALUE, program.id, "a_color", "vec4",
-                                    (1.0, 0.5, 0.25, 1.0))
+    assert program._pending[-1] == (
+        Cmd.ATTRIBUTE_VALUE,
+        program.id,
+        "a_color",
+        "vec4",
+        (1.0, 0.5, 0.25, 1.0),
+    )
 
 
 def test_reassigning_an_array_reuses_the_programs_buffer(program):
@@ -217,8 +231,13 @@ def test_state_functions_record_funcs():
     assert cmds[0] == ("clearColor", 1.0, 0.0, 0.0, 128 / 255)
     assert cmds[1] == ("clear", "color")
     assert ("enable", "blend") in cmds and ("disable", "depth_test") in cmds
-    assert ("blendFuncSeparate", "src_alpha", "one_minus_src_alpha", "one",
-            "one_minus_src_alpha") in cmds
+    assert (
+        "blendFuncSeparate",
+        "src_alpha",
+        "one_minus_src_alpha",
+        "one",
+        "one_minus_src_alpha",
+    ) in cmds
     assert cmds[-2:] == [("enable", "cull_face"), ("cullFace", "back")]
 
 

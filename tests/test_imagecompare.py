@@ -19,7 +19,7 @@ def test_identical_and_noisy_images_pass():
 
 def test_a_few_edge_pixels_may_differ():
     edited = REFERENCE.copy()
-    ys, xs = np.nonzero((REFERENCE[..., :3].max(-1) > 200))  # somewhere on the triangle
+    ys, xs = np.nonzero(REFERENCE[..., :3].max(-1) > 200)  # somewhere on the triangle
     edge = [(y, x) for y, x in zip(ys, xs) if REFERENCE[y, x - 1, :3].max() < 60][:6]
     for y, x in edge:
         edited[y, x] = REFERENCE[y, x - 1]  # the outline moves by one pixel, here and there

@@ -9,7 +9,10 @@ import numpy as np
 from glframe import gloo
 from glframe.gloo import Cmd, GlirContext, GlirQueue, optimize
 
-VERT = "in vec2 a_pos; uniform vec2 u_offset; void main() { gl_Position = vec4(a_pos + u_offset, 0., 1.); }"
+VERT = (
+    "in vec2 a_pos; uniform vec2 u_offset;"
+    "void main() { gl_Position = vec4(a_pos + u_offset, 0., 1.); }"
+)
 FRAG = "uniform vec4 u_color; out vec4 c; void main() { c = u_color; }"
 
 

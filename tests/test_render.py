@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from glframe import gloo
 from glframe.gloo import Cmd, GlirError, ShaderError, glir
 
@@ -93,8 +94,11 @@ def test_several_canvases_render_independently(make_canvas):
 def test_record_serialize_replay_in_a_fresh_canvas(make_canvas):
     canvas = make_canvas((64, 48))
     image = gloo.Texture2D(np.arange(48, dtype=np.uint8).reshape(4, 4, 3) * 5)
-    textured = gloo.Program(VERT_UV, "precision highp float; uniform sampler2D u_t; in vec2 v_uv;"
-                            "out vec4 c; void main() { c = texture(u_t, v_uv); }")
+    textured = gloo.Program(
+        VERT_UV,
+        "precision highp float; uniform sampler2D u_t; in vec2 v_uv;"
+        "out vec4 c; void main() { c = texture(u_t, v_uv); }",
+    )
     textured["a_position"] = QUAD * 0.5
     textured["u_t"] = image
     tri = flat((1, 0.5, 0, 1), positions=np.array([[-1, -1], [0, -1], [-1, 0]]))
@@ -126,18 +130,29 @@ def test_record_serialize_replay_in_a_fresh_canvas(make_canvas):
 
 def test_textures_1d_2d_3d_sample_their_texels(make_canvas):
     canvas = make_canvas((4, 4))
-    texels = (np.arange(16 * 4, dtype=np.uint8).reshape(4, 4, 4) * 3)
+    texels = np.arange(16 * 4, dtype=np.uint8).reshape(4, 4, 4) * 3
     cases = {
         "2d": (gloo.Texture2D(texels), "sampler2D", "texture(u_t, v_uv)", texels[::-1]),
-        "1d": (gloo.Texture1D(texels[0]), "sampler2D", "texture(u_t, vec2(v_uv.x, 0.5))",
-               np.broadcast_to(texels[0], (4, 4, 4))),
-        "3d": (gloo.Texture3D(np.stack([texels, 255 - texels])), "sampler3D",
-               "texture(u_t, vec3(v_uv, 0.75))", (255 - texels)[::-1]),
+        "1d": (
+            gloo.Texture1D(texels[0]),
+            "sampler2D",
+            "texture(u_t, vec2(v_uv.x, 0.5))",
+            np.broadcast_to(texels[0], (4, 4, 4)),
+        ),
+        "3d": (
+            gloo.Texture3D(np.stack([texels, 255 - texels])),
+            "sampler3D",
+            "texture(u_t, vec3(v_uv, 0.75))",
+            (255 - texels)[::-1],
+        ),
     }
     for name, (tex, sampler, lookup, expected) in cases.items():
-        program = gloo.Program(VERT_UV, f"precision highp float; precision highp sampler3D;"
-                               f"uniform {sampler} u_t; in vec2 v_uv; out vec4 c;"
-                               f"void main() {{ c = {lookup}; }}")
+        program = gloo.Program(
+            VERT_UV,
+            f"precision highp float; precision highp sampler3D;"
+            f"uniform {sampler} u_t; in vec2 v_uv; out vec4 c;"
+            f"void main() {{ c = {lookup}; }}",
+        )
         program["a_position"] = QUAD
         program["u_t"] = tex
         img = draw_with(canvas, lambda p=program: p.draw("triangle_strip"))
@@ -148,8 +163,11 @@ def test_texture_subdata_and_linear_interpolation(make_canvas):
     canvas = make_canvas((4, 1))
     tex = gloo.Texture2D(np.zeros((1, 2), np.uint8), interpolation="linear")
     tex.set_data(np.array([[0, 200]], np.uint8))
-    program = gloo.Program(VERT_UV, "precision highp float; uniform sampler2D u_t; in vec2 v_uv;"
-                           "out vec4 c; void main() { c = vec4(texture(u_t, v_uv).r); }")
+    program = gloo.Program(
+        VERT_UV,
+        "precision highp float; uniform sampler2D u_t; in vec2 v_uv;"
+        "out vec4 c; void main() { c = vec4(texture(u_t, v_uv).r); }",
+    )
     program["a_position"] = QUAD
     program["u_t"] = tex
     img = draw_with(canvas, lambda: program.draw("triangle_strip"))
@@ -168,13 +186,16 @@ def test_float_and_half_float_textures_into_a_float_framebuffer(make_canvas):
         source = gloo.Texture2D(values, internalformat=internal)
         target = gloo.Texture2D(shape=(8, 8, 4), internalformat="rgba32f")
         fbo = gloo.FrameBuffer(target)
-        program = gloo.Program(VERT_UV, "precision highp float; uniform sampler2D u_t; "
-                               "in vec2 v_uv; out vec4 c; void main() { c = texture(u_t, v_uv); }")
+        program = gloo.Program(
+            VERT_UV,
+            "precision highp float; uniform sampler2D u_t; "
+            "in vec2 v_uv; out vec4 c; void main() { c = texture(u_t, v_uv); }",
+        )
         program["a_position"] = QUAD
         program["u_t"] = source
         out = {}
 
-        def frame():
+        def frame(fbo=fbo, program=program, out=out):
             with fbo:
                 gloo.set_viewport(0, 0, 8, 8)
                 program.draw("triangle_strip")
@@ -221,12 +242,14 @@ def test_blending_presets_compute_the_expected_colours(canvas):
         "additive": [64, 0, 255],  # blue + 0.25 * red
     }
     for preset, rgb in expected.items():
+
         def frame(preset=preset):
             gloo.set_state("opaque", depth_test=False)
             under.draw("triangle_strip")
             gloo.set_state(preset, depth_test=False)
             over.draw("triangle_strip")
             gloo.set_state("opaque")
+
         img = draw_with(canvas, frame)
         np.testing.assert_allclose(img[10, 10, :3], rgb, atol=1, err_msg=preset)
 
@@ -236,7 +259,9 @@ def test_scissor_and_color_mask(canvas):
 
     def frame():
         gloo.clear(color="black")
-        gloo.set_state(scissor_test=True, scissor=(0, 0, 10, 5), color_mask=(True, False, True, True))
+        gloo.set_state(
+            scissor_test=True, scissor=(0, 0, 10, 5), color_mask=(True, False, True, True)
+        )
         program.draw("triangle_strip")
         gloo.set_state(scissor_test=False, color_mask=(True, True, True, True))
 
@@ -298,7 +323,9 @@ def test_integer_attributes_and_uniform_arrays(canvas):
 def test_index_buffer_types_and_ranges(canvas, dtype):
     program = flat(positions=QUAD)
     ibo = gloo.IndexBuffer(np.array([0, 1, 2, 2, 1, 3], dtype))
-    img = draw_with(canvas, lambda: (gloo.clear(color="black"), program.draw("triangles", ibo, count=3)))
+    img = draw_with(
+        canvas, lambda: (gloo.clear(color="black"), program.draw("triangles", ibo, count=3))
+    )
     lower_left = (img[..., 0] == 255).sum()
     assert 0.45 < lower_left / (64 * 48) < 0.55  # one triangle of two
     img = draw_with(canvas, lambda: (gloo.clear(color="black"), program.draw("triangles", ibo)))
@@ -310,9 +337,14 @@ def test_constant_attribute_and_points(canvas):
     in vec2 a_position;
     in vec4 a_color;
     out vec4 v_color;
-    void main() { gl_Position = vec4(a_position, 0.0, 1.0); gl_PointSize = 5.0; v_color = a_color; }"""
-    program = gloo.Program(vert, "precision highp float; in vec4 v_color; out vec4 c;"
-                           "void main() { c = v_color; }")
+    void main() {
+        gl_Position = vec4(a_position, 0.0, 1.0);
+        gl_PointSize = 5.0;
+        v_color = a_color;
+    }"""
+    program = gloo.Program(
+        vert, "precision highp float; in vec4 v_color; out vec4 c;void main() { c = v_color; }"
+    )
     program["a_position"] = np.array([[0.0, 0.0]], np.float32)
     program["a_color"] = (0.0, 1.0, 1.0, 1.0)
     img = draw_with(canvas, lambda: (gloo.clear(color="black"), program.draw("points")))
@@ -353,7 +385,9 @@ def test_read_pixels_inside_a_draw_and_resize(canvas):
 
 # ---- errors ------------------------------------------------------------------
 def test_shader_syntax_error_quotes_the_line(canvas):
-    bad = "precision highp float;\nout vec4 c;\nvoid main() {\n    c = vec4(1.0, 0.0 0.0, 1.0);\n}\n"
+    bad = (
+        "precision highp float;\nout vec4 c;\nvoid main() {\n    c = vec4(1.0, 0.0 0.0, 1.0);\n}\n"
+    )
     program = gloo.Program(VERT_COLOR, bad)
     program["a_position"] = QUAD
     program["u_offset"] = (0, 0)
@@ -371,13 +405,18 @@ def test_shader_syntax_error_quotes_the_line(canvas):
 
 
 def test_vertex_error_line_numbers_without_version_header(canvas):
-    program = gloo.Program("in vec2 a_position;\nvoid main() {\n  gl_Position = a_position;\n}",
-                           FRAG_COLOR)
+    program = gloo.Program(
+        "in vec2 a_position;\nvoid main() {\n  gl_Position = a_position;\n}", FRAG_COLOR
+    )
     with pytest.raises(ShaderError, match=r"vertex shader failed[\s\S]*> 3 \|   gl_Position"):
         canvas.replay(program._pending)
     with pytest.raises(ShaderError, match="GLSL ES 3.00"):
-        canvas.replay([(Cmd.CREATE, 10**9, "Program"),
-                       (Cmd.SHADERS, 10**9, "#version 120\nvoid main(){}", FRAG_COLOR)])
+        canvas.replay(
+            [
+                (Cmd.CREATE, 10**9, "Program"),
+                (Cmd.SHADERS, 10**9, "#version 120\nvoid main(){}", FRAG_COLOR),
+            ]
+        )
 
 
 def test_link_error_is_reported(canvas):
@@ -397,8 +436,13 @@ def test_unknown_command_and_object_are_named(canvas):
     with pytest.raises(GlirError, match="unknown GL enum name 'flux'"):
         canvas.replay([(Cmd.FUNC, 0, "enable", "flux")])
     with pytest.raises(GlirError, match="bytes 8..20 are outside the buffer's 12"):
-        canvas.replay([(Cmd.CREATE, 77, "VertexBuffer"), (Cmd.SIZE, 77, 12),
-                       (Cmd.DATA, 77, 8, np.zeros(3, np.float32))])
+        canvas.replay(
+            [
+                (Cmd.CREATE, 77, "VertexBuffer"),
+                (Cmd.SIZE, 77, 12),
+                (Cmd.DATA, 77, 8, np.zeros(3, np.float32)),
+            ]
+        )
     with pytest.raises(GlirError, match="frame buffer is incomplete"):
         canvas.replay([(Cmd.CREATE, 78, "FrameBuffer"), (Cmd.FRAMEBUFFER, 78, True)])
     assert canvas.render().shape == (48, 64, 4)  # still usable
@@ -425,8 +469,14 @@ def test_ten_thousand_buffer_cycles_leak_nothing(canvas):
     canvas._surface.make_current()
     for i in range(10_000):
         oid = 10**8 + i
-        interp.execute([(Cmd.CREATE, oid, "VertexBuffer"), (Cmd.SIZE, oid, megabyte.nbytes),
-                        (Cmd.DATA, oid, 0, megabyte), (Cmd.DELETE, oid)])
+        interp.execute(
+            [
+                (Cmd.CREATE, oid, "VertexBuffer"),
+                (Cmd.SIZE, oid, megabyte.nbytes),
+                (Cmd.DATA, oid, 0, megabyte),
+                (Cmd.DELETE, oid),
+            ]
+        )
     assert interp.live_objects == before
     # 10 GB went through; a leak of even 1% would show here.
     assert _rss_bytes() - rss_before < 100 * 2**20
@@ -442,12 +492,14 @@ def test_gloo_objects_garbage_collected_between_frames_are_deleted(canvas):
 
     base = canvas.interpreter.live_objects
     for _ in range(50):
+
         def frame():
             vbo = gloo.VertexBuffer(np.zeros((1024, 4), np.float32))
             tex = gloo.Texture2D(np.zeros((16, 16), np.uint8))
             program = flat(positions=QUAD)
             program.draw("triangle_strip")
             del vbo, tex, program
+
         draw_with(canvas, frame)
         gc.collect()
     canvas.render()

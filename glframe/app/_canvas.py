@@ -21,8 +21,15 @@ from ._events import EmitterGroup
 __all__ = ["Canvas", "Recording"]
 
 EVENT_TYPES = (
-    "draw", "resize", "close", "mouse_press", "mouse_release", "mouse_move",
-    "mouse_wheel", "key_press", "key_release",
+    "draw",
+    "resize",
+    "close",
+    "mouse_press",
+    "mouse_release",
+    "mouse_move",
+    "mouse_wheel",
+    "key_press",
+    "key_release",
 )
 
 
@@ -80,7 +87,10 @@ class Canvas:
     """
 
     def __init__(
-        self, size: tuple[int, int] = (800, 600), *, backend: str = "offscreen",
+        self,
+        size: tuple[int, int] = (800, 600),
+        *,
+        backend: str = "offscreen",
         title: str = "glframe",
     ) -> None:
         _check_size(size)
@@ -100,7 +110,7 @@ class Canvas:
 
     @property
     def backend(self) -> str:
-        """"offscreen" or "window"."""
+        """ "offscreen" or "window"."""
         return self._surface.kind
 
     @property

@@ -21,7 +21,9 @@ class Event:
         self.__dict__.update(attrs)
 
     def __repr__(self) -> str:
-        attrs = ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items() if k not in ("type", "source"))
+        attrs = ", ".join(
+            f"{k}={v!r}" for k, v in self.__dict__.items() if k not in ("type", "source")
+        )
         return f"<Event {self.type} {attrs}>"
 
 

@@ -45,13 +45,17 @@ def _get_display():
         display = None
         proc = EGL.eglGetProcAddress(b"eglGetPlatformDisplayEXT")
         if proc:
-            fn = ctypes.CFUNCTYPE(EGL.EGLDisplay, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p)(proc)
+            fn = ctypes.CFUNCTYPE(EGL.EGLDisplay, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p)(
+                proc
+            )
             display = fn(EGL_PLATFORM_SURFACELESS_MESA, None, None)
         if not display:
             display = EGL.eglGetDisplay(EGL.EGL_DEFAULT_DISPLAY)
         major, minor = EGL.EGLint(), EGL.EGLint()
         try:
-            ok = display and EGL.eglInitialize(display, ctypes.pointer(major), ctypes.pointer(minor))
+            ok = display and EGL.eglInitialize(
+                display, ctypes.pointer(major), ctypes.pointer(minor)
+            )
         except Exception as exc:  # PyOpenGL raises EGLError
             raise EGLUnavailable(f"eglInitialize failed ({exc}). {_INSTALL_HINT}") from None
         if not ok:
@@ -61,20 +65,36 @@ def _get_display():
 
 
 def _create_context(display):
-    attrs = [EGL.EGL_RENDERABLE_TYPE, EGL.EGL_OPENGL_BIT, EGL.EGL_SURFACE_TYPE,
-             EGL.EGL_PBUFFER_BIT, EGL.EGL_NONE]
+    attrs = [
+        EGL.EGL_RENDERABLE_TYPE,
+        EGL.EGL_OPENGL_BIT,
+        EGL.EGL_SURFACE_TYPE,
+        EGL.EGL_PBUFFER_BIT,
+        EGL.EGL_NONE,
+    ]
     config, n = EGL.EGLConfig(), EGL.EGLint()
-    if not EGL.eglChooseConfig(display, (EGL.EGLint * len(attrs))(*attrs),
-                               ctypes.pointer(config), 1, ctypes.pointer(n)) or n.value < 1:
+    if (
+        not EGL.eglChooseConfig(
+            display, (EGL.EGLint * len(attrs))(*attrs), ctypes.pointer(config), 1, ctypes.pointer(n)
+        )
+        or n.value < 1
+    ):
         raise EGLUnavailable(f"no EGL config for desktop OpenGL. {_INSTALL_HINT}")
     EGL.eglBindAPI(EGL.EGL_OPENGL_API)
     for major, minor in ((4, 5), (4, 1), (3, 3)):
-        cattrs = [EGL.EGL_CONTEXT_MAJOR_VERSION, major, EGL.EGL_CONTEXT_MINOR_VERSION, minor,
-                  EGL.EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL.EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
-                  EGL.EGL_NONE]
+        cattrs = [
+            EGL.EGL_CONTEXT_MAJOR_VERSION,
+            major,
+            EGL.EGL_CONTEXT_MINOR_VERSION,
+            minor,
+            EGL.EGL_CONTEXT_OPENGL_PROFILE_MASK,
+            EGL.EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
+            EGL.EGL_NONE,
+        ]
         try:
-            ctx = EGL.eglCreateContext(display, config, EGL.EGL_NO_CONTEXT,
-                                       (EGL.EGLint * len(cattrs))(*cattrs))
+            ctx = EGL.eglCreateContext(
+                display, config, EGL.EGL_NO_CONTEXT, (EGL.EGLint * len(cattrs))(*cattrs)
+            )
         except Exception:
             ctx = None
         if ctx:
@@ -97,8 +117,9 @@ class OffscreenSurface:
         self.resize(size)
 
     def make_current(self) -> None:
-        if not EGL.eglMakeCurrent(self._display, EGL.EGL_NO_SURFACE, EGL.EGL_NO_SURFACE,
-                                  self._context):
+        if not EGL.eglMakeCurrent(
+            self._display, EGL.EGL_NO_SURFACE, EGL.EGL_NO_SURFACE, self._context
+        ):
             raise RuntimeError("eglMakeCurrent failed")
 
     @property
@@ -119,10 +140,12 @@ class OffscreenSurface:
         GL.glBindRenderbuffer(GL.GL_RENDERBUFFER, self._depth)
         GL.glRenderbufferStorage(GL.GL_RENDERBUFFER, GL.GL_DEPTH24_STENCIL8, w, h)
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.framebuffer)
-        GL.glFramebufferRenderbuffer(GL.GL_FRAMEBUFFER, GL.GL_COLOR_ATTACHMENT0,
-                                     GL.GL_RENDERBUFFER, self._color)
-        GL.glFramebufferRenderbuffer(GL.GL_FRAMEBUFFER, GL.GL_DEPTH_STENCIL_ATTACHMENT,
-                                     GL.GL_RENDERBUFFER, self._depth)
+        GL.glFramebufferRenderbuffer(
+            GL.GL_FRAMEBUFFER, GL.GL_COLOR_ATTACHMENT0, GL.GL_RENDERBUFFER, self._color
+        )
+        GL.glFramebufferRenderbuffer(
+            GL.GL_FRAMEBUFFER, GL.GL_DEPTH_STENCIL_ATTACHMENT, GL.GL_RENDERBUFFER, self._depth
+        )
         status = GL.glCheckFramebufferStatus(GL.GL_FRAMEBUFFER)
         if status != GL.GL_FRAMEBUFFER_COMPLETE:
             raise RuntimeError(f"offscreen framebuffer incomplete (status {status:#x})")
@@ -137,6 +160,8 @@ class OffscreenSurface:
         self.make_current()
         GL.glDeleteFramebuffers(1, [self.framebuffer])
         GL.glDeleteRenderbuffers(2, [self._color, self._depth])
-        EGL.eglMakeCurrent(self._display, EGL.EGL_NO_SURFACE, EGL.EGL_NO_SURFACE, EGL.EGL_NO_CONTEXT)
+        EGL.eglMakeCurrent(
+            self._display, EGL.EGL_NO_SURFACE, EGL.EGL_NO_SURFACE, EGL.EGL_NO_CONTEXT
+        )
         EGL.eglDestroyContext(self._display, self._context)
         self._context = None

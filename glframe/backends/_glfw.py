@@ -44,8 +44,14 @@ class WindowSurface:
     kind = "window"
     framebuffer = 0
 
-    def __init__(self, size: tuple[int, int], title: str = "glframe", *, visible: bool = True,
-                 vsync: bool = True) -> None:
+    def __init__(
+        self,
+        size: tuple[int, int],
+        title: str = "glframe",
+        *,
+        visible: bool = True,
+        vsync: bool = True,
+    ) -> None:
         glfw = self._glfw = _glfw()
         glfw.default_window_hints()
         glfw.window_hint(glfw.CLIENT_API, glfw.OPENGL_API)

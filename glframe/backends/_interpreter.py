@@ -26,24 +26,64 @@ from ._shaders import adapt_for_desktop, quote_error
 __all__ = ["GlirInterpreter"]
 
 _GL_TYPES = {
-    "int8": GL.GL_BYTE, "uint8": GL.GL_UNSIGNED_BYTE, "int16": GL.GL_SHORT,
-    "uint16": GL.GL_UNSIGNED_SHORT, "int32": GL.GL_INT, "uint32": GL.GL_UNSIGNED_INT,
-    "float16": GL.GL_HALF_FLOAT, "float32": GL.GL_FLOAT,
+    "int8": GL.GL_BYTE,
+    "uint8": GL.GL_UNSIGNED_BYTE,
+    "int16": GL.GL_SHORT,
+    "uint16": GL.GL_UNSIGNED_SHORT,
+    "int32": GL.GL_INT,
+    "uint32": GL.GL_UNSIGNED_INT,
+    "float16": GL.GL_HALF_FLOAT,
+    "float32": GL.GL_FLOAT,
 }
-_FORMATS = {"red": GL.GL_RED, "rg": GL.GL_RG, "rgb": GL.GL_RGB, "rgba": GL.GL_RGBA,
-            "depth_component": GL.GL_DEPTH_COMPONENT, "depth_stencil": GL.GL_DEPTH_STENCIL}
-_INT_FORMATS = {"red": GL.GL_RED_INTEGER, "rg": GL.GL_RG_INTEGER, "rgb": GL.GL_RGB_INTEGER,
-                "rgba": GL.GL_RGBA_INTEGER}
+_FORMATS = {
+    "red": GL.GL_RED,
+    "rg": GL.GL_RG,
+    "rgb": GL.GL_RGB,
+    "rgba": GL.GL_RGBA,
+    "depth_component": GL.GL_DEPTH_COMPONENT,
+    "depth_stencil": GL.GL_DEPTH_STENCIL,
+}
+_INT_FORMATS = {
+    "red": GL.GL_RED_INTEGER,
+    "rg": GL.GL_RG_INTEGER,
+    "rgb": GL.GL_RGB_INTEGER,
+    "rgba": GL.GL_RGBA_INTEGER,
+}
 # Type used to allocate a texture without data, by internal-format suffix.
-_ALLOC_TYPES = {"8": "uint8", "16f": "float16", "32f": "float32", "8i": "int8", "8ui": "uint8",
-                "16i": "int16", "16ui": "uint16", "32i": "int32", "32ui": "uint32"}
-_MODES = {m: getattr(GL, "GL_" + m.upper()) for m in (
-    "points", "lines", "line_strip", "line_loop", "triangles", "triangle_strip", "triangle_fan")}
-_ATTACHMENTS = {"depth": GL.GL_DEPTH_ATTACHMENT, "stencil": GL.GL_STENCIL_ATTACHMENT,
-                "depth_stencil": GL.GL_DEPTH_STENCIL_ATTACHMENT,
-                **{f"color{i}": GL.GL_COLOR_ATTACHMENT0 + i for i in range(8)}}
-_CLEAR_BITS = {"color": GL.GL_COLOR_BUFFER_BIT, "depth": GL.GL_DEPTH_BUFFER_BIT,
-               "stencil": GL.GL_STENCIL_BUFFER_BIT}
+_ALLOC_TYPES = {
+    "8": "uint8",
+    "16f": "float16",
+    "32f": "float32",
+    "8i": "int8",
+    "8ui": "uint8",
+    "16i": "int16",
+    "16ui": "uint16",
+    "32i": "int32",
+    "32ui": "uint32",
+}
+_MODES = {
+    m: getattr(GL, "GL_" + m.upper())
+    for m in (
+        "points",
+        "lines",
+        "line_strip",
+        "line_loop",
+        "triangles",
+        "triangle_strip",
+        "triangle_fan",
+    )
+}
+_ATTACHMENTS = {
+    "depth": GL.GL_DEPTH_ATTACHMENT,
+    "stencil": GL.GL_STENCIL_ATTACHMENT,
+    "depth_stencil": GL.GL_DEPTH_STENCIL_ATTACHMENT,
+    **{f"color{i}": GL.GL_COLOR_ATTACHMENT0 + i for i in range(8)},
+}
+_CLEAR_BITS = {
+    "color": GL.GL_COLOR_BUFFER_BIT,
+    "depth": GL.GL_DEPTH_BUFFER_BIT,
+    "stencil": GL.GL_STENCIL_BUFFER_BIT,
+}
 _FB_STATUS = {
     GL.GL_FRAMEBUFFER_INCOMPLETE_ATTACHMENT: "an attachment is incomplete (unsized?)",
     GL.GL_FRAMEBUFFER_INCOMPLETE_MISSING_ATTACHMENT: "it has no attachment",
@@ -51,8 +91,10 @@ _FB_STATUS = {
     GL.GL_FRAMEBUFFER_INCOMPLETE_MULTISAMPLE: "attachments differ in sample counts",
 }
 _GL_ERRORS = {
-    GL.GL_INVALID_ENUM: "GL_INVALID_ENUM", GL.GL_INVALID_VALUE: "GL_INVALID_VALUE",
-    GL.GL_INVALID_OPERATION: "GL_INVALID_OPERATION", GL.GL_OUT_OF_MEMORY: "GL_OUT_OF_MEMORY",
+    GL.GL_INVALID_ENUM: "GL_INVALID_ENUM",
+    GL.GL_INVALID_VALUE: "GL_INVALID_VALUE",
+    GL.GL_INVALID_OPERATION: "GL_INVALID_OPERATION",
+    GL.GL_OUT_OF_MEMORY: "GL_OUT_OF_MEMORY",
     GL.GL_INVALID_FRAMEBUFFER_OPERATION: "GL_INVALID_FRAMEBUFFER_OPERATION",
 }
 
@@ -145,7 +187,8 @@ class GLTexture(_GLObject):
         self.format = (_INT_FORMATS if integer else _FORMATS)[fmt]
         if internal.startswith("depth"):
             alloc = {"depth_component16": "uint16", "depth_component32f": "float32"}.get(
-                internal, "uint32")
+                internal, "uint32"
+            )
             gtype = GL.GL_UNSIGNED_INT_24_8 if internal == "depth24_stencil8" else _GL_TYPES[alloc]
         elif internal.startswith("srgb"):
             gtype = GL.GL_UNSIGNED_BYTE
@@ -178,7 +221,9 @@ class GLTexture(_GLObject):
 
     def wrapping(self, wraps: Sequence[str]) -> None:
         self._bind()
-        for pname, wrap in zip((GL.GL_TEXTURE_WRAP_S, GL.GL_TEXTURE_WRAP_T, GL.GL_TEXTURE_WRAP_R), wraps):
+        for pname, wrap in zip(
+            (GL.GL_TEXTURE_WRAP_S, GL.GL_TEXTURE_WRAP_T, GL.GL_TEXTURE_WRAP_R), wraps
+        ):
             GL.glTexParameteri(self.target, pname, _enum(wrap))
 
     def interpolation(self, min_filter: str, mag_filter: str) -> None:
@@ -222,9 +267,13 @@ class GLFrameBuffer(_GLObject):
                 return
             target = self.interp._get(target_id)
             if isinstance(target, GLRenderBuffer):
-                GL.glFramebufferRenderbuffer(GL.GL_FRAMEBUFFER, point, GL.GL_RENDERBUFFER, target.handle)
+                GL.glFramebufferRenderbuffer(
+                    GL.GL_FRAMEBUFFER, point, GL.GL_RENDERBUFFER, target.handle
+                )
             elif isinstance(target, GLTexture) and target.kind != "Texture3D":
-                GL.glFramebufferTexture2D(GL.GL_FRAMEBUFFER, point, GL.GL_TEXTURE_2D, target.handle, 0)
+                GL.glFramebufferTexture2D(
+                    GL.GL_FRAMEBUFFER, point, GL.GL_TEXTURE_2D, target.handle, 0
+                )
             else:
                 raise GlirError(f"object {target_id} cannot be attached to a frame buffer")
             if attachment.startswith("color"):
@@ -264,8 +313,10 @@ class GLProgram(_GLObject):
     def shaders(self, vert: str, frag: str) -> None:
         stages = []
         try:
-            for stage, src, kind in (("vertex", vert, GL.GL_VERTEX_SHADER),
-                                     ("fragment", frag, GL.GL_FRAGMENT_SHADER)):
+            for stage, src, kind in (
+                ("vertex", vert, GL.GL_VERTEX_SHADER),
+                ("fragment", frag, GL.GL_FRAGMENT_SHADER),
+            ):
                 try:
                     code = adapt_for_desktop(src)
                 except ValueError as exc:
@@ -373,10 +424,15 @@ class GLProgram(_GLObject):
         if spec[0] == "value":
             _, gtype, values = spec
             GL.glDisableVertexAttribArray(loc)
-            vals = (*values, *(0, 0, 0, 1)[len(values):])
+            vals = (*values, *(0, 0, 0, 1)[len(values) :])
             kind = gtype[0]
-            setter = (GL.glVertexAttribI4i if kind == "i" else
-                      GL.glVertexAttribI4ui if kind == "u" else GL.glVertexAttrib4f)
+            setter = (
+                GL.glVertexAttribI4i
+                if kind == "i"
+                else GL.glVertexAttribI4ui
+                if kind == "u"
+                else GL.glVertexAttrib4f
+            )
             self.constants[name] = (loc, setter, vals)
             return
         _, gtype, buffer_id, dtype, size, stride, offset, divisor, normalized = spec
@@ -439,14 +495,18 @@ def _components(gtype: str) -> int:
 
 
 _GL_TYPE_NAMES = {
-    int(getattr(GL, n)): n for n in dir(GL)
+    int(getattr(GL, n)): n
+    for n in dir(GL)
     if n.startswith(("GL_SAMPLER", "GL_INT_SAMPLER", "GL_UNSIGNED_INT_SAMPLER"))
     and isinstance(getattr(GL, n), int)
 }
 
 _CLASSES = {
-    "Program": GLProgram, "VertexBuffer": GLBuffer, "IndexBuffer": GLBuffer,
-    "RenderBuffer": GLRenderBuffer, "FrameBuffer": GLFrameBuffer,
+    "Program": GLProgram,
+    "VertexBuffer": GLBuffer,
+    "IndexBuffer": GLBuffer,
+    "RenderBuffer": GLRenderBuffer,
+    "FrameBuffer": GLFrameBuffer,
 }
 
 
@@ -468,13 +528,21 @@ class GlirInterpreter:
         self._units: dict[int, tuple[int, int]] = {}
         self._active_unit = -1
         self._handlers = {
-            Cmd.CREATE: self._create, Cmd.DELETE: self._delete, Cmd.SIZE: self._size,
-            Cmd.DATA: self._data, Cmd.WRAPPING: self._wrapping,
-            Cmd.INTERPOLATION: self._interpolation, Cmd.SHADERS: self._shaders,
-            Cmd.UNIFORM: self._uniform, Cmd.TEXTURE: self._texture,
-            Cmd.ATTRIBUTE: self._attribute, Cmd.ATTRIBUTE_VALUE: self._attribute_value,
-            Cmd.DRAW: self._draw, Cmd.ATTACH: self._attach,
-            Cmd.FRAMEBUFFER: self._framebuffer, Cmd.FUNC: self._func,
+            Cmd.CREATE: self._create,
+            Cmd.DELETE: self._delete,
+            Cmd.SIZE: self._size,
+            Cmd.DATA: self._data,
+            Cmd.WRAPPING: self._wrapping,
+            Cmd.INTERPOLATION: self._interpolation,
+            Cmd.SHADERS: self._shaders,
+            Cmd.UNIFORM: self._uniform,
+            Cmd.TEXTURE: self._texture,
+            Cmd.ATTRIBUTE: self._attribute,
+            Cmd.ATTRIBUTE_VALUE: self._attribute_value,
+            Cmd.DRAW: self._draw,
+            Cmd.ATTACH: self._attach,
+            Cmd.FRAMEBUFFER: self._framebuffer,
+            Cmd.FUNC: self._func,
             Cmd.READ_PIXELS: self._read_pixels,
         }
         self._replies: dict[int, np.ndarray] = {}
@@ -513,16 +581,19 @@ class GlirInterpreter:
             err = get_error()
             if err:
                 self._drain_errors()
-                errors.append(GlirError(
-                    f"{_GL_ERRORS.get(err, hex(err))} after {cmd[0]} command {_short(cmd)}"
-                ))
+                errors.append(
+                    GlirError(
+                        f"{_GL_ERRORS.get(err, hex(err))} after {cmd[0]} command {_short(cmd)}"
+                    )
+                )
         if errors:
             first = errors[0]
             if len(errors) > 1:
                 others = "; ".join(str(e).split("\n")[0] for e in errors[1:4])
                 more = f" (and {len(errors) - 4} more)" if len(errors) > 4 else ""
-                first.args = (f"{first}\n{len(errors) - 1} later command(s) failed too: "
-                              f"{others}{more}",)
+                first.args = (
+                    f"{first}\n{len(errors) - 1} later command(s) failed too: {others}{more}",
+                )
             raise first
         return replies
 
@@ -666,7 +737,9 @@ class GlirInterpreter:
             raise GlirError(f"READ_PIXELS viewport {tuple(viewport)} is empty")
         channels = {"rgba": 4, "rgb": 3, "red": 1}.get(fmt)
         if channels is None or dtype not in ("uint8", "float32"):
-            raise GlirError(f"READ_PIXELS format {fmt!r}/{dtype!r} is not rgba|rgb|red, uint8|float32")
+            raise GlirError(
+                f"READ_PIXELS format {fmt!r}/{dtype!r} is not rgba|rgb|red, uint8|float32"
+            )
         out = np.empty((h, w, channels), dtype=dtype)
         GL.glReadPixels(x, y, w, h, _FORMATS[fmt], _GL_TYPES[dtype], out)
         self._replies[request] = np.ascontiguousarray(out[::-1])

@@ -59,8 +59,7 @@ def _check_range(arr: np.ndarray, target: np.dtype, what: str) -> None:
             big = np.abs(finite).max(initial=0)
             if big > np.finfo(target).max:
                 raise ValueError(
-                    f"{what}: value {big:g} does not fit in {target} "
-                    f"(max {np.finfo(target).max:g})"
+                    f"{what}: value {big:g} does not fit in {target} (max {np.finfo(target).max:g})"
                 )
         return
     if arr.dtype.kind == "f":

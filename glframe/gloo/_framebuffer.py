@@ -18,8 +18,17 @@ from .glir import Cmd
 __all__ = ["RenderBuffer", "FrameBuffer"]
 
 _RB_FORMATS = (
-    "rgba8", "rgb8", "r8", "rgba16f", "rgba32f", "r32f", "depth_component16",
-    "depth_component24", "depth_component32f", "depth24_stencil8", "stencil_index8",
+    "rgba8",
+    "rgb8",
+    "r8",
+    "rgba16f",
+    "rgba32f",
+    "r32f",
+    "depth_component16",
+    "depth_component24",
+    "depth_component32f",
+    "depth24_stencil8",
+    "stencil_index8",
 )
 
 
@@ -102,12 +111,21 @@ class FrameBuffer(GLObject):
         self._targets[attachment] = target
         self._glir(Cmd.ATTACH, attachment, target.id if target is not None else 0)
 
-    color = property(lambda self: self._targets.get("color0"),
-                     lambda self, t: self._attach("color0", t), doc="Colour target.")
-    depth = property(lambda self: self._targets.get("depth"),
-                     lambda self, t: self._attach("depth", t), doc="Depth target.")
-    stencil = property(lambda self: self._targets.get("stencil"),
-                       lambda self, t: self._attach("stencil", t), doc="Stencil target.")
+    color = property(
+        lambda self: self._targets.get("color0"),
+        lambda self, t: self._attach("color0", t),
+        doc="Colour target.",
+    )
+    depth = property(
+        lambda self: self._targets.get("depth"),
+        lambda self, t: self._attach("depth", t),
+        doc="Depth target.",
+    )
+    stencil = property(
+        lambda self: self._targets.get("stencil"),
+        lambda self, t: self._attach("stencil", t),
+        doc="Stencil target.",
+    )
 
     @property
     def shape(self) -> tuple:

@@ -36,23 +36,46 @@ from .glir import Cmd
 __all__ = ["Program", "GLSL_TYPES", "parse_variables"]
 
 #: GLSL type -> (components, kind): f float, i int, u uint, b bool, s sampler.
-GLSL_TYPES: dict[str, tuple[int, str]] = {"float": (1, "f"), "int": (1, "i"), "uint": (1, "u"), "bool": (1, "b")}
+GLSL_TYPES: dict[str, tuple[int, str]] = {
+    "float": (1, "f"),
+    "int": (1, "i"),
+    "uint": (1, "u"),
+    "bool": (1, "b"),
+}
 for _n in (2, 3, 4):
-    GLSL_TYPES.update({f"vec{_n}": (_n, "f"), f"ivec{_n}": (_n, "i"), f"uvec{_n}": (_n, "u"),
-                       f"bvec{_n}": (_n, "b"), f"mat{_n}": (_n * _n, "f")})
+    GLSL_TYPES.update(
+        {
+            f"vec{_n}": (_n, "f"),
+            f"ivec{_n}": (_n, "i"),
+            f"uvec{_n}": (_n, "u"),
+            f"bvec{_n}": (_n, "b"),
+            f"mat{_n}": (_n * _n, "f"),
+        }
+    )
     for _m in (2, 3, 4):
         if _m != _n:
             GLSL_TYPES[f"mat{_n}x{_m}"] = (_n * _m, "f")
 _SAMPLERS = {
-    "sampler2D": (Texture2D, Texture1D), "sampler3D": (Texture3D,),
-    "isampler2D": (Texture2D, Texture1D), "usampler2D": (Texture2D, Texture1D),
-    "isampler3D": (Texture3D,), "usampler3D": (Texture3D,),
+    "sampler2D": (Texture2D, Texture1D),
+    "sampler3D": (Texture3D,),
+    "isampler2D": (Texture2D, Texture1D),
+    "usampler2D": (Texture2D, Texture1D),
+    "isampler3D": (Texture3D,),
+    "usampler3D": (Texture3D,),
     "sampler2DShadow": (Texture2D,),
 }
 for _s in _SAMPLERS:
     GLSL_TYPES[_s] = (1, "s")
 
-MODES = ("points", "lines", "line_strip", "line_loop", "triangles", "triangle_strip", "triangle_fan")
+MODES = (
+    "points",
+    "lines",
+    "line_strip",
+    "line_loop",
+    "triangles",
+    "triangle_strip",
+    "triangle_fan",
+)
 
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 _DEFINE = re.compile(r"^\s*#\s*define\s+(\w+)\s+(\d+)\s*$", re.M)
@@ -233,7 +256,10 @@ class Program(GLObject):
             )
         fmt_kind = INTERNAL_FORMATS.get(value.internalformat or "", (0, "n"))[1]
         wanted = {"i": "i", "u": "u"}.get(gtype[0], "n")
-        if value.internalformat is not None and {"d": "n", "s": "n"}.get(fmt_kind, fmt_kind) != wanted:
+        if (
+            value.internalformat is not None
+            and {"d": "n", "s": "n"}.get(fmt_kind, fmt_kind) != wanted
+        ):
             raise TypeError(
                 f"uniform {name!r} ({gtype}) cannot sample a {value.internalformat} texture; "
                 "integer textures need isampler/usampler, others sampler"
@@ -281,7 +307,15 @@ class Program(GLObject):
             raise TypeError(f"attribute {name!r} ({gtype}) needs integer data, not {value.dtype}")
         self._bind(name, value.buffer)
         buf = value.buffer
-        spec = (buf.id, value.dtype.name, n, value.stride, value.offset, buf.divisor, buf.normalized)
+        spec = (
+            buf.id,
+            value.dtype.name,
+            n,
+            value.stride,
+            value.offset,
+            buf.divisor,
+            buf.normalized,
+        )
         if self._sent.get(name) != spec:
             self._sent[name] = spec
             self._glir(Cmd.ATTRIBUTE, name, gtype, *spec)

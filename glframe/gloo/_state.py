@@ -63,10 +63,21 @@ STATE_PRESETS: dict[str, dict] = {
 }
 
 _BLEND_FACTORS = {
-    "zero", "one", "src_color", "one_minus_src_color", "dst_color", "one_minus_dst_color",
-    "src_alpha", "one_minus_src_alpha", "dst_alpha", "one_minus_dst_alpha",
-    "constant_color", "one_minus_constant_color", "constant_alpha",
-    "one_minus_constant_alpha", "src_alpha_saturate",
+    "zero",
+    "one",
+    "src_color",
+    "one_minus_src_color",
+    "dst_color",
+    "one_minus_dst_color",
+    "src_alpha",
+    "one_minus_src_alpha",
+    "dst_alpha",
+    "one_minus_dst_alpha",
+    "constant_color",
+    "one_minus_constant_color",
+    "constant_alpha",
+    "one_minus_constant_alpha",
+    "src_alpha_saturate",
 }
 _BLEND_EQUATIONS = {"func_add", "func_subtract", "func_reverse_subtract", "min", "max"}
 _DEPTH_FUNCS = {"never", "less", "equal", "lequal", "greater", "notequal", "gequal", "always"}
@@ -154,7 +165,9 @@ def set_state(preset: str | None = None, **settings) -> None:
     state: dict = {}
     if preset is not None:
         if preset not in STATE_PRESETS:
-            raise ValueError(f"unknown state preset {preset!r}; presets: {', '.join(STATE_PRESETS)}")
+            raise ValueError(
+                f"unknown state preset {preset!r}; presets: {', '.join(STATE_PRESETS)}"
+            )
         state.update(STATE_PRESETS[preset])
     state.update(settings)
     unknown = set(state) - set(_SETTERS)

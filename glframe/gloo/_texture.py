@@ -28,23 +28,49 @@ FORMATS = ("red", "rg", "rgb", "rgba")
 INTERNAL_FORMATS: dict[str, tuple[int, str]] = {}
 for _fmt, _n in zip(FORMATS, (1, 2, 3, 4)):
     _base = {"red": "r"}.get(_fmt, _fmt)
-    for _suffix, _kind in (("8", "n"), ("16f", "n"), ("32f", "n"), ("8i", "i"), ("8ui", "u"),
-                           ("16i", "i"), ("16ui", "u"), ("32i", "i"), ("32ui", "u")):
+    for _suffix, _kind in (
+        ("8", "n"),
+        ("16f", "n"),
+        ("32f", "n"),
+        ("8i", "i"),
+        ("8ui", "u"),
+        ("16i", "i"),
+        ("16ui", "u"),
+        ("32i", "i"),
+        ("32ui", "u"),
+    ):
         INTERNAL_FORMATS[_base + _suffix] = (_n, _kind)
-INTERNAL_FORMATS.update({
-    "srgb8": (3, "n"), "srgb8_alpha8": (4, "n"),
-    "depth_component16": (1, "d"), "depth_component24": (1, "d"),
-    "depth_component32f": (1, "d"), "depth24_stencil8": (1, "s"),
-})
+INTERNAL_FORMATS.update(
+    {
+        "srgb8": (3, "n"),
+        "srgb8_alpha8": (4, "n"),
+        "depth_component16": (1, "d"),
+        "depth_component24": (1, "d"),
+        "depth_component32f": (1, "d"),
+        "depth24_stencil8": (1, "s"),
+    }
+)
 
 _DTYPE_SUFFIX = {
-    "uint8": "8", "float16": "16f", "float32": "32f", "int8": "8i", "uint16": "16ui",
-    "int16": "16i", "uint32": "32ui", "int32": "32i",
+    "uint8": "8",
+    "float16": "16f",
+    "float32": "32f",
+    "int8": "8i",
+    "uint16": "16ui",
+    "int16": "16i",
+    "uint32": "32ui",
+    "int32": "32i",
 }
 # Data dtypes that each internal format suffix accepts (GLES 3.0 table 3.2).
 _UPLOAD_DTYPES = {
-    "8": ("uint8",), "16f": ("float16", "float32"), "32f": ("float32",), "8i": ("int8",),
-    "8ui": ("uint8",), "16i": ("int16",), "16ui": ("uint16",), "32i": ("int32",),
+    "8": ("uint8",),
+    "16f": ("float16", "float32"),
+    "32f": ("float32",),
+    "8i": ("int8",),
+    "8ui": ("uint8",),
+    "16i": ("int16",),
+    "16ui": ("uint16",),
+    "32i": ("int32",),
     "32ui": ("uint32",),
 }
 _WRAPS = ("clamp_to_edge", "repeat", "mirrored_repeat")
@@ -154,7 +180,9 @@ class _Texture(GLObject):
         self._shape = (*spatial, channels)
         self._glir(Cmd.SIZE, spatial, fmt, internal)
 
-    def set_data(self, data: ArrayLike, offset: tuple | None = None, *, format: str | None = None) -> None:
+    def set_data(
+        self, data: ArrayLike, offset: tuple | None = None, *, format: str | None = None
+    ) -> None:
         """Upload ``data``; with ``offset`` (texels, per spatial axis) update a region.
 
         Without ``offset`` the texture takes the data's shape (reallocating only

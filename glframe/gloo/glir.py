@@ -158,8 +158,7 @@ def _encode(value: Any, buffers: list) -> Any:
     if isinstance(value, np.ndarray):
         if value.dtype.name not in DTYPES:
             raise GlirError(
-                f"array of dtype {value.dtype} cannot travel in GLIR; "
-                f"allowed: {', '.join(DTYPES)}"
+                f"array of dtype {value.dtype} cannot travel in GLIR; allowed: {', '.join(DTYPES)}"
             )
         # No copy when already contiguous (ascontiguousarray would make 0-d arrays 1-d).
         arr = value if value.flags.c_contiguous else np.ascontiguousarray(value)
