@@ -19,9 +19,9 @@ Medians over ``--frames`` frames after warm-up frames (the first ones compile sh
 ``time.process_time`` (the whole process: llvmpipe's rasterizer threads count too, and its
 vertex stage runs inside the draw call), wall is ``time.perf_counter``. The canvas is 64x64
 and each triangle covers at most one pixel, so rasterization is negligible: what remains is
-Python plus the driver's per-draw cost, which on llvmpipe is large (compare "raw GL"). Above
-about 500 distinct programs that cost jumps ~15x (from ~15 to ~220 us per draw here): Mesa's
-draw module caches 512 vertex-shader variants, so llvmpipe then re-JITs them every frame.
+Python plus the driver's per-draw cost, which on llvmpipe is large (compare "raw GL"). From 513
+distinct programs on, that cost jumps ~15x (~15 to ~220 us per draw here, for any GL client):
+Mesa's draw module keeps 512 vertex-shader variants, so llvmpipe then re-JITs every frame.
 
 Each library runs in its own subprocess, so they share no GL state; vispy uses its EGL app
 (with ``EGL_PLATFORM=surfaceless``) unless ``--vispy-app`` names another.
