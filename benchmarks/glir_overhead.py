@@ -186,10 +186,9 @@ def bench_vispy(counts: list[int], frames: int, app_name: str) -> dict:
     import vispy
 
     vispy.use(app=app_name)
-    from vispy.gloo import gl
-
     rows = {n: vispy_row(n, frames) for n in counts}
-    return {"renderer": gl.glGetParameter(gl.GL_RENDERER), "app": app_name, "rows": rows}
+    renderers = [row.pop("renderer") for row in rows.values()]
+    return {"renderer": renderers[0], "app": app_name, "rows": rows}
 
 
 def vispy_row(n: int, frames: int) -> dict:
@@ -198,6 +197,7 @@ def vispy_row(n: int, frames: int) -> dict:
 
     canvas = app.Canvas(size=SIZE, show=False)
     canvas.set_current()
+    renderer = gl.glGetParameter(gl.GL_RENDERER)
     programs = []
     for pos in triangles(n):
         program = gloo.Program(VERT_120, FRAG_120)
@@ -247,6 +247,7 @@ def vispy_row(n: int, frames: int) -> dict:
 
     header = json.loads(json.dumps(captured, default=array_bytes))
     row["bytes"] = frame_bytes({"commands": header}, nbytes)
+    row["renderer"] = renderer
     canvas.close()
     return row
 
