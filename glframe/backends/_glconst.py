@@ -1,0 +1,118 @@
+"""GL enums and lookup tables shared by the desktop interpreter's modules."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..gloo.glir import GlirError
+from ._gl import GL
+
+GL_TYPES = {
+    "int8": GL.GL_BYTE,
+    "uint8": GL.GL_UNSIGNED_BYTE,
+    "int16": GL.GL_SHORT,
+    "uint16": GL.GL_UNSIGNED_SHORT,
+    "int32": GL.GL_INT,
+    "uint32": GL.GL_UNSIGNED_INT,
+    "float16": GL.GL_HALF_FLOAT,
+    "float32": GL.GL_FLOAT,
+}
+FORMATS = {
+    "red": GL.GL_RED,
+    "rg": GL.GL_RG,
+    "rgb": GL.GL_RGB,
+    "rgba": GL.GL_RGBA,
+    "depth_component": GL.GL_DEPTH_COMPONENT,
+    "depth_stencil": GL.GL_DEPTH_STENCIL,
+}
+INT_FORMATS = {
+    "red": GL.GL_RED_INTEGER,
+    "rg": GL.GL_RG_INTEGER,
+    "rgb": GL.GL_RGB_INTEGER,
+    "rgba": GL.GL_RGBA_INTEGER,
+}
+# Type used to allocate a texture without data, by internal-format suffix.
+ALLOC_TYPES = {
+    "8": "uint8",
+    "16f": "float16",
+    "32f": "float32",
+    "8i": "int8",
+    "8ui": "uint8",
+    "16i": "int16",
+    "16ui": "uint16",
+    "32i": "int32",
+    "32ui": "uint32",
+}
+MODES = {
+    m: getattr(GL, "GL_" + m.upper())
+    for m in (
+        "points",
+        "lines",
+        "line_strip",
+        "line_loop",
+        "triangles",
+        "triangle_strip",
+        "triangle_fan",
+    )
+}
+ATTACHMENTS = {
+    "depth": GL.GL_DEPTH_ATTACHMENT,
+    "stencil": GL.GL_STENCIL_ATTACHMENT,
+    "depth_stencil": GL.GL_DEPTH_STENCIL_ATTACHMENT,
+    **{f"color{i}": GL.GL_COLOR_ATTACHMENT0 + i for i in range(8)},
+}
+CLEAR_BITS = {
+    "color": GL.GL_COLOR_BUFFER_BIT,
+    "depth": GL.GL_DEPTH_BUFFER_BIT,
+    "stencil": GL.GL_STENCIL_BUFFER_BIT,
+}
+FB_STATUS = {
+    GL.GL_FRAMEBUFFER_INCOMPLETE_ATTACHMENT: "an attachment is incomplete (unsized?)",
+    GL.GL_FRAMEBUFFER_INCOMPLETE_MISSING_ATTACHMENT: "it has no attachment",
+    GL.GL_FRAMEBUFFER_UNSUPPORTED: "this combination of formats is unsupported",
+    GL.GL_FRAMEBUFFER_INCOMPLETE_MULTISAMPLE: "attachments differ in sample counts",
+}
+GL_ERRORS = {
+    GL.GL_INVALID_ENUM: "GL_INVALID_ENUM",
+    GL.GL_INVALID_VALUE: "GL_INVALID_VALUE",
+    GL.GL_INVALID_OPERATION: "GL_INVALID_OPERATION",
+    GL.GL_OUT_OF_MEMORY: "GL_OUT_OF_MEMORY",
+    GL.GL_INVALID_FRAMEBUFFER_OPERATION: "GL_INVALID_FRAMEBUFFER_OPERATION",
+}
+
+
+def gl_enum(name: str) -> int:
+    value = getattr(GL, "GL_" + str(name).upper(), None)
+    if not isinstance(value, int):
+        raise GlirError(f"unknown GL enum name {name!r}")
+    return int(value)
+
+
+def uniform_setter(gtype: str):
+    """(function, numpy dtype, is_matrix) to set a uniform of ``gtype``."""
+    base = gtype.rstrip("234x")
+    if gtype.startswith("mat"):
+        dims = gtype[3:]
+        suffix = dims if "x" in dims else dims[0]
+        return getattr(GL, f"glUniformMatrix{suffix}fv"), np.float32, True
+    n = int(gtype[-1]) if gtype[-1].isdigit() else 1
+    if base in ("float", "vec"):
+        return getattr(GL, f"glUniform{n}fv"), np.float32, False
+    if base in ("uint", "uvec"):
+        return getattr(GL, f"glUniform{n}uiv"), np.uint32, False
+    return getattr(GL, f"glUniform{n}iv"), np.int32, False  # int, ivec, bool, bvec, samplers
+
+
+def components(gtype: str) -> int:
+    if gtype.startswith("mat"):
+        dims = gtype[3:]
+        return int(dims[0]) * int(dims[-1])
+    return int(gtype[-1]) if gtype[-1].isdigit() else 1
+
+
+GL_TYPE_NAMES = {
+    int(getattr(GL, n)): n
+    for n in dir(GL)
+    if n.startswith(("GL_SAMPLER", "GL_INT_SAMPLER", "GL_UNSIGNED_INT_SAMPLER"))
+    and isinstance(getattr(GL, n), int)
+}
