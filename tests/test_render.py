@@ -504,3 +504,42 @@ def test_gloo_objects_garbage_collected_between_frames_are_deleted(canvas):
         gc.collect()
     canvas.render()
     assert canvas.interpreter.live_objects == base
+
+
+def test_wrapping_modes(make_canvas):
+    canvas = make_canvas((4, 1))
+    tex = gloo.Texture2D(np.array([[10, 20, 30, 40]], np.uint8))
+    program = gloo.Program(
+        VERT_UV,
+        "precision highp float; uniform sampler2D u_t; in vec2 v_uv; out vec4 c;"
+        "void main() { c = vec4(texture(u_t, vec2(v_uv.x * 2.0 - 0.5, 0.5)).r); }",
+    )
+    program["a_position"] = QUAD
+    program["u_t"] = tex
+    # pixel centres sample x = -0.25, 0.25, 0.75, 1.25
+    expected = {
+        "clamp_to_edge": [10, 20, 40, 40],
+        "repeat": [40, 20, 40, 20],
+        "mirrored_repeat": [20, 20, 40, 40],
+    }
+    for mode, values in expected.items():
+        tex.wrapping = mode
+        img = draw_with(canvas, lambda: program.draw("triangle_strip"))
+        assert img[0, :, 0].tolist() == values, mode
+
+
+def test_integer_texture_with_texel_fetch(make_canvas):
+    canvas = make_canvas((3, 2))
+    labels = np.array([[1, 2, 3], [4, 5, 6]], np.uint32) * 40
+    program = gloo.Program(
+        VERT_UV,
+        "precision highp float; precision highp usampler2D; uniform usampler2D u_labels;"
+        "in vec2 v_uv; out vec4 c;"
+        "void main() { uint v = texelFetch(u_labels, ivec2(gl_FragCoord.xy), 0).r;"
+        " c = vec4(float(v) / 255.0); }",
+    )
+    program["a_position"] = QUAD
+    program["u_labels"] = gloo.Texture2D(labels)
+    assert program["u_labels"].internalformat == "r32ui"
+    img = draw_with(canvas, lambda: program.draw("triangle_strip"))
+    assert img[::-1, :, 0].tolist() == labels.tolist()

@@ -27,7 +27,8 @@ def xvfb():
             break
     proc = subprocess.Popen(
         ["Xvfb", f":{display}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.time() + 10
     while not Path(f"/tmp/.X11-unix/X{display}").exists():
