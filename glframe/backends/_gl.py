@@ -19,8 +19,13 @@ if "OpenGL" not in sys.modules:
         import OpenGL.EGL  # noqa: F401
     except (ImportError, AttributeError):
         pass
-    OpenGL.ERROR_CHECKING = os.environ.get("GLFRAME_GL_CHECKS", "") == "1"
-    OpenGL.ERROR_LOGGING = False
+    # PyOpenGL reads its private copy of the flag when it wraps each GL function,
+    # and that copy was taken at the EGL import above: set both.
+    from OpenGL import _configflags
+
+    checks = os.environ.get("GLFRAME_GL_CHECKS", "") == "1"
+    OpenGL.ERROR_CHECKING = _configflags.ERROR_CHECKING = checks
+    OpenGL.ERROR_LOGGING = _configflags.ERROR_LOGGING = False
 
 try:
     from OpenGL import GL  # noqa: E402

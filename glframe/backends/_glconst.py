@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Sequence
+
 import numpy as np
 
 from ..gloo.glir import GlirError
@@ -88,19 +91,38 @@ def gl_enum(name: str) -> int:
     return int(value)
 
 
-def uniform_setter(gtype: str):
-    """(function, numpy dtype, is_matrix) to set a uniform of ``gtype``."""
-    base = gtype.rstrip("234x")
+@functools.cache
+def uniform_setter(gtype: str) -> Callable[[int, Sequence], None]:
+    """A function ``set(location, values)`` for a uniform of ``gtype``.
+
+    Single scalars and vectors use the plain ``glUniform{n}f/i/ui`` calls (no
+    array wrapping: ten times cheaper in PyOpenGL); arrays and matrices the
+    ``v`` forms with a count.
+    """
+    n = components(gtype)
     if gtype.startswith("mat"):
         dims = gtype[3:]
-        suffix = dims if "x" in dims else dims[0]
-        return getattr(GL, f"glUniformMatrix{suffix}fv"), np.float32, True
-    n = int(gtype[-1]) if gtype[-1].isdigit() else 1
-    if base in ("float", "vec"):
-        return getattr(GL, f"glUniform{n}fv"), np.float32, False
-    if base in ("uint", "uvec"):
-        return getattr(GL, f"glUniform{n}uiv"), np.uint32, False
-    return getattr(GL, f"glUniform{n}iv"), np.int32, False  # int, ivec, bool, bvec, samplers
+        func = getattr(GL, f"glUniformMatrix{dims if 'x' in dims else dims[0]}fv")
+        return lambda loc, values: func(
+            loc, len(values) // n, GL.GL_FALSE, np.asarray(values, np.float32)
+        )
+    base = gtype.rstrip("234")
+    suffix, dtype = {
+        "float": ("f", np.float32),
+        "vec": ("f", np.float32),
+        "uint": ("ui", np.uint32),
+        "uvec": ("ui", np.uint32),
+    }.get(base, ("i", np.int32))  # int, ivec, bool, bvec, samplers
+    single = getattr(GL, f"glUniform{n}{suffix}")
+    vector = getattr(GL, f"glUniform{n}{suffix}v")
+
+    def set_uniform(loc: int, values: Sequence) -> None:
+        if len(values) == n:
+            single(loc, *values)
+        else:
+            vector(loc, len(values) // n, np.asarray(values, dtype))
+
+    return set_uniform
 
 
 def components(gtype: str) -> int:

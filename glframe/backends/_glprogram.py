@@ -1,8 +1,11 @@
 """GLProgram: the interpreter's twin of gloo.Program.
 
-It compiles and links (errors quote the source lines), keeps uniform values,
-sampler bindings and attribute specs so that a relink re-applies them, owns a
-vertex array object configured by ATTRIBUTE commands, and draws.
+Linked GL programs are shared: gloo programs with the same shader sources use
+one :class:`LinkedProgram` (compiled once; llvmpipe and most drivers also keep
+per-program machine code, which does not scale to thousands of programs).
+Each GLProgram keeps its own uniform values, sampler bindings and vertex array
+object; when it draws with a linked program that last held another program's
+values, it loads its own first. Relinking re-applies everything.
 """
 
 from __future__ import annotations
@@ -15,121 +18,130 @@ import numpy as np
 
 from ..gloo.glir import GlirError, ShaderError
 from ._gl import GL
-from ._glconst import GL_TYPE_NAMES, GL_TYPES, MODES, components, uniform_setter
+from ._glconst import GL_TYPE_NAMES, GL_TYPES, MODES, uniform_setter
 from ._globjects import GLBuffer, GLObject, GLTexture
 from ._shaders import adapt_for_desktop, quote_error
 
 if TYPE_CHECKING:
     from ._interpreter import GlirInterpreter
 
+_STAGES = (("vertex", GL.GL_VERTEX_SHADER), ("fragment", GL.GL_FRAGMENT_SHADER))
 
-class GLProgram(GLObject):
-    def __init__(self, interp: GlirInterpreter) -> None:
-        super().__init__(interp)
-        self.handle = 0
-        self.vao = int(GL.glGenVertexArrays(1))
-        self.uniforms: dict[str, tuple[str, tuple]] = {}
-        self.samplers: dict[str, int] = {}  # name -> texture id
-        self.units: dict[str, int] = {}  # name -> texture unit
-        self.attributes: dict[str, tuple] = {}
-        self.constants: dict[str, tuple] = {}  # name -> (location, setter, values)
+
+class LinkedProgram:
+    """A compiled and linked GL program, shared by GLPrograms with its sources."""
+
+    def __init__(self, vert: str, frag: str) -> None:
+        self.key = (vert, frag)
+        self.handle = _link(vert, frag)
+        self.users = 0
+        self.owner: GLProgram | None = None  # whose uniform values are loaded
         self.uniform_locs: dict[str, int] = {}
         self.attrib_locs: dict[str, int] = {}
-
-    def delete(self) -> None:
-        if self.handle:
-            GL.glDeleteProgram(self.handle)
-            if self.interp._program == self.handle:
-                self.interp._program = 0
-        GL.glDeleteVertexArrays(1, [self.vao])
-
-    def shaders(self, vert: str, frag: str) -> None:
-        stages = []
-        try:
-            for stage, src, kind in (
-                ("vertex", vert, GL.GL_VERTEX_SHADER),
-                ("fragment", frag, GL.GL_FRAGMENT_SHADER),
-            ):
-                try:
-                    code = adapt_for_desktop(src)
-                except ValueError as exc:
-                    raise ShaderError(f"{stage} shader: {exc}") from None
-                shader = GL.glCreateShader(kind)
-                stages.append(shader)
-                GL.glShaderSource(shader, code)
-                GL.glCompileShader(shader)
-                if not GL.glGetShaderiv(shader, GL.GL_COMPILE_STATUS):
-                    log = GL.glGetShaderInfoLog(shader).decode(errors="replace")
-                    raise ShaderError(quote_error(stage, src, log))
-            handle = GL.glCreateProgram()
-            for shader in stages:
-                GL.glAttachShader(handle, shader)
-            GL.glLinkProgram(handle)
-            if not GL.glGetProgramiv(handle, GL.GL_LINK_STATUS):
-                log = GL.glGetProgramInfoLog(handle).decode(errors="replace")
-                GL.glDeleteProgram(handle)
-                raise ShaderError(f"program failed to link:\n{log.strip()}")
-        finally:
-            for shader in stages:
-                GL.glDeleteShader(shader)
-        if self.handle:
-            GL.glDeleteProgram(self.handle)
-        self.handle = handle
-        self._introspect()
-        self.interp._use_program(handle)
-        for name, (gtype, values) in self.uniforms.items():
-            self._apply_uniform(name, gtype, values)
-        for name, unit in self.units.items():
-            loc = self.uniform_locs.get(name, -1)
-            if loc >= 0:
-                GL.glUniform1i(loc, unit)
-        GL.glBindVertexArray(self.vao)
-        for loc in range(GL.glGetIntegerv(GL.GL_MAX_VERTEX_ATTRIBS)):
-            GL.glDisableVertexAttribArray(loc)  # locations may have moved
-        self.constants = {}
-        for name, spec in self.attributes.items():
-            self._apply_attribute(name, spec)
-        GL.glBindVertexArray(0)
-
-    def _introspect(self) -> None:
+        samplers = []
         h = self.handle
-        self.uniform_locs = {}
-        sampler_names = []
         for i in range(GL.glGetProgramiv(h, GL.GL_ACTIVE_UNIFORMS)):
             name, _size, gltype = GL.glGetActiveUniform(h, i)
             name = name.decode() if isinstance(name, bytes) else name
             base = name[:-3] if name.endswith("[0]") else name
             self.uniform_locs[base] = GL.glGetUniformLocation(h, name)
             if "SAMPLER" in GL_TYPE_NAMES.get(int(gltype), ""):
-                sampler_names.append(base)
-        self.units = {name: unit for unit, name in enumerate(sorted(sampler_names))}
-        self.attrib_locs = {}
+                samplers.append(base)
         for i in range(GL.glGetProgramiv(h, GL.GL_ACTIVE_ATTRIBUTES)):
-            bufsize = 256
             length, size, gltype = GL.GLsizei(), GL.GLint(), GL.GLenum()
-            namebuf = ctypes.create_string_buffer(bufsize)
-            GL.glGetActiveAttrib(h, i, bufsize, length, size, gltype, namebuf)
+            namebuf = ctypes.create_string_buffer(256)
+            GL.glGetActiveAttrib(h, i, 256, length, size, gltype, namebuf)
             name = namebuf.value.decode()
             self.attrib_locs[name] = GL.glGetAttribLocation(h, name)
+        # Texture units: sampler names in sorted order, from 0 (docs/glir.md).
+        self.units = {name: unit for unit, name in enumerate(sorted(samplers))}
+        GL.glUseProgram(h)
+        for name, unit in self.units.items():
+            GL.glUniform1i(self.uniform_locs[name], unit)
+
+    def delete(self) -> None:
+        GL.glDeleteProgram(self.handle)
+
+
+def _link(vert: str, frag: str) -> int:
+    stages = []
+    try:
+        for (stage, kind), src in zip(_STAGES, (vert, frag)):
+            try:
+                code = adapt_for_desktop(src)
+            except ValueError as exc:
+                raise ShaderError(f"{stage} shader: {exc}") from None
+            shader = GL.glCreateShader(kind)
+            stages.append(shader)
+            GL.glShaderSource(shader, code)
+            GL.glCompileShader(shader)
+            if not GL.glGetShaderiv(shader, GL.GL_COMPILE_STATUS):
+                log = GL.glGetShaderInfoLog(shader).decode(errors="replace")
+                raise ShaderError(quote_error(stage, src, log))
+        handle = GL.glCreateProgram()
+        for shader in stages:
+            GL.glAttachShader(handle, shader)
+        GL.glLinkProgram(handle)
+        if not GL.glGetProgramiv(handle, GL.GL_LINK_STATUS):
+            log = GL.glGetProgramInfoLog(handle).decode(errors="replace")
+            GL.glDeleteProgram(handle)
+            raise ShaderError(f"program failed to link:\n{log.strip()}")
+        return handle
+    finally:
+        for shader in stages:
+            GL.glDeleteShader(shader)
+
+
+class GLProgram(GLObject):
+    def __init__(self, interp: GlirInterpreter) -> None:
+        super().__init__(interp)
+        self.linked: LinkedProgram | None = None
+        self.vao = int(GL.glGenVertexArrays(1))
+        self.uniforms: dict[str, tuple[str, Sequence]] = {}
+        self.samplers: dict[str, int] = {}  # sampler name -> texture id
+        self.attributes: dict[str, tuple] = {}
+        self.constants: dict[str, tuple] = {}  # name -> (location, setter, values)
+
+    def delete(self) -> None:
+        self._release()
+        self.interp._forget_vao(self.vao)
+        GL.glDeleteVertexArrays(1, [self.vao])
+
+    def _release(self) -> None:
+        linked, self.linked = self.linked, None
+        if linked is not None:
+            if linked.owner is self:
+                linked.owner = None
+            self.interp._release_program(linked)
+
+    def shaders(self, vert: str, frag: str) -> None:
+        linked = self.interp._link_program(vert, frag)  # raises ShaderError
+        self._release()
+        self.linked = linked
+        self.interp._bind_vao(self.vao)
+        for loc in range(GL.glGetIntegerv(GL.GL_MAX_VERTEX_ATTRIBS)):
+            GL.glDisableVertexAttribArray(loc)  # locations may have moved
+        self.constants = {}
+        for name, spec in self.attributes.items():
+            self._apply_attribute(name, spec)
 
     # ---- variables -----------------------------------------------------------
     def uniform(self, name: str, gtype: str, values: Sequence) -> None:
         self.uniforms[name] = (gtype, values)
-        if self.handle:
-            self.interp._use_program(self.handle)
-            self._apply_uniform(name, gtype, values)
+        linked = self.linked
+        if linked is not None and linked.owner is self:
+            loc = linked.uniform_locs.get(name, -1)
+            if loc >= 0:  # else optimized away by the GLSL compiler
+                self.interp._use_program(linked.handle)
+                uniform_setter(gtype)(loc, values)
 
-    def _apply_uniform(self, name: str, gtype: str, values: Sequence) -> None:
-        loc = self.uniform_locs.get(name, -1)
-        if loc < 0:
-            return  # optimized away by the GLSL compiler (or not declared)
-        func, dtype, matrix = uniform_setter(gtype)
-        arr = np.asarray(values, dtype=dtype)
-        count = max(1, arr.size // components(gtype))
-        if matrix:
-            func(loc, count, GL.GL_FALSE, arr)
-        else:
-            func(loc, count, arr)
+    def _load_uniforms(self, linked: LinkedProgram) -> None:
+        locs = linked.uniform_locs
+        for name, (gtype, values) in self.uniforms.items():
+            loc = locs.get(name, -1)
+            if loc >= 0:
+                uniform_setter(gtype)(loc, values)
+        linked.owner = self
 
     def texture(self, name: str, texture_id: int) -> None:
         self.interp._get(texture_id, GLTexture)
@@ -137,20 +149,19 @@ class GLProgram(GLObject):
 
     def attribute(self, name: str, *spec) -> None:
         self.attributes[name] = ("buffer", *spec)
-        if self.handle:
-            GL.glBindVertexArray(self.vao)
+        if self.linked is not None:
+            self.interp._bind_vao(self.vao)
             self._apply_attribute(name, self.attributes[name])
-            GL.glBindVertexArray(0)
 
     def attribute_value(self, name: str, gtype: str, values: Sequence) -> None:
         self.attributes[name] = ("value", gtype, tuple(values))
-        if self.handle:
-            GL.glBindVertexArray(self.vao)
+        if self.linked is not None:
+            self.interp._bind_vao(self.vao)
             self._apply_attribute(name, self.attributes[name])
-            GL.glBindVertexArray(0)
 
     def _apply_attribute(self, name: str, spec: tuple) -> None:
-        loc = self.attrib_locs.get(name, -1)
+        """Set up ``name`` in this program's VAO (which must be bound)."""
+        loc = self.linked.attrib_locs.get(name, -1)
         self.constants.pop(name, None)
         if loc < 0:
             return
@@ -158,31 +169,23 @@ class GLProgram(GLObject):
             _, gtype, values = spec
             GL.glDisableVertexAttribArray(loc)
             vals = (*values, *(0, 0, 0, 1)[len(values) :])
-            kind = gtype[0]
-            setter = (
-                GL.glVertexAttribI4i
-                if kind == "i"
-                else GL.glVertexAttribI4ui
-                if kind == "u"
-                else GL.glVertexAttrib4f
+            setter = {"i": GL.glVertexAttribI4i, "u": GL.glVertexAttribI4ui}.get(
+                gtype[0], GL.glVertexAttrib4f
             )
             self.constants[name] = (loc, setter, vals)
             return
         _, gtype, buffer_id, dtype, size, stride, offset, divisor, normalized = spec
         buf = self.interp._get(buffer_id, GLBuffer)
         GL.glBindBuffer(GL.GL_ARRAY_BUFFER, buf.handle)
-        gltype = GL_TYPES[dtype]
+        gltype, itemsize = GL_TYPES[dtype], np.dtype(dtype).itemsize
         columns, per_column = 1, size
-        if gtype.startswith("mat"):
-            dims = gtype[3:]
-            columns = int(dims[0])
+        if gtype.startswith("mat"):  # one location per column
+            columns = int(gtype[3])
             per_column = size // columns
-            if stride == 0:
-                stride = size * np.dtype(dtype).itemsize
-        col_bytes = per_column * np.dtype(dtype).itemsize
+            stride = stride or size * itemsize
         integer = gtype[0] in "iu"
         for c in range(columns):
-            ptr = ctypes.c_void_p(offset + c * col_bytes)
+            ptr = ctypes.c_void_p(offset + c * per_column * itemsize)
             GL.glEnableVertexAttribArray(loc + c)
             if integer:
                 GL.glVertexAttribIPointer(loc + c, per_column, gltype, stride, ptr)
@@ -192,17 +195,19 @@ class GLProgram(GLObject):
 
     # ---- draw -----------------------------------------------------------------
     def draw(self, mode: str, selection: Sequence, instances: int) -> None:
-        if not self.handle:
-            raise GlirError("program has no shaders (SHADERS must come before DRAW)")
+        linked = self.linked
+        if linked is None:
+            raise GlirError("program has no (working) shaders: SHADERS must come before DRAW")
         interp = self.interp
-        interp._use_program(self.handle)
-        GL.glBindVertexArray(self.vao)
-        for name, unit in self.units.items():
+        interp._use_program(linked.handle)
+        if linked.owner is not self:
+            self._load_uniforms(linked)
+        interp._bind_vao(self.vao)
+        for name, unit in linked.units.items():
             tex_id = self.samplers.get(name)
-            if tex_id is None:
-                continue
-            tex = interp._get(tex_id, GLTexture)
-            interp._bind_texture(unit, tex.target, tex.handle)
+            if tex_id is not None:
+                tex = interp._get(tex_id, GLTexture)
+                interp._bind_texture(unit, tex.target, tex.handle)
         for loc, setter, vals in self.constants.values():
             setter(loc, *vals)
         glmode = MODES.get(mode)
@@ -217,4 +222,3 @@ class GLProgram(GLObject):
             GL.glBindBuffer(GL.GL_ELEMENT_ARRAY_BUFFER, ibo.handle)
             ptr = ctypes.c_void_p(first * np.dtype(dtype).itemsize)
             GL.glDrawElementsInstanced(glmode, count, GL_TYPES[dtype], ptr, instances)
-        GL.glBindVertexArray(0)

@@ -22,7 +22,7 @@ from ..gloo.glir import FUNCS, Cmd, GlirError
 from ._gl import GL
 from ._glconst import CLEAR_BITS, FORMATS, GL_ERRORS, GL_TYPES, gl_enum
 from ._globjects import GLBuffer, GLFrameBuffer, GLObject, GLRenderBuffer, GLTexture
-from ._glprogram import GLProgram
+from ._glprogram import GLProgram, LinkedProgram
 
 __all__ = ["GlirInterpreter"]
 
@@ -49,8 +49,10 @@ class GlirInterpreter:
         self.default_framebuffer = default_framebuffer
         self._objects: dict[int, GLObject] = {}
         self._fb_stack: list[GLFrameBuffer] = []
-        self._program = 0
+        self._program = 0  # bound GL program, VAO, textures: skip redundant binds
+        self._vao = 0
         self._units: dict[int, tuple[int, int]] = {}
+        self._linked: dict[tuple[str, str], LinkedProgram] = {}
         self._active_unit = -1
         self._handlers = {
             Cmd.CREATE: self._create,
@@ -103,6 +105,8 @@ class GlirInterpreter:
                 errors.append(type(exc)(f"{cmd[0]} {cmd[1]}: {exc}"))
             except (TypeError, ValueError, KeyError, IndexError) as exc:
                 errors.append(GlirError(f"malformed {cmd[0]} command {_short(cmd)}: {exc}"))
+            except Exception as exc:  # e.g. PyOpenGL's GLError: still finish the batch
+                errors.append(GlirError(f"{cmd[0]} command {_short(cmd)} failed: {exc!r}"))
             err = get_error()
             if err:
                 self._drain_errors()
@@ -141,6 +145,37 @@ class GlirInterpreter:
             GL.glUseProgram(handle)
             self._program = handle
 
+    def _bind_vao(self, vao: int) -> None:
+        if self._vao != vao:
+            GL.glBindVertexArray(vao)
+            self._vao = vao
+
+    def _forget_vao(self, vao: int) -> None:
+        if self._vao == vao:
+            self._vao = 0
+
+    def _link_program(self, vert: str, frag: str) -> LinkedProgram:
+        """The linked program for these sources (shared; linked on first use)."""
+        linked = self._linked.get((vert, frag))
+        if linked is None:
+            linked = self._linked[(vert, frag)] = LinkedProgram(vert, frag)
+            self._program = linked.handle  # LinkedProgram() left it in use
+        linked.users += 1
+        return linked
+
+    def _release_program(self, linked: LinkedProgram) -> None:
+        linked.users -= 1
+        if linked.users == 0:
+            del self._linked[linked.key]
+            if self._program == linked.handle:
+                self._program = 0
+            linked.delete()
+
+    @property
+    def linked_programs(self) -> int:
+        """How many distinct GL programs are linked (programs share identical sources)."""
+        return len(self._linked)
+
     def _bind_texture(self, unit: int, target: int, handle: int) -> None:
         if self._units.get(unit) == (target, handle):
             return
@@ -158,7 +193,7 @@ class GlirInterpreter:
 
     def reset_state_cache(self) -> None:
         """Forget cached bindings (after someone else has used the GL context)."""
-        self._program = 0
+        self._program = self._vao = 0
         self._units.clear()
         self._active_unit = -1
 
