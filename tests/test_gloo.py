@@ -254,3 +254,11 @@ def test_state_snapshot_rebuilds_live_objects_only():
     snap = ctx.state.commands()
     assert [c[0] for c in snap] == [Cmd.CREATE, Cmd.SIZE, Cmd.DATA]
     assert snap[2][3].tolist() == [1, 1, 1, 1]
+
+
+def test_declarations_on_one_line():
+    p = gloo.Program(
+        "in vec2 a; in vec4 b; uniform float u; uniform int v; void main() {}",
+        "uniform vec2 w; out vec4 c; void main() {}",
+    )
+    assert set(p.attributes) == {"a", "b"} and set(p.uniforms) == {"u", "v", "w"}

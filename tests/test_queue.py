@@ -128,3 +128,15 @@ def test_garbage_collected_objects_queue_a_delete():
         oid = buf.id
         del buf
     assert ctx.queue.flush() == [(Cmd.DELETE, oid)]
+
+
+def test_rendering_into_a_texture_keeps_its_earlier_size():
+    cmds = [
+        (Cmd.SIZE, 7, (4, 4), "rgba", "rgba8"),
+        (Cmd.ATTACH, 8, "color0", 7),
+        (Cmd.FRAMEBUFFER, 8, True),
+        (Cmd.FUNC, 0, "clear", "color"),
+        (Cmd.FRAMEBUFFER, 8, False),
+        (Cmd.SIZE, 7, (8, 8), "rgba", "rgba8"),
+    ]
+    assert optimize(cmds) == cmds

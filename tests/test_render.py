@@ -543,3 +543,62 @@ def test_integer_texture_with_texel_fetch(make_canvas):
     assert program["u_labels"].internalformat == "r32ui"
     img = draw_with(canvas, lambda: program.draw("triangle_strip"))
     assert img[::-1, :, 0].tolist() == labels.tolist()
+
+
+def test_structured_buffer_renders_and_replays(make_canvas):
+    canvas = make_canvas((64, 48))
+    vertices = np.zeros(4, [("a_position", np.float32, 2), ("a_color", np.uint8, 4)])
+    vertices["a_position"] = QUAD
+    vertices["a_color"] = [0, 200, 100, 255]
+    program = gloo.Program(
+        "in vec2 a_position; in vec4 a_color; out vec4 v_color;"
+        "void main() { gl_Position = vec4(a_position, 0.0, 1.0); v_color = a_color / 255.0; }",
+        "precision highp float; in vec4 v_color; out vec4 c; void main() { c = v_color; }",
+    )
+    program.bind(gloo.VertexBuffer(vertices))
+    canvas.events.draw.connect(lambda e: program.draw("triangle_strip"))
+    with canvas.record() as rec:
+        img = canvas.render()
+    assert (img[..., :3] == [0, 200, 100]).all()
+    (replayed,) = make_canvas((64, 48)).replay(glir.from_json(glir.to_json(rec.commands))).values()
+    assert (replayed == img).all()
+
+
+def test_deleting_the_bound_framebuffer_returns_to_the_canvas(canvas):
+    fbo = gloo.FrameBuffer(gloo.RenderBuffer((4, 4)))
+
+    def frame():
+        gloo.clear(color="blue")
+        fbo.activate()
+        gloo.clear(color="red")
+        fbo.delete()
+
+    img = draw_with(canvas, frame)
+    assert (img[..., :3] == [0, 0, 255]).all()
+    assert canvas.interpreter._framebuffer_handle() == canvas._surface.framebuffer
+
+
+def test_multiple_colour_targets_with_a_gap(canvas):
+    a, b = gloo.Texture2D(shape=(4, 4, 4)), gloo.Texture2D(shape=(4, 4, 4))
+    fbo = gloo.FrameBuffer(a)
+    fbo._attach("color2", b)  # outputs 0 and 2; 1 is NONE
+    program = gloo.Program(
+        "in vec2 a_position; void main() { gl_Position = vec4(a_position, 0.0, 1.0); }",
+        "precision highp float; layout(location = 0) out vec4 c0;"
+        "layout(location = 2) out vec4 c2;"
+        "void main() { c0 = vec4(1, 0, 0, 1); c2 = vec4(0, 1, 0, 1); }",
+    )
+    program["a_position"] = QUAD
+    out = {}
+
+    def frame():
+        with fbo:
+            gloo.set_viewport(0, 0, 4, 4)
+            program.draw("triangle_strip")
+            out["a"] = gloo.read_pixels((0, 0, 4, 4))
+        fbo.color = b  # now b is colour 0
+        with fbo:
+            out["b"] = gloo.read_pixels((0, 0, 4, 4))
+
+    draw_with(canvas, frame)
+    assert (out["a"][..., :3] == [255, 0, 0]).all() and (out["b"][..., :3] == [0, 255, 0]).all()

@@ -149,6 +149,7 @@ class OffscreenSurface:
         status = GL.glCheckFramebufferStatus(GL.GL_FRAMEBUFFER)
         if status != GL.GL_FRAMEBUFFER_COMPLETE:
             raise RuntimeError(f"offscreen framebuffer incomplete (status {status:#x})")
+        GL.glViewport(0, 0, w, h)  # as a window's default viewport
         self.size = (w, h)
 
     def present(self) -> None:

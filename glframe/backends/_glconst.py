@@ -84,6 +84,24 @@ GL_ERRORS = {
 }
 
 
+UNIFORM_TYPES = {"float", "int", "uint", "bool"}
+for _n in (2, 3, 4):
+    UNIFORM_TYPES |= {f"vec{_n}", f"ivec{_n}", f"uvec{_n}", f"bvec{_n}", f"mat{_n}"}
+    UNIFORM_TYPES |= {f"mat{_n}x{_m}" for _m in (2, 3, 4) if _m != _n}
+UNIFORM_TYPES |= {
+    "sampler2D",
+    "sampler3D",
+    "isampler2D",
+    "usampler2D",
+    "isampler3D",
+    "usampler3D",
+    "sampler2DShadow",
+}
+
+WRAPS = ("clamp_to_edge", "repeat", "mirrored_repeat")
+FILTERS = ("nearest", "linear")
+
+
 def gl_enum(name: str) -> int:
     value = getattr(GL, "GL_" + str(name).upper(), None)
     if not isinstance(value, int):

@@ -18,9 +18,11 @@ from ._glconst import (
     ALLOC_TYPES,
     ATTACHMENTS,
     FB_STATUS,
+    FILTERS,
     FORMATS,
     GL_TYPES,
     INT_FORMATS,
+    WRAPS,
     gl_enum,
 )
 
@@ -127,6 +129,9 @@ class GLTexture(GLObject):
             GL.glTexSubImage2D(self.target, 0, x, y, w, h, self.format, gtype, data)
 
     def wrapping(self, wraps: Sequence[str]) -> None:
+        dims = 3 if self.kind == "Texture3D" else 2
+        if len(wraps) != dims or any(w not in WRAPS for w in wraps):
+            raise GlirError(f"WRAPPING needs {dims} of {', '.join(WRAPS)}; got {tuple(wraps)}")
         self._bind()
         for pname, wrap in zip(
             (GL.GL_TEXTURE_WRAP_S, GL.GL_TEXTURE_WRAP_T, GL.GL_TEXTURE_WRAP_R), wraps
@@ -134,6 +139,10 @@ class GLTexture(GLObject):
             GL.glTexParameteri(self.target, pname, gl_enum(wrap))
 
     def interpolation(self, min_filter: str, mag_filter: str) -> None:
+        if min_filter not in FILTERS or mag_filter not in FILTERS:
+            raise GlirError(
+                f"INTERPOLATION takes {' or '.join(FILTERS)}, not {min_filter!r}, {mag_filter!r}"
+            )
         self._bind()
         GL.glTexParameteri(self.target, GL.GL_TEXTURE_MIN_FILTER, gl_enum(min_filter))
         GL.glTexParameteri(self.target, GL.GL_TEXTURE_MAG_FILTER, gl_enum(mag_filter))
@@ -171,6 +180,7 @@ class GLFrameBuffer(GLObject):
             if target_id == 0:
                 GL.glFramebufferRenderbuffer(GL.GL_FRAMEBUFFER, point, GL.GL_RENDERBUFFER, 0)
                 self.colors.discard(point)
+                self._draw_buffers()
                 return
             target = self.interp._get(target_id)
             if isinstance(target, GLRenderBuffer):
@@ -185,9 +195,20 @@ class GLFrameBuffer(GLObject):
                 raise GlirError(f"object {target_id} cannot be attached to a frame buffer")
             if attachment.startswith("color"):
                 self.colors.add(point)
-                GL.glDrawBuffers(len(self.colors), sorted(self.colors))
+                self._draw_buffers()
         finally:
             GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.interp._framebuffer_handle())
+
+    def _draw_buffers(self) -> None:
+        """Colour attachment i draws output i; gaps are NONE (as WebGL2 requires)."""
+        last = max(self.colors, default=GL.GL_COLOR_ATTACHMENT0) - GL.GL_COLOR_ATTACHMENT0
+        points = [
+            GL.GL_COLOR_ATTACHMENT0 + i
+            if GL.GL_COLOR_ATTACHMENT0 + i in self.colors
+            else GL.GL_NONE
+            for i in range(last + 1)
+        ]
+        GL.glDrawBuffers(len(points), points)
 
     def bind(self) -> None:
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.handle)

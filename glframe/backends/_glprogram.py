@@ -18,7 +18,7 @@ import numpy as np
 
 from ..gloo.glir import GlirError, ShaderError
 from ._gl import GL
-from ._glconst import GL_TYPE_NAMES, GL_TYPES, MODES, uniform_setter
+from ._glconst import GL_TYPE_NAMES, GL_TYPES, MODES, UNIFORM_TYPES, components, uniform_setter
 from ._globjects import GLBuffer, GLObject, GLTexture
 from ._shaders import adapt_for_desktop, quote_error
 
@@ -127,6 +127,11 @@ class GLProgram(GLObject):
 
     # ---- variables -----------------------------------------------------------
     def uniform(self, name: str, gtype: str, values: Sequence) -> None:
+        if gtype not in UNIFORM_TYPES:
+            raise GlirError(f"unknown uniform type {gtype!r} for {name!r}")
+        n = components(gtype)
+        if not values or len(values) % n:
+            raise GlirError(f"uniform {name!r} ({gtype}) needs a multiple of {n} values")
         self.uniforms[name] = (gtype, values)
         linked = self.linked
         if linked is not None and linked.owner is self:

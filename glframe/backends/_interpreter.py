@@ -212,6 +212,11 @@ class GlirInterpreter:
         obj = self._objects.pop(oid, None)
         if obj is None:
             raise GlirError(f"no object with id {oid!r} to delete")
+        if obj in self._fb_stack:  # GL would fall back to 0, not the canvas's FBO
+            self._fb_stack = [fb for fb in self._fb_stack if fb is not obj]
+            obj.delete()
+            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self._framebuffer_handle())
+            return
         obj.delete()
 
     def _size(self, oid: int, *args) -> None:

@@ -20,6 +20,11 @@ from .glir import Cmd
 __all__ = ["VertexBuffer", "IndexBuffer", "BufferView"]
 
 
+def _payload(arr: np.ndarray) -> np.ndarray:
+    """What DATA carries: the array, or the bytes of a structured one (GLIR has no records)."""
+    return arr.view(np.uint8).reshape(-1) if arr.dtype.fields is not None else arr
+
+
 class _Buffer(GLObject):
     def __init__(self, data: ArrayLike | None = None) -> None:
         super().__init__()
@@ -54,7 +59,7 @@ class _Buffer(GLObject):
             self._glir(Cmd.SIZE, arr.nbytes)
             self._nbytes = arr.nbytes
         self._data_dtype, self._data_shape = arr.dtype, arr.shape
-        self._glir(Cmd.DATA, 0, arr)
+        self._glir(Cmd.DATA, 0, _payload(arr))
 
     def set_subdata(self, data: ArrayLike, offset: int = 0) -> None:
         """Overwrite rows ``offset .. offset + len(data)`` (rows, not bytes).
@@ -78,7 +83,7 @@ class _Buffer(GLObject):
                 f"buffer's {len(self)} rows"
             )
         row_bytes = self._nbytes // max(len(self), 1)
-        self._glir(Cmd.DATA, offset * row_bytes, arr)
+        self._glir(Cmd.DATA, offset * row_bytes, _payload(arr))
 
     def _what(self) -> str:
         return type(self).__name__

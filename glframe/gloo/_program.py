@@ -81,9 +81,9 @@ _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 _DEFINE = re.compile(r"^\s*#\s*define\s+(\w+)\s+(\d+)\s*$", re.M)
 _PRECISION = r"(?:(?:lowp|mediump|highp)\s+)?"
 _NAMES = r"([\w\s,\[\]]+?)\s*;"
-_UNIFORM = re.compile(r"(?:^|[;}])\s*uniform\s+" + _PRECISION + r"(\w+)\s+" + _NAMES, re.M)
+_UNIFORM = re.compile(r"(?:^|(?<=[;}]))\s*uniform\s+" + _PRECISION + r"(\w+)\s+" + _NAMES, re.M)
 _ATTRIBUTE = re.compile(
-    r"(?:^|[;}])\s*(?:layout\s*\([^)]*\)\s*)?in\s+" + _PRECISION + r"(\w+)\s+" + _NAMES, re.M
+    r"(?:^|(?<=[;}]))\s*(?:layout\s*\([^)]*\)\s*)?in\s+" + _PRECISION + r"(\w+)\s+" + _NAMES, re.M
 )
 _NAME = re.compile(r"^(\w+)\s*(?:\[\s*(\w+)\s*\])?$")
 

@@ -74,6 +74,8 @@ def _data_box(command: tuple) -> tuple:
 
 # Commands after which earlier data may have been used.
 _BARRIERS = (Cmd.DRAW, Cmd.READ_PIXELS)
+# After these, a texture may have been rendered into: earlier sizes matter.
+_TARGET_CHANGES = (Cmd.FRAMEBUFFER, Cmd.ATTACH)
 # Commands whose first argument after the id names another object.
 _REFS = {Cmd.ATTRIBUTE: 4, Cmd.TEXTURE: 3, Cmd.ATTACH: 3}
 
@@ -110,7 +112,7 @@ def optimize(commands: list[tuple]) -> list[tuple]:
             later_boxes.clear()
             resized.clear()
             later_params.clear()
-        elif name == Cmd.READ_PIXELS:
+        elif name == Cmd.READ_PIXELS or name in _TARGET_CHANGES:
             later_boxes.clear()
             resized.clear()
         elif name in (Cmd.UNIFORM, Cmd.TEXTURE, Cmd.ATTRIBUTE, Cmd.ATTRIBUTE_VALUE):

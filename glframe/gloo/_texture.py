@@ -174,7 +174,8 @@ class _Texture(GLObject):
             raise ValueError(f"{self._kind}: unknown format {fmt!r}; known: {FORMATS}")
         internal = self._internal
         if internal is None:
-            internal = _default_internal(fmt, np.dtype("uint8"))
+            depth = {"depth_component": "depth_component24", "depth_stencil": "depth24_stencil8"}
+            internal = depth.get(fmt) or _default_internal(fmt, np.dtype("uint8"))
         self._internal = internal
         self._format = fmt
         self._shape = (*spatial, channels)

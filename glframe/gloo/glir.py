@@ -29,7 +29,8 @@ numpy arrays. One example of each (ids are arbitrary)::
         # byte offset, divisor (instancing), normalized
     ("ATTRIBUTE_VALUE", 4, "a_color", "vec4", (1.0, 0.5, 0.0, 1.0))
     ("DRAW", 4, "triangles", (0, 3), 1)           # first, count; instances
-    ("DRAW", 4, "triangles", (5, "uint32", 36), 10)  # index buffer id, dtype, count
+    ("DRAW", 4, "triangles", (5, "uint32", 36, 0), 10)  # index buffer id, dtype,
+                                                      # count, first index
     ("ATTACH", 6, "color0", 2)        # frame buffer <- texture or render buffer
     ("FRAMEBUFFER", 6, True)          # bind (True) / restore previous (False)
     ("FUNC", 0, "clearColor", 0.0, 0.0, 0.0, 1.0)   # a whitelisted GL state call
@@ -142,7 +143,6 @@ FUNCS: dict[str, str] = {
     "stencilMaskSeparate": "ei",
     "sampleCoverage": "fb",
     "hint": "ee",
-    "pixelStorei": "ei",
 }
 
 
