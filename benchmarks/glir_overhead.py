@@ -29,7 +29,7 @@ Each library runs in its own subprocess, so they share no GL state; vispy uses i
 Run::
 
     .venv/bin/python benchmarks/glir_overhead.py [--counts 1 100 1000] [--frames 20]
-        [--no-vispy] [--vispy-app egl] [--profile]
+        [--no-vispy] [--vispy-app egl] [--distinct-shaders] [--profile]
 """
 
 from __future__ import annotations
@@ -107,16 +107,20 @@ def frame_bytes(header: dict, arrays_nbytes: int) -> int:
 
 
 # ---- glframe ---------------------------------------------------------------------------------
-def glframe_scene(n: int):
-    """A canvas with n programs, its build(dx) -> commands, and its interpreter."""
+def glframe_scene(n: int, distinct: bool = False):
+    """A canvas with n programs, its build(dx) -> commands, and its interpreter.
+
+    glframe links one GL program per distinct source pair; ``distinct`` gives
+    each program its own source (a comment), so nothing can be shared.
+    """
     import glframe
     from glframe import gloo
 
     canvas = glframe.Canvas(size=SIZE, backend="offscreen")
     programs = []
     with canvas:
-        for pos in triangles(n):
-            program = gloo.Program(VERT, FRAG)
+        for i, pos in enumerate(triangles(n)):
+            program = gloo.Program(VERT + (f"\n// program {i}" if distinct else ""), FRAG)
             program["a_position"] = gloo.VertexBuffer(pos)
             program["u_color"] = (1.0, 0.5, 0.0, 1.0)
             programs.append(program)
@@ -132,10 +136,10 @@ def glframe_scene(n: int):
     return canvas, programs, build
 
 
-def bench_glframe(counts: list[int], frames: int) -> dict:
+def bench_glframe(counts: list[int], frames: int, distinct: bool = False) -> dict:
     rows, renderer = {}, ""
     for n in counts:
-        canvas, programs, build = glframe_scene(n)
+        canvas, programs, build = glframe_scene(n, distinct)
         renderer = canvas.renderer
         rows[n] = glframe_row(canvas, programs, build, frames)
         canvas.close()
@@ -161,15 +165,18 @@ def glframe_row(canvas, programs: list, build: Callable, frames: int) -> dict:
     row["bytes"] = frame_bytes(header, sum(memoryview(b).nbytes for b in buffers))
     canvas.interpreter.execute(commands)
 
-    # The driver's share: the same GL calls, no GLIR (uses the interpreter's objects).
+    # The driver's share: the same GL calls, no GLIR (uses the interpreter's objects:
+    # one linked GL program per distinct source, one VAO per program).
     gl_objects = [canvas.interpreter._objects[p.id] for p in programs]
+    for obj in gl_objects:
+        obj.linked.owner = None  # raw calls below overwrite the loaded uniforms
 
     def raw_frame(dx: float) -> np.ndarray:
         t0 = clocks()
         GL.glClear(GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT)
         for obj in gl_objects:
-            GL.glUseProgram(obj.handle)
-            GL.glUniform2f(obj.uniform_locs["u_offset"], dx, 0.0)
+            GL.glUseProgram(obj.linked.handle)
+            GL.glUniform2f(obj.linked.uniform_locs["u_offset"], dx, 0.0)
             GL.glBindVertexArray(obj.vao)
             GL.glDrawArrays(GL.GL_TRIANGLES, 0, 3)
         GL.glBindVertexArray(0)
@@ -266,6 +273,7 @@ def run_worker(lib: str, args: argparse.Namespace) -> dict | str:
         args.vispy_app,
         "--counts",
         *map(str, args.counts),
+        *(["--distinct-shaders"] if args.distinct_shaders else []),
     ]
     env = dict(os.environ)
     env.setdefault("EGL_PLATFORM", "surfaceless")  # vispy's EGL app needs it (Mesa)
@@ -335,11 +343,16 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="also cProfile glframe at the largest count"
     )
+    parser.add_argument(
+        "--distinct-shaders",
+        action="store_true",
+        help="give every glframe program its own source, so no linked program is shared",
+    )
     parser.add_argument("--worker", choices=["glframe", "vispy"], help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.worker == "glframe":
-        print(json.dumps(bench_glframe(args.counts, args.frames)))
+        print(json.dumps(bench_glframe(args.counts, args.frames, args.distinct_shaders)))
         return
     if args.worker == "vispy":
         print(json.dumps(bench_vispy(args.counts, args.frames, args.vispy_app)))
