@@ -13,8 +13,11 @@ import re
 DESKTOP_HEADER = "#version 330 core"
 
 _VERSION = re.compile(r"^\s*#\s*version\b.*$")
-# Line numbers in driver logs: Mesa "0:12(5):", NVIDIA "0(12) :", AMD "ERROR: 0:12:".
-_LOG_LINE = re.compile(r"\b\d+[:(](\d+)[):(]")
+# Locations in driver logs: Mesa "0:12(5):", NVIDIA "0(12) :", ANGLE "ERROR: 0:12:";
+# the first number is the source string (a snippet, see below), the second the line.
+_LOG_LOCATION = re.compile(r"\b(\d+)[:(](\d+)[):(]")
+_LINE_DIRECTIVE = re.compile(r"^\s*#\s*line\s+(\d+)(?:\s+(\d+))?\s*$")
+_SNIPPET_LABEL = re.compile(r"^// --- snippet (\d+): (.*)$")
 
 
 def adapt_for_desktop(source: str) -> str:
@@ -36,17 +39,55 @@ def adapt_for_desktop(source: str) -> str:
     return f"{DESKTOP_HEADER}\n#line 1\n{source}"
 
 
-def quote_error(stage: str, source: str, log: str, context: int = 1) -> str:
-    """A readable report: the driver's log, then each failing line with its neighbours."""
+def _locate(source: str) -> tuple[list[str], dict[tuple[int, int], int], dict[int, str]]:
+    """Lines, {(source string, line): index into lines}, {source string: snippet name}.
+
+    Composed shaders (glframe.shaders) put each snippet after
+    ``// --- snippet S: NAME`` and ``#line 1 S``, so that the driver reports
+    errors as ``S:L`` in the snippet's own numbering.
+    """
     lines = source.split("\n")
-    wanted = sorted({int(m.group(1)) for m in _LOG_LINE.finditer(log)})
+    where: dict[tuple[int, int], int] = {}
+    names: dict[int, str] = {}
+    string, number = 0, 1
+    for i, line in enumerate(lines):
+        label = _SNIPPET_LABEL.match(line)
+        if label:
+            names[int(label.group(1))] = label.group(2)
+        directive = _LINE_DIRECTIVE.match(line)
+        where.setdefault((string, number), i)
+        if directive:
+            number = int(directive.group(1))
+            string = int(directive.group(2)) if directive.group(2) else string
+        else:
+            number += 1
+    return lines, where, names
+
+
+def quote_error(stage: str, source: str, log: str, context: int = 1) -> str:
+    """A readable report: the driver's log, then each failing line with its neighbours.
+
+    Lines of a composed shader are quoted as lines of their snippet, named.
+    """
+    lines, where, names = _locate(source)
+    index_of = {i: key for key, i in where.items()}
     parts = [f"{stage} shader failed to compile:", log.strip()]
-    width = len(str(len(lines)))
-    for n in wanted:
-        if not 1 <= n <= len(lines):
+    seen = set()
+    for m in _LOG_LOCATION.finditer(log):
+        key = (int(m.group(1)), int(m.group(2)))
+        if key in seen or key not in where:
             continue
+        seen.add(key)
+        string, number = key
         parts.append("")
-        for k in range(max(1, n - context), min(len(lines), n + context) + 1):
-            mark = ">" if k == n else " "
-            parts.append(f"{mark} {k:>{width}} | {lines[k - 1]}")
+        if string in names:
+            parts.append(f"in snippet {names[string]!r}, line {number}:")
+        first = where[key]
+        width = len(str(number + context))
+        for i in range(first - context, first + context + 1):
+            loc = index_of.get(i)
+            if loc is None or loc[0] != string or not 0 <= i < len(lines):
+                continue
+            mark = ">" if i == first else " "
+            parts.append(f"{mark} {loc[1]:>{width}} | {lines[i]}")
     return "\n".join(parts)
