@@ -21,6 +21,7 @@ lazy: a value equal to the last one recorded records nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -90,6 +91,11 @@ _NAME = re.compile(r"^(\w+)\s*(?:\[\s*(\w+)\s*\])?$")
 
 def parse_variables(source: str, pattern: re.Pattern = _UNIFORM) -> dict[str, tuple[str, int]]:
     """``{name: (glsl type, array count)}`` of the declarations ``pattern`` finds."""
+    return dict(_parse_variables(source, pattern))
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_variables(source: str, pattern: re.Pattern) -> tuple:
     code = _COMMENTS.sub(" ", source)
     defines = dict(_DEFINE.findall(code))
     found: dict[str, tuple[str, int]] = {}
@@ -106,7 +112,7 @@ def parse_variables(source: str, pattern: re.Pattern = _UNIFORM) -> dict[str, tu
                 if not str(count).isdigit():
                     raise ValueError(f"array size {count!r} of {name!r} is not a number or #define")
             found[name] = (gtype, int(count) if count is not None else 1)
-    return found
+    return tuple(found.items())
 
 
 class Program(GLObject):

@@ -26,6 +26,7 @@ functions: clipping, a colormap, a picking id.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from typing import Any
@@ -56,6 +57,22 @@ def snippet_placeholders(code: str) -> list[str]:
     for name in _PLACEHOLDER.findall(_COMMENTS.sub(" ", code)):
         seen.setdefault(name, None)
     return list(seen)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse(code: str) -> tuple[tuple[str, ...], str | None, str | None, tuple, tuple]:
+    """(definitions, function name, return type, arguments, placeholders) of ``code``."""
+    stripped = _COMMENTS.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), code)
+    sig = list(_DEFINITION.finditer(stripped))
+    functions = [m.group(2) for m in sig]
+    # names defined at top level (functions and constants): each is renamed if
+    # another snippet took it first
+    definitions = (*_CONSTANT.findall(stripped), *functions)
+    if not sig:
+        return definitions, None, None, (), tuple(snippet_placeholders(code))
+    last = sig[-1]
+    args = tuple(a.strip() for a in last.group(3).split(",") if a.strip())
+    return definitions, last.group(2), last.group(1), args, tuple(snippet_placeholders(code))
 
 
 class Function(ShaderObject):
@@ -91,21 +108,10 @@ class Function(ShaderObject):
         if not isinstance(code, str):
             raise TypeError(f"Function code must be a str, not {type(code).__name__}")
         self.code = code
-        stripped = _COMMENTS.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), code)
-        sig = list(_DEFINITION.finditer(stripped))
-        functions = [m.group(2) for m in sig]
-        #: names this snippet defines at top level (functions and constants);
-        #: each is renamed if another snippet took it first
-        self.definitions = [*_CONSTANT.findall(stripped), *functions]
-        if sig:
-            last = sig[-1]
-            self.return_type = last.group(1)
-            self.args = [a.strip() for a in last.group(3).split(",") if a.strip()]
-        else:
-            self.return_type, self.args = None, []
-        self.name = functions[-1] if functions else None
+        self.definitions, self.name, self.return_type, args, placeholders = _parse(code)
+        self.args = list(args)
+        self.placeholders = list(placeholders)
         self.snippet_name = name or (f"function {self.name}" if self.name else "snippet")
-        self.placeholders = snippet_placeholders(code)
         self._bindings: dict[str, Any] = {}
         self.hooks: dict[str, FunctionChain] = {}
 

@@ -27,8 +27,8 @@ def snippet(name: str, package: str = "glframe.shaders") -> str:
     return path.read_text(encoding="utf-8")
 
 
-def snippet_names(package: str = "glframe.shaders") -> list[str]:
-    """Every snippet name in ``package`` (e.g. 'colormaps/viridis')."""
+@functools.cache
+def _names(package: str) -> tuple[str, ...]:
     root = resources.files(package).joinpath("glsl")
     names = []
 
@@ -41,7 +41,12 @@ def snippet_names(package: str = "glframe.shaders") -> list[str]:
 
     if root.is_dir():
         walk(root, "")
-    return names
+    return tuple(names)
+
+
+def snippet_names(package: str = "glframe.shaders") -> list[str]:
+    """Every snippet name in ``package`` (e.g. 'colormaps/viridis')."""
+    return list(_names(package))
 
 
 def load_function(name: str, package: str = "glframe.shaders") -> Function:
