@@ -128,6 +128,8 @@ def _render_function(fn: Function, namer: _Namer) -> str:
 
     def substitute(match: re.Match) -> str:
         key = match.group(1)
+        if key not in fn.placeholders:
+            return match.group(0)  # in a comment: not a placeholder
         if key not in fn._bindings:
             line = code.count("\n", 0, match.start()) + 1
             raise CompileError(
