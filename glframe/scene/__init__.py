@@ -1,4 +1,28 @@
-"""scene: scene graph, visuals, cameras, views.
+"""scene: a scene graph of visuals, drawn in views through cameras.
 
-Not built yet: see the scene issue. Nothing here is public.
+- :class:`Node` and :class:`Visual`: the graph and what draws;
+- :class:`SceneCanvas`: a canvas of :class:`View` s (``add_view``, ``add_grid``);
+- cameras: :class:`PanZoomCamera` (2D), :class:`TurntableCamera` (3D);
+- :mod:`glframe.scene.visuals`: markers, lines, images, ...
+
+See docs/scene.md.
 """
+
+from . import visuals
+from ._canvas import SceneCanvas
+from ._node import Node
+from ._view import Grid, View
+from ._visual import Visual
+from .cameras import BaseCamera, PanZoomCamera, TurntableCamera
+
+__all__ = [
+    "SceneCanvas",
+    "View",
+    "Grid",
+    "Node",
+    "Visual",
+    "visuals",
+    "BaseCamera",
+    "PanZoomCamera",
+    "TurntableCamera",
+]

@@ -1,0 +1,166 @@
+"""SceneCanvas: a Canvas that draws views of scenes, and routes input to their cameras.
+
+Each frame clears to ``bgcolor`` and draws every view (grids lay theirs out
+first). Mouse events go to the camera of the view under the pointer (a drag
+stays with the view it started in); key events to the view last clicked.
+``render(size=...)`` renders at any size through a frame buffer, scaling
+views and pixel sizes, so a screenshot can be larger than the window.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import gloo
+from ..app import Canvas, Event
+from ._view import Grid, View
+from .cameras import BaseCamera
+
+__all__ = ["SceneCanvas"]
+
+
+class SceneCanvas(Canvas):
+    """A canvas of views, each showing a scene graph through a camera.
+
+    Parameters
+    ----------
+    size, backend, title
+        As for :class:`glframe.Canvas`.
+    bgcolor
+        Colour behind every view.
+
+    Examples
+    --------
+    >>> from glframe import scene
+    >>> canvas = scene.SceneCanvas(size=(400, 300))
+    >>> view = canvas.add_view(camera=scene.PanZoomCamera(aspect=1))
+    >>> markers = scene.visuals.Markers(positions, parent=view.scene)   # doctest: +SKIP
+    >>> view.camera.set_range()                                         # doctest: +SKIP
+    >>> image = canvas.render()                                         # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        size: tuple[int, int] = (800, 600),
+        *,
+        backend: str = "offscreen",
+        title: str = "glframe",
+        bgcolor: gloo.Color = "black",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(size, backend=backend, title=title, **kwargs)
+        self.bgcolor = bgcolor
+        self.views: list[View] = []
+        self.grids: list[Grid] = []
+        self._drag_view: View | None = None
+        self._focus_view: View | None = None
+        self._scale = 1.0
+        self.events.draw.connect(self._on_draw)
+        self.events.resize.connect(lambda event: self._layout())
+        for name in ("mouse_press", "mouse_move", "mouse_release", "mouse_wheel", "key_press"):
+            getattr(self.events, name).connect(self._on_input)
+
+    # ---- building --------------------------------------------------------------------
+    def add_view(
+        self,
+        camera: BaseCamera | None = None,
+        rect: tuple[int, int, int, int] | None = None,
+        bgcolor: gloo.Color | None = None,
+    ) -> View:
+        """A new view: the whole canvas unless ``rect`` (x, y, w, h, top-left origin) is given."""
+        view = View(self, camera=camera, rect=rect, bgcolor=bgcolor)
+        self.views.append(view)
+        self.update()
+        return view
+
+    def add_grid(self, rect: tuple[int, int, int, int] | None = None, spacing: int = 0) -> Grid:
+        """A grid to lay views out in rows and columns (``grid.add_view(row, col, ...)``)."""
+        grid = Grid(self, rect, spacing)
+        self.grids.append(grid)
+        return grid
+
+    def _layout(self) -> None:
+        for grid in self.grids:
+            grid.layout()
+        for view in self.views:
+            view.camera._view_changed()
+
+    def update(self) -> None:
+        """Ask for a redraw (a window redraws at its next loop turn)."""
+        parent = getattr(super(), "update", None)
+        if parent is not None:
+            parent()
+
+    # ---- drawing -----------------------------------------------------------------------
+    def _on_draw(self, event: Event) -> None:
+        self._draw_views(self.size, 1.0)
+
+    def _draw_views(self, target_size: tuple[int, int], scale: float) -> None:
+        gloo.set_state(scissor_test=False)
+        gloo.clear(color=self.bgcolor, depth=True)
+        for view in self.views:
+            view.draw(target_size, scale)
+
+    def render(self, size: tuple[int, int] | None = None) -> np.ndarray:
+        """Draw a fresh frame, (h, w, 4) uint8; at ``size`` (w, h) if given.
+
+        At another size the views are scaled by ``size[0] / canvas width`` (the
+        aspect ratio is kept when ``size`` has the canvas's) and so are sizes
+        given in pixels, as if the canvas had a higher pixel density.
+        """
+        if size is None or tuple(size) == tuple(self.size):
+            return super().render()
+        w, h = (int(v) for v in size)
+        if w < 1 or h < 1:
+            raise ValueError(f"render size {size} must be positive")
+        scale = w / self.size[0]
+        with self:
+            color = gloo.RenderBuffer((h, w), "rgba8")
+            depth = gloo.RenderBuffer((h, w), "depth24_stencil8")
+            fbo = gloo.FrameBuffer(color, depth)
+            try:
+                with fbo:
+                    self._draw_views((w, h), scale)
+                    image = gloo.read_pixels((0, 0, w, h))
+            finally:
+                for obj in (fbo, color, depth):
+                    obj.delete()
+            self.context.execute_pending()
+        return image
+
+    def screenshot(self, path: str | Path, size: tuple[int, int] | None = None) -> np.ndarray:
+        """Render (at ``size`` if given) and write the image to ``path`` with imageio."""
+        import imageio.v3 as iio
+
+        image = self.render(size)
+        iio.imwrite(path, image)
+        return image
+
+    # ---- input -------------------------------------------------------------------------
+    def view_at(self, pos: Any) -> View | None:
+        """The topmost view containing the canvas pixel ``pos``."""
+        for view in reversed(self.views):
+            if view.contains(pos):
+                return view
+        return None
+
+    def _on_input(self, event: Event) -> None:
+        if event.type == "key_press":
+            view = self._focus_view
+        elif self._drag_view is not None and event.type in ("mouse_move", "mouse_release"):
+            view = self._drag_view
+        else:
+            view = self.view_at(event.pos)
+        if view is None:
+            return
+        if event.type == "mouse_press":
+            self._drag_view = self._focus_view = view
+        elif event.type == "mouse_release":
+            self._drag_view = None
+        if hasattr(event, "pos"):
+            event.view_pos = tuple(view.to_view(event.pos))
+        if getattr(view.camera, f"on_{event.type}")(event):
+            view.update()

@@ -1,0 +1,119 @@
+"""Visual: a node that draws, with composed shaders.
+
+A visual's vertex stage has a ``$transform`` placeholder, bound to a
+FunctionChain of the GLSL maps of every transform from the visual up to its
+view's scene, then the camera's: ``visual -> scene -> clip``. The chain is
+rebuilt (a recompilation, logged) only when the path changes: re-parenting, a
+new transform object, another camera. Moving, zooming, rotating change
+uniforms only.
+
+Visuals may also use ``$viewport`` (the view's size in pixels, a vec2) and
+``$pixel_scale`` (framebuffer pixels per logical pixel, larger for a
+screenshot rendered bigger than the canvas): both are Variables shared by
+every visual of a view.
+
+Subclasses provide the GLSL, upload their data in ``_prepare`` (only what
+changed: reactive properties mark parts dirty), and draw in ``_draw``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .. import gloo
+from ..shaders import Function, FunctionChain, ModularProgram
+from ._node import Node
+
+if TYPE_CHECKING:
+    from ._view import View
+
+__all__ = ["Visual"]
+
+
+class Visual(Node):
+    """Base class of everything drawn in a view.
+
+    Parameters
+    ----------
+    vert, frag
+        GLSL ES 3.00 stage sources with placeholders; the vertex stage must use
+        ``$transform(vec4)`` to reach clip coordinates.
+    parent, **kwargs
+        As for :class:`Node`.
+    """
+
+    def __init__(self, vert: str, frag: str, parent: Node | None = None, **kwargs: Any) -> None:
+        self.vert = Function(vert, f"{type(self).__name__.lower()}.vert")
+        self.frag = Function(frag, f"{type(self).__name__.lower()}.frag")
+        self._chain = FunctionChain("visual_to_clip", gtype="vec4")
+        self.vert["transform"] = self._chain
+        if "post" in self.frag.placeholders:  # a hook for code outside: clipping, effects
+            self.frag.add_hook("post", "vec4")
+        self._chain_key: tuple | None = None
+        self._program: ModularProgram | None = None
+        # lequal: at equal depth (2D scenes) later draws go on top, in draw order
+        self._gl_state: dict[str, Any] = {
+            "preset": "translucent",
+            "depth_test": True,
+            "depth_func": "lequal",
+        }
+        super().__init__(parent, **kwargs)
+
+    @property
+    def program(self) -> ModularProgram:
+        """The visual's program (made at first use)."""
+        if self._program is None:
+            self._program = ModularProgram(self.vert, self.frag)
+        return self._program
+
+    def set_gl_state(self, preset: str | None = None, **settings: Any) -> None:
+        """GL state for drawing this visual (see :func:`glframe.gloo.set_state`)."""
+        self._gl_state = {"preset": preset, **settings}
+        self.update()
+
+    def _on_path_changed(self) -> None:
+        self._chain_key = None
+
+    def _bind_view(self, view: View) -> None:
+        """Point ``$transform`` (and the view Variables) at this view, if changed."""
+        transforms = [n.transform for n in reversed(self.path_to(view.scene))]
+        key = (id(view), id(view.camera), *(id(t) for t in transforms))
+        if key == self._chain_key:
+            return
+        functions = [t.glsl_map for t in reversed(transforms)] + [view.camera.transform.glsl_map]
+        if [id(f) for f in functions] != [id(f) for f in self._chain.functions]:
+            for fn in self._chain.functions:
+                self._chain.remove(fn)
+            for fn in functions:
+                self._chain.append(fn)
+        for name in ("viewport", "pixel_scale"):
+            for stage in (self.vert, self.frag):
+                if name in stage.placeholders and stage[name] is not view.variables[name]:
+                    stage[name] = view.variables[name]
+        self._chain_key = key
+
+    def draw(self, view: View) -> None:
+        """Draw in ``view`` (called by the view, inside a frame)."""
+        self._bind_view(view)
+        self._prepare(view)
+        state = dict(self._gl_state)
+        gloo.set_state(state.pop("preset"), **state)
+        self._draw(view)
+
+    def _prepare(self, view: View) -> None:
+        """Upload what changed since the last draw."""
+
+    def _draw(self, view: View) -> None:
+        raise NotImplementedError
+
+    def bounds(self, axis: int) -> tuple[float, float] | None:
+        """The (min, max) extent of the data along ``axis`` in local coordinates."""
+        return None
+
+
+def finite_bounds(values: np.ndarray) -> tuple[float, float] | None:
+    """(min, max) of the finite values, or None when there are none."""
+    finite = values[np.isfinite(values)]
+    return (float(finite.min()), float(finite.max())) if finite.size else None

@@ -1,0 +1,58 @@
+"""Checks and conversions shared by visuals: positions, colours, per-item values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ...gloo import as_rgba
+
+__all__ = ["as_positions", "as_colors", "per_item"]
+
+
+def as_positions(data: ArrayLike, what: str, dims: tuple[int, ...] = (2, 3)) -> np.ndarray:
+    """(N, 2|3) float32 positions; NaN is allowed (such points are not drawn)."""
+    arr = np.asarray(data)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{what}: dtype {arr.dtype} is not numeric")
+    if arr.ndim != 2 or arr.shape[1] not in dims:
+        raise ValueError(f"{what}: shape {arr.shape} is not (N, {' or '.join(map(str, dims))})")
+    big = np.abs(arr[np.isfinite(arr)]).max(initial=0)
+    if big > np.finfo(np.float32).max:
+        raise ValueError(f"{what}: value {big:g} does not fit in float32")
+    out = np.zeros((len(arr), 3), np.float32)
+    out[:, : arr.shape[1]] = arr
+    return out
+
+
+def as_colors(value: Any, n: int, what: str) -> np.ndarray:
+    """One RGBA colour (4,) float32, or (n, 4) float32 for per-item colours."""
+    if isinstance(value, str) or np.ndim(value) == 1:
+        try:
+            return np.array(as_rgba(value), np.float32)
+        except ValueError as exc:
+            raise ValueError(f"{what}: {exc}") from None
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.ndim != 2 or arr.shape[1] not in (3, 4) or len(arr) != n:
+        raise ValueError(f"{what}: colours of shape {arr.shape} are not ({n}, 3|4)")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{what}: colours contain NaN or infinity")
+    if arr.shape[1] == 3:
+        arr = np.c_[arr, np.ones(n)]
+    return np.clip(arr, 0, 1).astype(np.float32)
+
+
+def per_item(value: ArrayLike, n: int, what: str, *, nonnegative: bool = False) -> Any:
+    """One float, or an (n,) float32 array."""
+    arr = np.asarray(value, dtype=np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{what}: contains NaN or infinity")
+    if nonnegative and np.any(arr < 0):
+        raise ValueError(f"{what}: must be >= 0")
+    if arr.ndim == 0:
+        return float(arr)
+    if arr.shape != (n,):
+        raise ValueError(f"{what}: shape {arr.shape} is not () or ({n},)")
+    return arr.astype(np.float32)

@@ -1,0 +1,205 @@
+"""The scene layer: nodes, views, grids, cameras and their input, markers, reactivity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from imagecompare import assert_image_matches
+
+from glframe import scene
+from glframe.gloo import Cmd
+from glframe.transforms import STTransform
+
+
+@pytest.fixture
+def scene_canvas(make_canvas):
+    make_canvas((1, 1))  # skips (or fails under CI) without GL; closed after the test
+    canvases = []
+
+    def factory(size=(200, 200), **kwargs):
+        canvas = scene.SceneCanvas(size=size, **kwargs)
+        canvases.append(canvas)
+        return canvas
+
+    yield factory
+    for canvas in canvases:
+        canvas.close()
+
+
+def centroid(image, channel=0, threshold=128):
+    ys, xs = np.nonzero(image[..., channel] > threshold)
+    return np.array([xs.mean(), ys.mean()]) if len(xs) else None
+
+
+def emit(canvas, kind, pos, **attrs):
+    defaults = {"button": 1, "buttons": (1,), "modifiers": (), "delta": (0.0, 0.0)}
+    getattr(canvas.events, kind)(pos=pos, **{**defaults, **attrs})
+
+
+# ---- nodes ----------------------------------------------------------------------------
+def test_node_tree_and_cached_transforms():
+    root = scene.Node(name="root")
+    a = scene.Node(root, transform=STTransform(scale=(2, 2)), name="a")
+    b = scene.Node(a, transform=STTransform(translate=(1, 0)), name="b")
+    assert root.children == [a] and b.root is root
+    chain = b.transform_to(root)
+    assert b.transform_to(root) is chain  # cached
+    np.testing.assert_allclose(b.map_to(root, [[1.0, 1.0]]), [[4.0, 2.0]])
+    a.transform.scale = (3, 3)  # a value: same chain, new numbers
+    assert b.transform_to(root) is chain
+    np.testing.assert_allclose(b.map_to(root, [[1.0, 1.0]]), [[6.0, 3.0]])
+    b.parent = root  # the path changed: rebuilt
+    assert b.transform_to(root) is not chain
+    np.testing.assert_allclose(b.map_to(a, [[0.0, 0.0]]), [[1 / 3, 0.0]])
+    with pytest.raises(ValueError, match="descendant of itself"):
+        root.parent = b
+
+
+# ---- 2D: pan, zoom, grid, screenshots ------------------------------------------------------
+def square_scene(scene_canvas, **camera):
+    canvas = scene_canvas((200, 200), bgcolor="black")
+    view = canvas.add_view(camera=scene.PanZoomCamera(rect=(0, 0, 10, 10), **camera))
+    dot = scene.visuals.Markers(
+        [[5.0, 5.0]], size=20, symbol="square", edge_width=0, face_color="red", parent=view.scene
+    )
+    return canvas, view, dot
+
+
+def test_camera_maps_the_rect_to_the_view(scene_canvas):
+    canvas, view, dot = square_scene(scene_canvas)
+    image = canvas.render()
+    np.testing.assert_allclose(centroid(image), [99.5, 99.5], atol=0.5)
+    assert (image[..., 0] > 128).sum() == pytest.approx(20 * 20 * 0.886**2, rel=0.1)
+    np.testing.assert_allclose(view.canvas_to_scene((100, 100)), [5.0, 5.0])
+
+
+def test_drag_pans_by_the_dragged_distance(scene_canvas):
+    canvas, view, dot = square_scene(scene_canvas)
+    before = centroid(canvas.render())
+    emit(canvas, "mouse_press", (100, 100))
+    emit(canvas, "mouse_move", (120, 110))
+    emit(canvas, "mouse_move", (130, 120))
+    emit(canvas, "mouse_release", (130, 120), buttons=())
+    after = centroid(canvas.render())
+    np.testing.assert_allclose(after - before, [30, 20], atol=0.5)
+    np.testing.assert_allclose(view.camera.rect, [-1.5, 1.0, 10, 10])  # 30 px = 1.5 units
+
+
+def test_wheel_zooms_around_the_pointer(scene_canvas):
+    canvas, view, dot = square_scene(scene_canvas)
+    dot.set_data([[2.5, 7.5]])  # at pixel (50, 50)
+    before = centroid(canvas.render())
+    emit(canvas, "mouse_wheel", (50, 50), delta=(0.0, 3.0), buttons=())
+    image = canvas.render()
+    np.testing.assert_allclose(centroid(image), before, atol=0.5)  # stays under the pointer
+    np.testing.assert_allclose(view.camera.rect[2], 10 / 1.1**3)
+
+
+def test_aspect_lock_and_flip(scene_canvas):
+    canvas = scene_canvas((200, 100))
+    view = canvas.add_view(camera=scene.PanZoomCamera(rect=(0, 0, 10, 10), aspect=1))
+    np.testing.assert_allclose(view.camera.shown_rect, [-5, 0, 20, 10])
+    view.camera.flip = (False, True)
+    view.camera.rect = (0, 0, 10, 10)
+    np.testing.assert_allclose(view.canvas_to_scene((100, 0)), [5, 0])  # y grows downwards
+
+
+def test_grid_of_views_with_linked_cameras(scene_canvas):
+    canvas = scene_canvas((200, 160), bgcolor="#101010")
+    grid = canvas.add_grid(spacing=4)
+    colors = ["red", "lime", "blue", "yellow"]
+    views = []
+    for i, color in enumerate(colors):
+        view = grid.add_view(
+            i // 2,
+            i % 2,
+            bgcolor=(0.15, 0.15, 0.2, 1),
+            camera=scene.PanZoomCamera(rect=(-1, -1, 2, 2)),
+        )
+        scene.visuals.Markers(
+            [[0.0, 0.0], [0.5, 0.5]],
+            size=[16, 8],
+            face_color=color,
+            symbol=["disc", "star"][i % 2],
+            parent=view.scene,
+        )
+        views.append(view)
+    assert [v.rect for v in views] == [
+        (0, 0, 98, 78),
+        (102, 0, 98, 78),
+        (0, 82, 98, 78),
+        (102, 82, 98, 78),
+    ]
+    views[0].camera.link(views[3].camera)
+    emit(canvas, "mouse_press", (40, 40))
+    emit(canvas, "mouse_move", (50, 40))
+    emit(canvas, "mouse_release", (50, 40), buttons=())
+    np.testing.assert_allclose(views[3].camera.rect, views[0].camera.rect)
+    assert views[1].camera.rect[0] == -1  # not linked: unmoved
+    assert_image_matches(canvas.render(), "scene_grid_2x2")
+
+
+def test_render_larger_than_the_canvas(scene_canvas):
+    canvas, view, dot = square_scene(scene_canvas)
+    small, big = canvas.render(), canvas.render(size=(400, 400))
+    assert big.shape == (400, 400, 4)
+    np.testing.assert_allclose(centroid(big), centroid(small) * 2 + 0.5, atol=0.6)
+    ratio = (big[..., 0] > 128).sum() / (small[..., 0] > 128).sum()
+    assert ratio == pytest.approx(4, rel=0.1)  # pixel sizes scale too
+
+
+# ---- reactivity ------------------------------------------------------------------------------
+def test_changes_send_only_what_changed(scene_canvas):
+    canvas, view, dot = square_scene(scene_canvas)
+    parent = scene.Node(view.scene, transform=STTransform())
+    dot.parent = parent
+    canvas.render()
+    sent = []
+    canvas.context.listeners.append(sent.extend)
+    canvas.render()
+    assert {c[0] for c in sent} <= {Cmd.FUNC, Cmd.DRAW, Cmd.READ_PIXELS}  # nothing changed
+    sent.clear()
+    dot.size = 5
+    parent.transform.translate = (1, 0)
+    view.camera.pan(0.5, 0)
+    canvas.render()
+    kinds = [c[0] for c in sent]
+    assert Cmd.SHADERS not in kinds and Cmd.CREATE not in kinds
+    assert kinds.count(Cmd.ATTRIBUTE_VALUE) == 1  # the size
+    uniforms = {c[2] for c in sent if c[0] == Cmd.UNIFORM}
+    assert len(uniforms) == 2  # the parent's translation and the camera's
+
+
+def test_markers_validate_their_input():
+    with pytest.raises(ValueError, match=r"Markers.positions: shape \(3, 4\)"):
+        scene.visuals.Markers(np.zeros((3, 4)))
+    dots = scene.visuals.Markers(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match=r"Markers.size: shape \(2,\) is not \(\) or \(3,\)"):
+        dots.size = [1, 2]
+    with pytest.raises(ValueError, match="unknown colour 'reddish'"):
+        dots.face_color = "reddish"
+    with pytest.raises(ValueError, match=r"unknown \['hexagon'\]; symbols: disc"):
+        dots.symbol = "hexagon"
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        dots.size = float("nan")
+
+
+# ---- 3D --------------------------------------------------------------------------------------
+def test_turntable_camera_orbits(scene_canvas):
+    canvas = scene_canvas((200, 200))
+    view = canvas.add_view(camera=scene.TurntableCamera(azimuth=0, elevation=0, fov=0))
+    points = scene.visuals.Markers(
+        [[0, 0, 0], [1, 0, 0]], size=10, face_color="red", edge_width=0, parent=view.scene
+    )
+    view.camera.set_range(x=(-1, 1), y=(-1, 1), z=(-1, 1), margin=0)
+    first = canvas.render()
+    # azimuth 0 looks along +y: x to the right
+    assert centroid(first[:, 110:])[0] > 40
+    emit(canvas, "mouse_press", (100, 100))
+    emit(canvas, "mouse_move", (280, 100))  # 180 px = -90 degrees of azimuth
+    emit(canvas, "mouse_release", (280, 100), buttons=())
+    assert view.camera.azimuth == pytest.approx(-90)
+    turned = canvas.render()
+    # now looking along +x: the second point is straight behind the first
+    np.testing.assert_allclose(centroid(turned), [99.5, 99.5], atol=0.6)
+    assert points.bounds(2) == (0.0, 0.0)
