@@ -1,8 +1,8 @@
 """glframe: a layered OpenGL framework for scientific visualization.
 
 Layers (each imports only those below): gloo (records GLIR), backends
-(executes it), shaders, transforms, app (Canvas), scene. See
-docs/architecture.md.
+(executes it), shaders, transforms, app (Canvas, Timer, the event loop),
+scene. See docs/architecture.md.
 
 Examples
 --------
@@ -12,7 +12,7 @@ Examples
 """
 
 from . import gloo
-from .app import Canvas
+from .app import Canvas, Timer, quit, run, run_async
 
 __version__ = "0.1.0"
-__all__ = ["Canvas", "gloo", "__version__"]
+__all__ = ["Canvas", "Timer", "run", "run_async", "quit", "gloo", "__version__"]

@@ -69,3 +69,71 @@ def make_canvas():
 def canvas(make_canvas):
     """A 64x48 offscreen canvas."""
     return make_canvas()
+
+
+def _require(tool: str, why: str) -> None:
+    """Skip (or, under CI=true, fail) when the program ``tool`` is not installed."""
+    import shutil
+
+    if shutil.which(tool) is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{tool} is not installed ({why}; scripts/setup.sh installs it)")
+        pytest.skip(f"{tool} is not installed ({why})")
+
+
+@pytest.fixture(scope="module")
+def xvfb():
+    """A private Xvfb display for the module's tests; DISPLAY points at it meanwhile."""
+    import subprocess
+    import time
+
+    _require("Xvfb", "window tests need an X server")
+    for display in range(90, 130):
+        if (
+            not Path(f"/tmp/.X11-unix/X{display}").exists()
+            and not Path(f"/tmp/.X{display}-lock").exists()
+        ):
+            break
+    proc = subprocess.Popen(
+        ["Xvfb", f":{display}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 10
+    while not Path(f"/tmp/.X11-unix/X{display}").exists():
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            pytest.fail(f"Xvfb :{display} did not start")
+        time.sleep(0.05)
+    old = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = f":{display}"
+    yield f":{display}"
+    # glfw stays connected to the display it started on: let it go before Xvfb does
+    import glframe
+    from glframe.backends import _glfw
+
+    for canvas in glframe.app.loop.windows:
+        canvas.close()
+    _glfw.terminate()
+    if old is None:
+        os.environ.pop("DISPLAY")
+    else:
+        os.environ["DISPLAY"] = old
+    proc.terminate()
+    proc.wait(5)
+
+
+@pytest.fixture
+def xdotool(xvfb):
+    """``xdotool(*args)``: run xdotool on the Xvfb display and return its output."""
+    import subprocess
+
+    _require("xdotool", "real input events are sent with it")
+
+    def run(*args: str) -> str:
+        out = subprocess.run(["xdotool", *args], capture_output=True, text=True, timeout=10)
+        if out.returncode:
+            raise RuntimeError(f"xdotool {' '.join(args)} failed: {out.stderr.strip()}")
+        return out.stdout
+
+    return run

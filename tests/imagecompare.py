@@ -92,8 +92,8 @@ def assert_image_matches(actual: np.ndarray, name: str, **tolerances) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         iio.imwrite(path, actual)
         return
+    (FAILURES / name).parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        FAILURES.mkdir(exist_ok=True)
         iio.imwrite(FAILURES / f"{name}.actual.png", actual)
         raise AssertionError(
             f"no reference image {path.relative_to(REFERENCES.parent.parent)}; the rendering "
@@ -103,7 +103,6 @@ def assert_image_matches(actual: np.ndarray, name: str, **tolerances) -> None:
     expected = iio.imread(path)
     ok, why, diff = compare(np.asarray(actual), expected, **tolerances)
     if not ok:
-        FAILURES.mkdir(exist_ok=True)
         iio.imwrite(FAILURES / f"{name}.actual.png", actual)
         iio.imwrite(FAILURES / f"{name}.expected.png", expected)
         iio.imwrite(FAILURES / f"{name}.diff.png", diff)

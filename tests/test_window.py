@@ -1,12 +1,13 @@
-"""A real glfw window under Xvfb renders the same pixels as the offscreen canvas."""
+"""A real glfw window under Xvfb: its pixels, sizes, and the raw events its surface reports.
+
+The surface is tested here without the app layer: it reports backend events
+(docs/app.md) to whatever handler is registered. Canvas-level input, the
+event loop and timers are tested in test_app.py.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 from examples_path import EXAMPLES
@@ -14,37 +15,6 @@ from imagecompare import assert_image_matches
 
 import glframe
 from glframe import gloo
-
-
-@pytest.fixture(scope="module")
-def xvfb():
-    if shutil.which("Xvfb") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Xvfb is not installed (scripts/setup.sh installs it)")
-        pytest.skip("Xvfb is not installed")
-    for display in range(90, 110):
-        if not Path(f"/tmp/.X11-unix/X{display}").exists():
-            break
-    proc = subprocess.Popen(
-        ["Xvfb", f":{display}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 10
-    while not Path(f"/tmp/.X11-unix/X{display}").exists():
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            pytest.fail(f"Xvfb :{display} did not start")
-        time.sleep(0.05)
-    old = os.environ.get("DISPLAY")
-    os.environ["DISPLAY"] = f":{display}"
-    yield f":{display}"
-    if old is None:
-        os.environ.pop("DISPLAY")
-    else:
-        os.environ["DISPLAY"] = old
-    proc.terminate()
-    proc.wait(5)
 
 
 def test_auto_backend_opens_a_window_that_matches_offscreen(xvfb, make_canvas, monkeypatch):
@@ -71,3 +41,56 @@ def test_window_resizes(xvfb):
         assert img.shape == (50, 100, 4) and (img[..., :3] == [255, 0, 0]).all()
     finally:
         canvas.close()
+
+
+def test_window_sizes_and_pixel_ratio(xvfb):
+    canvas = glframe.Canvas(size=(64, 48), backend="window", vsync=False)
+    try:
+        assert canvas.size == canvas.physical_size == canvas.logical_size == (64, 48)
+        assert canvas.pixel_ratio == 1.0  # Xvfb: no HiDPI
+        with pytest.raises(AttributeError, match="screen"):
+            canvas.pixel_ratio = 2
+        canvas.show()
+        assert canvas._surface.visible
+        canvas.title = "renamed window"
+        assert canvas.title == "renamed window"
+    finally:
+        canvas.close()
+    assert canvas.closed and canvas.size == (0, 0) and "closed" in repr(canvas)
+
+
+def test_the_surface_reports_raw_backend_events_to_its_handler(xdotool):
+    from glframe.backends import _glfw, poll_events
+    from glframe.backends._glfw import WindowSurface
+
+    surface = WindowSurface((120, 90), "raw surface test")
+    events = []
+    surface.set_event_handler(lambda type, **attrs: events.append((type, attrs)))
+    try:
+        wid = xdotool("search", "--name", "^raw surface test$").split()[0]
+        xdotool("mousemove", "--window", wid, "7", "9")
+        xdotool("click", "2")
+        xdotool("key", "KP_Add")
+        deadline = time.time() + 5
+        while not any(t == "key_release" for t, _ in events) and time.time() < deadline:
+            poll_events()
+            time.sleep(0.01)
+        raw = [(t, a) for t, a in events if t in ("mouse_press", "mouse_release", "key_press")]
+        assert raw == [
+            ("mouse_press", {"pos": (7.0, 9.0), "button": 3, "modifiers": ()}),
+            ("mouse_release", {"pos": (7.0, 9.0), "button": 3, "modifiers": ()}),
+            ("key_press", {"key": "KPAdd", "text": "+", "modifiers": (), "repeat": False}),
+        ]
+        surface.set_should_close()
+        assert surface.should_close()
+
+        # polling from inside a callback is refused (glfw is not re-entrant)
+        surface.set_event_handler(lambda type, **attrs: poll_events())
+        xdotool("mousemove", "--window", wid, "20", "20")
+        with pytest.raises(RuntimeError, match="inside an event callback"):
+            for _ in range(300):
+                poll_events()
+                time.sleep(0.01)
+        assert _glfw._callback_depth == 0
+    finally:
+        surface.close()

@@ -1,11 +1,34 @@
-"""app: the Canvas, its events, and (later) timers and the event loop.
+"""app: the Canvas, its events, timers and the event loop.
 
 It joins a surface and interpreter from ``backends`` with a GLIR context from
-``gloo``; it never calls GL itself.
+``gloo``; it never calls GL itself. See docs/app.md.
+
+- :class:`Canvas`: offscreen or window; ``canvas.events`` (draw, resize,
+  mouse and key events), ``update()``, ``show()``;
+- :class:`Timer`: a callback every interval, fired by whichever loop runs;
+- :func:`run`, :func:`run_async`, :func:`quit`, :func:`process_events`: the
+  event loop (``loop`` is its one instance);
+- :func:`show`: what an example does when run as a script.
 """
 
 from ._canvas import Canvas, Recording
 from ._events import EmitterGroup, Event, EventEmitter
+from ._loop import EventLoop, loop, process_events, quit, run, run_async
 from ._show import show
+from ._timer import Timer
 
-__all__ = ["Canvas", "Recording", "Event", "EventEmitter", "EmitterGroup", "show"]
+__all__ = [
+    "Canvas",
+    "Recording",
+    "Event",
+    "EventEmitter",
+    "EmitterGroup",
+    "Timer",
+    "EventLoop",
+    "loop",
+    "run",
+    "run_async",
+    "quit",
+    "process_events",
+    "show",
+]

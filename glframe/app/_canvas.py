@@ -5,10 +5,19 @@ a glfw window), a :class:`~glframe.gloo.GlirContext` that gloo objects record
 into, and a :class:`~glframe.backends.GlirInterpreter` that executes the
 recorded commands. A frame is: the draw event (user code records GLIR), one
 flush, one execution. ``render()`` adds a READ_PIXELS and returns the image.
+
+A window canvas also receives input: its surface calls
+:meth:`Canvas.handle_backend_event`, which adds drag state to mouse events
+(:class:`~glframe.app._input.MouseState`) and emits them on ``canvas.events``.
+It registers with the event loop (:mod:`glframe.app._loop`), which draws it
+when ``update()`` has marked it dirty. Sizes: ``size`` is the framebuffer in
+pixels (what ``render()`` returns), ``logical_size`` the canvas in logical
+pixels (mouse positions), ``pixel_ratio`` the first over the second.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,6 +26,8 @@ from .. import gloo
 from ..backends import GlirInterpreter, create_surface
 from ..gloo import GlirContext
 from ._events import EmitterGroup
+from ._input import MouseState
+from ._loop import loop
 
 __all__ = ["Canvas", "Recording"]
 
@@ -28,6 +39,7 @@ EVENT_TYPES = (
     "mouse_release",
     "mouse_move",
     "mouse_wheel",
+    "mouse_double_click",
     "key_press",
     "key_release",
 )
@@ -68,12 +80,23 @@ class Canvas:
     Parameters
     ----------
     size
-        (width, height) in pixels.
+        (width, height) in logical pixels. The framebuffer has ``pixel_ratio``
+        times as many pixels in each direction.
     backend
         "offscreen" (EGL, no display needed), "window" (glfw), or "auto" (a
         window where there is a display, offscreen otherwise).
     title
         The window title.
+    vsync
+        Windows: swap buffers in step with the screen's refresh (no tearing,
+        at most one frame per refresh).
+    pixel_ratio
+        Offscreen: framebuffer pixels per logical pixel (default 1). A window
+        takes its screen's, and ignores this.
+
+    Events (``canvas.events.<type>``, attributes in :class:`~glframe.app.Event`):
+    draw, resize, close, mouse_press, mouse_release, mouse_move, mouse_wheel,
+    mouse_double_click, key_press, key_release.
 
     Examples
     --------
@@ -84,6 +107,8 @@ class Canvas:
     ...     glframe.gloo.clear(color=(0.2, 0.4, 0.6, 1.0))
     >>> canvas.render().shape
     (48, 64, 4)
+    >>> glframe.Canvas(size=(64, 48), pixel_ratio=2).render().shape
+    (96, 128, 4)
     """
 
     def __init__(
@@ -92,26 +117,91 @@ class Canvas:
         *,
         backend: str = "offscreen",
         title: str = "glframe",
+        vsync: bool = True,
+        pixel_ratio: float | None = None,
     ) -> None:
         _check_size(size)
-        self._surface = create_surface(backend, size, title)
+        ratio = 1.0 if pixel_ratio is None else _check_ratio(pixel_ratio)
+        self._surface = create_surface(backend, size, title, vsync=vsync)
+        self._logical_size = tuple(int(v) for v in size)
+        self._pixel_ratio = 1.0
+        if self._surface.kind != "window" and ratio != 1.0:
+            self._pixel_ratio = ratio
+            self._surface.resize(self._physical(self._logical_size))
         self._surface.make_current()
         self._interpreter = GlirInterpreter(default_framebuffer=self._surface.framebuffer)
         self.context = GlirContext(name=title, size=self._surface.size)
         self.context.executor = self._execute
         self.events = EmitterGroup(self, *EVENT_TYPES)
+        self._title = title
+        self.vsync = vsync
         self._closed = False
+        self._drawing = self._close_after_frame = False
+        self._mouse = MouseState()
+        self._sizes = (self.logical_size, self.size)
+        self._dirty = True
+        if self.backend == "window":
+            self._surface.set_event_handler(self.handle_backend_event)
+            loop._add_window(self)
 
     # ---- properties ----------------------------------------------------------
     @property
     def size(self) -> tuple[int, int]:
-        """(width, height) in pixels."""
+        """(width, height) of the framebuffer in pixels: the shape ``render()`` returns."""
         return self._surface.size
+
+    @property
+    def physical_size(self) -> tuple[int, int]:
+        """The same as :attr:`size`: (width, height) in framebuffer pixels."""
+        return self._surface.size
+
+    @property
+    def logical_size(self) -> tuple[int, int]:
+        """(width, height) in logical pixels, the unit of mouse positions."""
+        if self.backend == "window":
+            return self._surface.logical_size
+        return self._logical_size
+
+    @property
+    def pixel_ratio(self) -> float:
+        """Framebuffer pixels per logical pixel (2.0 on a Retina screen).
+
+        Settable for an offscreen canvas (its framebuffer is reallocated and
+        ``resize`` is emitted); a window's follows its screen.
+        """
+        if self.backend == "window":
+            return self._surface.pixel_ratio
+        return self._pixel_ratio
+
+    @pixel_ratio.setter
+    def pixel_ratio(self, value: float) -> None:
+        if self.backend == "window":
+            raise AttributeError("a window's pixel ratio is its screen's; it cannot be set")
+        self._check_open()
+        self._pixel_ratio = _check_ratio(value)
+        self._surface.resize(self._physical(self._logical_size))
+        self._check_resize()
+
+    @property
+    def title(self) -> str:
+        """The window's title (kept, and unused, offscreen)."""
+        return self._title
+
+    @title.setter
+    def title(self, value: str) -> None:
+        self._title = str(value)
+        if self.backend == "window" and not self._closed:
+            self._surface.set_title(self._title)
 
     @property
     def backend(self) -> str:
         """ "offscreen" or "window"."""
         return self._surface.kind
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (or the window was closed)."""
+        return self._closed
 
     @property
     def interpreter(self) -> GlirInterpreter:
@@ -141,6 +231,18 @@ class Canvas:
 
     def _frame(self, read: bool) -> np.ndarray | None:
         self._check_open()
+        if self._drawing:
+            raise RuntimeError("a canvas cannot draw from inside its own draw event")
+        self._dirty = False  # an update() from the draw callback asks for the next frame
+        self._drawing = True
+        try:
+            return self._draw_frame(read)
+        finally:
+            self._drawing = False
+            if self._close_after_frame:  # close() was called by a draw callback
+                self.close()
+
+    def _draw_frame(self, read: bool) -> np.ndarray | None:
         w, h = self.size
         with self.context:
             gloo.set_viewport(0, 0, w, h)
@@ -166,13 +268,81 @@ class Canvas:
         """Draw a fresh frame (and show it, for a window) without reading it back."""
         self._frame(read=False)
 
+    def update(self) -> None:
+        """Ask for a redraw: the event loop draws a window canvas at its next turn.
+
+        Several updates before that turn give one frame. An offscreen canvas
+        is only drawn by :meth:`render` / :meth:`draw`.
+        """
+        self._dirty = True
+        if self.backend == "window" and not self._closed:
+            loop._wake()
+
+    def _draw_if_dirty(self) -> bool:
+        """Draw if updated since the last frame (the event loop calls this)."""
+        if not self._dirty or self._closed or min(self.size) <= 0:  # 0: minimized
+            return False
+        self.draw()
+        return True
+
+    def show(self) -> None:
+        """Show the window (windows open visible; this raises a hidden one) and update it."""
+        self._check_open()
+        if self.backend == "window":
+            self._surface.show()
+        self.update()
+
     def resize(self, width: int, height: int) -> None:
-        """Resize the canvas (its framebuffer is reallocated) and emit ``resize``."""
+        """Resize to ``width`` x ``height`` logical pixels and emit ``resize``."""
         self._check_open()
         _check_size((width, height))
-        self._surface.resize((width, height))
-        self.context.size = self._surface.size
-        self.events.resize(size=self._surface.size)
+        if self.backend == "window":
+            self._surface.resize((width, height))
+        else:
+            self._logical_size = (int(width), int(height))
+            self._surface.resize(self._physical(self._logical_size))
+        self._check_resize()
+
+    def _physical(self, logical: tuple[int, int]) -> tuple[int, int]:
+        return tuple(max(1, round(v * self._pixel_ratio)) for v in logical)
+
+    def _check_resize(self) -> None:
+        """Emit ``resize`` if the logical or framebuffer size changed since the last one."""
+        sizes = (self.logical_size, self.size)
+        if sizes == self._sizes or min(sizes[1]) <= 0:
+            return
+        self._sizes = sizes
+        self.context.size = sizes[1]
+        self.update()
+        self.events.resize(size=sizes[0], physical_size=sizes[1], pixel_ratio=self.pixel_ratio)
+
+    # ---- input -----------------------------------------------------------------------
+    def handle_backend_event(self, type: str, **attrs) -> None:
+        """Take one event from the backend (the surface's event handler).
+
+        ``type`` and ``attrs`` follow the backend event protocol of docs/app.md:
+        mouse events get drag state added and are emitted on ``self.events``;
+        key events are emitted as they are; ``resize``, ``refresh`` and
+        ``close`` resize, update and close the canvas. A backend without a
+        window (a browser view) can feed its input here too.
+        """
+        if self._closed:
+            return
+        if type.startswith("mouse_"):
+            for kind, event_attrs in self._mouse.handle(type, attrs, time.perf_counter()):
+                getattr(self.events, kind)(**event_attrs)
+        elif type in ("key_press", "key_release"):
+            attrs.setdefault("modifiers", ())
+            if type == "key_press":
+                attrs.setdefault("text", "")
+                attrs.setdefault("repeat", False)
+            getattr(self.events, type)(**attrs)
+        elif type == "resize":
+            self._check_resize()
+        elif type == "refresh":
+            self.update()
+        elif type == "close":
+            self.close()
 
     # ---- GLIR ---------------------------------------------------------------------
     def _execute(self, commands: Sequence[tuple]) -> dict:
@@ -196,13 +366,24 @@ class Canvas:
             raise RuntimeError("this canvas is closed")
 
     def close(self) -> None:
-        """Release the GL context (and window). Further use raises."""
+        """Emit ``close``, then release the GL context (and window). Further use raises.
+
+        The window's close button calls this; the event loop forgets the canvas.
+        """
         if self._closed:
             return
-        self.events.close()
-        self._closed = True
-        self.context.executor = None
-        self._surface.close()
+        if self._drawing:
+            self._close_after_frame = True
+            return
+        try:
+            self.events.close()
+        finally:
+            self._closed = True
+            self.context.executor = None
+            if self.backend == "window":
+                self._surface.set_event_handler(None)
+                loop._remove_window(self)
+            self._surface.close()
 
     def __repr__(self) -> str:
         state = " closed" if self._closed else ""
@@ -216,3 +397,13 @@ def _check_size(size) -> None:
         raise ValueError(f"canvas size must be (width, height), not {size!r}") from None
     if w < 1 or h < 1:
         raise ValueError(f"canvas size {size!r} must be positive")
+
+
+def _check_ratio(value) -> float:
+    try:
+        ratio = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"pixel_ratio must be a positive number, not {value!r}") from None
+    if not ratio > 0 or ratio == float("inf"):
+        raise ValueError(f"pixel_ratio must be a positive number, not {value!r}")
+    return ratio

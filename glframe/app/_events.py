@@ -13,7 +13,45 @@ __all__ = ["Event", "EventEmitter", "EmitterGroup"]
 
 
 class Event:
-    """An event: its ``type``, its ``source`` and the attributes it was emitted with."""
+    """An event: its ``type``, its ``source`` and the attributes it was emitted with.
+
+    Attributes by type (positions are (x, y) in logical pixels from the
+    canvas's top-left corner; ``modifiers`` is a tuple drawn from "shift",
+    "control", "alt", "super", in that order; buttons are 1 left, 2 right,
+    3 middle):
+
+    ==================== ==================================================================
+    type                 attributes
+    ==================== ==================================================================
+    draw                 (none)
+    resize               ``size`` (logical), ``physical_size`` (framebuffer pixels),
+                         ``pixel_ratio``
+    close                (none)
+    mouse_press          ``pos``, ``button``, ``buttons`` (held, this one included),
+                         ``modifiers``, ``last_pos``
+    mouse_move           ``pos``, ``buttons`` (held, () when none), ``modifiers``,
+                         ``last_pos`` (previous position; ``pos`` for the first event),
+                         ``press_pos`` (where the drag started; None when no button is held)
+    mouse_release        ``pos``, ``button``, ``buttons`` (still held), ``modifiers``,
+                         ``press_pos`` (where this button went down), ``last_pos``
+    mouse_double_click   as mouse_press; follows the second press
+    mouse_wheel          ``pos``, ``delta`` (dx, dy): one notch is 1.0, dy > 0 scrolls
+                         up (away from the user); ``buttons``, ``modifiers``
+    key_press            ``key`` ("a", "1", "-", "Left", "Escape", "Space", "Enter",
+                         "F1", "KP5", "Shift", ...), ``text`` (the character typed,
+                         "" if none), ``modifiers``, ``repeat`` (auto-repeat)
+    key_release          ``key``, ``modifiers``
+    timeout (a Timer's)  ``iteration`` (0 first), ``elapsed`` (s since start),
+                         ``dt`` (s since the previous timeout)
+    ==================== ==================================================================
+
+    Examples
+    --------
+    >>> from glframe.app import Event
+    >>> event = Event("mouse_wheel", pos=(10.0, 20.0), delta=(0.0, 1.0))
+    >>> event.delta
+    (0.0, 1.0)
+    """
 
     def __init__(self, type: str, source: object = None, **attrs) -> None:
         self.type = type

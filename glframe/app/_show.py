@@ -1,7 +1,8 @@
 """show(): what an example does when run as a script.
 
-In a window, redraw until the window is closed; offscreen, render one frame
-and write it to ``<name>.png``.
+In a window, run the event loop until that window is closed (it is drawn when
+updated, and timers run); offscreen, render one frame and write it to
+``<name>.png``.
 """
 
 from __future__ import annotations
@@ -9,21 +10,31 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._canvas import Canvas
+from ._loop import _running_asyncio_loop, loop
 
 __all__ = ["show"]
 
 
 def show(canvas: Canvas, name: str | None = None, *, out_dir: str | Path = ".") -> Path | None:
-    """Show ``canvas``: a window loop, or (offscreen) a PNG named after ``name``.
+    """Show ``canvas``: a window and its event loop, or (offscreen) a PNG named after ``name``.
 
     ``name`` may be a script's ``__file__``; the PNG takes its stem. Returns the
-    PNG's path when one was written.
+    PNG's path when one was written. Inside a running asyncio loop (Jupyter)
+    the window is shown and this returns at once: that loop drives it.
+
+    Examples
+    --------
+    >>> import glframe
+    >>> canvas = glframe.Canvas(size=(64, 48))
+    >>> glframe.app.show(canvas, "/tmp/example.py", out_dir="/tmp")  # doctest: +SKIP
+    PosixPath('/tmp/example.png')
     """
     if canvas.backend == "window":
-        surface = canvas._surface
-        while not surface.should_close():
-            canvas.draw()
-        canvas.close()
+        canvas.show()
+        if _running_asyncio_loop() is not None:
+            return None
+        loop._run(lambda: canvas.closed)
+        canvas.close()  # after quit(): the script is done with it
         return None
     import imageio.v3 as iio
 

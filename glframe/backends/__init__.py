@@ -2,7 +2,9 @@
 
 - :class:`GlirInterpreter` runs GLIR with PyOpenGL in the current context;
 - :class:`OffscreenSurface` is an EGL (Mesa surfaceless) context with an FBO;
-- :class:`WindowSurface` is a glfw window (its context made through EGL).
+- :class:`WindowSurface` is a glfw window (its context made through EGL),
+  whose input goes to one event handler (``surface.set_event_handler``);
+  :func:`poll_events`, :func:`wait_events` and :func:`wake` pump those events.
 
 :func:`create_surface` picks one by name. This package is the only one in
 glframe that imports OpenGL; it never imports ``app``, ``scene`` or ``plot``.
@@ -12,15 +14,27 @@ from __future__ import annotations
 
 import os
 
-from ._glfw import has_display
+from ._glfw import has_display, poll_events, wait_events, wake
 
-__all__ = ["create_surface", "has_display", "BACKENDS", "GlirInterpreter"]
+__all__ = [
+    "create_surface",
+    "has_display",
+    "poll_events",
+    "wait_events",
+    "wake",
+    "BACKENDS",
+    "GlirInterpreter",
+]
 
 BACKENDS = ("offscreen", "window", "auto")
 
 
-def create_surface(backend: str, size: tuple[int, int], title: str = "glframe"):
+def create_surface(
+    backend: str, size: tuple[int, int], title: str = "glframe", *, vsync: bool = True
+):
     """An offscreen or window surface.
+
+    ``vsync`` (windows only): swap buffers in step with the screen's refresh.
 
     ``"auto"`` is the backend named by the GLFRAME_BACKEND environment variable
     if set (the gallery sets it to render headless), else a window where there
@@ -35,7 +49,7 @@ def create_surface(backend: str, size: tuple[int, int], title: str = "glframe"):
     if backend == "window":
         from ._glfw import WindowSurface
 
-        return WindowSurface(size, title)
+        return WindowSurface(size, title, vsync=vsync)
     from ._egl import OffscreenSurface
 
     return OffscreenSurface(size)
