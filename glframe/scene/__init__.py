@@ -2,7 +2,8 @@
 
 - :class:`Node` and :class:`Visual`: the graph and what draws;
 - :class:`SceneCanvas`: a canvas of :class:`View` s (``add_view``, ``add_grid``);
-- cameras: :class:`PanZoomCamera` (2D), :class:`TurntableCamera` (3D);
+- cameras: :class:`PanZoomCamera` (2D), :class:`TurntableCamera`,
+  :class:`ArcballCamera` and :class:`FlyCamera` (3D);
 - :mod:`glframe.scene.visuals`: markers, lines, images, ...
 
 See docs/scene.md.
@@ -13,7 +14,7 @@ from ._canvas import SceneCanvas
 from ._node import Node
 from ._view import Grid, View
 from ._visual import Visual
-from .cameras import BaseCamera, PanZoomCamera, TurntableCamera
+from .cameras import ArcballCamera, BaseCamera, FlyCamera, PanZoomCamera, TurntableCamera
 
 __all__ = [
     "SceneCanvas",
@@ -25,4 +26,6 @@ __all__ = [
     "BaseCamera",
     "PanZoomCamera",
     "TurntableCamera",
+    "ArcballCamera",
+    "FlyCamera",
 ]

@@ -128,17 +128,9 @@ class TurntableCamera(BaseCamera):
             az = np.radians(self._azimuth)
             up = np.array([-np.sin(az), np.cos(az), 0.0]) * np.sign(self._elevation)
         view = look_at(eye, self._center, up)
-        d = self.distance
-        near, far = d / 100, d + self._scale_factor * 100
-        if self._fov == 0:
-            side = self._scale_factor
-            w, h = (side * aspect, side) if aspect >= 1 else (side, side / aspect)
-            proj = orthographic(w, h, near, far)
-        else:
-            fov = self._fov
-            if aspect < 1:  # keep the scale factor visible across the narrow side
-                fov = np.degrees(2 * np.arctan(np.tan(np.radians(fov) / 2) / aspect))
-            proj = perspective(fov, aspect, near, far)
+        from ._perspective import projection
+
+        proj = projection(self._fov, self._scale_factor, self.distance, aspect)
         self.transform.matrix = proj @ view
 
     def set_range(self, x=None, y=None, z=None, margin: float = 0.05) -> None:
