@@ -203,3 +203,49 @@ def test_turntable_camera_orbits(scene_canvas):
     # now looking along +x: the second point is straight behind the first
     np.testing.assert_allclose(centroid(turned), [99.5, 99.5], atol=0.6)
     assert points.bounds(2) == (0.0, 0.0)
+
+
+# ---- a real window -----------------------------------------------------------------------------
+def test_window_resize_then_drag_pans_the_data(xdotool):
+    """Under Xvfb: a real window, resized, a real drag; the next frame is panned by it."""
+    import time
+
+    import glframe
+
+    canvas = scene.SceneCanvas(size=(200, 150), backend="window", title="scene drag")
+    try:
+        view = canvas.add_view(camera=scene.PanZoomCamera(rect=(0, 0, 10, 10)))
+        scene.visuals.Markers(
+            [[5.0, 5.0]],
+            size=16,
+            symbol="square",
+            edge_width=0,
+            face_color="red",
+            parent=view.scene,
+        )
+        canvas._surface.resize((300, 200))
+        deadline = time.perf_counter() + 5
+        while canvas.size != (300, 200):
+            assert time.perf_counter() < deadline, "the resize did not arrive"
+            glframe.app.process_events()
+        image = canvas.render()
+        assert (image[..., 0] > 128).sum() == 14 * 14  # the rest is the background, all of it
+        before = centroid(image)
+        np.testing.assert_allclose(before, [149.5, 99.5], atol=0.6)  # the centre of the new size
+        (wid,) = xdotool("search", "--name", "^scene drag$").split()
+        xdotool("mousemove", "--window", wid, "100", "100")
+        xdotool("mousedown", "1")
+        xdotool("mousemove", "--window", wid, "140", "110")
+        xdotool("mousemove", "--window", wid, "160", "130")
+        xdotool("mouseup", "1")
+        released = []
+        canvas.events.mouse_release.connect(released.append)
+        deadline = time.perf_counter() + 5
+        while not released:
+            assert time.perf_counter() < deadline, "the drag did not arrive"
+            glframe.app.process_events()
+        after = centroid(canvas.render())
+        np.testing.assert_allclose(after - before, [60, 30], atol=0.6)
+        np.testing.assert_allclose(view.camera.rect[:2], [-60 * 10 / 300, 30 * 10 / 200])
+    finally:
+        canvas.close()

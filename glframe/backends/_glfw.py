@@ -254,6 +254,7 @@ class WindowSurface:
         self._window = glfw.create_window(w, h, title, None, None)
         if not self._window:
             raise RuntimeError("glfw could not create a window with an OpenGL 3.3 core context")
+        self._egl_size = tuple(glfw.get_framebuffer_size(self._window))
         self.make_current()
         glfw.swap_interval(1 if vsync else 0)
         self.vsync = vsync
@@ -267,6 +268,12 @@ class WindowSurface:
     # ---- properties ------------------------------------------------------------------
     def make_current(self) -> None:
         self._glfw.make_context_current(self._window)
+        size = self.size
+        if size != self._egl_size:
+            # Mesa's EGL resizes a window surface's buffers at a swap: after a
+            # resize, swap once so the next frame is drawn at the new size.
+            self._glfw.swap_buffers(self._window)
+            self._egl_size = size
 
     @property
     def size(self) -> tuple[int, int]:
