@@ -249,3 +249,23 @@ def test_window_resize_then_drag_pans_the_data(xdotool):
         np.testing.assert_allclose(view.camera.rect[:2], [-60 * 10 / 300, 30 * 10 / 200])
     finally:
         canvas.close()
+
+
+def test_picking_finds_the_visual_and_the_point(scene_canvas):
+    canvas = scene_canvas((200, 200))
+    view = canvas.add_view(camera=scene.PanZoomCamera(rect=(0, 0, 10, 10)))
+    background = scene.visuals.Markers(
+        [[5.0, 5.0]], size=150, symbol="square", face_color="gray", parent=view.scene
+    )
+    points = scene.visuals.Markers(
+        [[2.0, 2.0], [5.0, 5.0], [8.0, 8.0]], size=12, face_color="red", parent=view.scene
+    )
+    before = canvas.render()
+    hit = canvas.pick((160, 40))  # scene (8, 8): the third point
+    assert hit.visual is points and hit.index == 2
+    assert canvas.pick((100, 100)).index == 1
+    near = canvas.pick((44, 157), radius=3)  # 4 px off the first point's centre
+    assert near.visual is points and near.index == 0
+    assert canvas.pick((70, 70)).visual is background  # between points: the big square
+    assert canvas.pick((2, 2)) is None  # nothing drawn there
+    assert (canvas.render() == before).all()  # picking leaves the frame as it was

@@ -9,6 +9,7 @@ views and pixel sizes, so a screenshot can be larger than the window.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,17 @@ from ..app import Canvas, Event
 from ._view import Grid, View
 from .cameras import BaseCamera
 
-__all__ = ["SceneCanvas"]
+__all__ = ["SceneCanvas", "PickResult"]
+
+
+@dataclass(frozen=True)
+class PickResult:
+    """What :meth:`SceneCanvas.pick` found: the visual, the element's index, where."""
+
+    visual: Any
+    index: int
+    view: View
+    pos: tuple[int, int]
 
 
 class SceneCanvas(Canvas):
@@ -58,6 +69,7 @@ class SceneCanvas(Canvas):
         self._drag_view: View | None = None
         self._focus_view: View | None = None
         self._scale = 1.0
+        self._picking: list | None = None  # the visuals of a picking pass, in id order
         self.events.draw.connect(self._on_draw)
         self.events.resize.connect(lambda event: self._layout())
         for name in ("mouse_press", "mouse_move", "mouse_release", "mouse_wheel", "key_press"):
@@ -130,6 +142,57 @@ class SceneCanvas(Canvas):
                     obj.delete()
             self.context.execute_pending()
         return image
+
+    def pick(self, pos: Any, radius: int = 2) -> PickResult | None:
+        """What is drawn at canvas pixel ``pos``: the visual and its element, or None.
+
+        An id pass renders the view under ``pos`` (only the pixels within
+        ``radius``) with each visual's fragments replaced by its id and element
+        index; the hit nearest to ``pos`` wins. Up to 255 visuals per view and
+        2**24 elements per visual are told apart.
+        """
+        view = self.view_at(pos)
+        if view is None:
+            return None
+        visuals = view.visuals()[:255]
+        w, h = self.size
+        x, y = int(pos[0]), int(pos[1])
+        r = int(radius)
+        x0, y0 = max(x - r, 0), max(h - 1 - y - r, 0)  # GL rows go up
+        box = (x0, y0, min(x + r + 1, w) - x0, min(h - y + r, h) - y0)
+        with self:
+            color = gloo.RenderBuffer((h, w), "rgba8")
+            depth = gloo.RenderBuffer((h, w), "depth24_stencil8")
+            fbo = gloo.FrameBuffer(color, depth)
+            self._picking = visuals
+            try:
+                with fbo:
+                    gloo.set_state(scissor_test=False)
+                    gloo.clear(color=(0, 0, 0, 0), depth=True)
+                    gloo.set_state(scissor_test=True, scissor=box)
+                    view.draw((w, h))
+                    ids = gloo.read_pixels(box)
+            finally:
+                self._picking = None
+                gloo.set_state(scissor_test=False)
+                for obj in (fbo, color, depth):
+                    obj.delete()
+            self.context.execute_pending()
+        hits = np.argwhere(ids[..., 3] > 0)
+        if not len(hits):
+            return None
+        # rows of ``ids`` run top to bottom from canvas row y0 + ... (read_pixels flips)
+        top = h - (box[1] + box[3])
+        canvas_hits = hits[:, ::-1] + (box[0], top)
+        nearest = np.argmin(((canvas_hits - (x, y)) ** 2).sum(1))
+        row, col = hits[nearest]
+        r_, g_, b_, a_ = (int(v) for v in ids[row, col])
+        return PickResult(
+            visuals[a_ - 1],
+            r_ | g_ << 8 | b_ << 16,
+            view,
+            tuple(int(v) for v in canvas_hits[nearest]),
+        )
 
     def screenshot(self, path: str | Path, size: tuple[int, int] | None = None) -> np.ndarray:
         """Render (at ``size`` if given) and write the image to ``path`` with imageio."""

@@ -7,6 +7,10 @@ rebuilt (a recompilation, logged) only when the path changes: re-parenting, a
 new transform object, another camera. Moving, zooming, rotating change
 uniforms only.
 
+A visual whose vertex stage assigns ``$pick_index`` (``$pick_index =
+gl_VertexID;`` for instance) reports which element is under a pixel in
+:meth:`SceneCanvas.pick`; others report index 0.
+
 Visuals may also use ``$viewport`` (the view's size in pixels, a vec2) and
 ``$pixel_scale`` (framebuffer pixels per logical pixel, larger for a
 screenshot rendered bigger than the canvas): both are Variables shared by
@@ -23,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import gloo
-from ..shaders import Function, FunctionChain, ModularProgram
+from ..shaders import Function, FunctionChain, ModularProgram, Variable, Varying, load_function
 from ._node import Node
 
 if TYPE_CHECKING:
@@ -49,8 +53,19 @@ class Visual(Node):
         self.frag = Function(frag, f"{type(self).__name__.lower()}.frag")
         self._chain = FunctionChain("visual_to_clip", gtype="vec4")
         self.vert["transform"] = self._chain
+        self._pick_id = Variable("u_pick_id", (0.0, 0.0, 0.0, 0.0))
         if "post" in self.frag.placeholders:  # a hook for code outside: clipping, effects
-            self.frag.add_hook("post", "vec4")
+            post = self.frag.add_hook("post", "vec4")
+            # Picking: the visual's id and its element index in a picking pass.
+            pick = load_function("picking")
+            pick["id"] = self._pick_id
+            if "pick_index" in self.vert.placeholders:
+                index = Varying("v_pick_index", "int", flat=True)
+                self.vert["pick_index"] = index
+                pick["index"] = index
+            else:
+                pick["index"] = "0"
+            post.append(pick)
         self._chain_key: tuple | None = None
         self._program: ModularProgram | None = None
         # lequal: at equal depth (2D scenes) later draws go on top, in draw order
@@ -100,7 +115,12 @@ class Visual(Node):
         self._prepare(view)
         state = dict(self._gl_state)
         gloo.set_state(state.pop("preset"), **state)
+        if view.canvas._picking is not None:  # ids must be written as they are
+            gloo.set_state(blend=False)
+            self._pick_id.value = (view.canvas._picking.index(self) + 1.0, 0.0, 0.0, 1.0)
         self._draw(view)
+        if view.canvas._picking is not None:
+            self._pick_id.value = (0.0, 0.0, 0.0, 0.0)
 
     def _prepare(self, view: View) -> None:
         """Upload what changed since the last draw."""

@@ -70,6 +70,7 @@ void main() {
     v_symbol = int(a_symbol + 0.5);
     gl_Position = clip;
     gl_PointSize = size + 2.0 * (u_edge_width * $pixel_scale + 1.0);
+    $pick_index = gl_VertexID;
 }
 """
 FRAG = """
