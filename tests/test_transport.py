@@ -40,7 +40,7 @@ def test_png_for_images_and_deflate_for_floats():
     points = np.random.default_rng(0).normal(size=(100_000, 2)).astype(np.float32)
     header, buffers = frame(image, points)
     wire_header, wire = encode(header, buffers, "png")
-    assert wire_header["encoding"] == ["png", {"deflate": 4}]
+    assert wire_header["encoding"] == ["png", {"deflate": 4, "columns": 2}]
     assert bytes(wire[0][:8]) == b"\x89PNG\r\n\x1a\n"
     assert len(wire[1]) < 0.9 * points.nbytes  # shuffled floats compress
     _, back = decode(wire_header, wire)

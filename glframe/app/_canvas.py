@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -359,6 +360,29 @@ class Canvas:
         self.context.execute_pending()  # keep order with anything queued before
         self.context.state.update(commands)
         return self._execute(commands)
+
+    def export_html(self, path: str | Path, *, title: str | None = None) -> Path:
+        """Write a standalone HTML page of the current frame (opens from file://).
+
+        The page draws with WebGL2 (glir.js); the cameras of a SceneCanvas stay
+        interactive in the browser. See docs/web.md.
+        """
+        from ..backends._html import figure_data, write_html
+        from ..gloo import Cmd
+
+        self.draw()  # every object exists, every value is current
+        with self.record() as rec:
+            self.draw()
+        per_frame = (Cmd.FUNC, Cmd.DRAW, Cmd.FRAMEBUFFER)
+        frame = [c for c in rec.frame_commands if c[0] in per_frame]
+        setup = self.context.state.commands()
+        title = self.title if title is None else title
+        figure = figure_data(setup, frame, self.size, views=self._export_views(), title=title)
+        return write_html(path, figure)
+
+    def _export_views(self) -> list[dict]:
+        """The interactive parts of an export (a SceneCanvas lists its views' cameras)."""
+        return []
 
     # ---- life cycle ------------------------------------------------------------------
     def _check_open(self) -> None:

@@ -9,14 +9,15 @@ bytes-like objects. Each connection picks one encoding:
 - ``"base64"``: buffers are base64 strings inside the JSON (for channels that
   carry text only);
 - ``"deflate"``: each buffer larger than ``min_size`` bytes is compressed with
-  zlib, after shuffling the bytes of multi-byte items (all first bytes, then
-  all second bytes, ...): floats compress much better that way. Decoded in a
-  browser with ``DecompressionStream("deflate")``;
+  zlib after a shuffle: an (N, C) array column by column, each column's items
+  byte position by byte position (all first bytes, then all second bytes,
+  ...): floats compress much better that way, and a constant column to
+  nothing. Decoded in a browser with ``DecompressionStream("deflate")``;
 - ``"png"``: like deflate, but uint8 images of shape (H, W, 1|3|4) go as PNG
   (what browsers decode natively); other buffers as deflate.
 
 The header says how each buffer was encoded (``header["encoding"]``, one entry
-per buffer: ``"raw"``, ``{"deflate": itemsize}`` or ``"png"``), so a decoder
+per buffer: ``"raw"``, ``{"deflate": itemsize, "columns": C}`` or ``"png"``), so a decoder
 needs no out-of-band agreement.
 """
 
@@ -39,19 +40,24 @@ class TransportError(ValueError):
     """A message that cannot be decoded; the message says which part and why."""
 
 
-def shuffle(data: bytes | memoryview, itemsize: int) -> bytes:
-    """Bytes of each item position together: b0 b0 b0 ... b1 b1 b1 ..."""
+def shuffle(data: bytes | memoryview, itemsize: int, columns: int = 1) -> bytes:
+    """Group bytes that look alike: column by column, then byte position by byte position.
+
+    An (N, C) array of ``itemsize``-byte items becomes, for each of its C
+    columns, the first bytes of the column's N items, then the second bytes, ...
+    """
     raw = np.frombuffer(data, np.uint8)
-    if itemsize <= 1 or raw.size % itemsize:
+    if raw.size % (itemsize * columns):
         return raw.tobytes()
-    return raw.reshape(-1, itemsize).T.tobytes()
+    return raw.reshape(-1, columns, itemsize).transpose(1, 2, 0).tobytes()
 
 
-def unshuffle(data: bytes | memoryview, itemsize: int) -> bytes:
+def unshuffle(data: bytes | memoryview, itemsize: int, columns: int = 1) -> bytes:
+    """Inverse of :func:`shuffle`."""
     raw = np.frombuffer(data, np.uint8)
-    if itemsize <= 1 or raw.size % itemsize:
+    if raw.size % (itemsize * columns):
         return raw.tobytes()
-    return raw.reshape(itemsize, -1).T.tobytes()
+    return raw.reshape(columns, itemsize, -1).transpose(2, 0, 1).tobytes()
 
 
 def _buffer_refs(header: dict) -> dict[int, dict]:
@@ -105,8 +111,9 @@ def encode(
                 iio.imwrite("<bytes>", image[..., 0] if shape[2] == 1 else image, extension=".png")
             )
         else:
-            kinds.append({"deflate": dtype.itemsize})
-            encoded.append(zlib.compress(shuffle(view, dtype.itemsize), level))
+            columns = int(np.prod(shape[1:])) if len(shape) > 1 else 1
+            kinds.append({"deflate": dtype.itemsize, "columns": columns})
+            encoded.append(zlib.compress(shuffle(view, dtype.itemsize, columns), level))
     out["encoding"] = kinds
     return out, encoded
 
@@ -140,7 +147,8 @@ def decode(header: dict, buffers: Sequence | None = None) -> tuple[dict, list]:
 
                 out.append(np.ascontiguousarray(iio.imread(io.BytesIO(bytes(buf)))).tobytes())
             elif isinstance(kind, dict) and "deflate" in kind:
-                out.append(unshuffle(zlib.decompress(buf), int(kind["deflate"])))
+                columns = int(kind.get("columns", 1))
+                out.append(unshuffle(zlib.decompress(buf), int(kind["deflate"]), columns))
             else:
                 raise TransportError(f"unknown encoding {kind!r}")
         except (zlib.error, OSError, ValueError) as exc:

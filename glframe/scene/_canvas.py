@@ -202,6 +202,52 @@ class SceneCanvas(Canvas):
         iio.imwrite(path, image)
         return image
 
+    def _export_views(self) -> list[dict]:
+        """For each view: its rectangle, camera state, and the uniforms the camera drives."""
+        out = []
+        for view in self.views:
+            camera = view.camera
+            kind = {"PanZoomCamera": "panzoom", "TurntableCamera": "turntable"}.get(
+                type(camera).__name__, "static"
+            )
+            state: dict[str, Any] = {"type": kind}
+            if kind == "panzoom":
+                state.update(
+                    rect=[float(v) for v in camera.rect],
+                    aspect=camera.aspect,
+                    flip=list(camera.flip),
+                    zoom_factor=camera.zoom_factor,
+                )
+            elif kind == "turntable":
+                state.update(
+                    azimuth=camera.azimuth,
+                    elevation=camera.elevation,
+                    fov=camera.fov,
+                    scale_factor=camera.scale_factor,
+                    center=[float(v) for v in camera.center],
+                )
+            targets = []
+            fn = camera.transform.glsl_map
+            for param, variable in fn.bindings.items():
+                for program, name in variable._users.items():
+                    if program.context is self.context:
+                        targets.append(
+                            {
+                                "program": program.id,
+                                "name": name,
+                                "gtype": variable.gtype,
+                                "param": param,
+                            }
+                        )
+            out.append(
+                {
+                    "rect": list(view.rect),
+                    "camera": state,
+                    "targets": targets if kind != "static" else [],
+                }
+            )
+        return out
+
     # ---- input -------------------------------------------------------------------------
     def view_at(self, pos: Any) -> View | None:
         """The topmost view containing the canvas pixel ``pos``."""

@@ -1,0 +1,252 @@
+// figure.js: show an exported glframe figure in a page, and let the user move its cameras.
+//
+// A figure is what glframe's export writes: the canvas size, one GLIR stream
+// (the commands that build every object, then those of one frame, from
+// `frameStart` on), its buffers (base64 of shuffled, deflated bytes), and the
+// views with their cameras. `mount` draws the frame with glir.js, then on a
+// drag or a wheel turn updates the camera's uniforms in every program that
+// uses them, exactly as the Python cameras compute them, and draws the frame
+// again. Nothing talks to Python. The canvas keeps its exported resolution and
+// scales with the page (CSS).
+
+/**
+ * Decode the figure's buffers: base64 -> inflate (DecompressionStream) -> unshuffle.
+ * @param {{buffers: string[], encoding: Array}} figure
+ * @returns {Promise<Uint8Array[]>}
+ */
+export async function decodeBuffers(figure) {
+  const out = [];
+  for (let i = 0; i < figure.buffers.length; i++) {
+    const bytes = Uint8Array.from(atob(figure.buffers[i]), (c) => c.charCodeAt(0));
+    const kind = figure.encoding[i];
+    if (kind === 'raw') {
+      out.push(bytes);
+      continue;
+    }
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+    const inflated = new Uint8Array(await new Response(stream).arrayBuffer());
+    out.push(unshuffle(inflated, kind.deflate, kind.columns || 1));
+  }
+  return out;
+}
+
+/**
+ * Undo the export's shuffle: for each of `columns` columns, `itemsize` planes of
+ * bytes (all first bytes, then all second bytes, ...) back to interleaved rows.
+ */
+export function unshuffle(data, itemsize, columns = 1) {
+  const row = itemsize * columns;
+  if (row <= 1 || data.length % row) return data;
+  const n = data.length / row;
+  const out = new Uint8Array(data.length);
+  for (let c = 0; c < columns; c++) {
+    for (let b = 0; b < itemsize; b++) {
+      const plane = data.subarray((c * itemsize + b) * n, (c * itemsize + b + 1) * n);
+      const offset = c * itemsize + b;
+      for (let i = 0; i < n; i++) out[i * row + offset] = plane[i];
+    }
+  }
+  return out;
+}
+
+// ---- cameras: the same arithmetic as glframe/scene/cameras ---------------------------------
+
+class PanZoom {
+  constructor(state) {
+    this.rect = state.rect.slice();
+    this.aspect = state.aspect;
+    this.flip = state.flip;
+    this.zoomFactor = state.zoom_factor;
+  }
+
+  shownRect(vw, vh) {
+    let [x, y, w, h] = this.rect;
+    if (this.aspect !== null) {
+      const u = Math.max(Math.abs(w) / vw, (Math.abs(h) / vh) * this.aspect);
+      const cx = x + w / 2, cy = y + h / 2;
+      w = Math.sign(w) * u * vw;
+      h = (Math.sign(h) * u * vh) / this.aspect;
+      x = cx - w / 2;
+      y = cy - h / 2;
+    }
+    return [x, y, w, h];
+  }
+
+  uniforms(vw, vh) {
+    const [x, y, w, h] = this.shownRect(vw, vh);
+    let sx = 2 / w, sy = 2 / h, tx = -1 - (2 * x) / w, ty = -1 - (2 * y) / h;
+    if (this.flip[0]) { sx = -sx; tx = -tx; }
+    if (this.flip[1]) { sy = -sy; ty = -ty; }
+    return { scale: [sx, sy, 1], translate: [tx, ty, 0] };
+  }
+
+  drag(start, dx, dy, vw, vh) {
+    const [, , w, h] = this.shownRect(vw, vh);
+    let ux = w / vw, uy = -h / vh;
+    if (this.flip[0]) ux = -ux;
+    if (this.flip[1]) uy = -uy;
+    this.rect = [start.rect[0] - dx * ux, start.rect[1] - dy * uy, start.rect[2], start.rect[3]];
+  }
+
+  wheel(notches, px, py, vw, vh) {
+    const f = this.zoomFactor ** notches;
+    const { scale, translate } = this.uniforms(vw, vh);
+    const clipX = (2 * px) / vw - 1, clipY = 1 - (2 * py) / vh;
+    const cx = (clipX - translate[0]) / scale[0], cy = (clipY - translate[1]) / scale[1];
+    const [x, y, w, h] = this.rect;
+    this.rect = [cx - (cx - x) / f, cy - (cy - y) / f, w / f, h / f];
+  }
+
+  state() { return { rect: this.rect.slice() }; }
+}
+
+function lookAt(eye, center, up) {
+  const f = normalize(sub(center, eye));
+  const s = normalize(cross(f, up));
+  const u = cross(s, f);
+  const m = identity();
+  for (let i = 0; i < 3; i++) { m[0][i] = s[i]; m[1][i] = u[i]; m[2][i] = -f[i]; }
+  for (let r = 0; r < 3; r++) m[r][3] = -(m[r][0] * eye[0] + m[r][1] * eye[1] + m[r][2] * eye[2]);
+  return m;
+}
+
+function projection(fov, scaleFactor, distance, aspect) {
+  const near = distance / 100, far = distance + scaleFactor * 100;
+  const m = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
+  if (fov === 0) {
+    const [w, h] = aspect >= 1 ? [scaleFactor * aspect, scaleFactor] : [scaleFactor, scaleFactor / aspect];
+    m[0][0] = 2 / w; m[1][1] = 2 / h; m[2][2] = -2 / (far - near);
+    m[2][3] = -(far + near) / (far - near); m[3][3] = 1;
+    return m;
+  }
+  if (aspect < 1) fov = (2 * Math.atan(Math.tan((fov * Math.PI) / 360) / aspect) * 180) / Math.PI;
+  const f = 1 / Math.tan((fov * Math.PI) / 360);
+  m[0][0] = f / aspect; m[1][1] = f;
+  m[2][2] = (far + near) / (near - far); m[2][3] = (2 * far * near) / (near - far); m[3][2] = -1;
+  return m;
+}
+
+class Turntable {
+  constructor(state) {
+    Object.assign(this, { azimuth: state.azimuth, elevation: state.elevation, fov: state.fov,
+      scaleFactor: state.scale_factor, center: state.center.slice() });
+  }
+
+  distance() {
+    return this.fov === 0 ? this.scaleFactor * 2 : this.scaleFactor / 2 / Math.tan((this.fov * Math.PI) / 360);
+  }
+
+  uniforms(vw, vh) {
+    const az = (this.azimuth * Math.PI) / 180, el = (this.elevation * Math.PI) / 180;
+    const d = this.distance();
+    const dir = [Math.sin(az) * Math.cos(el), -Math.cos(az) * Math.cos(el), Math.sin(el)];
+    const eye = this.center.map((c, i) => c + dir[i] * d);
+    let up = [0, 0, 1];
+    if (Math.abs(Math.abs(this.elevation) - 90) < 1e-6) {
+      up = [-Math.sin(az) * Math.sign(this.elevation), Math.cos(az) * Math.sign(this.elevation), 0];
+    }
+    const m = matmul(projection(this.fov, this.scaleFactor, d, vw / vh), lookAt(eye, this.center, up));
+    const columnMajor = [];
+    for (let c = 0; c < 4; c++) for (let r = 0; r < 4; r++) columnMajor.push(m[r][c]);
+    return { matrix: columnMajor };
+  }
+
+  drag(start, dx, dy) {
+    this.azimuth = start.azimuth - dx * 0.5;
+    this.elevation = Math.min(90, Math.max(-90, start.elevation + dy * 0.5));
+  }
+
+  wheel(notches) { this.scaleFactor *= 1.1 ** -notches; }
+
+  state() {
+    return { azimuth: this.azimuth, elevation: this.elevation, fov: this.fov,
+      scale_factor: this.scaleFactor, center: this.center.slice() };
+  }
+}
+
+const sub = (a, b) => a.map((v, i) => v - b[i]);
+const cross = (a, b) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+const normalize = (a) => { const n = Math.hypot(...a); return a.map((v) => v / n); };
+const identity = () => [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+function matmul(a, b) {
+  return a.map((row) => b[0].map((_, c) => row.reduce((sum, v, k) => sum + v * b[k][c], 0)));
+}
+
+class Static {
+  uniforms() { return {}; }
+  drag() {}
+  wheel() {}
+  state() { return {}; }
+}
+
+const CAMERAS = { panzoom: PanZoom, turntable: Turntable, static: Static };
+
+/**
+ * Show a figure in `element` (a new <canvas> is appended).
+ * @param {HTMLElement} element
+ * @param {object} figure  the exported figure data
+ * @param {object} glir    the glir.js module (its GlirInterpreter and decode)
+ * @returns {Promise<{canvas: HTMLCanvasElement, redraw: Function, views: Array, interpreter: object}>}
+ */
+export async function mount(element, figure, glir) {
+  const canvas = document.createElement('canvas');
+  [canvas.width, canvas.height] = figure.size;
+  canvas.style.width = '100%';
+  canvas.style.maxWidth = `${figure.size[0]}px`;
+  canvas.style.height = 'auto';
+  canvas.style.touchAction = 'none';
+  element.appendChild(canvas);
+  const gl = canvas.getContext('webgl2', { antialias: false, preserveDrawingBuffer: true });
+  if (!gl) throw new Error('this browser has no WebGL2');
+  const interpreter = new glir.GlirInterpreter(gl);
+  const buffers = await decodeBuffers(figure);
+  const commands = glir.decode(figure.glir, buffers);
+  interpreter.execute(commands.slice(0, figure.frameStart));
+  const frame = commands.slice(figure.frameStart);
+  const views = figure.views.map((v) => ({ ...v, cam: new CAMERAS[v.camera.type](v.camera) }));
+
+  function redraw() {
+    const updates = [];
+    for (const view of views) {
+      const values = view.cam.uniforms(view.rect[2], view.rect[3]);
+      for (const t of view.targets) updates.push(['UNIFORM', t.program, t.name, t.gtype, values[t.param]]);
+    }
+    interpreter.execute([...updates, ...frame]);
+  }
+  redraw();
+
+  // Input: pointer positions in canvas pixels (the canvas may be scaled by CSS).
+  const toCanvas = (e) => {
+    const box = canvas.getBoundingClientRect();
+    return [((e.clientX - box.left) * canvas.width) / box.width,
+      ((e.clientY - box.top) * canvas.height) / box.height];
+  };
+  const viewAt = ([x, y]) => [...views].reverse().find(
+    (v) => x >= v.rect[0] && x < v.rect[0] + v.rect[2] && y >= v.rect[1] && y < v.rect[1] + v.rect[3]);
+  let drag = null;
+  canvas.addEventListener('pointerdown', (e) => {
+    const pos = toCanvas(e);
+    const view = viewAt(pos);
+    if (!view) return;
+    canvas.setPointerCapture(e.pointerId);
+    drag = { view, pos, state: view.cam.state() };
+  });
+  canvas.addEventListener('pointermove', (e) => {
+    if (!drag) return;
+    const [x, y] = toCanvas(e);
+    drag.view.cam.drag(drag.state, x - drag.pos[0], y - drag.pos[1], drag.view.rect[2], drag.view.rect[3]);
+    redraw();
+  });
+  canvas.addEventListener('pointerup', () => { drag = null; });
+  canvas.addEventListener('wheel', (e) => {
+    const pos = toCanvas(e);
+    const view = viewAt(pos);
+    if (!view) return;
+    e.preventDefault();
+    // one notch is 100 pixels of deltaY in Chromium and Firefox (deltaMode 0); up zooms in
+    const notches = e.deltaMode === 1 ? -e.deltaY / 3 : -e.deltaY / 100;
+    view.cam.wheel(notches, pos[0] - view.rect[0], pos[1] - view.rect[1], view.rect[2], view.rect[3]);
+    redraw();
+  }, { passive: false });
+  return { canvas, redraw, views, interpreter };
+}

@@ -1,0 +1,76 @@
+"""The same GLIR, two interpreters, the same pixels: desktop (PyOpenGL) vs glir.js (WebGL2).
+
+Every example's frame is recorded on the desktop, run by glir.js in headless
+Chromium (SwiftShader), and the two images are compared: tolerant of small
+rasterizer differences (a few levels, some edge pixels), strict about objects.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from browser import browser, load_glir, page, run_glir  # noqa: F401 - fixtures
+from examples_path import EXAMPLES  # noqa: F401 - puts examples/ on sys.path
+from imagecompare import FAILURES, compare
+from run_gallery import example_id, example_paths
+
+PATHS = example_paths()
+
+
+def record_example(path):
+    import runpy
+
+    os.environ["GLFRAME_BACKEND"] = "offscreen"
+    canvas = runpy.run_path(str(path), run_name="__gallery__")["canvas"]
+    try:
+        canvas.render()  # objects created; the recording starts from their state
+        with canvas.record() as rec:
+            image = canvas.render()
+        return rec.commands, image, canvas.size
+    finally:
+        canvas.close()
+
+
+@pytest.mark.parametrize("path", PATHS, ids=[example_id(p) for p in PATHS])
+def test_example_renders_the_same_in_the_browser(make_canvas, page, path):  # noqa: F811
+    commands, desktop, size = record_example(path)
+    load_glir(page)
+    web = run_glir(page, commands, size)
+    ok, why, diff = compare(web, desktop, noise=6, edge_fraction=0.2, min_allowed=8)
+    if not ok:
+        import imageio.v3 as iio
+
+        name = f"conformance_{example_id(path)}"
+        FAILURES.mkdir(exist_ok=True)
+        iio.imwrite(FAILURES / f"{name}.web.png", web)
+        iio.imwrite(FAILURES / f"{name}.desktop.png", desktop)
+        iio.imwrite(FAILURES / f"{name}.diff.png", diff)
+    assert ok, f"{example_id(path)}: browser and desktop differ: {why}"
+    assert not page.js_errors, page.js_errors
+
+
+def test_errors_in_the_browser_are_named(make_canvas, page):  # noqa: F811
+    from glframe.gloo import Cmd, glir
+
+    load_glir(page)
+    message = page.evaluate(
+        """(text) => { try { new window.glir.GlirInterpreter(
+               document.createElement('canvas').getContext('webgl2')).execute(
+               window.glir.decodeJSON(text)); return 'no error'; }
+           catch (e) { return String(e.message || e); } }""",
+        glir.to_json(
+            [
+                (Cmd.CREATE, 1, "Program"),
+                (
+                    Cmd.SHADERS,
+                    1,
+                    "void main() { gl_Position = vec4(0.0); }",
+                    "out vec4 c;\nvoid main() {\n  c = vec4(1.0) +;\n}",
+                ),
+            ]
+        ),
+    )
+    assert "SHADERS" in message and "c = vec4(1.0) +;" in message
+    assert np.isscalar(len(message))

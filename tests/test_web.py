@@ -1,0 +1,126 @@
+"""Standalone HTML export, opened from file:// in headless Chromium."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import numpy as np
+from browser import browser, page  # noqa: F401 - fixtures
+from imagecompare import compare
+
+from glframe import scene
+
+PIXELS = """() => {
+  const c = window.glframeFigure.canvas;
+  const t = document.createElement('canvas'); t.width = c.width; t.height = c.height;
+  const x = t.getContext('2d'); x.drawImage(c, 0, 0);
+  const d = x.getImageData(0, 0, c.width, c.height).data;
+  let s = '';
+  for (let i = 0; i < d.length; i += 8192)
+    s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
+  return btoa(s);
+}"""
+
+
+def browser_image(page, size):  # noqa: F811
+    raw = base64.b64decode(page.evaluate(PIXELS))
+    return np.frombuffer(raw, np.uint8).reshape(size[1], size[0], 4)
+
+
+def open_export(page, path):  # noqa: F811
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-glframe]", state="attached", timeout=60_000)
+    state = page.evaluate("document.body.dataset.glframe")
+    assert state == "ready", page.inner_text("#glframe-error")
+
+
+def scatter(n=20_000, size=(300, 200)):
+    canvas = scene.SceneCanvas(size=size, bgcolor="#101018")
+    view = canvas.add_view(camera=scene.PanZoomCamera(aspect=1))
+    positions = np.random.default_rng(0).normal(size=(n, 2)).astype(np.float32)
+    scene.visuals.Markers(
+        positions, size=5, face_color=(1, 0.6, 0.1, 1), edge_width=0, parent=view.scene
+    )
+    view.camera.set_range()
+    return canvas, view
+
+
+def test_exported_scatter_pans_and_zooms_like_python(make_canvas, page, tmp_path):  # noqa: F811
+    canvas, view = scatter()
+    try:
+        path = canvas.export_html(tmp_path / "scatter.html", title="scatter")
+        open_export(page, path)
+        ok, why, _ = compare(
+            browser_image(page, canvas.size),
+            canvas.render(),
+            noise=6,
+            edge_fraction=0.2,
+            min_allowed=8,
+        )
+        assert ok, f"first frame: {why}"
+        box = page.locator("canvas").bounding_box()
+        # the same wheel notch and drag, in the page and in Python
+        page.mouse.move(box["x"] + 100, box["y"] + 80)
+        page.mouse.wheel(0, -100)  # one notch up: zoom in around the pointer
+        page.mouse.down()
+        page.mouse.move(box["x"] + 140, box["y"] + 110, steps=4)
+        page.mouse.up()
+        page.wait_for_timeout(100)
+        canvas.events.mouse_wheel(pos=(100, 80), delta=(0.0, 1.0), buttons=(), modifiers=())
+        for kind, pos, buttons in (
+            ("mouse_press", (100, 80), (1,)),
+            ("mouse_move", (140, 110), (1,)),
+            ("mouse_release", (140, 110), ()),
+        ):
+            getattr(canvas.events, kind)(pos=pos, button=1, buttons=buttons, modifiers=())
+        state = page.evaluate("window.glframeFigure.views[0].cam.state()")
+        np.testing.assert_allclose(state["rect"], view.camera.rect, rtol=1e-9)
+        ok, why, _ = compare(
+            browser_image(page, canvas.size),
+            canvas.render(),
+            noise=6,
+            edge_fraction=0.2,
+            min_allowed=8,
+        )
+        assert ok, f"after wheel and drag: {why}"
+        assert not page.js_errors, page.js_errors
+    finally:
+        canvas.close()
+
+
+def test_title_and_labels_cannot_inject_script(make_canvas, page, tmp_path):  # noqa: F811
+    evil = "</script><script>alert(1)</script>"
+    canvas, view = scatter(n=10)
+    try:
+        path = canvas.export_html(tmp_path / "evil.html", title=evil)
+    finally:
+        canvas.close()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_export(page, path)
+    assert dialogs == []
+    assert page.title() == evil  # shown as text
+    text = path.read_text()
+    assert evil not in text and text.count("<script") == 3
+
+
+def test_export_size_of_a_million_points(make_canvas, tmp_path):
+    canvas, view = scatter(n=1_000_000, size=(64, 64))
+    try:
+        path = canvas.export_html(tmp_path / "million.html")
+    finally:
+        canvas.close()
+    raw = 1_000_000 * 2 * 4
+    data = json.loads(
+        re.search(
+            r'<script type="application/json" id="glframe-data">(.*?)</script>', path.read_text()
+        ).group(1)
+    )
+    embedded = sum(len(b) for b in data["buffers"])
+    print(
+        f"1M points: raw {raw} B, embedded {embedded} B ({embedded / raw:.3f}), "
+        f"file {path.stat().st_size} B ({path.stat().st_size / raw:.3f})"
+    )
+    assert embedded <= 1.15 * raw
