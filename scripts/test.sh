@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Run glframe's checks after setup (system and Python packages): ruff, then
-# pytest (the layering rule is a test). Extra arguments go to pytest.
+# Run glframe's checks after setup (system and Python packages): ruff, glir.js's
+# unit tests (node), then pytest (the layering rule is a test). Extra arguments
+# go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/python -m ruff check glframe tests examples benchmarks
+.venv/bin/python -m ruff check glframe tests examples benchmarks tools
+# glir.js's own unit tests (no GL needed), with Node's test runner
+if [ -d glframe/backends/js/test ]; then
+  node --test glframe/backends/js/test/
+fi
 exec .venv/bin/python -m pytest "$@"
