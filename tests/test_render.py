@@ -602,3 +602,21 @@ def test_multiple_colour_targets_with_a_gap(canvas):
 
     draw_with(canvas, frame)
     assert (out["a"][..., :3] == [255, 0, 0]).all() and (out["b"][..., :3] == [0, 255, 0]).all()
+
+
+def test_updating_a_texture_after_a_two_texture_draw(canvas):
+    """Uploads go to the right texture whatever unit the last draw left active."""
+    a = gloo.Texture2D(np.full((1, 1), 50, np.uint8))
+    b = gloo.Texture2D(np.full((1, 1), 100, np.uint8))
+    program = gloo.Program(
+        VERT_UV,
+        "precision highp float; uniform sampler2D u_a; uniform sampler2D u_b; in vec2 v_uv;"
+        "out vec4 c; void main() { c = vec4(texture(u_a, v_uv).r, texture(u_b, v_uv).r, 0, 1); }",
+    )
+    program["a_position"] = QUAD
+    program["u_a"], program["u_b"] = a, b
+    img = draw_with(canvas, lambda: program.draw("triangle_strip"))
+    assert img[0, 0, :2].tolist() == [50, 100]
+    a.set_data(np.full((1, 1), 200, np.uint8))  # a sits on unit 0; unit 1 is active
+    img = draw_with(canvas, lambda: program.draw("triangle_strip"))
+    assert img[0, 0, :2].tolist() == [200, 100]

@@ -215,3 +215,11 @@ def test_a_program_is_a_gloo_program():
     assert isinstance(program, gloo.Program)
     assert program.attributes == {"a_position": ("vec2", 1)}
     assert program["u_color"] == (1.0, 0.0, 0.0, 1.0)
+
+
+def test_control_flow_is_not_a_definition():
+    fn = Function(
+        "vec4 f(vec4 c) {\n  if (c.r > 0.5) {\n    return c;\n  } else if (c.g > 0.5) {\n"
+        "    return c.gbra;\n  }\n  return c.bgra;\n}"
+    )
+    assert fn.name == "f" and fn.definitions == ("f",)

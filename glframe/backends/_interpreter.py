@@ -177,11 +177,13 @@ class GlirInterpreter:
         return len(self._linked)
 
     def _bind_texture(self, unit: int, target: int, handle: int) -> None:
-        if self._units.get(unit) == (target, handle):
-            return
+        # The unit is made active even when the binding is cached: texture uploads
+        # act on whatever texture the active unit holds.
         if self._active_unit != unit:
             GL.glActiveTexture(GL.GL_TEXTURE0 + unit)
             self._active_unit = unit
+        if self._units.get(unit) == (target, handle):
+            return
         GL.glBindTexture(target, handle)
         self._units[unit] = (target, handle)
 

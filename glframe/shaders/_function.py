@@ -46,6 +46,7 @@ _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 _CONSTANT = re.compile(
     r"(?:^|(?<=[;}]))\s*const\s+(?:(?:highp|mediump|lowp)\s+)?\w+(?:\s*\[\d*\])?\s+(\w+)", re.M
 )
+_KEYWORDS = {"if", "else", "for", "while", "do", "switch", "return", "case", "default"}
 _DEFINITION = re.compile(
     r"(?:^|(?<=[;}]))\s*(?:(?:highp|mediump|lowp)\s+)?(\w+)\s+(\w+)\s*\(([^)]*)\)\s*\{", re.M
 )
@@ -63,7 +64,12 @@ def snippet_placeholders(code: str) -> list[str]:
 def _parse(code: str) -> tuple[tuple[str, ...], str | None, str | None, tuple, tuple]:
     """(definitions, function name, return type, arguments, placeholders) of ``code``."""
     stripped = _COMMENTS.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), code)
-    sig = list(_DEFINITION.finditer(stripped))
+    # "} else if (x) {" looks like a definition to the pattern: keywords are not names.
+    sig = [
+        m
+        for m in _DEFINITION.finditer(stripped)
+        if m.group(1) not in _KEYWORDS and m.group(2) not in _KEYWORDS
+    ]
     functions = [m.group(2) for m in sig]
     # names defined at top level (functions and constants): each is renamed if
     # another snippet took it first

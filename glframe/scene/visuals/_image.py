@@ -1,0 +1,373 @@
+"""Image: a 2D array drawn as pixels, through a colormap or as RGB(A) colours.
+
+Pixel (i, j) of an (H, W) image covers the square [j, j+1] x [i, i+1] in the
+visual's coordinates (x = column, y = row); use ``PanZoomCamera(flip=(False,
+True))`` to show row 0 at the top.
+
+How it is drawn: one quad per tile, each tile a texture read by index
+(``texelFetch``) in the fragment shader. Grayscale data is stored as R8 (uint8
+and bool) or R32F (everything else); WebGL2 cannot filter R32F, so
+``interpolation="linear"`` is a bilinear blend computed in the shader from the
+four nearest texels. The same code serves RGB(A) data (RGB8/RGBA8 for uint8,
+RGB32F/RGBA32F for floats). Contrast limits, gamma and the colormap (a 256-texel
+lookup texture) are applied in the shader, so changing them sends a uniform or
+the texture's DATA, never a new shader.
+
+Images wider or taller than ``max_texture_size`` (default 4096: WebGL2 only
+guarantees 2048, but practically every implementation has 4096 or more) are
+split into tiles of at most that size, overlapping by one texel on each side so
+that linear interpolation across a seam reads the same texels as it would
+without tiles: a tiled image renders like an untiled one. No GL query is made
+(GLIR has none); lower the limit for a smaller GPU.
+
+Limits: NaN pixels show ``nan_color`` (transparent by default; with "linear",
+NaN neighbours are left out of the blend). Integers beyond 2**24 lose precision
+in float32. ``clim``, ``cmap`` and ``gamma`` apply to grayscale data only; RGB(A)
+floats are clamped to [0, 1].
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ... import gloo
+from ...shaders import colormaps, snippet
+from .._visual import Visual
+
+__all__ = ["Image"]
+
+VERT = """
+in vec2 a_position;
+out vec2 v_pos;
+void main() {
+    v_pos = a_position;
+    gl_Position = $transform(vec4(a_position, 0.0, 1.0));
+}
+"""
+FRAG_DECLARATIONS = """
+uniform highp sampler2D u_data;
+uniform sampler2D u_cmap;
+uniform vec2 u_tile_origin;
+uniform vec2 u_image_size;
+uniform vec2 u_clim;
+uniform float u_gamma;
+uniform float u_linear;
+uniform float u_color_mode;
+uniform float u_value_scale;
+uniform vec4 u_nan_color;
+in vec2 v_pos;
+out vec4 f_color;
+"""
+FRAG_MAIN = """
+void main() {
+    vec4 s = image_sample(v_pos);
+    vec4 color = u_color_mode > 0.5 ? clamp(s, 0.0, 1.0) : image_colormap(s.r * u_value_scale);
+    if (image_missing(s)) color = u_nan_color;
+    if (color.a <= 0.0) discard;
+    f_color = $post(color);
+}
+"""
+
+_INTERPOLATIONS = ("nearest", "linear")
+
+
+def _tile_ranges(n: int, max_size: int) -> list[tuple[int, int]]:
+    """[start, stop) index ranges covering 0..n, each drawn by one tile."""
+    if n <= max_size:
+        return [(0, n)]
+    step = max_size - 2  # room for the one-texel apron on each side
+    return [(start, min(start + step, n)) for start in range(0, n, step)]
+
+
+class Image(Visual):
+    """An image: grayscale through a colormap, or RGB(A).
+
+    Parameters
+    ----------
+    data
+        (H, W) values of any real dtype (NaN allowed), or (H, W, 3|4) colours,
+        uint8 or floats in [0, 1].
+    cmap
+        A colormap name of :func:`glframe.shaders.colormaps.names`.
+    clim
+        (min, max) contrast limits in data units, or "auto" (the finite data's range).
+    gamma
+        Exponent applied to the normalized value (> 0).
+    interpolation
+        "nearest" or "linear" (bilinear, computed in the shader).
+    nan_color
+        The colour of NaN pixels (default transparent).
+    max_texture_size
+        Largest texture side; larger images are tiled (default: the class
+        attribute, 4096).
+    parent, **kwargs
+        As for :class:`~glframe.scene.Node`.
+
+    Examples
+    --------
+    >>> from glframe import scene
+    >>> canvas = scene.SceneCanvas(size=(300, 200))
+    >>> view = canvas.add_view(camera=scene.PanZoomCamera(aspect=1, flip=(False, True)))
+    >>> data = np.hypot(*np.mgrid[-1:1:120j, -1:1:160j])
+    >>> image = scene.visuals.Image(data, cmap="magma", parent=view.scene)
+    >>> view.camera.set_range()
+    >>> image.clim = (0.2, 1.0)          # a uniform update at the next frame
+    >>> image.cmap = "viridis"           # the lookup texture's data, no recompilation
+    >>> canvas.render().shape
+    (200, 300, 4)
+    >>> canvas.close()
+    """
+
+    #: largest texture side used (a tile's, apron included); WebGL2 guarantees 2048,
+    #: practically every implementation 4096 or more
+    max_texture_size: int = 4096
+
+    def __init__(
+        self,
+        data: ArrayLike | None = None,
+        *,
+        cmap: str = "viridis",
+        clim: Any = "auto",
+        gamma: float = 1.0,
+        interpolation: str = "nearest",
+        nan_color: gloo.Color = "transparent",
+        max_texture_size: int | None = None,
+        parent: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            VERT, FRAG_DECLARATIONS + snippet("image/sample") + FRAG_MAIN, parent, **kwargs
+        )
+        self._dirty: set[str] = set()
+        self._data: np.ndarray | None = None  # nothing is drawn until set_data
+        self._data_clim = (0.0, 1.0)
+        self._tiles: list[tuple[gloo.Texture2D, tuple[int, int]]] = []  # texture, origin
+        self._tile_key: tuple | None = None
+        self._geometry: gloo.VertexBuffer | None = None
+        self._lut: gloo.Texture1D | None = None
+        if max_texture_size is not None:
+            if int(max_texture_size) < 3:
+                raise ValueError(f"Image.max_texture_size must be >= 3, not {max_texture_size}")
+            self.max_texture_size = int(max_texture_size)
+        self.cmap = cmap
+        self.clim = clim
+        self.gamma = gamma
+        self.interpolation = interpolation
+        self.nan_color = nan_color
+        if data is not None:
+            self.set_data(data)
+
+    # ---- data --------------------------------------------------------------------------
+    def set_data(self, data: ArrayLike) -> None:
+        """Replace the image; data of the same shape and kind reuses the textures."""
+        arr = np.asarray(data)
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"Image.data: dtype {arr.dtype} is not a real number type")
+        if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (3, 4)):
+            raise ValueError(f"Image.data: shape {arr.shape} is not (H, W), (H, W, 3) or (H, W, 4)")
+        if arr.shape[0] < 1 or arr.shape[1] < 1:
+            raise ValueError(f"Image.data: shape {arr.shape} is empty")
+        if arr.ndim == 3 and arr.dtype != np.uint8 and arr.dtype.kind != "f":
+            raise TypeError(
+                f"Image.data: RGB(A) data must be uint8 or floats in [0, 1], not {arr.dtype}"
+            )
+        if arr.dtype.kind == "f":
+            finite = arr[np.isfinite(arr)]
+            big = np.abs(finite).max(initial=0)
+            if big > np.finfo(np.float32).max:
+                raise ValueError(f"Image.data: value {big:g} does not fit in float32")
+        if arr.dtype == np.bool_:
+            arr = arr.astype(np.uint8)
+        if arr.dtype != np.uint8:
+            arr = arr.astype(np.float32)
+        self._data = np.ascontiguousarray(arr)
+        if arr.ndim == 2:
+            finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
+            if finite.size:
+                lo, hi = float(finite.min()), float(finite.max())
+                self._data_clim = (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
+            else:
+                self._data_clim = (0.0, 1.0)
+        self._dirty.update(("data", "clim"))
+        self.update()
+
+    @property
+    def data(self) -> np.ndarray | None:
+        """The image as stored: uint8, or float32 (None before any data)."""
+        return self._data
+
+    @data.setter
+    def data(self, value: ArrayLike) -> None:
+        self.set_data(value)
+
+    def _set(self, part: str) -> None:
+        self._dirty.add(part)
+        self.update()
+
+    @property
+    def cmap(self) -> str:
+        return self._cmap
+
+    @cmap.setter
+    def cmap(self, name: str) -> None:
+        if name not in colormaps.names():
+            raise ValueError(
+                f"Image.cmap: no colormap {name!r}; colormaps: {', '.join(colormaps.names())}"
+            )
+        self._cmap = name
+        self._set("cmap")
+
+    @property
+    def clim(self) -> tuple[float, float]:
+        """The contrast limits in use ((min, max) of the data when set to "auto")."""
+        return self._data_clim if self._clim == "auto" else self._clim
+
+    @clim.setter
+    def clim(self, value: Any) -> None:
+        if isinstance(value, str):
+            if value != "auto":
+                raise ValueError(f"Image.clim must be (min, max) or 'auto', not {value!r}")
+            self._clim = "auto"
+        else:
+            lo, hi = _limits(value, "Image.clim")
+            self._clim = (lo, hi)
+        self._set("clim")
+
+    @property
+    def gamma(self) -> float:
+        return self._gamma
+
+    @gamma.setter
+    def gamma(self, value: float) -> None:
+        value = float(value)
+        if not np.isfinite(value) or value <= 0:
+            raise ValueError(f"Image.gamma must be a finite number > 0, not {value}")
+        self._gamma = value
+        self._set("gamma")
+
+    @property
+    def interpolation(self) -> str:
+        return self._interpolation
+
+    @interpolation.setter
+    def interpolation(self, value: str) -> None:
+        if value not in _INTERPOLATIONS:
+            raise ValueError(f"Image.interpolation must be 'nearest' or 'linear', not {value!r}")
+        self._interpolation = value
+        self._set("interpolation")
+
+    @property
+    def nan_color(self) -> tuple[float, float, float, float]:
+        return self._nan_color
+
+    @nan_color.setter
+    def nan_color(self, value: gloo.Color) -> None:
+        try:
+            self._nan_color = gloo.as_rgba(value)
+        except ValueError as exc:
+            raise ValueError(f"Image.nan_color: {exc}") from None
+        self._set("nan_color")
+
+    @property
+    def tiles(self) -> int:
+        """How many textures the image is drawn from (1 unless tiled)."""
+        return len(self._tiles)
+
+    # ---- drawing ------------------------------------------------------------------------
+    def _prepare(self, view: Any) -> None:
+        if self._data is None:
+            return
+        program = self.program
+        dirty, self._dirty = self._dirty, set()
+        if self._lut is None:  # first draw: everything
+            dirty |= {"data", "cmap", "clim", "gamma", "interpolation", "nan_color"}
+            self._lut = gloo.Texture1D(colormaps.lut(self._cmap))
+            program["u_cmap"] = self._lut
+        elif "cmap" in dirty:
+            self._lut.set_data(colormaps.lut(self._cmap))  # DATA only: no new shader
+        if self._tile_key is not None and self._tile_key[2] != int(self.max_texture_size):
+            dirty.add("data")  # the limit changed: tile again
+        if "data" in dirty:
+            self._upload()
+        if "clim" in dirty:
+            program["u_clim"] = self.clim
+        if "gamma" in dirty:
+            program["u_gamma"] = self._gamma
+        if "interpolation" in dirty:
+            program["u_linear"] = 1.0 if self._interpolation == "linear" else 0.0
+        if "nan_color" in dirty:
+            program["u_nan_color"] = self._nan_color
+
+    def _upload(self) -> None:
+        """Textures and quads for the tiles; same shape and format: DATA only."""
+        data = self._data
+        h, w = data.shape[:2]
+        limit = int(self.max_texture_size)
+        if limit < 3:
+            raise ValueError(f"Image.max_texture_size must be >= 3, not {limit}")
+        rows, cols = _tile_ranges(h, limit), _tile_ranges(w, limit)
+        kind = (data.dtype.name, data.shape[2] if data.ndim == 3 else 1)
+        key = (h, w, limit, kind)
+        tiled = len(rows) * len(cols) > 1
+        regions = []
+        for r0, r1 in rows:
+            for c0, c1 in cols:
+                # with tiles, one texel of apron on each side (inside the image)
+                t0, t1 = (max(r0 - 1, 0), min(r1 + 1, h)) if tiled else (r0, r1)
+                s0, s1 = (max(c0 - 1, 0), min(c1 + 1, w)) if tiled else (c0, c1)
+                regions.append(((r0, r1, c0, c1), (t0, t1, s0, s1)))
+        if key != self._tile_key:
+            for texture, _ in self._tiles:
+                texture.delete()
+            self._tiles = [
+                (gloo.Texture2D(data[t0:t1, s0:s1]), (s0, t0)) for _, (t0, t1, s0, s1) in regions
+            ]
+            quads = []
+            for (r0, r1, c0, c1), _ in regions:
+                quads += [(c0, r0), (c1, r0), (c1, r1), (c0, r0), (c1, r1), (c0, r1)]
+            quads = np.array(quads, np.float32)
+            if self._geometry is None:
+                self._geometry = gloo.VertexBuffer(quads)
+            else:
+                self._geometry.set_data(quads)
+            self._tile_key = key
+        else:
+            for (texture, _), (_, (t0, t1, s0, s1)) in zip(self._tiles, regions):
+                texture.set_data(data[t0:t1, s0:s1])
+        program = self.program
+        program["a_position"] = self._geometry
+        program["u_image_size"] = (float(w), float(h))
+        program["u_color_mode"] = 1.0 if data.ndim == 3 else 0.0
+        program["u_value_scale"] = 255.0 if data.dtype == np.uint8 else 1.0
+
+    def _draw(self, view: Any) -> None:
+        if self._data is None:
+            return
+        program = self.program
+        for k, (texture, origin) in enumerate(self._tiles):
+            program["u_data"] = texture
+            program["u_tile_origin"] = (float(origin[0]), float(origin[1]))
+            program.draw("triangles", first=6 * k, count=6)
+
+    def bounds(self, axis: int) -> tuple[float, float] | None:
+        if self._data is None:
+            return None
+        if axis == 0:
+            return (0.0, float(self._data.shape[1]))
+        if axis == 1:
+            return (0.0, float(self._data.shape[0]))
+        return (0.0, 0.0)
+
+
+def _limits(value: Any, what: str) -> tuple[float, float]:
+    """Two finite, distinct numbers (a reversed pair reverses the colormap)."""
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be two numbers (min, max), not {value!r}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi)) or lo == hi:
+        raise ValueError(f"{what} must be two finite, different numbers, not {value!r}")
+    return lo, hi

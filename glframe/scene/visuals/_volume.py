@@ -1,0 +1,397 @@
+"""Volume: a 3D array drawn by ray casting through its bounding box.
+
+Voxel (k, i, j) of a (D, H, W) array is centred at (j, i, k) + 0.5 in the
+visual's coordinates, so the volume fills the box [0, W] x [0, H] x [0, D].
+
+How it is drawn: the box's twelve triangles are rasterized; each fragment
+casts the ray from the eye through it, in the visual's own coordinates. The
+eye is found on the CPU each frame by mapping the clip-space direction towards
+the viewer through the inverse of the visual-to-clip chain (a point for a
+perspective camera, a direction for an orthographic one) and sent as one
+uniform. The ray is clipped to the box in the shader, and only the fragment at
+the ray's exit (a back face) marches it, so the camera may be inside the box
+and no face culling (which depends on the winding after the transforms) is
+needed. The fragment's depth is that of the ray's entry (or of the surface hit,
+for "iso"), so other objects in front of the volume hide it.
+
+Methods: "mip" (maximum intensity along the ray), "translucent" (front-to-back
+compositing; a voxel at the top of the contrast limits has opacity
+``opacity``, times the colormap's alpha), "iso" (the first crossing of
+``threshold``, shaded with the gradient's normal and a headlight).
+
+Storage: uint8 data as R8; anything else normalized to [0, 1] by its range and
+stored as R16F, which WebGL2 can filter linearly (R32F it cannot): about three
+significant digits of the data's range. Contrast limits and the threshold are
+converted to texture units on the CPU, so changing them is a uniform update;
+the colormap is a lookup texture, so changing it sends the texture's DATA.
+
+Limits: the chain from the visual to clip space must be linear (affine or
+projective: STTransform, MatrixTransform, the cameras); each side at most
+``max_texture_size`` (2048 by default; WebGL2 guarantees 256). Normals for
+"iso" are computed in voxel units, so a strongly anisotropic scale shades a
+little off. At most 1024 steps per ray: longer rays take longer steps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ... import gloo
+from ...shaders import colormaps, snippet
+from .._visual import Visual
+from ._image import _limits
+
+__all__ = ["Volume"]
+
+VERT = """
+in vec3 a_position;
+out vec3 v_pos;
+void main() {
+    v_pos = a_position;
+    gl_Position = $transform(vec4(a_position, 1.0));
+}
+"""
+FRAG_DECLARATIONS = """
+uniform highp sampler3D u_volume;
+uniform sampler2D u_cmap;
+uniform vec3 u_shape;
+uniform vec4 u_eye;
+uniform vec2 u_clim;
+uniform float u_threshold;
+uniform float u_gamma;
+uniform float u_step;
+uniform float u_opacity;
+uniform float u_method;
+in vec3 v_pos;
+out vec4 f_color;
+"""
+FRAG_MAIN = """
+void main() {
+    bool perspective = u_eye.w > 0.5;
+    vec3 origin = perspective ? u_eye.xyz : v_pos;
+    vec3 d = normalize(perspective ? v_pos - u_eye.xyz : -u_eye.xyz);
+    d = (step(0.0, d) * 2.0 - 1.0) * max(abs(d), 1e-7);  // no zero component
+    vec2 span = volume_ray_box(origin, d);
+    // the box's front faces lie on the same rays: only the exit fragment casts
+    if (dot(v_pos - origin, d) < 0.5 * (span.x + span.y)) discard;
+    float t0 = perspective ? max(span.x, 0.0) : span.x;
+    float span_length = span.y - t0;
+    if (span_length <= 0.0) discard;
+    int n = min(int(ceil(span_length / u_step)), VOLUME_MAX_STEPS);
+    float dt = span_length / float(n);
+    float t_depth = t0;
+    vec4 color;
+    if (u_method < 0.5) color = volume_mip(origin, d, t0, dt, n);
+    if (u_method > 0.5 && u_method < 1.5) color = volume_translucent(origin, d, t0, dt, n);
+    if (u_method > 1.5) color = volume_iso(origin, d, t0, dt, n, t_depth);
+    if (color.a <= 0.0) discard;
+    gl_FragDepth = volume_depth(origin + d * t_depth);
+    f_color = $post(color);
+}
+"""
+
+METHODS = {"mip": 0.0, "translucent": 1.0, "iso": 2.0}
+
+
+def _box() -> np.ndarray:
+    """The 36 vertices of the unit cube's 12 triangles."""
+    corners = np.array([[(i >> 0) & 1, (i >> 1) & 1, (i >> 2) & 1] for i in range(8)], np.float32)
+    faces = [(0, 2, 3, 1), (4, 5, 7, 6), (0, 1, 5, 4), (2, 6, 7, 3), (0, 4, 6, 2), (1, 3, 7, 5)]
+    index = [q[k] for q in faces for k in (0, 1, 2, 0, 2, 3)]
+    return corners[index]
+
+
+class Volume(Visual):
+    """A volume drawn by ray casting: maximum intensity, translucent or iso-surface.
+
+    Parameters
+    ----------
+    data
+        (D, H, W) real values, finite (no NaN).
+    method
+        "mip", "translucent" or "iso".
+    cmap
+        A colormap name of :func:`glframe.shaders.colormaps.names`.
+    clim
+        (min, max) contrast limits in data units, or "auto" (the data's range).
+    gamma
+        Exponent applied to the normalized value (> 0).
+    threshold
+        The iso-surface's level in data units; None: the middle of ``clim``.
+    step_size
+        Distance between samples along a ray, in voxels (> 0; smaller is finer).
+    opacity
+        For "translucent": opacity of one voxel at the top of the limits, in [0, 1].
+    interpolation
+        "linear" (trilinear, default) or "nearest".
+    parent, **kwargs
+        As for :class:`~glframe.scene.Node`.
+
+    Examples
+    --------
+    >>> from glframe import scene
+    >>> canvas = scene.SceneCanvas(size=(200, 200))
+    >>> view = canvas.add_view(camera=scene.TurntableCamera(azimuth=30, elevation=20))
+    >>> z, y, x = np.mgrid[-1:1:32j, -1:1:32j, -1:1:32j]
+    >>> blob = np.exp(-4 * (x**2 + y**2 + z**2))
+    >>> volume = scene.visuals.Volume(blob, method="mip", cmap="inferno", parent=view.scene)
+    >>> view.camera.set_range()
+    >>> volume.method = "iso"            # a uniform update at the next frame
+    >>> volume.threshold = 0.5
+    >>> canvas.render().shape
+    (200, 200, 4)
+    >>> canvas.close()
+    """
+
+    #: largest side accepted (MAX_3D_TEXTURE_SIZE); WebGL2 guarantees only 256
+    max_texture_size: int = 2048
+
+    def __init__(
+        self,
+        data: ArrayLike | None = None,
+        *,
+        method: str = "mip",
+        cmap: str = "viridis",
+        clim: Any = "auto",
+        gamma: float = 1.0,
+        threshold: float | None = None,
+        step_size: float = 0.5,
+        opacity: float = 0.1,
+        interpolation: str = "linear",
+        parent: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        frag = FRAG_DECLARATIONS + snippet("volume/raycast") + FRAG_MAIN
+        super().__init__(VERT, frag, parent, **kwargs)
+        self.frag["transform"] = self._chain  # the same chain, for depths in the fragment stage
+        self._dirty: set[str] = set()
+        self._data: np.ndarray | None = None  # nothing is drawn until set_data
+        self._range = (0.0, 1.0)  # data values at texture values 0 and 1
+        self._auto_clim = (0.0, 1.0)
+        self._stored: np.ndarray | None = None  # what the texture gets, until uploaded
+        self._texture: gloo.Texture3D | None = None
+        self._lut: gloo.Texture1D | None = None
+        self._geometry: gloo.VertexBuffer | None = None
+        self._box_shape: tuple[int, int, int] | None = None
+        self.method = method
+        self.cmap = cmap
+        self.clim = clim
+        self.gamma = gamma
+        self.threshold = threshold
+        self.step_size = step_size
+        self.opacity = opacity
+        self.interpolation = interpolation
+        if data is not None:
+            self.set_data(data)
+
+    # ---- data --------------------------------------------------------------------------
+    def set_data(self, data: ArrayLike) -> None:
+        """Replace the volume; data of the same shape and kind reuses the texture."""
+        arr = np.asarray(data)
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"Volume.data: dtype {arr.dtype} is not a real number type")
+        if arr.ndim != 3:
+            raise ValueError(f"Volume.data: shape {arr.shape} is not (D, H, W)")
+        if min(arr.shape) < 1:
+            raise ValueError(f"Volume.data: shape {arr.shape} is empty")
+        if max(arr.shape) > self.max_texture_size:
+            raise ValueError(
+                f"Volume.data: shape {arr.shape} has a side above max_texture_size "
+                f"({self.max_texture_size}); downsample it"
+            )
+        if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+            raise ValueError("Volume.data: contains NaN or infinity")
+        if arr.dtype == np.bool_:
+            arr = arr.astype(np.uint8)
+        lo, hi = float(arr.min()), float(arr.max())
+        self._auto_clim = (lo, hi if hi > lo else lo + 1.0)
+        if arr.dtype == np.uint8:
+            self._range = (0.0, 255.0)
+            stored = np.ascontiguousarray(arr)
+        else:
+            self._range = self._auto_clim
+            lo, hi = self._auto_clim
+            scaled = (arr.astype(np.float32) - np.float32(lo)) / np.float32(hi - lo)
+            stored = scaled.astype(np.float16)
+        self._data = arr
+        self._stored = stored
+        self._dirty.update(("data", "clim", "threshold"))
+        self.update()
+
+    @property
+    def data(self) -> np.ndarray | None:
+        """The data as given (None before any)."""
+        return self._data
+
+    @data.setter
+    def data(self, value: ArrayLike) -> None:
+        self.set_data(value)
+
+    def _set(self, *parts: str) -> None:
+        self._dirty.update(parts)
+        self.update()
+
+    @property
+    def method(self) -> str:
+        return self._method
+
+    @method.setter
+    def method(self, value: str) -> None:
+        if value not in METHODS:
+            raise ValueError(f"Volume.method must be one of {', '.join(METHODS)}, not {value!r}")
+        self._method = value
+        self._set("method")
+
+    @property
+    def cmap(self) -> str:
+        return self._cmap
+
+    @cmap.setter
+    def cmap(self, name: str) -> None:
+        if name not in colormaps.names():
+            raise ValueError(
+                f"Volume.cmap: no colormap {name!r}; colormaps: {', '.join(colormaps.names())}"
+            )
+        self._cmap = name
+        self._set("cmap")
+
+    @property
+    def clim(self) -> tuple[float, float]:
+        """The contrast limits in use (the data's range when set to "auto")."""
+        return self._auto_clim if self._clim == "auto" else self._clim
+
+    @clim.setter
+    def clim(self, value: Any) -> None:
+        if isinstance(value, str):
+            if value != "auto":
+                raise ValueError(f"Volume.clim must be (min, max) or 'auto', not {value!r}")
+            self._clim = "auto"
+        else:
+            self._clim = _limits(value, "Volume.clim")
+        self._set("clim", "threshold")
+
+    @property
+    def threshold(self) -> float:
+        """The iso level in data units (the middle of ``clim`` unless set)."""
+        return sum(self.clim) / 2 if self._threshold is None else self._threshold
+
+    @threshold.setter
+    def threshold(self, value: float | None) -> None:
+        if value is not None:
+            value = float(value)
+            if not np.isfinite(value):
+                raise ValueError(f"Volume.threshold must be finite, not {value}")
+        self._threshold = value
+        self._set("threshold")
+
+    def _number(name: str, low: float, high: float | None = None):  # noqa: N805
+        """A reactive float property: > low, or in [low, high] when high is given."""
+
+        def get(self) -> float:
+            return getattr(self, "_" + name)
+
+        def set_(self, value: float) -> None:
+            value = float(value)
+            ok = low < value < np.inf if high is None else low <= value <= high
+            if not ok:
+                bounds = f"> {low:g}" if high is None else f"in [{low:g}, {high:g}]"
+                raise ValueError(f"Volume.{name} must be a finite number {bounds}, not {value}")
+            setattr(self, "_" + name, value)
+            self._set(name)
+
+        return property(get, set_)
+
+    gamma = _number("gamma", 0.0)
+    step_size = _number("step_size", 0.0)
+    opacity = _number("opacity", 0.0, 1.0)
+    del _number
+
+    @property
+    def interpolation(self) -> str:
+        return self._interpolation
+
+    @interpolation.setter
+    def interpolation(self, value: str) -> None:
+        if value not in ("nearest", "linear"):
+            raise ValueError(f"Volume.interpolation must be 'nearest' or 'linear', not {value!r}")
+        self._interpolation = value
+        self._set("interpolation")
+
+    # ---- drawing ------------------------------------------------------------------------
+    def _to_texture(self, value: float) -> float:
+        lo, hi = self._range
+        return (value - lo) / (hi - lo)
+
+    def _prepare(self, view: Any) -> None:
+        if self._data is None:
+            return
+        program = self.program
+        dirty, self._dirty = self._dirty, set()
+        if self._lut is None:  # first draw: everything
+            dirty |= {"data", "method", "clim", "threshold", "gamma", "step_size", "opacity"}
+            self._lut = gloo.Texture1D(colormaps.lut(self._cmap))
+            program["u_cmap"] = self._lut
+        elif "cmap" in dirty:
+            self._lut.set_data(colormaps.lut(self._cmap))
+        if "data" in dirty:
+            stored = self._stored
+            texture = self._texture
+            if (
+                texture is None
+                or texture.shape[:3] != stored.shape
+                or (texture.internalformat != ("r8" if stored.dtype == np.uint8 else "r16f"))
+            ):
+                if texture is not None:
+                    texture.delete()
+                texture = self._texture = gloo.Texture3D(stored, interpolation=self._interpolation)
+            else:
+                texture.set_data(stored)
+            self._stored = None  # the texture has it now
+            program["u_volume"] = texture
+            d, h, w = stored.shape
+            if self._box_shape != (w, h, d):
+                self._box_shape = (w, h, d)
+                box = _box() * np.array([w, h, d], np.float32)
+                if self._geometry is None:
+                    self._geometry = gloo.VertexBuffer(box)
+                    program["a_position"] = self._geometry
+                else:
+                    self._geometry.set_data(box)
+            program["u_shape"] = (float(w), float(h), float(d))
+        if "interpolation" in dirty and self._texture.interpolation[0] != self._interpolation:
+            self._texture.interpolation = self._interpolation
+        if "method" in dirty:
+            program["u_method"] = METHODS[self._method]
+        if "clim" in dirty:
+            program["u_clim"] = tuple(self._to_texture(v) for v in self.clim)
+        if "threshold" in dirty:
+            program["u_threshold"] = self._to_texture(self.threshold)
+        if "gamma" in dirty:
+            program["u_gamma"] = self._gamma
+        if "step_size" in dirty:
+            program["u_step"] = self._step_size
+        if "opacity" in dirty:
+            program["u_opacity"] = self._opacity
+        program["u_eye"] = self._eye(view)
+
+    def _eye(self, view: Any) -> tuple[float, float, float, float]:
+        """The eye in local coordinates (w = 1), or the direction towards it (w = 0)."""
+        towards_viewer = np.array([[0.0, 0.0, -1.0, 0.0]])  # homogeneous: imap keeps w
+        eye = self.transform_to(view.scene).imap(view.camera.transform.imap(towards_viewer))[0]
+        xyz, w = eye[:3], eye[3]
+        if abs(w) > 1e-9 * np.linalg.norm(xyz):
+            return (*(xyz / w), 1.0)
+        return (*(xyz / np.linalg.norm(xyz)), 0.0)
+
+    def _draw(self, view: Any) -> None:
+        if self._data is not None:
+            self.program.draw("triangles")
+
+    def bounds(self, axis: int) -> tuple[float, float] | None:
+        if self._data is None:
+            return None
+        d, h, w = self._data.shape
+        return (0.0, float((w, h, d)[axis]))
