@@ -1,5 +1,29 @@
 """Visuals: nodes that draw. Each takes ``parent=`` and reactive properties."""
 
+from . import _fonts as fonts
+from . import _geometry as geometry
+from ._image import Image
+from ._line import Line
 from ._markers import SYMBOLS, Markers
+from ._mesh import Mesh
+from ._polygon import Polygon
+from ._shapes import Ellipse, Rectangle
+from ._spheres import Spheres
+from ._text import Text
+from ._volume import Volume
 
-__all__ = ["Markers", "SYMBOLS"]
+__all__ = [
+    "Mesh",
+    "Spheres",
+    "geometry",
+    "Markers",
+    "SYMBOLS",
+    "Image",
+    "Volume",
+    "Line",
+    "Polygon",
+    "Rectangle",
+    "Ellipse",
+    "Text",
+    "fonts",
+]
