@@ -1,0 +1,443 @@
+"""Line: polylines and segments of any width in pixels, antialiased, with joins and caps.
+
+Each segment is one instance of a four-vertex quad, built in the vertex stage
+in screen space: both endpoints go through ``$transform`` to pixels (with
+``$viewport``), the quad is offset by half the width plus a one-pixel margin
+and, at each end, reaches as far as the cap or join needs. The fragment stage
+computes the signed distance to the stroke (body, caps, joins) and turns it
+into coverage over one pixel. The endpoints and their neighbours are read
+from one buffer through four views at row offsets 0..3 (no copies), so a
+million-vertex strip is one draw of a million instances, and no per-segment
+array is built on the CPU.
+
+At a join the two segments split the plane along the bisector line: each
+draws its half only, so translucent lines are even at joins. Miter joins
+beyond ``miter_limit`` (the SVG ratio of miter length to width) become bevels.
+
+Non-finite positions (NaN, inf) break a strip or loop into pieces, each with
+its caps; repeated consecutive points are dropped. Widths are in logical
+pixels (scaled by ``$pixel_scale``), so they do not change with zoom. Widths
+under one pixel are drawn one pixel wide with a proportionally lower alpha.
+
+``canvas.pick(pos)`` reports, for a strip or loop, the index in ``positions``
+of the first vertex of the segment under ``pos``; for "segments" or index
+pairs, the number of the pair.
+
+Limits: the width is one value for the whole line; in 3D a segment with an
+end behind the camera is not drawn (no clipping against the near plane);
+sharp turns between segments shorter than the width show the inner corner
+cut (as in most GPU line renderers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ... import gloo
+from ...shaders import snippet
+from .._visual import Visual, finite_bounds
+from ._data import as_colors, as_positions
+
+__all__ = ["Line", "JOINS", "CAPS"]
+
+#: join name -> code in the shader
+JOINS = {"miter": 0, "round": 1, "bevel": 2}
+#: cap name -> code in the shader
+CAPS = {"butt": 0, "square": 1, "round": 2}
+
+VERT = """
+in vec2 a_corner;   // x: 0 at the segment's start, 1 at its end; y: -1 or +1 across
+in vec4 a_prev;     // xyz: a position; w: 1 for a point, 0 for none (a cap there)
+in vec4 a_p0;
+in vec4 a_p1;
+in vec4 a_next;
+in vec4 a_color0;
+in vec4 a_color1;
+in int a_vertex;    // what canvas.pick() reports: the segment's first vertex (or pair)
+uniform float u_width;
+uniform float u_join;
+uniform float u_cap;
+uniform float u_miter_limit;
+out vec2 v_px;
+flat out vec4 v_ends;    // start and end, pixels
+flat out vec4 v_start;   // (tb, m) of the start, see line/ends.glsl
+flat out vec4 v_end;
+flat out vec4 v_kinds;   // kind at the start and the end, bevel distances
+flat out vec2 v_width;   // half width in pixels, alpha factor for thin lines
+flat out vec4 v_color0;
+flat out vec4 v_color1;
+
+// (x, y) in pixels of the view, z in NDC, w: 1 if drawable.
+vec4 line_to_px(vec4 p) {
+    vec4 clip = $transform(vec4(p.xyz, 1.0));
+    if (p.w < 0.5 || clip.w <= 0.0) return vec4(0.0);
+    vec3 ndc = clip.xyz / clip.w;
+    return vec4((ndc.xy + 1.0) * 0.5 * $viewport, ndc.z, 1.0);
+}
+
+void main() {
+    vec4 a = line_to_px(a_p0);
+    vec4 b = line_to_px(a_p1);
+    if (a.w == 0.0 || b.w == 0.0) {   // a break: nothing to draw
+        gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
+        return;
+    }
+    vec4 z = line_to_px(a_prev);
+    vec4 c = line_to_px(a_next);
+    float width = u_width * $pixel_scale;
+    float hw = 0.5 * max(width, 1.0);
+    vec2 t = line_direction(a.xy, b.xy);
+    if (t == vec2(0.0)) t = vec2(1.0, 0.0);
+    vec2 n = vec2(-t.y, t.x);
+    float kind0, kind1, bevel0, bevel1, ext0, ext1;
+    // -t and t are exactly what the neighbours compute for this joint (line/ends.glsl)
+    line_end(-t, z.w > 0.0, line_direction(a.xy, z.xy), hw, u_cap, u_join, u_miter_limit,
+             v_start, kind0, bevel0, ext0);
+    line_end(t, c.w > 0.0, line_direction(b.xy, c.xy), hw, u_cap, u_join, u_miter_limit,
+             v_end, kind1, bevel1, ext1);
+    float margin = 1.0;   // room for the antialiasing ramp
+    vec2 pos = a_corner.x < 0.5 ? a.xy - t * (ext0 + margin) : b.xy + t * (ext1 + margin);
+    pos += n * a_corner.y * (hw + margin);
+    v_px = pos;
+    v_ends = vec4(a.xy, b.xy);
+    v_kinds = vec4(kind0, kind1, bevel0, bevel1);
+    v_width = vec2(hw, clamp(width, 0.0, 1.0));
+    v_color0 = a_color0;
+    v_color1 = a_color1;
+    $pick_index = a_vertex;
+    gl_Position = vec4(pos / $viewport * 2.0 - 1.0, a_corner.x < 0.5 ? a.z : b.z, 1.0);
+}
+"""
+
+FRAG = """
+in vec2 v_px;
+flat in vec4 v_ends;
+flat in vec4 v_start;
+flat in vec4 v_end;
+flat in vec4 v_kinds;
+flat in vec2 v_width;
+flat in vec4 v_color0;
+flat in vec4 v_color1;
+out vec4 f_color;
+
+void main() {
+    vec2 a = v_ends.xy;
+    vec2 b = v_ends.zw;
+    float len = distance(a, b);
+    vec2 t = len > 1e-6 ? (b - a) / len : vec2(1.0, 0.0);
+    float hw = v_width.x;
+    // The pixel's centre, exactly (view pixels start at integers): the two segments of a
+    // join then test the very same point against their shared bisector.
+    vec2 p = floor(v_px) + 0.5;
+    vec2 q = p - a;
+    float sdf = abs(dot(q, vec2(-t.y, t.x))) - hw;
+    sdf = line_end_sdf(sdf, q, -t, hw, v_kinds.x, v_start, v_kinds.z, true);
+    sdf = line_end_sdf(sdf, p - b, t, hw, v_kinds.y, v_end, v_kinds.w, false);
+    float f = len > 1e-6 ? clamp(dot(q, t) / len, 0.0, 1.0) : 0.0;
+    vec4 color = mix(v_color0, v_color1, f);
+    float alpha = color.a * v_width.y * clamp(0.5 - sdf, 0.0, 1.0);
+    if (alpha <= 0.0) discard;
+    f_color = $post(vec4(color.rgb, alpha));
+}
+"""
+
+_CORNERS = np.array([[0, -1], [0, 1], [1, -1], [1, 1]], np.float32)  # a triangle strip
+_ROW = 16  # bytes of one vec4 row
+
+
+def as_connect(value: Any, n: int, what: str) -> Any:
+    """'strip', 'loop', 'segments', or an (M, 2) int array of vertex pairs in [0, n)."""
+    if isinstance(value, str):
+        if value not in ("strip", "loop", "segments"):
+            raise ValueError(
+                f"{what}: {value!r} is not 'strip', 'loop', 'segments' or an (M, 2) index array"
+            )
+        if value == "segments" and n % 2:
+            raise ValueError(f"{what}: 'segments' needs an even number of positions, not {n}")
+        return value
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{what}: index pairs must be integers, not {arr.dtype}")
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise ValueError(f"{what}: index pairs of shape {arr.shape} are not (M, 2)")
+    if arr.size and (arr.min() < 0 or arr.max() >= n):
+        raise ValueError(f"{what}: indices must be in [0, {n}), found {arr.min()}..{arr.max()}")
+    return arr.astype(np.int64)
+
+
+class Line(Visual):
+    """Lines of any width, antialiased, with joins and caps.
+
+    Parameters
+    ----------
+    positions
+        (N, 2) or (N, 3) vertices in data coordinates. Non-finite rows break
+        a strip or loop.
+    color
+        One colour (name, '#rrggbb', RGB(A) floats) or (N, 3|4) colours, one
+        per vertex, interpolated along each segment.
+    width
+        Width in logical pixels (the same at any zoom).
+    connect
+        "strip" (a polyline through every vertex), "loop" (the same, closed),
+        "segments" (vertices 0-1, 2-3, ...) or an (M, 2) int array of vertex
+        pairs.
+    join
+        "round" (default), "miter" or "bevel": how strip segments meet.
+    cap
+        "butt" (default), "square" or "round": the ends of pieces and segments.
+    miter_limit
+        Largest ratio of a miter's length to the width; sharper joins are
+        bevelled (4, as in SVG).
+    parent, **kwargs
+        As for :class:`~glframe.scene.Node`.
+
+    Examples
+    --------
+    >>> x = np.linspace(0, 10, 500)
+    >>> line = Line(np.c_[x, np.sin(x)], color="orange", width=3,
+    ...             parent=view.scene)                    # doctest: +SKIP
+    >>> line.width = 6               # one uniform at the next draw   # doctest: +SKIP
+    >>> line.color = colormaps.sample("viridis", x / 10)  # per vertex  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        positions: ArrayLike | None = None,
+        *,
+        color: Any = "white",
+        width: float = 1.0,
+        connect: Any = "strip",
+        join: str = "round",
+        cap: str = "butt",
+        miter_limit: float = 4.0,
+        parent: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            snippet("line/ends") + VERT, snippet("line/stroke") + FRAG, parent, **kwargs
+        )
+        self._values: dict[str, Any] = {}
+        self._dirty: set[str] = set()
+        self._n = 0
+        self._instances = 0
+        self._rows: np.ndarray = np.zeros(0, np.int64)  # original vertex of each buffer row
+        self._picked: np.ndarray = np.zeros(0, np.int64)  # the pick index of each segment
+        self._layout = "strip"
+        # buffers are made at the first draw, in the context of the canvas drawing
+        self._buffers: dict[str, gloo.VertexBuffer] = {}
+        self.set_data(
+            positions if positions is not None else np.zeros((0, 2)),
+            color=color,
+            width=width,
+            connect=connect,
+            join=join,
+            cap=cap,
+            miter_limit=miter_limit,
+        )
+
+    # ---- data --------------------------------------------------------------------------
+    def set_data(self, positions: ArrayLike | None = None, **properties: Any) -> None:
+        """Set positions and any properties at once (checked together)."""
+        if positions is not None:
+            pos = as_positions(positions, "Line.positions")
+            self._values["positions"] = pos
+            self._n = len(pos)
+            self._dirty.add("geometry")
+            # per-vertex values are checked again against the new length
+            for name in ("color", "connect"):
+                if name in self._values and name not in properties:
+                    properties[name] = self._values[name + "_given"]
+        for name, value in properties.items():
+            if name not in ("color", "width", "connect", "join", "cap", "miter_limit"):
+                raise TypeError(f"Line.set_data: unknown property {name!r}")
+            setattr(self, name, value)
+        self.update()
+
+    @property
+    def positions(self) -> np.ndarray:
+        """(N, 3) float32 positions (z = 0 for 2D data)."""
+        return self._values["positions"]
+
+    @positions.setter
+    def positions(self, value: ArrayLike) -> None:
+        self.set_data(value)
+
+    def _set(self, name: str, given: Any, value: Any, dirty: str) -> None:
+        self._values[name + "_given"] = given
+        self._values[name] = value
+        self._dirty.add(dirty)
+        self.update()
+
+    @property
+    def color(self) -> np.ndarray:
+        """(4,) RGBA, or (N, 4) per vertex."""
+        return self._values["color"]
+
+    @color.setter
+    def color(self, value: Any) -> None:
+        self._set("color", value, as_colors(value, self._n, "Line.color"), "color")
+
+    @property
+    def connect(self) -> Any:
+        return self._values["connect"]
+
+    @connect.setter
+    def connect(self, value: Any) -> None:
+        self._set("connect", value, as_connect(value, self._n, "Line.connect"), "geometry")
+
+    @property
+    def width(self) -> float:
+        return self._values["width"]
+
+    @width.setter
+    def width(self, value: float) -> None:
+        value = float(value)
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"Line.width must be a finite number >= 0, not {value}")
+        self._set("width", value, value, "width")
+
+    @property
+    def join(self) -> str:
+        return self._values["join"]
+
+    @join.setter
+    def join(self, value: str) -> None:
+        if value not in JOINS:
+            raise ValueError(f"Line.join must be one of {', '.join(JOINS)}, not {value!r}")
+        self._set("join", value, value, "join")
+
+    @property
+    def cap(self) -> str:
+        return self._values["cap"]
+
+    @cap.setter
+    def cap(self, value: str) -> None:
+        if value not in CAPS:
+            raise ValueError(f"Line.cap must be one of {', '.join(CAPS)}, not {value!r}")
+        self._set("cap", value, value, "cap")
+
+    @property
+    def miter_limit(self) -> float:
+        return self._values["miter_limit"]
+
+    @miter_limit.setter
+    def miter_limit(self, value: float) -> None:
+        value = float(value)
+        if not np.isfinite(value) or value < 1:
+            raise ValueError(f"Line.miter_limit must be a finite number >= 1, not {value}")
+        self._set("miter_limit", value, value, "miter_limit")
+
+    # ---- buffers -----------------------------------------------------------------------
+    def _build_geometry(self) -> np.ndarray:
+        """The position rows to upload; sets the row -> vertex map, layout and instances."""
+        pos = self._values["positions"]
+        connect = self._values["connect"]
+        valid = np.all(np.isfinite(pos), axis=1)
+        rows4 = np.zeros((len(pos), 4), np.float32)
+        rows4[valid, :3] = pos[valid]
+        rows4[valid, 3] = 1.0
+        if isinstance(connect, np.ndarray) or connect == "segments":
+            index = connect.reshape(-1) if isinstance(connect, np.ndarray) else np.arange(len(pos))
+            self._layout, self._rows = "pairs", index
+            self._instances = len(index) // 2
+            self._picked = np.arange(self._instances)
+            return rows4[index]
+        # strip / loop: drop repeated points (zero-length segments have no direction)
+        same = np.zeros(len(pos), bool)
+        same[1:] = valid[1:] & valid[:-1] & np.all(pos[1:] == pos[:-1], axis=1)
+        index = np.nonzero(~same)[0]
+        closed = connect == "loop" and len(index) >= 3
+        if closed and valid[index[-1]] and np.array_equal(pos[index[-1]], pos[index[0]]):
+            index = index[:-1]
+        closed = closed and len(index) >= 3
+        self._rows = index
+        self._picked = index
+        if closed:  # last, all, first, second: instance i reads rows i .. i + 3
+            padded = np.concatenate([index[-1:], index, index[:2]])
+            self._layout, self._instances = "loop", len(index)
+            return rows4[padded]
+        self._layout, self._instances = "strip", max(len(index) - 1, 0)
+        self._picked = index[:-1]
+        out = np.zeros((len(index) + 2, 4), np.float32)  # no point before the first, after the last
+        out[1:-1] = rows4[index]
+        return out
+
+    def _pad_like_positions(self, values: np.ndarray) -> np.ndarray:
+        """Per-vertex rows (e.g. colours) laid out as the position rows."""
+        index = self._rows
+        if self._layout == "pairs":
+            return values[index]
+        if self._layout == "loop":
+            return values[np.concatenate([index[-1:], index, index[:2]])]
+        out = np.zeros((len(index) + 2, values.shape[1]), values.dtype)
+        out[1:-1] = values[index]
+        return out
+
+    def _bind_rows(self, buffer: gloo.VertexBuffer, names: tuple[str, ...], pairs: bool) -> None:
+        """Bind ``names`` to views of consecutive rows of ``buffer`` (one view per name)."""
+        stride = 2 * _ROW if pairs else _ROW
+        for i, name in enumerate(names):
+            self.program[name] = gloo.BufferView(buffer, np.float32, (4,), i * _ROW, stride)
+
+    def _buffer(self, name: str) -> gloo.VertexBuffer:
+        if name not in self._buffers:
+            self._buffers[name] = (
+                gloo.VertexBuffer(_CORNERS) if name == "corners" else gloo.VertexBuffer(divisor=1)
+            )
+        return self._buffers[name]
+
+    def _prepare(self, view: Any) -> None:
+        program = self.program
+        dirty = self._dirty
+        if "geometry" in dirty:
+            rows = self._build_geometry()
+            if self._instances:
+                buffer = self._buffer("positions")
+                buffer.set_data(rows)
+                program["a_corner"] = self._buffer("corners")
+                picked = self._buffer("picked")
+                picked.set_data(self._picked.astype(np.int32))
+                program["a_vertex"] = picked
+                if self._layout == "pairs":
+                    self._bind_rows(buffer, ("a_p0", "a_p1"), True)
+                    program["a_prev"] = program["a_next"] = (0.0, 0.0, 0.0, 0.0)
+                else:
+                    self._bind_rows(buffer, ("a_prev", "a_p0", "a_p1", "a_next"), False)
+            if self._values["color"].ndim == 2:
+                dirty.add("color")
+        if "color" in dirty:
+            color = self._values["color"]
+            if color.ndim == 1:
+                program["a_color0"] = program["a_color1"] = tuple(color.tolist())
+            elif self._instances:
+                buffer = self._buffer("colors")
+                buffer.set_data(self._pad_like_positions(color))
+                # a segment's end colours: rows 0 and 1 (pairs) or 1 and 2 (strip, loop)
+                pairs = self._layout == "pairs"
+                first, stride = (0, 2 * _ROW) if pairs else (1, _ROW)
+                for i, name in enumerate(("a_color0", "a_color1")):
+                    program[name] = gloo.BufferView(
+                        buffer, np.float32, (4,), (first + i) * _ROW, stride
+                    )
+        if "width" in dirty:
+            program["u_width"] = self._values["width"]
+        if "join" in dirty:
+            program["u_join"] = float(JOINS[self._values["join"]])
+        if "cap" in dirty:
+            program["u_cap"] = float(CAPS[self._values["cap"]])
+        if "miter_limit" in dirty:
+            program["u_miter_limit"] = self._values["miter_limit"]
+        dirty.clear()
+
+    def _draw(self, view: Any) -> None:
+        if self._instances:
+            self.program.draw("triangle_strip", instances=self._instances)
+
+    def bounds(self, axis: int) -> tuple[float, float] | None:
+        pos = self._values["positions"]
+        pos = pos[np.all(np.isfinite(pos), axis=1)]  # a break's other coordinates do not count
+        return finite_bounds(pos[:, axis]) if len(pos) else None
