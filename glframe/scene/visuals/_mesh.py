@@ -1,0 +1,426 @@
+"""Mesh: a triangle mesh with vertex or face colours, flat or smooth shading, a wireframe.
+
+Lighting is Blinn-Phong with one directional light fixed to the camera
+(``light_dir`` in camera axes: x right, y up, z towards the viewer), computed
+per fragment in scene coordinates: positions go to the scene with the 4x4
+matrix of the transforms above the mesh, normals with its inverse transpose,
+so scaled meshes are lit right. Both sides of a face are lit (the side facing
+the viewer). ``shading="flat"`` takes the face normal from screen-space
+derivatives of the position, so it needs no per-face data; ``"smooth"``
+interpolates the given normals, or area-weighted vertex normals computed once.
+
+Face colours and the wireframe need each triangle's vertices apart: the mesh
+is then drawn *de-indexed* (three vertices per face, the wireframe's
+barycentric coordinates from ``gl_VertexID % 3``); otherwise it is drawn
+indexed. Switching re-uploads the vertex buffers (DATA, no recompilation).
+Every option is a uniform or a buffer: no change of a property recompiles.
+
+Limits: one light; translucent meshes are not sorted (draw order and the
+depth buffer decide); a wireframe edge on a silhouette is half as wide (each
+triangle draws its half of an edge); lighting under a nonlinear transform uses
+its affine approximation at the data's centre; ``cull`` follows the faces'
+winding (counter-clockwise seen from the front), swapped under a mirroring
+transform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ... import gloo
+from ...shaders import snippet
+from .._visual import Visual, finite_bounds
+from ._data import as_colors, as_positions
+from ._geometry import ShadedMixin, ShadingFrame, vertex_normals
+
+__all__ = ["Mesh", "SHADINGS"]
+
+SHADINGS = {None: 0.0, "flat": 1.0, "smooth": 2.0}
+_CULLS = (None, "back", "front")
+
+VERT = """
+in vec3 a_position;
+in vec3 a_normal;
+in vec4 a_color;
+uniform mat4 u_mesh_model;
+uniform mat3 u_mesh_normal_matrix;
+out vec3 v_position;   // scene coordinates
+out vec3 v_normal;     // scene coordinates
+out vec4 v_color;
+out vec3 v_bary;       // barycentric, when drawn de-indexed
+void main() {
+    gl_Position = $transform(vec4(a_position, 1.0));
+    v_position = (u_mesh_model * vec4(a_position, 1.0)).xyz;
+    v_normal = u_mesh_normal_matrix * a_normal;
+    v_color = a_color;
+    int k = gl_VertexID % 3;
+    v_bary = vec3(k == 0, k == 1, k == 2);
+}
+"""
+FRAG_DECLARATIONS = """
+in vec3 v_position;
+in vec3 v_normal;
+in vec4 v_color;
+in vec3 v_bary;
+uniform vec4 u_mesh_eye;        // homogeneous, scene; w = 0: orthographic
+uniform vec3 u_mesh_light_dir;  // towards the light, scene
+uniform vec4 u_mesh_material;   // ambient, diffuse, specular, shininess
+uniform float u_mesh_shading;   // 0 none, 1 flat, 2 smooth
+uniform float u_mesh_mirrored;  // 1: front faces are clockwise on screen
+uniform vec4 u_mesh_wire_color;
+uniform float u_mesh_wire_width;  // logical pixels; 0: no wireframe
+out vec4 f_color;
+"""
+FRAG_MAIN = """
+void main() {
+    vec4 color = v_color;
+    if (u_mesh_shading > 0.5) {
+        vec3 to_eye = normalize(u_mesh_eye.xyz - v_position * u_mesh_eye.w);
+        vec3 n;
+        if (u_mesh_shading < 1.5) {
+            n = cross(dFdx(v_position), dFdy(v_position));
+            n = dot(n, to_eye) < 0.0 ? -n : n;
+        } else {
+            bool front = gl_FrontFacing != (u_mesh_mirrored > 0.5);
+            n = front ? v_normal : -v_normal;
+        }
+        float len = length(n);
+        n = len > 0.0 ? n / len : to_eye;
+        color.rgb = shade_blinn_phong(color.rgb, n, to_eye, u_mesh_light_dir, u_mesh_material);
+    }
+    if (u_mesh_wire_width > 0.0) {
+        color = wireframe_over(color, v_bary, u_mesh_wire_width * $pixel_scale, u_mesh_wire_color);
+    }
+    f_color = $post(color);
+    if (f_color.a <= 0.0) discard;
+}
+"""
+
+
+_UNSET: Any = object()
+
+
+class Mesh(ShadedMixin, Visual):
+    """A triangle mesh, lit or not, with an optional wireframe.
+
+    Parameters
+    ----------
+    vertices
+        (N, 3) (or (N, 2), z = 0) vertex positions; finite.
+    faces
+        (M, 3) integer indices into ``vertices``; counter-clockwise seen from the front.
+    normals
+        (N, 3) vertex normals for smooth shading; computed (area-weighted) if None.
+    vertex_colors, face_colors
+        (N, 3|4) or (M, 3|4) colours; at most one of them. Setting one clears
+        the other.
+    color
+        One colour for the whole mesh, used when neither of the above is set.
+    shading
+        None (the colours as given), "flat" (a normal per face) or "smooth".
+    ambient, diffuse, specular, shininess, light_dir
+        The material and the light (see :class:`~glframe.scene.visuals.geometry.ShadedMixin`).
+    wireframe, wireframe_color, wireframe_width
+        Draw the triangles' edges over the faces, antialiased, width in pixels.
+        With a fully transparent ``color`` only the wireframe shows.
+    cull
+        None, "back" or "front": faces not drawn.
+    parent, **kwargs
+        As for :class:`~glframe.scene.Node`.
+
+    Examples
+    --------
+    >>> from glframe.scene.visuals import geometry
+    >>> vertices, faces = geometry.torus()
+    >>> mesh = Mesh(vertices, faces, color="#ff9900", shading="smooth",
+    ...             parent=view.scene)                  # doctest: +SKIP
+    >>> mesh.wireframe = True                          # doctest: +SKIP
+    >>> mesh.shading = "flat"          # a uniform: nothing recompiles   # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        vertices: ArrayLike | None = None,
+        faces: ArrayLike | None = None,
+        *,
+        normals: ArrayLike | None = None,
+        vertex_colors: ArrayLike | None = None,
+        face_colors: ArrayLike | None = None,
+        color: Any = "white",
+        shading: str | None = "smooth",
+        ambient: float = 0.25,
+        diffuse: float = 0.75,
+        specular: float = 0.3,
+        shininess: float = 32.0,
+        light_dir: ArrayLike = (-0.4, 0.6, 1.0),
+        wireframe: bool = False,
+        wireframe_color: Any = "black",
+        wireframe_width: float = 1.0,
+        cull: str | None = None,
+        parent: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        frag = FRAG_DECLARATIONS + snippet("mesh/lighting") + snippet("mesh/wireframe") + FRAG_MAIN
+        super().__init__(VERT, frag, parent, **kwargs)
+        self._vertices = np.zeros((0, 3), np.float32)
+        self._faces = np.zeros((0, 3), np.uint32)
+        self._normals: np.ndarray | None = None
+        self._computed_normals: np.ndarray | None = None
+        self._vertex_colors: np.ndarray | None = None
+        self._face_colors: np.ndarray | None = None
+        self._buffers: dict[str, gloo.VertexBuffer] = {}
+        self._index: gloo.IndexBuffer | None = None
+        self._layout: str | None = None  # "indexed" or "deindexed", as uploaded
+        self._normal_kind: str | None = None  # "buffer" or "constant", as uploaded
+        self._dirty: set[str] = set()
+        self._mirrored = False
+        self._centre: list[float] | None = None
+        self.color = color
+        self.shading = shading
+        self._init_shading(ambient, diffuse, specular, shininess, light_dir)
+        self.wireframe, self.wireframe_color = wireframe, wireframe_color
+        self.wireframe_width, self.cull = wireframe_width, cull
+        self.set_data(
+            vertices if vertices is not None else np.zeros((0, 3)),
+            faces if faces is not None else np.zeros((0, 3), np.uint32),
+            normals=normals,
+            vertex_colors=vertex_colors,
+            face_colors=face_colors,
+        )
+
+    # ---- data --------------------------------------------------------------------------
+    def set_data(
+        self,
+        vertices: ArrayLike | None = None,
+        faces: ArrayLike | None = None,
+        *,
+        normals: ArrayLike | None = _UNSET,
+        vertex_colors: ArrayLike | None = _UNSET,
+        face_colors: ArrayLike | None = _UNSET,
+    ) -> None:
+        """Change the geometry and per-vertex or per-face data together (checked together:
+        a new vertex count needs new normals and vertex colours in the same call)."""
+        v = self._vertices if vertices is None else _as_vertices(vertices)
+        f = self._faces if faces is None else _as_faces(faces)
+        if len(f) and int(f.max()) >= len(v):
+            raise ValueError(
+                f"Mesh.faces: index {int(f.max())} is out of range for {len(v)} vertices"
+            )
+        n = self._normals if normals is _UNSET else normals
+        if n is not None and not _fits(n, self._normals, len(v)):
+            n = np.asarray(n)
+            if n.dtype.kind not in "biuf" or n.shape != (len(v), 3):
+                raise ValueError(f"Mesh.normals: shape {n.shape} ({n.dtype}) is not ({len(v)}, 3)")
+            if not np.all(np.isfinite(n)):
+                raise ValueError("Mesh.normals: contains NaN or infinity")
+            n = n.astype(np.float32)
+        if vertex_colors is not _UNSET and face_colors is not _UNSET:
+            if vertex_colors is not None and face_colors is not None:
+                raise ValueError("Mesh: give vertex_colors or face_colors, not both")
+        vc = self._vertex_colors if vertex_colors is _UNSET else vertex_colors
+        fc = self._face_colors if face_colors is _UNSET else face_colors
+        if vertex_colors is not _UNSET and vertex_colors is not None:
+            fc = None
+        elif face_colors is not _UNSET and face_colors is not None:
+            vc = None
+        if vc is not None and not _fits(vc, self._vertex_colors, len(v)):
+            vc = _as_color_array(vc, len(v), "Mesh.vertex_colors")
+        if fc is not None and not _fits(fc, self._face_colors, len(f)):
+            fc = _as_color_array(fc, len(f), "Mesh.face_colors")
+        if v is not self._vertices:
+            self._computed_normals = self._centre = None
+            self._dirty |= {"position", "normal"}
+        if f is not self._faces:
+            self._computed_normals = None
+            self._dirty |= {"index", "normal"}
+            if self._layout == "deindexed":  # every per-vertex array is gathered by faces
+                self._dirty |= {"position", "color"}
+        if n is not self._normals:
+            self._dirty.add("normal")
+        if vc is not self._vertex_colors or fc is not self._face_colors:
+            self._dirty.add("color")
+        self._vertices, self._faces, self._normals = v, f, n
+        self._vertex_colors, self._face_colors = vc, fc
+        self.update()
+
+    vertices = property(lambda self: self._vertices, lambda self, v: self.set_data(vertices=v))
+    faces = property(lambda self: self._faces, lambda self, f: self.set_data(faces=f))
+    normals = property(lambda self: self._normals, lambda self, n: self.set_data(normals=n))
+    vertex_colors = property(
+        lambda self: self._vertex_colors, lambda self, c: self.set_data(vertex_colors=c)
+    )
+    face_colors = property(
+        lambda self: self._face_colors, lambda self, c: self.set_data(face_colors=c)
+    )
+
+    def _option(name: str, convert: Callable[[Any], Any], dirty: str = "") -> property:  # noqa: N805
+        """A property stored in ``_<name>``, checked by ``convert``; ``dirty``: what to upload."""
+
+        def get(self) -> Any:
+            value = getattr(self, "_" + name)
+            return value.copy() if isinstance(value, np.ndarray) else value
+
+        def set_(self, value: Any) -> None:
+            setattr(self, "_" + name, convert(value))
+            if dirty:
+                self._dirty.add(dirty)
+            self.update()
+
+        return property(get, set_)
+
+    color = _option("color", lambda v: _one_color(v, "Mesh.color"), dirty="color_value")
+    shading = _option("shading", lambda v: _one_of(v, tuple(SHADINGS), "Mesh.shading"))
+    wireframe = _option("wireframe", bool)
+    wireframe_color = _option("wireframe_color", lambda v: _one_color(v, "Mesh.wireframe_color"))
+    wireframe_width = _option("wireframe_width", lambda v: _width(v, "Mesh.wireframe_width"))
+    cull = _option("cull", lambda v: _one_of(v, _CULLS, "Mesh.cull"))
+    del _option
+
+    # ---- drawing -----------------------------------------------------------------------
+    def _smooth_normals(self) -> np.ndarray:
+        if self._normals is not None:
+            return self._normals
+        if self._computed_normals is None:
+            self._computed_normals = vertex_normals(self._vertices, self._faces)
+        return self._computed_normals
+
+    def _prepare(self, view: Any) -> None:
+        if not len(self._faces):  # nothing to draw: uploads wait (GL has no empty buffers)
+            return
+        program = self.program
+        deindexed = self._wireframe or self._face_colors is not None
+        layout = "deindexed" if deindexed else "indexed"
+        if layout != self._layout:
+            self._layout = layout
+            self._dirty |= {"position", "normal", "color", "index"}
+        if self._shading == "smooth" and self._normal_kind != "buffer":
+            self._dirty.add("normal")
+        if self._dirty:
+            self._upload(program, deindexed)
+        if self._centre is None:  # where a nonlinear transform is linearized, for lighting
+            self._centre = [np.mean(b) if (b := self.bounds(k)) else 0.0 for k in range(3)]
+        frame = ShadingFrame.of(self, view, around=self._centre)
+        self._mirrored = frame.mirrored
+        program["u_mesh_model"] = frame.model
+        program["u_mesh_normal_matrix"] = frame.normal_matrix
+        program["u_mesh_eye"] = frame.eye
+        program["u_mesh_light_dir"] = frame.light_direction(self._light_dir)
+        program["u_mesh_material"] = self._material
+        program["u_mesh_shading"] = SHADINGS[self._shading]
+        program["u_mesh_mirrored"] = 1.0 if frame.mirrored else 0.0
+        program["u_mesh_wire_color"] = self._wireframe_color
+        program["u_mesh_wire_width"] = self._wireframe_width if self._wireframe else 0.0
+
+    def _upload(self, program: Any, deindexed: bool) -> None:
+        gather = self._faces.ravel() if deindexed else None
+
+        def per_vertex(values: np.ndarray) -> np.ndarray:
+            return values if gather is None else values[gather]
+
+        dirty = self._dirty
+        if "position" in dirty:
+            self._buffer(program, "a_position", per_vertex(self._vertices))
+        if "index" in dirty and not deindexed:
+            if self._index is None:
+                self._index = gloo.IndexBuffer(self._faces.ravel())
+            else:
+                self._index.set_data(self._faces.ravel())
+        if "normal" in dirty:
+            if self._shading == "smooth":
+                self._buffer(program, "a_normal", per_vertex(self._smooth_normals()))
+                self._normal_kind = "buffer"
+            else:  # read only by smooth shading: a constant spares computing normals
+                program["a_normal"] = (0.0, 0.0, 1.0)
+                self._normal_kind = "constant"
+        arrays = self._face_colors is not None or self._vertex_colors is not None
+        if "color" in dirty or ("color_value" in dirty and not arrays):
+            if self._face_colors is not None:
+                self._buffer(program, "a_color", np.repeat(self._face_colors, 3, axis=0))
+            elif self._vertex_colors is not None:
+                self._buffer(program, "a_color", per_vertex(self._vertex_colors))
+            else:
+                program["a_color"] = tuple(float(c) for c in self._color)
+        dirty.clear()
+
+    def _buffer(self, program: Any, name: str, data: np.ndarray) -> None:
+        buf = self._buffers.get(name)
+        if buf is None:
+            buf = self._buffers[name] = gloo.VertexBuffer(data)
+        else:
+            buf.set_data(data)
+        program[name] = buf
+
+    def _draw(self, view: Any) -> None:
+        if not len(self._faces):
+            return
+        cull = self._cull
+        if cull is not None:
+            if self._mirrored:
+                cull = "front" if cull == "back" else "back"
+            gloo.set_state(cull_face=cull)
+        if self._layout == "indexed":
+            self.program.draw("triangles", self._index)
+        else:
+            self.program.draw("triangles", count=3 * len(self._faces))
+        if cull is not None:
+            gloo.set_state(cull_face=False)
+
+    def bounds(self, axis: int) -> tuple[float, float] | None:
+        if not len(self._vertices) or not 0 <= axis < 3:
+            return None
+        return finite_bounds(self._vertices[:, axis])
+
+
+def _one_color(value: Any, what: str) -> np.ndarray:
+    if not (isinstance(value, str) or np.ndim(value) == 1):
+        raise ValueError(f"{what}: one colour, not an array of shape {np.shape(value)}")
+    return as_colors(value, 1, what).reshape(4)
+
+
+def _one_of(value: Any, choices: tuple, what: str) -> Any:
+    if value not in choices:
+        names = ", ".join(repr(c) for c in choices[:-1])
+        raise ValueError(f"{what} must be {names} or {choices[-1]!r}, not {value!r}")
+    return value
+
+
+def _width(value: float, what: str) -> float:
+    v = float(value)
+    if not np.isfinite(v) or v < 0:
+        raise ValueError(f"{what} must be finite and >= 0, not {value!r}")
+    return v
+
+
+def _fits(value: Any, current: np.ndarray | None, count: int) -> bool:
+    """``value`` is the array already stored, and still has ``count`` rows: keep it as is."""
+    return value is current and len(value) == count
+
+
+def _as_vertices(data: ArrayLike) -> np.ndarray:
+    v = as_positions(data, "Mesh.vertices")
+    if not np.all(np.isfinite(v)):
+        raise ValueError("Mesh.vertices: contains NaN or infinity")
+    return v
+
+
+def _as_faces(data: ArrayLike) -> np.ndarray:
+    f = np.asarray(data)
+    if f.dtype.kind not in "iu":
+        raise TypeError(f"Mesh.faces: dtype {f.dtype} is not an integer type")
+    if f.ndim != 2 or f.shape[1] != 3:
+        raise ValueError(f"Mesh.faces: shape {f.shape} is not (M, 3)")
+    if len(f) and int(f.min()) < 0:
+        raise ValueError(f"Mesh.faces: index {int(f.min())} is negative")
+    if len(f) and int(f.max()) >= 2**32:
+        raise ValueError(f"Mesh.faces: index {int(f.max())} does not fit in uint32")
+    return f.astype(np.uint32)
+
+
+def _as_color_array(value: Any, n: int, what: str) -> np.ndarray:
+    if isinstance(value, str) or np.ndim(value) != 2:
+        raise ValueError(f"{what}: expected ({n}, 3|4) colours, got {np.shape(value)}")
+    return as_colors(value, n, what)
