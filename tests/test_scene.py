@@ -269,3 +269,35 @@ def test_picking_finds_the_visual_and_the_point(scene_canvas):
     assert canvas.pick((70, 70)).visual is background  # between points: the big square
     assert canvas.pick((2, 2)) is None  # nothing drawn there
     assert (canvas.render() == before).all()  # picking leaves the frame as it was
+
+
+def test_arcball_rotates_under_the_pointer_and_fly_moves_with_keys(scene_canvas):
+    canvas = scene_canvas((200, 200))
+    view = canvas.add_view(camera=scene.ArcballCamera(fov=0))
+    scene.visuals.Markers(
+        [[0, 0, 0], [0.5, 0, 0]], size=10, face_color="red", edge_width=0, parent=view.scene
+    )
+    view.camera.set_range(x=(-1, 1), y=(-1, 1), z=(-1, 1), margin=0)
+    # identity rotation: looking down -z, x to the right
+    assert centroid(canvas.render()[:, 110:])[0] > 10  # the second point, right of centre
+    emit(canvas, "mouse_press", (100, 100))
+    emit(canvas, "mouse_move", (100 + 100 * np.sin(np.pi / 4), 100))  # a quarter turn about y
+    emit(canvas, "mouse_release", (170.7, 100), buttons=())
+    np.testing.assert_allclose(
+        np.abs(view.camera.rotation), [np.cos(np.pi / 8), 0, np.sin(np.pi / 8), 0], atol=1e-6
+    )
+    turned = canvas.render()
+    assert (turned[..., 0] > 128).sum() > 0
+
+    fly = scene.FlyCamera(position=(0, -5, 0), speed=0.5)
+    view.camera = fly
+    before = fly.position
+    canvas.events.key_press(key="W", text="w", modifiers=())  # keys go to the focused view
+    np.testing.assert_allclose(fly.position - before, [0, 0.5, 0])
+    canvas.events.key_press(key="D", text="d", modifiers=("shift",))
+    np.testing.assert_allclose(fly.position - before, [2.5, 0.5, 0])
+    emit(canvas, "mouse_press", (100, 100))
+    emit(canvas, "mouse_move", (150, 100))
+    assert fly.yaw == pytest.approx(10)
+    image = canvas.render()
+    assert image.shape == (200, 200, 4)

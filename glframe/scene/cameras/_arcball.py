@@ -150,7 +150,8 @@ class ArcballCamera(BaseCamera):
             return True
         a, b = self._sphere_point(start), self._sphere_point(pos)
         axis = np.cross(a, b)
-        q = np.array([np.dot(a, b), *axis])  # rotation by twice the angle between a and b
+        # The rotation taking a to b (half-angle form), so the ball follows the pointer.
+        q = np.array([1.0 + np.dot(a, b), *axis])
         if np.linalg.norm(axis) < 1e-12:
             return True
         self.rotation = _multiply(q / np.linalg.norm(q), state["rotation"])

@@ -29,6 +29,11 @@ def as_positions(data: ArrayLike, what: str, dims: tuple[int, ...] = (2, 3)) -> 
 
 def as_colors(value: Any, n: int, what: str) -> np.ndarray:
     """One RGBA colour (4,) float32, or (n, 4) float32 for per-item colours."""
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+        try:  # one colour name (or '#rrggbb') per item
+            value = [as_rgba(v) for v in value]
+        except ValueError as exc:
+            raise ValueError(f"{what}: {exc}") from None
     if isinstance(value, str) or np.ndim(value) == 1:
         try:
             return np.array(as_rgba(value), np.float32)
