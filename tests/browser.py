@@ -13,7 +13,6 @@ import base64
 import json
 import os
 import shutil
-from importlib import resources
 
 import numpy as np
 import pytest
@@ -63,10 +62,6 @@ def page(browser):
     context.close()
 
 
-def _js(name: str) -> str:
-    return resources.files("glframe.backends").joinpath("js", name).read_text(encoding="utf-8")
-
-
 HARNESS = """<!doctype html><meta charset=utf-8><body>
 <script type="module">
 const source = %s;
@@ -77,7 +72,9 @@ document.body.dataset.ready = "1";
 
 def load_glir(page) -> None:
     """Load glir.js into ``page`` (as ``window.glir``)."""
-    page.set_content(HARNESS % json.dumps(_js("glir.js")).replace("</", "<\\/"))
+    from glframe.backends._html import glir_bundle
+
+    page.set_content(HARNESS % json.dumps(glir_bundle()).replace("</", "<\\/"))
     page.wait_for_selector("body[data-ready='1']", state="attached", timeout=30_000)
 
 

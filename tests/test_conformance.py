@@ -18,6 +18,18 @@ from run_gallery import example_id, example_paths
 
 PATHS = example_paths()
 
+# Examples whose content is mostly rasterizer-dependent detail, with the share of
+# pixels allowed to differ away from edges, and why.
+LOOSER = {
+    # 10,000 translucent quads of a few pixels, overlapping: their edges are most
+    # of the picture, and the two rasterizers cover edge pixels differently.
+    "gloo_instancing": 0.005,
+    # bilinear filtering of a 12x12 RGB image magnified 20 times: SwiftShader's
+    # filter weights differ from llvmpipe's by a few percent of a texel, which is
+    # up to ~25 levels where neighbouring texels differ a lot.
+    "scene_image": 0.005,
+}
+
 
 def record_example(path):
     import runpy
@@ -38,7 +50,13 @@ def test_example_renders_the_same_in_the_browser(make_canvas, page, path):  # no
     commands, desktop, size = record_example(path)
     load_glir(page)
     web = run_glir(page, commands, size)
-    ok, why, diff = compare(web, desktop, noise=6, edge_fraction=0.2, min_allowed=8)
+    # A few isolated pixels may differ away from edges: points partly outside the
+    # canvas, depth ties, discard borders of sprites (two different rasterizers).
+    share = LOOSER.get(example_id(path), 0.0005)
+    allowance = max(8, int(desktop.shape[0] * desktop.shape[1] * share))
+    ok, why, diff = compare(
+        web, desktop, noise=6, edge_fraction=0.2, min_allowed=8, max_interior=allowance
+    )
     if not ok:
         import imageio.v3 as iio
 

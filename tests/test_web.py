@@ -24,6 +24,11 @@ PIXELS = """() => {
 }"""
 
 
+# Differing pixels allowed away from edges between llvmpipe and SwiftShader:
+# points partly outside the canvas are drawn by one and dropped by the other.
+ACROSS_RASTERIZERS = 12
+
+
 def browser_image(page, size):  # noqa: F811
     raw = base64.b64decode(page.evaluate(PIXELS))
     return np.frombuffer(raw, np.uint8).reshape(size[1], size[0], 4)
@@ -58,6 +63,7 @@ def test_exported_scatter_pans_and_zooms_like_python(make_canvas, page, tmp_path
             noise=6,
             edge_fraction=0.2,
             min_allowed=8,
+            max_interior=ACROSS_RASTERIZERS,
         )
         assert ok, f"first frame: {why}"
         box = page.locator("canvas").bounding_box()
@@ -83,6 +89,7 @@ def test_exported_scatter_pans_and_zooms_like_python(make_canvas, page, tmp_path
             noise=6,
             edge_fraction=0.2,
             min_allowed=8,
+            max_interior=ACROSS_RASTERIZERS,
         )
         assert ok, f"after wheel and drag: {why}"
         assert not page.js_errors, page.js_errors

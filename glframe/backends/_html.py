@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from typing import Any
 from ..gloo import glir
 from ._transport import encode
 
-__all__ = ["figure_data", "write_html", "page"]
+__all__ = ["figure_data", "write_html", "page", "glir_bundle"]
 
 
 def figure_data(
@@ -61,9 +62,19 @@ def _js(name: str) -> str:
     return resources.files("glframe.backends").joinpath("js", name).read_text(encoding="utf-8")
 
 
+#: glir.js's modules, each after those it imports.
+GLIR_MODULES = ("protocol.js", "glsl.js", "objects.js", "program.js", "glir.js")
+_SIBLING = re.compile(r'^(?:import|export)\s*\{[^}]*\}\s*from\s*"\./[\w-]+\.js";[ \t]*\n', re.M)
+
+
+def glir_bundle() -> str:
+    """glir.js as one module (a module loaded from a blob: URL cannot import siblings)."""
+    return "\n".join(_SIBLING.sub("", _js(name)) for name in GLIR_MODULES)
+
+
 def page(figure: dict[str, Any]) -> str:
     """The HTML text of a page showing ``figure``."""
-    sources = {"glir": _js("glir.js"), "figure": _js("figure.js")}
+    sources = {"glir": glir_bundle(), "figure": _js("figure.js")}
     return f"""<!doctype html>
 <html lang="en">
 <head>

@@ -1,0 +1,460 @@
+// The WebGL2 interpreter's GL objects: buffers, textures, render buffers and
+// frame buffers, each the executing twin of a gloo class (GLBuffer runs what
+// VertexBuffer and IndexBuffer recorded, GLTexture the three texture classes...).
+// Programs live in program.js. Only GlirInterpreter (glir.js) makes and calls
+// them; error messages use the desktop interpreter's class names.
+//
+// WebGL2 rules handled here (docs/glir.md section 4 and commands SIZE, DATA,
+// ATTACH): a buffer bound once to ELEMENT_ARRAY_BUFFER may never be bound to
+// another target, and the reverse, so an IndexBuffer lives on
+// ELEMENT_ARRAY_BUFFER (uploaded with no vertex array bound, since that binding
+// is vertex-array state) and a VertexBuffer on ARRAY_BUFFER; a Texture1D is a 2D
+// texture of height 1; upload types come from the array's dtype.
+
+import { DTYPES, GlirError, tupleRepr } from "./protocol.js";
+
+/** Texture formats by name, with their channel counts. */
+export const TEXTURE_FORMATS = Object.freeze({
+  red: 1,
+  rg: 2,
+  rgb: 3,
+  rgba: 4,
+  depth_component: 1,
+  depth_stencil: 1,
+});
+
+// Internal format suffix -> dtype used to allocate without data (docs/glir.md SIZE).
+const ALLOC_DTYPES = {
+  8: "uint8",
+  "16f": "float16",
+  "32f": "float32",
+  "8i": "int8",
+  "8ui": "uint8",
+  "16i": "int16",
+  "16ui": "uint16",
+  "32i": "int32",
+  "32ui": "uint32",
+};
+
+/**
+ * Internal formats: name -> {format, alloc, integer, float}, `format` being the
+ * texture format it goes with and `alloc` the GL type name used by SIZE.
+ */
+export const INTERNAL_FORMATS = (() => {
+  const table = {};
+  const bases = { r: "red", rg: "rg", rgb: "rgb", rgba: "rgba" };
+  for (const [base, format] of Object.entries(bases)) {
+    for (const [suffix, dtype] of Object.entries(ALLOC_DTYPES)) {
+      table[base + suffix] = {
+        format,
+        alloc: DTYPES[dtype].glType,
+        integer: suffix.endsWith("i"),
+        float: suffix.endsWith("f"),
+      };
+    }
+  }
+  const more = {
+    srgb8: ["rgb", "UNSIGNED_BYTE"],
+    srgb8_alpha8: ["rgba", "UNSIGNED_BYTE"],
+    depth_component16: ["depth_component", "UNSIGNED_SHORT"],
+    depth_component24: ["depth_component", "UNSIGNED_INT"],
+    depth_component32f: ["depth_component", "FLOAT"],
+    depth24_stencil8: ["depth_stencil", "UNSIGNED_INT_24_8"],
+  };
+  for (const [name, [format, alloc]] of Object.entries(more)) {
+    table[name] = { format, alloc, integer: false, float: name.endsWith("f") };
+  }
+  return Object.freeze(table);
+})();
+
+/** Render buffer formats (docs/glir.md, SIZE of a RenderBuffer). */
+export const RENDERBUFFER_FORMATS = Object.freeze([
+  "rgba8",
+  "rgb8",
+  "r8",
+  "rgba16f",
+  "rgba32f",
+  "r32f",
+  "depth_component16",
+  "depth_component24",
+  "depth_component32f",
+  "depth24_stencil8",
+  "stencil_index8",
+]);
+
+const WRAPS = ["clamp_to_edge", "repeat", "mirrored_repeat"];
+const FILTERS = ["nearest", "linear"];
+const ATTACHMENT_NAMES = [
+  "color0",
+  "color1",
+  "color2",
+  "color3",
+  "color4",
+  "color5",
+  "color6",
+  "color7",
+  "depth",
+  "stencil",
+  "depth_stencil",
+];
+
+/** The GL enum for a lower-case name (`gl.RGBA8` for "rgba8"), or an error. */
+export function glEnum(gl, name) {
+  // Lower-case names only: "__proto__" or "getError" must not reach a property.
+  const valid = typeof name === "string" && /^[a-z0-9_]+$/.test(name);
+  const value = valid ? gl[name.toUpperCase()] : undefined;
+  if (typeof value !== "number") {
+    throw new GlirError(`unknown GL enum name '${name}'`);
+  }
+  return value;
+}
+
+function checkInts(values, what) {
+  if (!Array.isArray(values) || !values.every(Number.isInteger)) {
+    throw new TypeError(`${what} must be a list of integers, not ${JSON.stringify(values)}`);
+  }
+}
+
+/** Base of every interpreter object: the interpreter, a GL handle, delete(). */
+export class GLObject {
+  constructor(interp) {
+    this.interp = interp;
+    this.gl = interp.gl;
+    this.handle = null;
+  }
+
+  get className() {
+    return this.constructor.name;
+  }
+
+  delete() {}
+}
+
+/** A VertexBuffer (on ARRAY_BUFFER) or an IndexBuffer (on ELEMENT_ARRAY_BUFFER). */
+export class GLBuffer extends GLObject {
+  constructor(interp, kind) {
+    super(interp);
+    this.kind = kind;
+    this.index = kind === "IndexBuffer";
+    this.target = this.index ? this.gl.ELEMENT_ARRAY_BUFFER : this.gl.ARRAY_BUFFER;
+    this.handle = this.gl.createBuffer();
+    this.nbytes = 0;
+  }
+
+  delete() {
+    this.gl.deleteBuffer(this.handle);
+  }
+
+  _bind() {
+    // The element-array binding belongs to the bound vertex array: unbind it first,
+    // or the upload would re-point some program's indices.
+    if (this.index) this.interp._bindVao(null);
+    this.gl.bindBuffer(this.target, this.handle);
+  }
+
+  size(nbytes) {
+    if (!Number.isInteger(nbytes) || nbytes < 0) {
+      throw new TypeError(`buffer size must be an integer >= 0, not ${JSON.stringify(nbytes)}`);
+    }
+    this._bind();
+    this.gl.bufferData(this.target, nbytes, this.gl.DYNAMIC_DRAW);
+    this.nbytes = nbytes;
+  }
+
+  data(offset, array) {
+    if (!Number.isInteger(offset)) throw new TypeError(`buffer offset must be an integer`);
+    const view = bytesView(array);
+    if (offset < 0 || offset + view.byteLength > this.nbytes) {
+      throw new GlirError(
+        `bytes ${offset}..${offset + view.byteLength} are outside the buffer's ${this.nbytes}`,
+      );
+    }
+    this._bind();
+    this.gl.bufferSubData(this.target, offset, view);
+  }
+}
+
+/** The bytes of a typed array as a Uint8Array (no copy). */
+function bytesView(array) {
+  if (!ArrayBuffer.isView(array)) {
+    throw new TypeError(`DATA needs an array, not ${typeof array}`);
+  }
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** The GLIR dtype of a typed array: its `dtype` property, else its class. */
+export function dtypeOf(array) {
+  if (typeof array.dtype === "string") return array.dtype;
+  for (const [name, info] of Object.entries(DTYPES)) {
+    // Uint16Array reads as uint16: float16 data must say so with a dtype property.
+    if (name !== "float16" && array instanceof info.ArrayType) return name;
+  }
+  if (array instanceof Uint8ClampedArray) return "uint8";
+  throw new TypeError(`${array.constructor.name} is not a GLIR array type`);
+}
+
+/** A Texture1D/2D (TEXTURE_2D) or Texture3D (TEXTURE_3D). */
+export class GLTexture extends GLObject {
+  constructor(interp, kind) {
+    super(interp);
+    const gl = this.gl;
+    this.kind = kind;
+    this.target = kind === "Texture3D" ? gl.TEXTURE_3D : gl.TEXTURE_2D;
+    this.handle = gl.createTexture();
+    this.shape = null; // GL shape: (h, w) with h = 1 for Texture1D, or (d, h, w)
+    this.internal = null;
+    this.channels = 0;
+    this.format = gl.RGBA;
+    this.linear = false; // a linear min or mag filter
+    // GL's default min filter needs mipmaps, which GLIR never makes.
+    this._bind();
+    gl.texParameteri(this.target, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+    gl.texParameteri(this.target, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+  }
+
+  delete() {
+    this.interp._forgetTexture(this.handle);
+    this.gl.deleteTexture(this.handle);
+  }
+
+  _bind() {
+    this.interp._bindTexture(0, this.target, this.handle);
+  }
+
+  size(shape, format, internal) {
+    const gl = this.gl;
+    const dims = { Texture1D: 1, Texture2D: 2, Texture3D: 3 }[this.kind];
+    checkInts(shape, "texture shape");
+    if (shape.length !== dims || shape.some((n) => n < 1)) {
+      throw new GlirError(`${this.kind} needs a shape of ${dims} values, not ${tupleRepr(shape)}`);
+    }
+    if (!Object.hasOwn(TEXTURE_FORMATS, format)) {
+      throw new TypeError(`unknown format ${JSON.stringify(format)}`);
+    }
+    const info = Object.hasOwn(INTERNAL_FORMATS, internal) ? INTERNAL_FORMATS[internal] : undefined;
+    if (info === undefined) {
+      throw new GlirError(`unknown GL enum name '${internal}'`);
+    }
+    if (info.format !== format) {
+      throw new GlirError(
+        `internal format '${internal}' goes with format '${info.format}', not '${format}'`,
+      );
+    }
+    const glShape = this.kind === "Texture1D" ? [1, shape[0]] : shape.slice();
+    const glFormat = glEnum(gl, info.integer ? `${format}_integer` : format);
+    const glInternal = glEnum(gl, internal);
+    const type = gl[info.alloc];
+    this._bind();
+    if (this.target === gl.TEXTURE_3D) {
+      const [d, h, w] = glShape;
+      gl.texImage3D(this.target, 0, glInternal, w, h, d, 0, glFormat, type, null);
+    } else {
+      const [h, w] = glShape;
+      gl.texImage2D(this.target, 0, glInternal, w, h, 0, glFormat, type, null);
+    }
+    this.shape = glShape;
+    this.internal = internal;
+    this.channels = TEXTURE_FORMATS[format];
+    this.format = glFormat;
+    this._checkFilterable();
+  }
+
+  /** Without OES_texture_float_linear, a linear-filtered 32F texture samples as black. */
+  _checkFilterable() {
+    const float32 = /^(r|rg|rgb|rgba)32f$/.test(this.internal ?? "");
+    if (this.linear && float32 && !this.interp.extensions.has("OES_texture_float_linear")) {
+      throw new GlirError(
+        `linear filtering of a ${this.internal} texture needs OES_texture_float_linear, ` +
+          "which this browser lacks (the texture would sample as black)",
+      );
+    }
+  }
+
+  data(offset, array) {
+    const gl = this.gl;
+    if (this.shape === null) throw new GlirError("texture DATA before SIZE");
+    checkInts(offset, "texture offset");
+    if (!ArrayBuffer.isView(array) || !Array.isArray(array.shape)) {
+      throw new TypeError("texture DATA needs an array with a shape");
+    }
+    const nd = this.shape.length;
+    const shape = array.shape;
+    const is1D = this.kind === "Texture1D";
+    const region = is1D ? [1, shape[0]] : shape.slice(0, nd);
+    const at = is1D ? [0, ...offset] : offset.slice();
+    const spatial = is1D ? 1 : nd;
+    if (offset.length !== spatial || shape.length < spatial || shape.length > spatial + 1) {
+      throw new GlirError(
+        `${this.kind} DATA needs an offset of ${spatial} values and an array of ` +
+          `${spatial} or ${spatial + 1} dimensions, not ${tupleRepr(offset)} and ` +
+          `${tupleRepr(shape)}`,
+      );
+    }
+    const channels = shape.length > spatial ? shape[spatial] : 1;
+    if (channels !== this.channels) {
+      throw new GlirError(
+        `array of shape ${tupleRepr(shape)} has ${channels} channel(s); ` +
+          `the texture has ${this.channels}`,
+      );
+    }
+    if (at.some((o, i) => o < 0 || o + region[i] > this.shape[i])) {
+      throw new GlirError(
+        `region ${tupleRepr(region)} at ${tupleRepr(at)} is outside the texture ` +
+          tupleRepr(this.shape),
+      );
+    }
+    const dtype = dtypeOf(array);
+    const type = gl[DTYPES[dtype].glType];
+    this._bind();
+    if (nd === 3) {
+      const [z, y, x] = at;
+      const [d, h, w] = region;
+      gl.texSubImage3D(this.target, 0, x, y, z, w, h, d, this.format, type, array);
+    } else {
+      const [y, x] = at;
+      const [h, w] = region;
+      gl.texSubImage2D(this.target, 0, x, y, w, h, this.format, type, array);
+    }
+  }
+
+  wrapping(wraps) {
+    const gl = this.gl;
+    const dims = this.kind === "Texture3D" ? 3 : 2;
+    if (!Array.isArray(wraps) || wraps.length !== dims || !wraps.every((w) => WRAPS.includes(w))) {
+      throw new GlirError(
+        `WRAPPING needs ${dims} of ${WRAPS.join(", ")}; got ${JSON.stringify(wraps)}`,
+      );
+    }
+    this._bind();
+    const pnames = [gl.TEXTURE_WRAP_S, gl.TEXTURE_WRAP_T, gl.TEXTURE_WRAP_R];
+    wraps.forEach((wrap, i) => gl.texParameteri(this.target, pnames[i], glEnum(gl, wrap)));
+  }
+
+  interpolation(minFilter, magFilter) {
+    const gl = this.gl;
+    if (!FILTERS.includes(minFilter) || !FILTERS.includes(magFilter)) {
+      throw new GlirError(
+        `INTERPOLATION takes ${FILTERS.join(" or ")}, not ${JSON.stringify(minFilter)}, ` +
+          `${JSON.stringify(magFilter)}`,
+      );
+    }
+    this._bind();
+    gl.texParameteri(this.target, gl.TEXTURE_MIN_FILTER, glEnum(gl, minFilter));
+    gl.texParameteri(this.target, gl.TEXTURE_MAG_FILTER, glEnum(gl, magFilter));
+    this.linear = minFilter === "linear" || magFilter === "linear";
+    this._checkFilterable();
+  }
+}
+
+/** A render buffer (colour, depth or stencil storage for a frame buffer). */
+export class GLRenderBuffer extends GLObject {
+  constructor(interp) {
+    super(interp);
+    this.handle = this.gl.createRenderbuffer();
+    this.internal = null;
+  }
+
+  delete() {
+    this.gl.deleteRenderbuffer(this.handle);
+  }
+
+  size(shape, format) {
+    const gl = this.gl;
+    checkInts(shape, "render buffer shape");
+    if (shape.length !== 2 || shape.some((n) => n < 1)) {
+      throw new GlirError(`RenderBuffer needs a shape of 2 values, not ${tupleRepr(shape)}`);
+    }
+    if (!RENDERBUFFER_FORMATS.includes(format)) {
+      throw new GlirError(
+        `unknown render buffer format '${format}'; known: ${RENDERBUFFER_FORMATS.join(", ")}`,
+      );
+    }
+    const [h, w] = shape;
+    gl.bindRenderbuffer(gl.RENDERBUFFER, this.handle);
+    gl.renderbufferStorage(gl.RENDERBUFFER, glEnum(gl, format), w, h);
+    this.internal = format;
+  }
+}
+
+/** A frame buffer: attachments by point, draw buffers kept in step. */
+export class GLFrameBuffer extends GLObject {
+  constructor(interp) {
+    super(interp);
+    this.handle = this.gl.createFramebuffer();
+    this.attached = new Map(); // attachment name -> GLTexture | GLRenderBuffer
+  }
+
+  delete() {
+    this.gl.deleteFramebuffer(this.handle);
+  }
+
+  /** The internal format of the colour0 target ("rgba8", "r32f", ...), or null. */
+  get readFormat() {
+    return this.attached.get("color0")?.internal ?? null;
+  }
+
+  attach(attachment, targetId) {
+    const gl = this.gl;
+    if (!ATTACHMENT_NAMES.includes(attachment)) {
+      throw new GlirError(
+        `unknown attachment '${attachment}'; known: ${ATTACHMENT_NAMES.join(", ")}`,
+      );
+    }
+    const point = attachment.startsWith("color")
+      ? gl.COLOR_ATTACHMENT0 + Number(attachment.slice(5))
+      : glEnum(gl, `${attachment}_attachment`);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.handle);
+    try {
+      if (targetId === 0) {
+        // Detaches whatever is attached there, render buffer or texture.
+        gl.framebufferRenderbuffer(gl.FRAMEBUFFER, point, gl.RENDERBUFFER, null);
+        this.attached.delete(attachment);
+        if (attachment.startsWith("color")) this._drawBuffers();
+        return;
+      }
+      const target = this.interp._get(targetId);
+      if (target instanceof GLRenderBuffer) {
+        gl.framebufferRenderbuffer(gl.FRAMEBUFFER, point, gl.RENDERBUFFER, target.handle);
+      } else if (target instanceof GLTexture && target.kind !== "Texture3D") {
+        gl.framebufferTexture2D(gl.FRAMEBUFFER, point, gl.TEXTURE_2D, target.handle, 0);
+      } else {
+        throw new GlirError(`object ${targetId} cannot be attached to a frame buffer`);
+      }
+      this.attached.set(attachment, target);
+      if (attachment.startsWith("color")) this._drawBuffers();
+    } finally {
+      gl.bindFramebuffer(gl.FRAMEBUFFER, this.interp._framebufferHandle());
+    }
+  }
+
+  /** Colour attachment i draws fragment output i; gaps are NONE (WebGL2 requires it). */
+  _drawBuffers() {
+    const gl = this.gl;
+    let last = 0;
+    for (let i = 0; i < 8; i++) if (this.attached.has(`color${i}`)) last = i;
+    const points = [];
+    for (let i = 0; i <= last; i++) {
+      points.push(this.attached.has(`color${i}`) ? gl.COLOR_ATTACHMENT0 + i : gl.NONE);
+    }
+    gl.drawBuffers(points);
+  }
+
+  /** Bind it for drawing; if incomplete, re-bind the previous target and throw. */
+  bind() {
+    const gl = this.gl;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.handle);
+    const status = gl.checkFramebufferStatus(gl.FRAMEBUFFER);
+    if (status !== gl.FRAMEBUFFER_COMPLETE) {
+      gl.bindFramebuffer(gl.FRAMEBUFFER, this.interp._framebufferHandle());
+      const reasons = {
+        [gl.FRAMEBUFFER_INCOMPLETE_ATTACHMENT]: "an attachment is incomplete (unsized?)",
+        [gl.FRAMEBUFFER_INCOMPLETE_MISSING_ATTACHMENT]: "it has no attachment",
+        [gl.FRAMEBUFFER_UNSUPPORTED]: "this combination of formats is unsupported",
+        [gl.FRAMEBUFFER_INCOMPLETE_MULTISAMPLE]: "attachments differ in sample counts",
+        [gl.FRAMEBUFFER_INCOMPLETE_DIMENSIONS]: "attachments differ in size",
+      };
+      const reason = reasons[status] ?? `0x${status.toString(16)}`;
+      throw new GlirError(`frame buffer is incomplete: ${reason}`);
+    }
+  }
+}
