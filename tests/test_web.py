@@ -7,7 +7,9 @@ import json
 import re
 
 import numpy as np
+import pytest
 from browser import browser, page  # noqa: F401 - fixtures
+from examples_path import EXAMPLES  # noqa: F401 - puts examples/ on sys.path
 from imagecompare import compare
 
 from glframe import scene
@@ -131,3 +133,51 @@ def test_export_size_of_a_million_points(make_canvas, tmp_path):
         f"file {path.stat().st_size} B ({path.stat().st_size / raw:.3f})"
     )
     assert embedded <= 1.15 * raw
+
+
+@pytest.mark.parametrize("name", ["web/scatter", "web/image", "web/volume", "scene/mesh"])
+def test_web_examples_export_and_turn_like_python(make_canvas, page, tmp_path, name):  # noqa: F811
+    import runpy
+
+    canvas = runpy.run_path(str(EXAMPLES / f"{name}.py"), run_name="__test__")["canvas"]
+    name = name.replace("/", "_")
+    try:
+        path = canvas.export_html(tmp_path / f"{name}.html")
+        open_export(page, path)
+        size = canvas.size
+        ok, why, _ = compare(
+            browser_image(page, size),
+            canvas.render(),
+            noise=6,
+            edge_fraction=0.2,
+            min_allowed=8,
+            max_interior=size[0] * size[1] // 400,
+        )
+        assert ok, f"{name}: {why}"
+        box = page.locator("canvas").bounding_box()
+        page.mouse.move(box["x"] + 200, box["y"] + 200)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 230, box["y"] + 190, steps=3)
+        page.mouse.up()
+        for kind, pos, buttons in (
+            ("mouse_press", (200, 200), (1,)),
+            ("mouse_move", (230, 190), (1,)),
+            ("mouse_release", (230, 190), ()),
+        ):
+            getattr(canvas.events, kind)(pos=pos, button=1, buttons=buttons, modifiers=())
+        state = page.evaluate("window.glframeFigure.views[0].cam.state()")
+        python = canvas.views[0].camera.get_state()
+        for key, value in state.items():
+            np.testing.assert_allclose(value, python[key], rtol=1e-9, err_msg=key)
+        ok, why, _ = compare(
+            browser_image(page, size),
+            canvas.render(),
+            noise=6,
+            edge_fraction=0.2,
+            min_allowed=8,
+            max_interior=size[0] * size[1] // 400,
+        )
+        assert ok, f"{name} after a drag: {why}"
+        assert not page.js_errors, page.js_errors
+    finally:
+        canvas.close()

@@ -239,11 +239,17 @@ class SceneCanvas(Canvas):
                                 "param": param,
                             }
                         )
+            derived = []
+            if kind != "static":
+                for visual in view.visuals():
+                    for spec in visual._camera_uniforms(view):
+                        derived.append({**spec, "program": visual.program.id})
             out.append(
                 {
                     "rect": list(view.rect),
                     "camera": state,
                     "targets": targets if kind != "static" else [],
+                    "derived": derived,
                 }
             )
         return out

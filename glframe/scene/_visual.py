@@ -128,6 +128,16 @@ class Visual(Node):
     def _draw(self, view: View) -> None:
         raise NotImplementedError
 
+    def _camera_uniforms(self, view: View) -> list[dict]:
+        """Uniforms this visual derives from the camera on the CPU, as recipes.
+
+        A page exported to HTML recomputes them when its camera moves: each is
+        ``{"name", "recipe", ...}`` with recipe ``"eye"`` (the eye, homogeneous,
+        mapped by the 4x4 ``local``, row-major) or ``"light"`` (a direction in
+        camera axes, ``direction``, in scene coordinates). See figure.js.
+        """
+        return []
+
     def bounds(self, axis: int) -> tuple[float, float] | None:
         """The (min, max) extent of the data along ``axis`` in local coordinates."""
         return None

@@ -179,6 +179,72 @@ class Static {
   state() { return {}; }
 }
 
+// ---- uniforms visuals derive from the camera (Visual._camera_uniforms) --------------------
+
+/** The camera's 4x4 matrix (rows) from its uniforms: an ST pair or a column-major matrix. */
+function cameraMatrix(values) {
+  if (values.matrix) {
+    const m = values.matrix;
+    return [0, 1, 2, 3].map((r) => [m[r], m[4 + r], m[8 + r], m[12 + r]]);
+  }
+  const [sx, sy, sz] = values.scale, [tx, ty, tz] = values.translate;
+  return [[sx, 0, 0, tx], [0, sy, 0, ty], [0, 0, sz, tz], [0, 0, 0, 1]];
+}
+
+function invert(m) {
+  // Gauss-Jordan on [m | I]; camera matrices are well conditioned
+  const a = m.map((row, i) => [...row, ...[0, 1, 2, 3].map((j) => (i === j ? 1 : 0))]);
+  for (let c = 0; c < 4; c++) {
+    let p = c;
+    for (let r = c + 1; r < 4; r++) if (Math.abs(a[r][c]) > Math.abs(a[p][c])) p = r;
+    [a[c], a[p]] = [a[p], a[c]];
+    const d = a[c][c];
+    for (let k = 0; k < 8; k++) a[c][k] /= d;
+    for (let r = 0; r < 4; r++) {
+      if (r === c) continue;
+      const f = a[r][c];
+      for (let k = 0; k < 8; k++) a[r][k] -= f * a[c][k];
+    }
+  }
+  return a.map((row) => row.slice(4));
+}
+
+const apply = (m, v) => m.map((row) => row.reduce((s, x, k) => s + x * v[k], 0));
+
+/** The eye (homogeneous: a point with w = 1, or a direction with w = 0), as Python does. */
+function normalizedEye(e) {
+  const n = Math.hypot(e[0], e[1], e[2]);
+  if (Math.abs(e[3]) > 1e-12 * n) return [e[0] / e[3], e[1] / e[3], e[2] / e[3], 1];
+  return [e[0] / n, e[1] / n, e[2] / n, 0];
+}
+
+function derivedUniform(spec, inverse) {
+  if (spec.recipe === 'eye') {
+    const local = [0, 1, 2, 3].map((r) => spec.local.slice(4 * r, 4 * r + 4));
+    const eye = normalizedEye(apply(local, normalizedEye(apply(inverse, [0, 0, -1, 0]))));
+    return ['UNIFORM', spec.program, spec.name, 'vec4', eye];
+  }
+  // "light": a direction in camera axes (right, up, towards the viewer) -> scene
+  const right = normalize(apply(inverse, [1, 0, 0, 0]).slice(0, 3));
+  const up = normalize(apply(inverse, [0, 1, 0, 0]).slice(0, 3));
+  const near = apply(inverse, [0, 0, -1, 1]), far = apply(inverse, [0, 0, 1, 1]);
+  const back = normalize([0, 1, 2].map((i) => near[i] / near[3] - far[i] / far[3]));
+  const [x, y, z] = spec.direction;
+  const d = [0, 1, 2].map((i) => right[i] * x + up[i] * y + back[i] * z);
+  return ['UNIFORM', spec.program, spec.name, 'vec3', normalize(d)];
+}
+
+function showError(element, error) {
+  let box = element.querySelector('.glframe-error');
+  if (!box) {
+    box = document.createElement('pre');
+    box.className = 'glframe-error';
+    box.style.cssText = 'color: #b00; white-space: pre-wrap';
+    element.appendChild(box);
+  }
+  box.textContent = String((error && error.message) || error);
+}
+
 const CAMERAS = { panzoom: PanZoom, turntable: Turntable, static: Static };
 
 /**
@@ -210,8 +276,18 @@ export async function mount(element, figure, glir) {
     for (const view of views) {
       const values = view.cam.uniforms(view.rect[2], view.rect[3]);
       for (const t of view.targets) updates.push(['UNIFORM', t.program, t.name, t.gtype, values[t.param]]);
+      if (view.derived && view.derived.length) {
+        const inverse = invert(cameraMatrix(values));
+        for (const d of view.derived) updates.push(derivedUniform(d, inverse));
+      }
     }
-    interpreter.execute([...updates, ...frame]);
+    try {
+      interpreter.execute([...updates, ...frame]);
+    } catch (error) {
+      // Never silent: show the error under the figure (and keep it for scripts).
+      showError(element, error);
+      throw error;
+    }
   }
   redraw();
 

@@ -354,6 +354,16 @@ class Mesh(ShadedMixin, Visual):
             buf.set_data(data)
         program[name] = buf
 
+    def _camera_uniforms(self, view: Any) -> list[dict]:
+        return [
+            {"name": "u_mesh_eye", "recipe": "eye", "local": np.eye(4).ravel().tolist()},
+            {
+                "name": "u_mesh_light_dir",
+                "recipe": "light",
+                "direction": [float(v) for v in self._light_dir],
+            },
+        ]
+
     def _draw(self, view: Any) -> None:
         if not len(self._faces):
             return

@@ -34,7 +34,7 @@ from ... import gloo
 from ...shaders import snippet
 from .._visual import Visual
 from ._data import as_colors, as_positions, per_item
-from ._geometry import ShadedMixin, ShadingFrame
+from ._geometry import ShadedMixin, ShadingFrame, linear_matrix
 
 __all__ = ["Spheres"]
 
@@ -276,6 +276,17 @@ class Spheres(ShadedMixin, Visual):
         program["u_spheres_light_dir"] = frame.light_direction(self._light_dir)
         program["u_spheres_material"] = self._material
         program["u_spheres_shading"] = 0.0 if self._shading is None else 1.0
+
+    def _camera_uniforms(self, view: Any) -> list[dict]:
+        local = np.linalg.inv(linear_matrix(self.transform_to(view.scene)))
+        return [
+            {"name": "u_spheres_eye", "recipe": "eye", "local": local.ravel().tolist()},
+            {
+                "name": "u_spheres_light_dir",
+                "recipe": "light",
+                "direction": [float(v) for v in self._light_dir],
+            },
+        ]
 
     def _draw(self, view: Any) -> None:
         if self._n:

@@ -386,6 +386,12 @@ class Volume(Visual):
             return (*(xyz / w), 1.0)
         return (*(xyz / np.linalg.norm(xyz)), 0.0)
 
+    def _camera_uniforms(self, view: Any) -> list[dict]:
+        from ._geometry import linear_matrix
+
+        local = np.linalg.inv(linear_matrix(self.transform_to(view.scene)))
+        return [{"name": "u_eye", "recipe": "eye", "local": local.ravel().tolist()}]
+
     def _draw(self, view: Any) -> None:
         if self._data is not None:
             self.program.draw("triangles")
