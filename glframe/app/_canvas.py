@@ -137,6 +137,8 @@ class Canvas:
         self._title = title
         self.vsync = vsync
         self._closed = False
+        #: called by update(): remote views of this canvas (see glframe.app._remote)
+        self._update_callbacks: list = []
         self._drawing = self._close_after_frame = False
         self._mouse = MouseState()
         self._sizes = (self.logical_size, self.size)
@@ -278,6 +280,8 @@ class Canvas:
         self._dirty = True
         if self.backend == "window" and not self._closed:
             loop._wake()
+        for callback in list(self._update_callbacks):
+            callback()
 
     def _draw_if_dirty(self) -> bool:
         """Draw if updated since the last frame (the event loop calls this)."""

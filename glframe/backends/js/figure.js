@@ -182,7 +182,7 @@ class Static {
 // ---- uniforms visuals derive from the camera (Visual._camera_uniforms) --------------------
 
 /** The camera's 4x4 matrix (rows) from its uniforms: an ST pair or a column-major matrix. */
-function cameraMatrix(values) {
+export function cameraMatrix(values) {
   if (values.matrix) {
     const m = values.matrix;
     return [0, 1, 2, 3].map((r) => [m[r], m[4 + r], m[8 + r], m[12 + r]]);
@@ -191,7 +191,7 @@ function cameraMatrix(values) {
   return [[sx, 0, 0, tx], [0, sy, 0, ty], [0, 0, sz, tz], [0, 0, 0, 1]];
 }
 
-function invert(m) {
+export function invert(m) {
   // Gauss-Jordan on [m | I]; camera matrices are well conditioned
   const a = m.map((row, i) => [...row, ...[0, 1, 2, 3].map((j) => (i === j ? 1 : 0))]);
   for (let c = 0; c < 4; c++) {
@@ -218,7 +218,7 @@ function normalizedEye(e) {
   return [e[0] / n, e[1] / n, e[2] / n, 0];
 }
 
-function derivedUniform(spec, inverse) {
+export function derivedUniform(spec, inverse) {
   if (spec.recipe === 'eye') {
     const local = [0, 1, 2, 3].map((r) => spec.local.slice(4 * r, 4 * r + 4));
     const eye = normalizedEye(apply(local, normalizedEye(apply(inverse, [0, 0, -1, 0]))));
@@ -245,7 +245,7 @@ function showError(element, error) {
   box.textContent = String((error && error.message) || error);
 }
 
-const CAMERAS = { panzoom: PanZoom, turntable: Turntable, static: Static };
+export const CAMERAS = { panzoom: PanZoom, turntable: Turntable, static: Static };
 
 /**
  * Show a figure in `element` (a new <canvas> is appended).

@@ -1,0 +1,66 @@
+"""A Canvas as the source of a remote session (a notebook widget, a browser page).
+
+:class:`CanvasSource` adapts a :class:`~glframe.app.Canvas` to what
+``glframe.backends._remote.RemoteSession`` needs: render, resize, take input,
+give its GLIR (state snapshot, then each frame), and take camera states that a
+browser computed. The session and its transports live in ``backends``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..gloo import Cmd
+
+__all__ = ["CanvasSource"]
+
+_PER_FRAME = (Cmd.FUNC, Cmd.DRAW, Cmd.FRAMEBUFFER)
+
+
+class CanvasSource:
+    """What a RemoteSession sees of a canvas."""
+
+    def __init__(self, canvas: Any) -> None:
+        self.canvas = canvas
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.canvas.size
+
+    @property
+    def pixel_ratio(self) -> float:
+        return self.canvas.pixel_ratio
+
+    def render(self) -> np.ndarray:
+        return self.canvas.render()
+
+    def resize(self, width: int, height: int, pixel_ratio: float) -> None:
+        # Views lay out in framebuffer pixels and input comes in logical ones:
+        # a remote canvas renders at the page's CSS size (pixel ratio 1).
+        self.canvas.resize(width, height)
+
+    def handle_event(self, type: str, **attrs: Any) -> None:
+        self.canvas.handle_backend_event(type, **attrs)
+
+    def glir_snapshot(self) -> tuple[list, list, list]:
+        self.canvas.draw()  # every object exists and is current
+        with self.canvas.record() as rec:
+            self.canvas.draw()
+        frame = [c for c in rec.frame_commands if c[0] in _PER_FRAME]
+        return self.canvas.context.state.commands(), frame, self.canvas._export_views()
+
+    def glir_frame(self) -> list:
+        with self.canvas.record() as rec:
+            self.canvas.draw()
+        return [c for c in rec.frame_commands if c[0] != Cmd.READ_PIXELS]
+
+    def set_camera_state(self, view: int, state: dict) -> None:
+        camera = self.canvas.views[view].camera
+        camera.set_state({k: v for k, v in state.items() if k in camera._state_names})
+        self.canvas.context.execute_pending()  # here too, so a later server frame agrees
+
+    def on_update(self, callback: Callable[[], None]) -> None:
+        self.canvas._update_callbacks.append(callback)

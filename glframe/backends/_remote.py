@@ -1,0 +1,417 @@
+"""A canvas shown in a remote browser: the session between a canvas and one view of it.
+
+Used by the Jupyter widget and the websocket server; the transport is theirs
+(``send(header, buffers)`` and :meth:`RemoteSession.receive`), the logic is here:
+
+- **server mode**: the canvas renders here (offscreen, EGL); frames go out as
+  JPEG while the view changes and as an exact PNG once it has settled for
+  ``settle`` seconds. At most ``max_in_flight`` frames are unacknowledged:
+  the browser acknowledges each frame it has shown, and while the window is
+  full, updates only mark the canvas dirty (intermediate frames are dropped,
+  never queued). Nothing is drawn while the view is hidden.
+- **client mode**: the canvas's GLIR goes out instead (the state snapshot
+  first, then each frame's commands), and glir.js draws in the browser; the
+  browser's cameras move without a round trip and send their state back.
+
+The source is duck-typed (see :class:`RemoteSource`) so that this module needs
+nothing above ``gloo``. Every message from the browser is validated: unknown
+types, bad fields, out-of-range sizes are refused with a ``warning`` message
+back (and counted in :meth:`RemoteSession.stats`), never raised into the
+kernel; sizes are clamped to ``max_size``.
+
+Messages (JSON header + binary buffers), kernel -> browser:
+``{"type": "frame", "id", "format": "jpeg"|"png", "size": [w, h]}`` + image;
+``{"type": "glir", "glir": header, "reset": bool, "views": [...]}`` + buffers;
+``{"type": "mode", "mode", "size"}``; ``{"type": "warning", "message"}``.
+Browser -> kernel: ``{"type": "ack", "id"}``, ``{"type": "visible", "visible"}``,
+``{"type": "resize", "width", "height", "pixel_ratio"}``, ``{"type": "event",
+"event": "pointer_down"|"pointer_up"|"pointer_move"|"double_click"|"wheel"|
+"key_down"|"key_up", "x", "y", "button", "buttons", "modifiers", "dx", "dy",
+"key", "text"}``, ``{"type": "camera", "view", "state"}``, ``{"type": "ready"}``,
+``{"type": "error", "message"}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from ..gloo import glir
+
+__all__ = ["RemoteSession", "RemoteSource", "encode_image", "MODES", "pack", "unpack"]
+
+MODES = ("server", "client")
+_BUTTONS = {0: 1, 1: 3, 2: 2}  # browser button numbers -> glframe's (1 left, 2 right, 3 middle)
+_MODIFIERS = ("shift", "control", "alt", "super")
+_POINTER = {
+    "pointer_down": "mouse_press",
+    "pointer_up": "mouse_release",
+    "pointer_move": "mouse_move",
+    "double_click": "mouse_double_click",
+    "wheel": "mouse_wheel",
+}
+
+
+class RemoteSource(Protocol):
+    """What a session needs from a canvas (glframe.app adapts a Canvas to this)."""
+
+    size: tuple[int, int]
+
+    def render(self) -> np.ndarray: ...
+    def resize(self, width: int, height: int, pixel_ratio: float) -> None: ...
+    def handle_event(self, type: str, **attrs: Any) -> None: ...
+    def glir_snapshot(self) -> tuple[list, list, list]: ...  # (setup, frame, views)
+    def glir_frame(self) -> list: ...
+    def set_camera_state(self, view: int, state: dict) -> None: ...
+    def on_update(self, callback: Callable[[], None]) -> None: ...
+
+
+def encode_image(image: np.ndarray, fmt: str, quality: int = 80) -> bytes:
+    """JPEG (lossy, RGB) or PNG (exact) bytes of an (h, w, 4) uint8 frame."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    if fmt == "jpeg":
+        Image.fromarray(np.ascontiguousarray(image[..., :3])).save(
+            out, "JPEG", quality=int(quality), optimize=False
+        )
+    else:
+        Image.fromarray(image).save(out, "PNG", compress_level=1)
+    return out.getvalue()
+
+
+class RemoteSession:
+    """One browser view of one canvas.
+
+    Parameters
+    ----------
+    source
+        The canvas (a :class:`RemoteSource`).
+    send
+        ``send(header, buffers)``: deliver one message to the browser.
+    mode
+        "server" (frames) or "client" (GLIR).
+    max_in_flight, quality, settle, max_size
+        Flow control window, JPEG quality, seconds of stillness before the
+        exact PNG, largest accepted canvas size (w, h).
+    """
+
+    def __init__(
+        self,
+        source: RemoteSource,
+        send: Callable[[dict, list], None],
+        *,
+        mode: str = "server",
+        max_in_flight: int = 2,
+        quality: int = 80,
+        settle: float = 0.3,
+        max_size: tuple[int, int] = (4096, 4096),
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode {mode!r} must be one of {MODES}")
+        self.source = source
+        self._send = send
+        self._mode = mode
+        self.max_in_flight = int(max_in_flight)
+        self.quality = int(quality)
+        self.settle = float(settle)
+        self.max_size = tuple(int(v) for v in max_size)
+        self.visible = True
+        self._dirty = True
+        self._in_flight: dict[int, float] = {}  # frame id -> send time
+        self._next_id = 1
+        self._last_format = ""
+        self._last_change = time.perf_counter()
+        self._settle_handle: asyncio.TimerHandle | None = None
+        self._glir_started = False
+        self._syncing = False
+        self._closed = False
+        self._stats = {
+            "frames_sent": 0,
+            "frames_shown": 0,
+            "bytes_sent": 0,
+            "warnings": 0,
+            "events": 0,
+            "encode_ms": deque(maxlen=100),
+            "roundtrip_ms": deque(maxlen=100),
+            "shown_times": deque(maxlen=100),
+            "glir_messages": 0,
+        }
+        source.on_update(self.request_draw)
+
+    # ---- public ---------------------------------------------------------------------
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    @mode.setter
+    def mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode {mode!r} must be one of {MODES}")
+        if mode != self._mode:
+            self._mode = mode
+            self._glir_started = False
+            self._in_flight.clear()
+            self._send({"type": "mode", "mode": mode, "size": list(self.source.size)}, [])
+            self.request_draw()
+
+    def request_draw(self) -> None:
+        """The canvas changed: send a new frame (or GLIR) when flow control allows."""
+        if self._syncing:
+            return
+        self._dirty = True
+        self._last_change = time.perf_counter()
+        self.pump()
+
+    def pump(self) -> None:
+        """Send what is due; called after each message and each update."""
+        if self._closed or not self.visible or not self._dirty:
+            return
+        if self._mode == "client":
+            self._send_glir()
+        elif len(self._in_flight) < self.max_in_flight:
+            self._send_frame("jpeg" if self._interacting() else "png")
+            self._schedule_settle()
+
+    def close(self) -> None:
+        self._closed = True
+        if self._settle_handle is not None:
+            self._settle_handle.cancel()
+
+    def stats(self) -> dict[str, float]:
+        """Frames sent and shown, bytes, encode time, round trip (ms), fps."""
+        s = self._stats
+        shown = list(s["shown_times"])
+        fps = (
+            (len(shown) - 1) / (shown[-1] - shown[0])
+            if len(shown) > 1 and shown[-1] > shown[0]
+            else 0.0
+        )
+        med = lambda d: float(np.median(d)) if d else 0.0  # noqa: E731
+        return {
+            "mode": self._mode,
+            "frames_sent": s["frames_sent"],
+            "frames_shown": s["frames_shown"],
+            "bytes_sent": s["bytes_sent"],
+            "in_flight": len(self._in_flight),
+            "encode_ms": med(s["encode_ms"]),
+            "roundtrip_ms": med(s["roundtrip_ms"]),
+            "roundtrip_p95_ms": float(np.percentile(s["roundtrip_ms"], 95))
+            if s["roundtrip_ms"]
+            else 0.0,
+            "fps": fps,
+            "events": s["events"],
+            "warnings": s["warnings"],
+            "glir_messages": s["glir_messages"],
+        }
+
+    # ---- sending ----------------------------------------------------------------------
+    def _interacting(self) -> bool:
+        return time.perf_counter() - self._last_change < self.settle
+
+    def _send_frame(self, fmt: str) -> None:
+        image = self.source.render()
+        self._dirty = False
+        t0 = time.perf_counter()
+        data = encode_image(image, fmt, self.quality)
+        self._stats["encode_ms"].append((time.perf_counter() - t0) * 1e3)
+        frame_id = self._next_id
+        self._next_id += 1
+        self._in_flight[frame_id] = time.perf_counter()
+        self._last_format = fmt
+        h, w = image.shape[:2]
+        self._send({"type": "frame", "id": frame_id, "format": fmt, "size": [w, h]}, [data])
+        self._stats["frames_sent"] += 1
+        self._stats["bytes_sent"] += len(data)
+
+    def _schedule_settle(self) -> None:
+        """Once still for ``settle`` seconds after a JPEG, send the exact PNG."""
+        if self._last_format != "jpeg":
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop (tests drive pump() by hand)
+        if self._settle_handle is not None:
+            self._settle_handle.cancel()
+        self._settle_handle = loop.call_later(self.settle + 0.01, self._settled)
+
+    def _settled(self) -> None:
+        self._settle_handle = None
+        if self._closed or self._mode != "server" or self._last_format != "jpeg":
+            return
+        if self._interacting():
+            self._schedule_settle()
+            return
+        self._dirty = True
+        if len(self._in_flight) < self.max_in_flight and self.visible:
+            self._send_frame("png")
+        # else: the PNG goes out when an acknowledgement opens the window
+
+    def _send_glir(self) -> None:
+        if not self._glir_started:
+            setup, frame, views = self.source.glir_snapshot()
+            commands, reset = [*setup, *frame], True
+            self._glir_started = True
+        else:
+            commands, reset, views = self.source.glir_frame(), False, None
+        self._dirty = False
+        header, buffers = glir.serialize(commands)
+        message = {"type": "glir", "glir": header, "reset": reset, "frameStart": None}
+        if reset:
+            message["frameStart"] = len(setup)
+            message["views"] = views
+        self._send(message, buffers)
+        self._stats["glir_messages"] += 1
+        self._stats["bytes_sent"] += sum(memoryview(b).nbytes for b in buffers)
+
+    # ---- receiving ------------------------------------------------------------------------
+    def receive(self, header: Any, buffers: Sequence = ()) -> None:
+        """Handle one message from the browser; bad ones are answered, never raised."""
+        try:
+            self._receive(header)
+        except _Refused as exc:
+            self._stats["warnings"] += 1
+            self._send({"type": "warning", "message": str(exc)}, [])
+        self.pump()
+
+    def _receive(self, header: Any) -> None:
+        if not isinstance(header, dict):
+            raise _Refused(f"a message must be a JSON object, not {type(header).__name__}")
+        kind = header.get("type")
+        if kind == "ack":
+            sent = self._in_flight.pop(_int(header, "id", 0, 2**62), None)
+            if sent is not None:
+                now = time.perf_counter()
+                self._stats["frames_shown"] += 1
+                self._stats["roundtrip_ms"].append((now - sent) * 1e3)
+                self._stats["shown_times"].append(now)
+        elif kind == "visible":
+            self.visible = bool(header.get("visible"))
+        elif kind == "ready":
+            self._glir_started = False
+            self._in_flight.clear()
+            self._dirty = True
+        elif kind == "resize":
+            w = _int(header, "width", 1, 10**9)
+            h = _int(header, "height", 1, 10**9)
+            ratio = _float(header, "pixel_ratio", 0.1, 16, default=1.0)
+            w, h = min(w, self.max_size[0]), min(h, self.max_size[1])
+            if (w, h) != tuple(self.source.size) or ratio != getattr(self.source, "pixel_ratio", 1):
+                self.source.resize(w, h, ratio)
+                self._glir_started = False
+            self._dirty = True
+        elif kind == "event":
+            self._event(header)
+        elif kind == "camera":
+            state = header.get("state")
+            if not isinstance(state, dict):
+                raise _Refused("camera message: 'state' must be an object")
+            view = _int(header, "view", 0, 10**4)
+            self._syncing = True  # the browser drew this already: send nothing back
+            try:
+                self.source.set_camera_state(view, state)
+            except (KeyError, TypeError, ValueError, IndexError) as exc:
+                raise _Refused(f"camera message: {exc}") from None
+            finally:
+                self._syncing = False
+        elif kind == "error":
+            self._stats["warnings"] += 1
+        else:
+            raise _Refused(f"unknown message type {kind!r}")
+
+    def _event(self, header: dict) -> None:
+        name = header.get("event")
+        self._stats["events"] += 1
+        modifiers = header.get("modifiers", [])
+        if not isinstance(modifiers, list) or not all(m in _MODIFIERS for m in modifiers):
+            raise _Refused(f"event: modifiers must be a list of {_MODIFIERS}")
+        modifiers = tuple(modifiers)
+        if name in _POINTER:
+            w, h = self.source.size
+            pos = (_float(header, "x", -w, 2 * w), _float(header, "y", -h, 2 * h))
+            attrs: dict[str, Any] = {"pos": pos, "modifiers": modifiers}
+            if name == "wheel":
+                attrs["delta"] = (
+                    _float(header, "dx", -1e4, 1e4, default=0.0),
+                    _float(header, "dy", -1e4, 1e4, default=0.0),
+                )
+            elif name != "pointer_move":
+                attrs["button"] = _BUTTONS.get(_int(header, "button", 0, 4, default=0), 1)
+            self.source.handle_event(_POINTER[name], **attrs)
+        elif name in ("key_down", "key_up"):
+            key = header.get("key")
+            if not isinstance(key, str) or not 0 < len(key) <= 32:
+                raise _Refused("key event: 'key' must be a short string")
+            text = header.get("text", "")
+            text = text if isinstance(text, str) and len(text) <= 4 else ""
+            kind = "key_press" if name == "key_down" else "key_release"
+            self.source.handle_event(kind, key=key, text=text, modifiers=modifiers)
+        else:
+            raise _Refused(f"unknown event {name!r}")
+
+
+class _Refused(ValueError):
+    pass
+
+
+def _int(header: dict, key: str, low: int, high: int, default: int | None = None) -> int:
+    value = header.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise _Refused(f"{header.get('type')}: {key!r} must be a number, not {value!r}")
+    if not low <= value <= high:
+        raise _Refused(f"{header.get('type')}: {key!r}={value} is outside {low}..{high}")
+    return int(value)
+
+
+def _float(header: dict, key: str, low: float, high: float, default: float | None = None) -> float:
+    value = header.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
+        raise _Refused(f"{header.get('type')}: {key!r} must be a finite number, not {value!r}")
+    return float(min(max(value, low), high))
+
+
+def pack(header: dict, buffers: Sequence) -> bytes:
+    """One websocket binary message: [u32 header length][header JSON][u32 length, bytes]*.
+
+    Little-endian lengths; the browser's ``unpack`` in remote.js is the inverse.
+    """
+    import json
+    import struct
+
+    text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
+    parts = [struct.pack("<I", len(text)), text]
+    for buf in buffers:
+        view = memoryview(buf).cast("B")
+        parts += [struct.pack("<I", view.nbytes), view]
+    return b"".join(parts)
+
+
+def unpack(data: bytes, *, max_buffers: int = 64) -> tuple[dict, list[bytes]]:
+    """Inverse of :func:`pack`; malformed input raises ValueError naming the problem."""
+    import json
+    import struct
+
+    view = memoryview(data)
+    if view.nbytes < 4:
+        raise ValueError("message shorter than its 4-byte header length")
+    (n,) = struct.unpack_from("<I", view, 0)
+    if 4 + n > view.nbytes:
+        raise ValueError(f"header length {n} exceeds the message ({view.nbytes} bytes)")
+    header = json.loads(bytes(view[4 : 4 + n]))
+    buffers, at = [], 4 + n
+    while at < view.nbytes:
+        if len(buffers) >= max_buffers or at + 4 > view.nbytes:
+            raise ValueError("malformed buffer list")
+        (length,) = struct.unpack_from("<I", view, at)
+        if at + 4 + length > view.nbytes:
+            raise ValueError(f"buffer {len(buffers)} of {length} bytes exceeds the message")
+        buffers.append(bytes(view[at + 4 : at + 4 + length]))
+        at += 4 + length
+    return header, buffers

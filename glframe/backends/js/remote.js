@@ -1,0 +1,268 @@
+// remote.js: a live glframe canvas in a page, fed by a kernel or a server.
+//
+// `connect(element, transport, glir, figure)` shows the canvas of a
+// RemoteSession (glframe/backends/_remote.py) and sends the user's input back.
+// `transport` is {send(header, buffers), onMessage(callback(header, buffers))}:
+// a Jupyter comm (the anywidget model) or a websocket (see `websocketTransport`).
+//
+// Server mode: frames arrive as JPEG or PNG; each is drawn on a 2D canvas and
+// acknowledged once shown (the kernel keeps at most N frames in flight).
+// Client mode: GLIR arrives and glir.js draws it with WebGL2; pan-zoom and
+// turntable cameras run here (figure.js) and their state goes back to Python.
+// Pointer moves and wheel turns are coalesced to one message per animation
+// frame; resizes are observed and sent with the device pixel ratio.
+
+const MODIFIER_KEYS = [['shiftKey', 'shift'], ['ctrlKey', 'control'], ['altKey', 'alt'], ['metaKey', 'super']];
+const modifiers = (e) => MODIFIER_KEYS.filter(([k]) => e[k]).map(([, name]) => name);
+const KEY_NAMES = { ' ': 'Space', ArrowLeft: 'Left', ArrowRight: 'Right', ArrowUp: 'Up', ArrowDown: 'Down' };
+
+/**
+ * Show a remote canvas in `element`.
+ * @returns {{state: object, close: Function}}
+ */
+export function connect(element, transport, glir, figure) {
+  const state = { mode: 'server', frames: 0, errors: [], views: null };
+  const box = document.createElement('div');
+  box.className = 'glframe-remote';
+  box.tabIndex = 0;  // keys
+  box.style.cssText = 'position: relative; outline: none; width: 100%; line-height: 0;';
+  element.appendChild(box);
+  const view2d = document.createElement('canvas');
+  const view3d = document.createElement('canvas');
+  for (const c of [view2d, view3d]) {
+    c.style.cssText = 'width: 100%; height: auto; display: block; touch-action: none;';
+  }
+  const notice = document.createElement('pre');
+  notice.className = 'glframe-error';
+  notice.style.cssText = 'color: #b00; white-space: pre-wrap; line-height: normal;';
+  box.append(view2d, notice);
+  let interp = null, frame = [], cams = [];
+
+  function show(message) { notice.textContent = message; state.errors.push(message); }
+
+  function setMode(mode) {
+    state.mode = mode;
+    const [on, off] = mode === 'client' ? [view3d, view2d] : [view2d, view3d];
+    if (off.parentNode) off.replaceWith(on);
+    if (mode !== 'client' && interp) { interp.dispose(); interp = null; }
+  }
+
+  async function onFrame(header, buffers) {
+    const blob = new Blob([buffers[0]], { type: `image/${header.format}` });
+    const bitmap = await createImageBitmap(blob);
+    const [w, h] = header.size;
+    if (view2d.width !== w || view2d.height !== h) { view2d.width = w; view2d.height = h; }
+    view2d.getContext('2d').drawImage(bitmap, 0, 0);
+    bitmap.close();
+    state.frames += 1;
+    view2d.dataset.frames = String(state.frames);
+    view2d.dataset.format = header.format;
+    requestAnimationFrame(() => transport.send({ type: 'ack', id: header.id }, []));
+  }
+
+  function onGlir(header, buffers) {
+    if (header.reset) {
+      if (interp) interp.dispose();
+      const size = state.size || [view3d.width, view3d.height];
+      [view3d.width, view3d.height] = size;
+      const gl = view3d.getContext('webgl2', { antialias: false, preserveDrawingBuffer: true });
+      interp = new glir.GlirInterpreter(gl);
+      const commands = glir.decode(header.glir, buffers);
+      interp.execute(commands.slice(0, header.frameStart));
+      frame = commands.slice(header.frameStart);
+      cams = (header.views || []).map((v) => ({ ...v, cam: new figure.CAMERAS[v.camera.type](v.camera) }));
+      state.views = cams;
+      draw();
+    } else {
+      const commands = glir.decode(header.glir, buffers);
+      // a frame from Python: its state changes apply now, its drawing replaces ours
+      interp.execute(commands);
+      const perFrame = new Set(['FUNC', 'DRAW', 'FRAMEBUFFER']);
+      frame = commands.filter((c) => perFrame.has(c[0]));
+    }
+    view3d.dataset.frames = String((state.frames += 1));
+  }
+
+  function draw() {
+    const updates = [];
+    for (const view of cams) {
+      const values = view.cam.uniforms(view.rect[2], view.rect[3]);
+      for (const t of view.targets) updates.push(['UNIFORM', t.program, t.name, t.gtype, values[t.param]]);
+      if (view.derived && view.derived.length) {
+        const inverse = figure.invert(figure.cameraMatrix(values));
+        for (const d of view.derived) updates.push(figure.derivedUniform(d, inverse));
+      }
+    }
+    interp.execute([...updates, ...frame]);
+  }
+
+  transport.onMessage(async (header, buffers) => {
+    try {
+      if (header.type === 'frame') await onFrame(header, buffers);
+      else if (header.type === 'glir') { setMode('client'); onGlir(header, buffers); }
+      else if (header.type === 'mode') { state.size = header.size; setMode(header.mode); }
+      else if (header.type === 'warning') show(`glframe: ${header.message}`);
+    } catch (error) {
+      show(String((error && error.message) || error));
+      transport.send({ type: 'error', message: String((error && error.message) || error) }, []);
+    }
+  });
+
+  // ---- input ------------------------------------------------------------------------------
+  const current = () => (state.mode === 'client' ? view3d : view2d);
+  const toCanvas = (e) => {
+    const c = current();
+    const r = c.getBoundingClientRect();
+    return [((e.clientX - r.left) * c.width) / r.width, ((e.clientY - r.top) * c.height) / r.height];
+  };
+  let pending = null;  // the coalesced move or wheel, sent at the next animation frame
+  function flush() {
+    if (pending) transport.send(pending, []);
+    pending = null;
+  }
+  function queue(message) {
+    if (pending && pending.event === message.event && message.event === 'wheel') {
+      message.dx += pending.dx;
+      message.dy += pending.dy;
+    } else if (pending && pending.event !== message.event) flush();
+    if (!pending) requestAnimationFrame(flush);
+    pending = message;
+  }
+  const pointer = (event, e, extra = {}) => {
+    const [x, y] = toCanvas(e);
+    return { type: 'event', event, x, y, button: e.button, buttons: e.buttons, modifiers: modifiers(e), ...extra };
+  };
+  let drag = null;
+  box.addEventListener('pointerdown', (e) => {
+    box.focus();
+    current().setPointerCapture(e.pointerId);
+    if (state.mode === 'client') {
+      const pos = toCanvas(e);
+      const view = cams.find((v) => pos[0] >= v.rect[0] && pos[0] < v.rect[0] + v.rect[2]
+        && pos[1] >= v.rect[1] && pos[1] < v.rect[1] + v.rect[3]);
+      if (view) drag = { view, pos, start: view.cam.state() };
+      return;
+    }
+    flush();
+    transport.send(pointer('pointer_down', e), []);
+  });
+  box.addEventListener('pointermove', (e) => {
+    if (state.mode === 'client') {
+      if (!drag) return;
+      const [x, y] = toCanvas(e);
+      drag.view.cam.drag(drag.start, x - drag.pos[0], y - drag.pos[1], drag.view.rect[2], drag.view.rect[3]);
+      draw();
+      return;
+    }
+    queue(pointer('pointer_move', e));
+  });
+  box.addEventListener('pointerup', (e) => {
+    if (state.mode === 'client') {
+      if (drag) {
+        transport.send({ type: 'camera', view: cams.indexOf(drag.view), state: drag.view.cam.state() }, []);
+        drag = null;
+      }
+      return;
+    }
+    flush();
+    transport.send(pointer('pointer_up', e), []);
+  });
+  box.addEventListener('dblclick', (e) => transport.send(pointer('double_click', e), []));
+  box.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    const notches = e.deltaMode === 1 ? e.deltaY / 3 : e.deltaY / 100;
+    if (state.mode === 'client') {
+      const pos = toCanvas(e);
+      const i = cams.findIndex((v) => pos[0] >= v.rect[0] && pos[0] < v.rect[0] + v.rect[2]);
+      if (i < 0) return;
+      const view = cams[i];
+      view.cam.wheel(-notches, pos[0] - view.rect[0], pos[1] - view.rect[1], view.rect[2], view.rect[3]);
+      draw();
+      transport.send({ type: 'camera', view: i, state: view.cam.state() }, []);
+      return;
+    }
+    queue(pointer('wheel', e, { dx: -e.deltaX / 100, dy: -notches }));
+  }, { passive: false });
+  const key = (event) => (e) => {
+    if (state.mode === 'client') return;
+    e.preventDefault();
+    const name = KEY_NAMES[e.key] || e.key;
+    transport.send({ type: 'event', event, key: name.length === 1 ? name.toLowerCase() : name,
+      text: e.key.length === 1 ? e.key : '', modifiers: modifiers(e) }, []);
+  };
+  box.addEventListener('keydown', key('key_down'));
+  box.addEventListener('keyup', key('key_up'));
+
+  // ---- size and visibility ---------------------------------------------------------------
+  let lastSize = '';
+  const resizeObserver = new ResizeObserver(() => {
+    const width = Math.round(box.clientWidth);
+    if (!width) return;
+    const aspect = state.size ? state.size[1] / state.size[0] : 0.75;
+    const size = `${width}x${Math.round(width * aspect)}`;
+    if (size === lastSize || state.mode === 'client') return;
+    lastSize = size;
+    transport.send({ type: 'resize', width, height: Math.round(width * aspect),
+      pixel_ratio: window.devicePixelRatio || 1 }, []);
+  });
+  if (element.dataset.glframeResize !== 'off') resizeObserver.observe(box);
+  const visibility = new IntersectionObserver((entries) => {
+    for (const entry of entries) transport.send({ type: 'visible', visible: entry.isIntersecting }, []);
+  });
+  visibility.observe(box);
+  transport.send({ type: 'ready' }, []);
+  return { state, close: () => { resizeObserver.disconnect(); visibility.disconnect(); box.remove(); } };
+}
+
+/**
+ * A transport over a websocket: one binary message per glframe message:
+ * [uint32 header length][header JSON, UTF-8][for each buffer: uint32 length, bytes]
+ * (little-endian). Text messages are JSON headers without buffers.
+ */
+export function websocketTransport(url) {
+  const socket = new WebSocket(url);
+  socket.binaryType = 'arraybuffer';
+  const listeners = [];
+  const queued = [];
+  socket.addEventListener('open', () => { for (const m of queued.splice(0)) socket.send(m); });
+  socket.addEventListener('message', (event) => {
+    let header, buffers = [];
+    if (typeof event.data === 'string') header = JSON.parse(event.data);
+    else [header, buffers] = unpack(event.data);
+    for (const cb of listeners) cb(header, buffers);
+  });
+  return {
+    socket,
+    send(header, buffers) {
+      const message = buffers.length ? pack(header, buffers) : JSON.stringify(header);
+      if (socket.readyState === WebSocket.OPEN) socket.send(message); else queued.push(message);
+    },
+    onMessage(cb) { listeners.push(cb); },
+  };
+}
+
+export function pack(header, buffers) {
+  const text = new TextEncoder().encode(JSON.stringify(header));
+  const views = buffers.map((b) => (b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
+  const out = new Uint8Array(4 + text.length + views.reduce((n, v) => n + 4 + v.length, 0));
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, text.length, true);
+  out.set(text, 4);
+  let at = 4 + text.length;
+  for (const v of views) { dv.setUint32(at, v.length, true); out.set(v, at + 4); at += 4 + v.length; }
+  return out;
+}
+
+export function unpack(data) {
+  const bytes = new Uint8Array(data);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = dv.getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + n)));
+  const buffers = [];
+  for (let at = 4 + n; at < bytes.length;) {
+    const len = dv.getUint32(at, true);
+    buffers.push(new DataView(bytes.buffer, bytes.byteOffset + at + 4, len));
+    at += 4 + len;
+  }
+  return [header, buffers];
+}
