@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from ...transforms import MatrixTransform
-from ._base import BaseCamera
-from ._perspective import projection
+from ._base import state_property
+from ._perspective import OrbitCamera
 
 __all__ = ["ArcballCamera", "quaternion_matrix"]
 
@@ -43,7 +43,7 @@ def _multiply(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     )
 
 
-class ArcballCamera(BaseCamera):
+class ArcballCamera(OrbitCamera):
     """Free rotation about ``center``.
 
     Parameters
@@ -76,28 +76,7 @@ class ArcballCamera(BaseCamera):
         self._drag: tuple | None = None
         self._update_transform()
 
-    def _prop(name: str, convert):  # noqa: N805 - a property factory used in the class body
-        def get(self):
-            value = getattr(self, "_" + name)
-            return value.copy() if isinstance(value, np.ndarray) else value
-
-        def set_(self, value):
-            setattr(self, "_" + name, convert(value))
-            self._changed()
-
-        return property(get, set_)
-
-    rotation = _prop("rotation", lambda v: np.array(v, float) / np.linalg.norm(v))
-    fov = _prop("fov", lambda v: float(np.clip(v, 0, 179)))
-    scale_factor = _prop("scale_factor", lambda v: max(float(v), 1e-12))
-    center = _prop("center", lambda v: np.array(v, dtype=np.float64).reshape(3))
-    del _prop
-
-    @property
-    def distance(self) -> float:
-        if self._fov == 0:
-            return self._scale_factor * 2
-        return self._scale_factor / 2 / np.tan(np.radians(self._fov) / 2)
+    rotation = state_property("rotation", lambda v: np.array(v, float) / np.linalg.norm(v))
 
     def _view_matrix(self) -> np.ndarray:
         m = np.eye(4)
@@ -111,15 +90,7 @@ class ArcballCamera(BaseCamera):
         return np.linalg.inv(self._view_matrix())[:3, 3]
 
     def _update_transform(self) -> None:
-        vw, vh = self._viewport
-        proj = projection(self._fov, self._scale_factor, self.distance, vw / vh)
-        self.transform.matrix = proj @ self._view_matrix()
-
-    def set_range(self, x=None, y=None, z=None, margin: float = 0.05) -> None:
-        ranges = self._ranges(x, y, z, margin)
-        lo, hi = np.array([r[0] for r in ranges]), np.array([r[1] for r in ranges])
-        self._center = (lo + hi) / 2
-        self.scale_factor = float(np.linalg.norm(hi - lo)) or 1.0
+        self.transform.matrix = self._projection() @ self._view_matrix()
 
     # ---- input -------------------------------------------------------------------------------
     def _sphere_point(self, pos: Any) -> np.ndarray:
@@ -130,12 +101,6 @@ class ArcballCamera(BaseCamera):
         z = np.sqrt(1 - d) if d < 1 else 0.0
         p = np.array([x, y, z])
         return p / np.linalg.norm(p) if d >= 1 else p
-
-    def on_mouse_press(self, event: Any) -> bool:
-        if event.button in (1, 3):
-            self._drag = (np.asarray(event.view_pos, float), self.get_state())
-            return True
-        return False
 
     def on_mouse_move(self, event: Any) -> bool:
         if self._drag is None or not getattr(event, "buttons", ()):
@@ -155,15 +120,4 @@ class ArcballCamera(BaseCamera):
         if np.linalg.norm(axis) < 1e-12:
             return True
         self.rotation = _multiply(q / np.linalg.norm(q), state["rotation"])
-        return True
-
-    def on_mouse_release(self, event: Any) -> bool:
-        handled = self._drag is not None
-        self._drag = None
-        return handled
-
-    def on_mouse_wheel(self, event: Any) -> bool:
-        if event.delta[1] == 0:
-            return False
-        self.scale_factor = self._scale_factor * 1.1 ** -event.delta[1]
         return True

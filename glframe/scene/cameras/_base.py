@@ -9,6 +9,7 @@ used the event. Linked cameras copy each other's state after each change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from ...transforms import BaseTransform
 if TYPE_CHECKING:
     from .._view import View
 
-__all__ = ["BaseCamera"]
+__all__ = ["BaseCamera", "state_property", "vector3"]
 
 
 class BaseCamera:
@@ -132,6 +133,23 @@ class BaseCamera:
 
     def on_key_press(self, event: Any) -> bool:
         return False
+
+
+def state_property(name: str, convert: Callable[[Any], Any], doc: str = "") -> property:
+    """A camera property stored in ``_<name>``: set through ``convert``, then ``_changed``."""
+
+    def get(self: BaseCamera) -> Any:
+        return _copy(getattr(self, "_" + name))
+
+    def set_(self: BaseCamera, value: Any) -> None:
+        setattr(self, "_" + name, convert(value))
+        self._changed()
+
+    return property(get, set_, doc=doc)
+
+
+def vector3(value: Any) -> np.ndarray:
+    return np.array(value, dtype=np.float64).reshape(3)
 
 
 def _copy(value: Any) -> Any:

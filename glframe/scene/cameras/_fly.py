@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ...transforms import MatrixTransform
-from ._base import BaseCamera
+from ._base import BaseCamera, state_property, vector3
 from ._perspective import projection
 from ._turntable import look_at
 
@@ -73,23 +73,11 @@ class FlyCamera(BaseCamera):
         self._drag: tuple | None = None
         self._update_transform()
 
-    def _prop(name: str, convert):  # noqa: N805 - a property factory used in the class body
-        def get(self):
-            value = getattr(self, "_" + name)
-            return value.copy() if isinstance(value, np.ndarray) else value
-
-        def set_(self, value):
-            setattr(self, "_" + name, convert(value))
-            self._changed()
-
-        return property(get, set_)
-
-    position = _prop("position", lambda v: np.array(v, dtype=np.float64).reshape(3))
-    yaw = _prop("yaw", lambda v: float(v) % 360)
-    pitch = _prop("pitch", lambda v: float(np.clip(v, -89, 89)))
-    fov = _prop("fov", lambda v: float(np.clip(v, 1, 179)))
-    speed = _prop("speed", lambda v: max(float(v), 1e-12))
-    del _prop
+    position = state_property("position", vector3)
+    yaw = state_property("yaw", lambda v: float(v) % 360)
+    pitch = state_property("pitch", lambda v: float(np.clip(v, -89, 89)))
+    fov = state_property("fov", lambda v: float(np.clip(v, 1, 179)))
+    speed = state_property("speed", lambda v: max(float(v), 1e-12))
 
     @property
     def eye(self) -> np.ndarray:

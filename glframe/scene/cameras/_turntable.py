@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from ...transforms import MatrixTransform
-from ._base import BaseCamera
+from ._base import state_property
+from ._perspective import OrbitCamera, orthographic, perspective
 
 __all__ = ["TurntableCamera", "look_at", "perspective", "orthographic"]
 
@@ -31,25 +32,7 @@ def look_at(eye: np.ndarray, center: np.ndarray, up: np.ndarray) -> np.ndarray:
     return m
 
 
-def perspective(fov: float, aspect: float, near: float, far: float) -> np.ndarray:
-    """OpenGL's perspective projection (fov in degrees, vertical)."""
-    f = 1 / np.tan(np.radians(fov) / 2)
-    m = np.zeros((4, 4))
-    m[0, 0], m[1, 1] = f / aspect, f
-    m[2, 2], m[2, 3] = (far + near) / (near - far), 2 * far * near / (near - far)
-    m[3, 2] = -1
-    return m
-
-
-def orthographic(width: float, height: float, near: float, far: float) -> np.ndarray:
-    """An orthographic projection of a width x height region centred on the axis."""
-    m = np.eye(4)
-    m[0, 0], m[1, 1] = 2 / width, 2 / height
-    m[2, 2], m[2, 3] = -2 / (far - near), -(far + near) / (far - near)
-    return m
-
-
-class TurntableCamera(BaseCamera):
+class TurntableCamera(OrbitCamera):
     """Orbit around ``center``: azimuth about the up axis (+z), then elevation.
 
     Parameters
@@ -88,30 +71,8 @@ class TurntableCamera(BaseCamera):
         self._drag: tuple | None = None
         self._update_transform()
 
-    def _prop(name: str, convert):  # noqa: N805 - a property factory used in the class body
-        def get(self):
-            value = getattr(self, "_" + name)
-            return value.copy() if isinstance(value, np.ndarray) else value
-
-        def set_(self, value):
-            setattr(self, "_" + name, convert(value))
-            self._changed()
-
-        return property(get, set_)
-
-    azimuth = _prop("azimuth", float)
-    elevation = _prop("elevation", lambda v: float(np.clip(v, -90, 90)))
-    fov = _prop("fov", lambda v: float(np.clip(v, 0, 179)))
-    scale_factor = _prop("scale_factor", lambda v: max(float(v), 1e-12))
-    center = _prop("center", lambda v: np.array(v, dtype=np.float64).reshape(3))
-    del _prop
-
-    @property
-    def distance(self) -> float:
-        """Distance from the eye to the centre, for the scale factor to fill the view."""
-        if self._fov == 0:
-            return self._scale_factor * 2
-        return self._scale_factor / 2 / np.tan(np.radians(self._fov) / 2)
+    azimuth = state_property("azimuth", float)
+    elevation = state_property("elevation", lambda v: float(np.clip(v, -90, 90)))
 
     @property
     def eye(self) -> np.ndarray:
@@ -120,32 +81,15 @@ class TurntableCamera(BaseCamera):
         return self._center + direction * self.distance
 
     def _update_transform(self) -> None:
-        vw, vh = self._viewport
-        aspect = vw / vh
         eye = self.eye
         up = np.array([0.0, 0.0, 1.0])
         if abs(abs(self._elevation) - 90) < 1e-6:  # looking along z: up is the y axis turned
             az = np.radians(self._azimuth)
             up = np.array([-np.sin(az), np.cos(az), 0.0]) * np.sign(self._elevation)
         view = look_at(eye, self._center, up)
-        from ._perspective import projection
-
-        proj = projection(self._fov, self._scale_factor, self.distance, aspect)
-        self.transform.matrix = proj @ view
-
-    def set_range(self, x=None, y=None, z=None, margin: float = 0.05) -> None:
-        ranges = self._ranges(x, y, z, margin)
-        lo, hi = np.array([r[0] for r in ranges]), np.array([r[1] for r in ranges])
-        self._center = (lo + hi) / 2
-        self.scale_factor = float(np.linalg.norm(hi - lo)) or 1.0
+        self.transform.matrix = self._projection() @ view
 
     # ---- input -------------------------------------------------------------------------------
-    def on_mouse_press(self, event: Any) -> bool:
-        if event.button in (1, 3):
-            self._drag = (np.asarray(event.view_pos, float), self.get_state())
-            return True
-        return False
-
     def on_mouse_move(self, event: Any) -> bool:
         if self._drag is None or not getattr(event, "buttons", ()):
             return False
@@ -163,15 +107,4 @@ class TurntableCamera(BaseCamera):
         else:
             self._azimuth = state["azimuth"] - dx * 0.5
             self.elevation = state["elevation"] + dy * 0.5
-        return True
-
-    def on_mouse_release(self, event: Any) -> bool:
-        handled = self._drag is not None
-        self._drag = None
-        return handled
-
-    def on_mouse_wheel(self, event: Any) -> bool:
-        if event.delta[1] == 0:
-            return False
-        self.scale_factor = self._scale_factor * 1.1 ** -event.delta[1]
         return True
