@@ -137,3 +137,25 @@ def xdotool(xvfb):
         return out.stdout
 
     return run
+
+
+@pytest.fixture
+def scene_canvas(make_canvas, request):
+    """``scene_canvas(size=None, **kwargs)``: a SceneCanvas closed after the test.
+
+    The default size is the test module's ``SCENE_SIZE``, or (200, 200).
+    """
+    make_canvas((1, 1))  # skips (or fails under CI) without GL
+    from glframe import scene
+
+    canvases = []
+
+    def factory(size=None, **kwargs):
+        size = size or getattr(request.module, "SCENE_SIZE", (200, 200))
+        canvas = scene.SceneCanvas(size=size, **kwargs)
+        canvases.append(canvas)
+        return canvas
+
+    yield factory
+    for canvas in canvases:
+        canvas.close()

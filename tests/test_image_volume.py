@@ -10,20 +10,8 @@ from glframe import scene
 from glframe.gloo import Cmd
 from glframe.shaders import colormaps
 
-
-@pytest.fixture
-def scene_canvas(make_canvas):
-    make_canvas((1, 1))  # skips (or fails under CI) without GL; closed after the test
-    canvases = []
-
-    def factory(size=(200, 150), **kwargs):
-        canvas = scene.SceneCanvas(size=size, **kwargs)
-        canvases.append(canvas)
-        return canvas
-
-    yield factory
-    for canvas in canvases:
-        canvas.close()
+# the default size of scene_canvas() (conftest.py)
+SCENE_SIZE = (200, 150)
 
 
 def image_view(scene_canvas, shape, size=None, bgcolor="black"):

@@ -11,21 +11,6 @@ from glframe.gloo import Cmd
 from glframe.transforms import STTransform
 
 
-@pytest.fixture
-def scene_canvas(make_canvas):
-    make_canvas((1, 1))  # skips (or fails under CI) without GL; closed after the test
-    canvases = []
-
-    def factory(size=(200, 200), **kwargs):
-        canvas = scene.SceneCanvas(size=size, **kwargs)
-        canvases.append(canvas)
-        return canvas
-
-    yield factory
-    for canvas in canvases:
-        canvas.close()
-
-
 def centroid(image, channel=0, threshold=128):
     ys, xs = np.nonzero(image[..., channel] > threshold)
     return np.array([xs.mean(), ys.mean()]) if len(xs) else None

@@ -12,20 +12,8 @@ from glframe.scene.visuals._fonts import find_font, font_families
 from glframe.scene.visuals._sdf import EM, FontAtlas, layout, signed_distance
 from glframe.scene.visuals._text import Text
 
-
-@pytest.fixture
-def scene_canvas(make_canvas):
-    make_canvas((1, 1))  # skips (or fails under CI) without GL; closed after the test
-    canvases = []
-
-    def factory(size=(200, 100), **kwargs):
-        canvas = scene.SceneCanvas(size=size, **kwargs)
-        canvases.append(canvas)
-        return canvas
-
-    yield factory
-    for canvas in canvases:
-        canvas.close()
+# the default size of scene_canvas() (conftest.py)
+SCENE_SIZE = (200, 100)
 
 
 def pixel_view(scene_canvas, size=(200, 100)):

@@ -9,7 +9,7 @@ from numpy.typing import ArrayLike
 
 from ...gloo import as_rgba
 
-__all__ = ["as_positions", "as_colors", "per_item"]
+__all__ = ["as_positions", "as_colors", "per_item", "limits", "Colormapped"]
 
 
 def as_positions(data: ArrayLike, what: str, dims: tuple[int, ...] = (2, 3)) -> np.ndarray:
@@ -61,3 +61,57 @@ def per_item(value: ArrayLike, n: int, what: str, *, nonnegative: bool = False) 
     if arr.shape != (n,):
         raise ValueError(f"{what}: shape {arr.shape} is not () or ({n},)")
     return arr.astype(np.float32)
+
+
+def limits(value: Any, what: str) -> tuple[float, float]:
+    """Two finite, distinct numbers (a reversed pair reverses the colormap)."""
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be two numbers (min, max), not {value!r}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi)) or lo == hi:
+        raise ValueError(f"{what} must be two finite, different numbers, not {value!r}")
+    return lo, hi
+
+
+class Colormapped:
+    """``cmap`` and ``clim`` for visuals that map values through a colormap.
+
+    The visual keeps ``_cmap``, ``_clim`` ("auto" or a pair), ``_auto_clim``
+    (the data's range) and a ``_set(*parts)`` that marks parts dirty; setting
+    ``clim`` marks the parts in ``_clim_parts``.
+    """
+
+    _clim_parts: tuple[str, ...] = ("clim",)
+
+    @property
+    def cmap(self) -> str:
+        return self._cmap
+
+    @cmap.setter
+    def cmap(self, name: str) -> None:
+        from ...shaders import colormaps
+
+        if name not in colormaps.names():
+            raise ValueError(
+                f"{type(self).__name__}.cmap: no colormap {name!r}; "
+                f"colormaps: {', '.join(colormaps.names())}"
+            )
+        self._cmap = name
+        self._set("cmap")
+
+    @property
+    def clim(self) -> tuple[float, float]:
+        """The contrast limits in use (the data's range when set to "auto")."""
+        return self._auto_clim if self._clim == "auto" else self._clim
+
+    @clim.setter
+    def clim(self, value: Any) -> None:
+        what = f"{type(self).__name__}.clim"
+        if isinstance(value, str):
+            if value != "auto":
+                raise ValueError(f"{what} must be (min, max) or 'auto', not {value!r}")
+            self._clim = "auto"
+        else:
+            self._clim = limits(value, what)
+        self._set(*self._clim_parts)

@@ -36,6 +36,7 @@ from numpy.typing import ArrayLike
 from ... import gloo
 from ...shaders import colormaps, snippet
 from .._visual import Visual
+from ._data import Colormapped
 
 __all__ = ["Image"]
 
@@ -82,7 +83,7 @@ def _tile_ranges(n: int, max_size: int) -> list[tuple[int, int]]:
     return [(start, min(start + step, n)) for start in range(0, n, step)]
 
 
-class Image(Visual):
+class Image(Colormapped, Visual):
     """An image: grayscale through a colormap, or RGB(A).
 
     Parameters
@@ -143,7 +144,7 @@ class Image(Visual):
         )
         self._dirty: set[str] = set()
         self._data: np.ndarray | None = None  # nothing is drawn until set_data
-        self._data_clim = (0.0, 1.0)
+        self._auto_clim = (0.0, 1.0)
         self._tiles: list[tuple[gloo.Texture2D, tuple[int, int]]] = []  # texture, origin
         self._tile_key: tuple | None = None
         self._geometry: gloo.VertexBuffer | None = None
@@ -188,9 +189,9 @@ class Image(Visual):
             finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
             if finite.size:
                 lo, hi = float(finite.min()), float(finite.max())
-                self._data_clim = (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
+                self._auto_clim = (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
             else:
-                self._data_clim = (0.0, 1.0)
+                self._auto_clim = (0.0, 1.0)
         self._dirty.update(("data", "clim"))
         self.update()
 
@@ -203,38 +204,9 @@ class Image(Visual):
     def data(self, value: ArrayLike) -> None:
         self.set_data(value)
 
-    def _set(self, part: str) -> None:
-        self._dirty.add(part)
+    def _set(self, *parts: str) -> None:
+        self._dirty.update(parts)
         self.update()
-
-    @property
-    def cmap(self) -> str:
-        return self._cmap
-
-    @cmap.setter
-    def cmap(self, name: str) -> None:
-        if name not in colormaps.names():
-            raise ValueError(
-                f"Image.cmap: no colormap {name!r}; colormaps: {', '.join(colormaps.names())}"
-            )
-        self._cmap = name
-        self._set("cmap")
-
-    @property
-    def clim(self) -> tuple[float, float]:
-        """The contrast limits in use ((min, max) of the data when set to "auto")."""
-        return self._data_clim if self._clim == "auto" else self._clim
-
-    @clim.setter
-    def clim(self, value: Any) -> None:
-        if isinstance(value, str):
-            if value != "auto":
-                raise ValueError(f"Image.clim must be (min, max) or 'auto', not {value!r}")
-            self._clim = "auto"
-        else:
-            lo, hi = _limits(value, "Image.clim")
-            self._clim = (lo, hi)
-        self._set("clim")
 
     @property
     def gamma(self) -> float:
@@ -360,14 +332,3 @@ class Image(Visual):
         if axis == 1:
             return (0.0, float(self._data.shape[0]))
         return (0.0, 0.0)
-
-
-def _limits(value: Any, what: str) -> tuple[float, float]:
-    """Two finite, distinct numbers (a reversed pair reverses the colormap)."""
-    try:
-        lo, hi = (float(v) for v in value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} must be two numbers (min, max), not {value!r}") from None
-    if not (np.isfinite(lo) and np.isfinite(hi)) or lo == hi:
-        raise ValueError(f"{what} must be two finite, different numbers, not {value!r}")
-    return lo, hi

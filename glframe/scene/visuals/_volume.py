@@ -42,7 +42,7 @@ from numpy.typing import ArrayLike
 from ... import gloo
 from ...shaders import colormaps, snippet
 from .._visual import Visual
-from ._image import _limits
+from ._data import Colormapped
 
 __all__ = ["Volume"]
 
@@ -104,7 +104,7 @@ def _box() -> np.ndarray:
     return corners[index]
 
 
-class Volume(Visual):
+class Volume(Colormapped, Visual):
     """A volume drawn by ray casting: maximum intensity, translucent or iso-surface.
 
     Parameters
@@ -148,6 +148,8 @@ class Volume(Visual):
 
     #: largest side accepted (MAX_3D_TEXTURE_SIZE); WebGL2 guarantees only 256
     max_texture_size: int = 2048
+
+    _clim_parts = ("clim", "threshold")
 
     def __init__(
         self,
@@ -244,34 +246,6 @@ class Volume(Visual):
             raise ValueError(f"Volume.method must be one of {', '.join(METHODS)}, not {value!r}")
         self._method = value
         self._set("method")
-
-    @property
-    def cmap(self) -> str:
-        return self._cmap
-
-    @cmap.setter
-    def cmap(self, name: str) -> None:
-        if name not in colormaps.names():
-            raise ValueError(
-                f"Volume.cmap: no colormap {name!r}; colormaps: {', '.join(colormaps.names())}"
-            )
-        self._cmap = name
-        self._set("cmap")
-
-    @property
-    def clim(self) -> tuple[float, float]:
-        """The contrast limits in use (the data's range when set to "auto")."""
-        return self._auto_clim if self._clim == "auto" else self._clim
-
-    @clim.setter
-    def clim(self, value: Any) -> None:
-        if isinstance(value, str):
-            if value != "auto":
-                raise ValueError(f"Volume.clim must be (min, max) or 'auto', not {value!r}")
-            self._clim = "auto"
-        else:
-            self._clim = _limits(value, "Volume.clim")
-        self._set("clim", "threshold")
 
     @property
     def threshold(self) -> float:
