@@ -12,7 +12,7 @@ Examples
 """
 
 from . import gloo
-from .app import Canvas, Timer, quit, run, run_async
+from .app import Canvas, Timer, quit, run, run_async, serve
 
 __version__ = "0.1.0"
-__all__ = ["Canvas", "Timer", "run", "run_async", "quit", "gloo", "__version__"]
+__all__ = ["Canvas", "Timer", "run", "run_async", "quit", "serve", "gloo", "__version__"]

@@ -28,8 +28,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.glframe-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "setup: installing glframe[test] into .venv"
+  echo "setup: installing glframe[test,notebook] into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
+  .venv/bin/python -m pip install -q -e ".[test,notebook]"
   touch "$stamp"
 fi

@@ -179,3 +179,14 @@ def test_websocket_framing_round_trips_and_rejects_garbage():
         with pytest.raises(ValueError):
             unpack(garbage)
     assert json.loads(pack({"a": 1}, [])[4:]) == {"a": 1}
+
+
+def test_client_mode_frames_carry_python_camera_changes(scatter):
+    canvas, view = scatter
+    s, sent = session(canvas, mode="client")
+    s.receive({"type": "ready"})
+    sent.clear()
+    view.camera.pan(1.0, 0.0)
+    ((header, _),) = sent
+    assert header["cameras"][0]["type"] == "panzoom"
+    assert header["cameras"][0]["rect"][0] == pytest.approx(view.camera.rect[0])

@@ -291,11 +291,37 @@ class Canvas:
         return True
 
     def show(self) -> None:
-        """Show the window (windows open visible; this raises a hidden one) and update it."""
+        """Show the window (windows open visible; this raises a hidden one) and update it.
+
+        In a Jupyter kernel an offscreen canvas is displayed as a live widget
+        instead (:meth:`widget`; see docs/notebook.md).
+        """
         self._check_open()
         if self.backend == "window":
             self._surface.show()
+        else:
+            from ._notebook import show_in_notebook
+
+            show_in_notebook(self)
         self.update()
+
+    def widget(self, mode: str | None = None, **options):
+        """This canvas's notebook widget (one per canvas, made on first use).
+
+        ``mode``: "server" (the kernel renders and streams frames, the default)
+        or "client" (the browser renders the GLIR with WebGL2); given for an
+        existing widget, it switches that widget. Needs anywidget
+        (``pip install 'glframe[notebook]'``). See docs/notebook.md.
+        """
+        from ._notebook import canvas_widget
+
+        return canvas_widget(self, mode, **options)
+
+    def _repr_mimebundle_(self, **kwargs):
+        """A canvas as a notebook cell's result: its widget (or, without anywidget, a PNG)."""
+        from ._notebook import canvas_mimebundle
+
+        return canvas_mimebundle(self, **kwargs)
 
     def resize(self, width: int, height: int) -> None:
         """Resize to ``width`` x ``height`` logical pixels and emit ``resize``."""

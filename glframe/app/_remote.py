@@ -57,6 +57,10 @@ class CanvasSource:
             self.canvas.draw()
         return [c for c in rec.frame_commands if c[0] != Cmd.READ_PIXELS]
 
+    def camera_states(self) -> list[dict]:
+        """Each view's camera as the page's cameras take it (type and state)."""
+        return [view["camera"] for view in self.canvas._export_views()]
+
     def set_camera_state(self, view: int, state: dict) -> None:
         camera = self.canvas.views[view].camera
         camera.set_state({k: v for k, v in state.items() if k in camera._state_names})
@@ -64,3 +68,7 @@ class CanvasSource:
 
     def on_update(self, callback: Callable[[], None]) -> None:
         self.canvas._update_callbacks.append(callback)
+
+    def off_update(self, callback: Callable[[], None]) -> None:
+        if callback in self.canvas._update_callbacks:
+            self.canvas._update_callbacks.remove(callback)

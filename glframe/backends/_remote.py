@@ -181,6 +181,8 @@ class RemoteSession:
 
     def close(self) -> None:
         self._closed = True
+        if hasattr(self.source, "off_update"):
+            self.source.off_update(self.request_draw)
         if self._settle_handle is not None:
             self._settle_handle.cancel()
 
@@ -267,6 +269,9 @@ class RemoteSession:
         if reset:
             message["frameStart"] = len(setup)
             message["views"] = views
+        elif hasattr(self.source, "camera_states"):
+            # cameras moved by Python: the page's cameras must start from there
+            message["cameras"] = self.source.camera_states()
         self._send(message, buffers)
         self._stats["glir_messages"] += 1
         self._stats["bytes_sent"] += sum(memoryview(b).nbytes for b in buffers)

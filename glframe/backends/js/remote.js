@@ -75,6 +75,10 @@ export function connect(element, transport, glir, figure) {
       draw();
     } else {
       const commands = glir.decode(header.glir, buffers);
+      // cameras moved in Python: ours continue from there
+      (header.cameras || []).forEach((camera, i) => {
+        if (cams[i]) cams[i].cam = new figure.CAMERAS[camera.type](camera);
+      });
       // a frame from Python: its state changes apply now, its drawing replaces ours
       interp.execute(commands);
       const perFrame = new Set(['FUNC', 'DRAW', 'FRAMEBUFFER']);

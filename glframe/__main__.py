@@ -1,0 +1,82 @@
+"""``python -m glframe``: command-line tools.
+
+``python -m glframe serve SCRIPT.py [--port P] [--host H] [--mode client|server]
+[--token T] [--open]`` runs the script offscreen (``GLFRAME_BACKEND=offscreen``,
+``__name__ == "__glframe_serve__"``, so its ``if __name__ == "__main__":``
+block does not run), takes its module-level ``canvas`` and serves it to
+browsers with :func:`glframe.serve` until Ctrl-C. See docs/web.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import runpy
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+RUN_NAME = "__glframe_serve__"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m glframe", description="glframe tools")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser(
+        "serve",
+        help="view a script's canvas in a browser",
+        description="Run SCRIPT offscreen and serve its module-level canvas to browsers "
+        "over a websocket (no Jupyter needed).",
+    )
+    serve.add_argument("script", help="a Python file that defines a module-level canvas")
+    serve.add_argument("--port", type=int, default=8765, help="port (0: any free one)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (any but loopback requires the token)",
+    )
+    serve.add_argument(
+        "--mode",
+        choices=("server", "client"),
+        default="server",
+        help="server: frames rendered here; client: WebGL2 in the browser",
+    )
+    serve.add_argument("--token", default=None, help="the token to require (default: random)")
+    serve.add_argument(
+        "--require-token", action="store_true", help="require the token on loopback too"
+    )
+    serve.add_argument("--canvas", default="canvas", help="the variable holding the canvas")
+    serve.add_argument("--open", action="store_true", help="open the page in a browser")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    script = Path(args.script)
+    if not script.is_file():
+        parser.error(f"no such script: {script}")
+    os.environ["GLFRAME_BACKEND"] = "offscreen"
+    sys.argv = [str(script)]  # what the script would see if run itself
+    sys.path.insert(0, str(script.resolve().parent))  # its sibling modules import
+    namespace = runpy.run_path(str(script), run_name=RUN_NAME)
+    canvas = namespace.get(args.canvas)
+    if canvas is None or not callable(getattr(canvas, "render", None)):
+        parser.error(f"{script} defines no module-level canvas named {args.canvas!r}")
+    from .app import serve
+
+    serve(
+        canvas,
+        port=args.port,
+        host=args.host,
+        mode=args.mode,
+        token=args.token,
+        require_token=args.require_token,
+        open_browser=args.open,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

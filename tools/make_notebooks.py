@@ -1,0 +1,151 @@
+"""Write the example notebooks of examples/notebooks/ (without outputs) with nbformat.
+
+Usage: python tools/make_notebooks.py
+
+The notebooks are generated so that they stay small, reviewable and free of
+outputs; tests/test_notebooks.py executes each of them (nbclient), and checks
+that the committed files are what this script writes. This script lives in
+tools/ because examples/run_gallery.py runs every ``*.py`` under examples/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+OUT = Path(__file__).resolve().parent.parent / "examples" / "notebooks"
+
+SCATTER = [
+    new_markdown_cell(
+        "# A scatter in a notebook\n\n"
+        "A glframe canvas in a cell behaves like a desktop window, even when the kernel "
+        "runs on a remote server with no display and no GPU: drag to pan, turn the wheel "
+        "to zoom.\n\n"
+        "- **server mode** (the default): the kernel renders offscreen (EGL) and streams "
+        "frames, JPEG while the picture moves and an exact PNG once it settles;\n"
+        "- **client mode**: the kernel sends the GLIR once and the browser draws it with "
+        "WebGL2; the camera moves in the browser and its state comes back to Python."
+    ),
+    new_code_cell(
+        "import numpy as np\n"
+        "\n"
+        "from glframe import scene\n"
+        "from glframe.shaders import colormaps\n"
+        "\n"
+        "rng = np.random.default_rng(0)\n"
+        "centers = np.array([[-2.0, 0.5], [1.5, 1.5], [0.5, -1.5]])\n"
+        "labels = rng.integers(0, 3, 50_000)\n"
+        "points = centers[labels] + rng.normal(0, 0.6, (50_000, 2))\n"
+        "\n"
+        'canvas = scene.SceneCanvas(size=(600, 400), bgcolor="#0e1117")\n'
+        "view = canvas.add_view(camera=scene.PanZoomCamera(aspect=1))\n"
+        "markers = scene.visuals.Markers(\n"
+        "    points, size=4, edge_width=0, parent=view.scene,\n"
+        '    face_color=colormaps.sample("turbo", 0.15 + labels * 0.35) * (1, 1, 1, 0.6),\n'
+        ")\n"
+        "view.camera.set_range()"
+    ),
+    new_markdown_cell(
+        "A canvas as the last expression of a cell shows its widget (so does "
+        "`canvas.show()`). `canvas.widget()` returns it: one widget per canvas."
+    ),
+    new_code_cell('widget = canvas.widget(mode="server")\nwidget'),
+    new_markdown_cell(
+        "Switch the widget above to client mode: no need to re-run its cell. "
+        "Pan it, then read the camera back in Python."
+    ),
+    new_code_cell('widget.mode = "client"'),
+    new_code_cell("view.camera.rect"),
+    new_markdown_cell(
+        "Changes made in Python reach the widget in either mode: recolour the clusters."
+    ),
+    new_code_cell(
+        'markers.face_color = colormaps.sample("viridis", 0.1 + labels * 0.4)\n'
+        "view.camera.zoom(1.5)"
+    ),
+    new_markdown_cell(
+        "Frames sent and shown, round trip, encode time and frame rate (server mode; "
+        "in client mode, the GLIR messages sent). Zero until a browser shows the widget."
+    ),
+    new_code_cell('widget.mode = "server"\nwidget.stats()'),
+]
+
+ANIMATION = [
+    new_markdown_cell(
+        "# An animation that keeps running\n\n"
+        "A `glframe.Timer` runs on the kernel's asyncio loop: it turns the camera while "
+        "you run other cells, and stops only when told to. (A cell that computes for a "
+        "long time holds the loop, and the animation waits for it, as a desktop window "
+        "waits for its event loop.)"
+    ),
+    new_code_cell(
+        "import asyncio\n"
+        "\n"
+        "import glframe\n"
+        "from glframe import scene\n"
+        "from glframe.scene.visuals import Mesh, geometry\n"
+        "\n"
+        'canvas = scene.SceneCanvas(size=(480, 360), bgcolor="#16181e")\n'
+        "view = canvas.add_view(camera=scene.TurntableCamera(azimuth=30, elevation=25))\n"
+        "vertices, faces = geometry.torus(1.0, 0.35, 48, 24)\n"
+        'Mesh(vertices, faces, color="#e8803a", parent=view.scene)\n'
+        "view.camera.set_state(scale_factor=4.0)\n"
+        "canvas.show()  # in a notebook: the live widget"
+    ),
+    new_code_cell(
+        "def turn(event):\n"
+        "    view.camera.azimuth = (view.camera.azimuth + 45 * event.dt) % 360  # 45 deg/s\n"
+        "\n"
+        "\n"
+        "timer = glframe.Timer(1 / 30, connect=turn, start=True)"
+    ),
+    new_markdown_cell(
+        "The timer fires whenever the kernel is idle, between and after cells. Here the "
+        "cell itself waits (`await`), as the kernel does between your cells:"
+    ),
+    new_code_cell(
+        "count, azimuth = timer.count, view.camera.azimuth\n"
+        "await asyncio.sleep(0.5)\n"
+        'print(f"{timer.count - count} timeouts, azimuth {azimuth:.0f} -> '
+        '{view.camera.azimuth:.0f} degrees")\n'
+        "assert timer.running and timer.count > count"
+    ),
+    new_code_cell(
+        "total = sum(i * i for i in range(100_000))  # any other work: the timer carries on\n"
+        "timer.count"
+    ),
+    new_code_cell("timer.stop()"),
+]
+
+NOTEBOOKS = {"scatter.ipynb": SCATTER, "animation.ipynb": ANIMATION}
+
+
+def notebook(cells: list) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    for k, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{k}"  # stable ids: regenerating gives the same files
+    return nb
+
+
+def texts() -> dict[str, str]:
+    """Each notebook's file name and its text, as written."""
+    return {name: nbformat.writes(notebook(cells)) + "\n" for name, cells in NOTEBOOKS.items()}
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, text in texts().items():
+        (OUT / name).write_text(text, encoding="utf-8")
+        print(f"wrote {OUT / name}")
+
+
+if __name__ == "__main__":
+    main()
