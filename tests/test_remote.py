@@ -190,3 +190,13 @@ def test_client_mode_frames_carry_python_camera_changes(scatter):
     ((header, _),) = sent
     assert header["cameras"][0]["type"] == "panzoom"
     assert header["cameras"][0]["rect"][0] == pytest.approx(view.camera.rect[0])
+
+
+def test_errors_in_the_browser_reach_python(scatter, caplog):
+    canvas, view = scatter
+    s, sent = session(canvas, mode="client")
+    with caplog.at_level("ERROR", logger="glframe.remote"):
+        s.receive({"type": "error", "message": "SHADERS 4: fragment shader failed to compile"})
+    assert "fragment shader failed" in caplog.text
+    assert list(s.errors) == ["SHADERS 4: fragment shader failed to compile"]
+    assert s.stats()["errors"] == 1

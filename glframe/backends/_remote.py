@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -45,6 +46,8 @@ import numpy as np
 from ..gloo import glir
 
 __all__ = ["RemoteSession", "RemoteSource", "encode_image", "MODES", "pack", "unpack"]
+
+log = logging.getLogger("glframe.remote")
 
 MODES = ("server", "client")
 _BUTTONS = {0: 1, 1: 3, 2: 2}  # browser button numbers -> glframe's (1 left, 2 right, 3 middle)
@@ -132,6 +135,8 @@ class RemoteSession:
         self._glir_started = False
         self._syncing = False
         self._closed = False
+        #: errors the browser reported (glir.js in client mode), newest last
+        self.errors: deque[str] = deque(maxlen=20)
         self._stats = {
             "frames_sent": 0,
             "frames_shown": 0,
@@ -211,6 +216,7 @@ class RemoteSession:
             "events": s["events"],
             "warnings": s["warnings"],
             "glir_messages": s["glir_messages"],
+            "errors": len(self.errors),
         }
 
     # ---- sending ----------------------------------------------------------------------
@@ -327,7 +333,10 @@ class RemoteSession:
             finally:
                 self._syncing = False
         elif kind == "error":
-            self._stats["warnings"] += 1
+            # glir.js failed in the page (client mode): never silent on this side either
+            message = str(header.get("message", ""))[:2000]
+            self.errors.append(message)
+            log.error("the browser reported: %s", message)
         else:
             raise _Refused(f"unknown message type {kind!r}")
 
