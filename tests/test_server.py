@@ -508,8 +508,13 @@ def test_fuzzed_malformed_and_oversized_messages_leave_the_canvas_usable(server_
     assert server_thread.call(canvas.render).shape == (480, 640, 4)
     client.send({"type": "resize", "width": 400, "height": 300, "pixel_ratio": 1})
     client.send({"type": "visible", "visible": True})
-    until(lambda: client.of("frame"), what="a frame once visible")
-    assert decode_image(client.of("frame")[-1]["buffers"][0]).shape[:2] == (300, 400)
+    # frames already in flight may still be 640x480: wait for the resized one
+    until(
+        lambda: any(f["size"] == [400, 300] for f in client.of("frame")),
+        what="a 400x300 frame once visible",
+    )
+    resized = [f for f in client.of("frame") if f["size"] == [400, 300]][-1]
+    assert decode_image(resized["buffers"][0]).shape[:2] == (300, 400)
 
     # a message above tornado's hard limit (1 MiB) closes that connection, nothing else
     client.send(b"\0" * (2 * 1024 * 1024), binary=True)
