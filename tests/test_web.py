@@ -36,6 +36,19 @@ def browser_image(page, size):  # noqa: F811
     return np.frombuffer(raw, np.uint8).reshape(size[1], size[0], 4)
 
 
+def assert_page_matches(page, canvas, when: str, max_interior: int = ACROSS_RASTERIZERS):  # noqa: F811
+    """The page's canvas shows what Python renders (across two rasterizers)."""
+    ok, why, _ = compare(
+        browser_image(page, canvas.size),
+        canvas.render(),
+        noise=6,
+        edge_fraction=0.2,
+        min_allowed=8,
+        max_interior=max_interior,
+    )
+    assert ok, f"{when}: {why}"
+
+
 def open_export(page, path):  # noqa: F811
     page.goto(path.as_uri())
     page.wait_for_selector("body[data-glframe]", state="attached", timeout=60_000)
@@ -59,15 +72,7 @@ def test_exported_scatter_pans_and_zooms_like_python(make_canvas, page, tmp_path
     try:
         path = canvas.export_html(tmp_path / "scatter.html", title="scatter")
         open_export(page, path)
-        ok, why, _ = compare(
-            browser_image(page, canvas.size),
-            canvas.render(),
-            noise=6,
-            edge_fraction=0.2,
-            min_allowed=8,
-            max_interior=ACROSS_RASTERIZERS,
-        )
-        assert ok, f"first frame: {why}"
+        assert_page_matches(page, canvas, "first frame")
         box = page.locator("canvas").bounding_box()
         # the same wheel notch and drag, in the page and in Python
         page.mouse.move(box["x"] + 100, box["y"] + 80)
@@ -85,15 +90,7 @@ def test_exported_scatter_pans_and_zooms_like_python(make_canvas, page, tmp_path
             getattr(canvas.events, kind)(pos=pos, button=1, buttons=buttons, modifiers=())
         state = page.evaluate("window.glframeFigure.views[0].cam.state()")
         np.testing.assert_allclose(state["rect"], view.camera.rect, rtol=1e-9)
-        ok, why, _ = compare(
-            browser_image(page, canvas.size),
-            canvas.render(),
-            noise=6,
-            edge_fraction=0.2,
-            min_allowed=8,
-            max_interior=ACROSS_RASTERIZERS,
-        )
-        assert ok, f"after wheel and drag: {why}"
+        assert_page_matches(page, canvas, "after wheel and drag")
         assert not page.js_errors, page.js_errors
     finally:
         canvas.close()
@@ -145,15 +142,7 @@ def test_web_examples_export_and_turn_like_python(make_canvas, page, tmp_path, n
         path = canvas.export_html(tmp_path / f"{name}.html")
         open_export(page, path)
         size = canvas.size
-        ok, why, _ = compare(
-            browser_image(page, size),
-            canvas.render(),
-            noise=6,
-            edge_fraction=0.2,
-            min_allowed=8,
-            max_interior=size[0] * size[1] // 400,
-        )
-        assert ok, f"{name}: {why}"
+        assert_page_matches(page, canvas, f"{name}", size[0] * size[1] // 400)
         box = page.locator("canvas").bounding_box()
         page.mouse.move(box["x"] + 200, box["y"] + 200)
         page.mouse.down()
@@ -169,15 +158,7 @@ def test_web_examples_export_and_turn_like_python(make_canvas, page, tmp_path, n
         python = canvas.views[0].camera.get_state()
         for key, value in state.items():
             np.testing.assert_allclose(value, python[key], rtol=1e-9, err_msg=key)
-        ok, why, _ = compare(
-            browser_image(page, size),
-            canvas.render(),
-            noise=6,
-            edge_fraction=0.2,
-            min_allowed=8,
-            max_interior=size[0] * size[1] // 400,
-        )
-        assert ok, f"{name} after a drag: {why}"
+        assert_page_matches(page, canvas, f"{name} after a drag", size[0] * size[1] // 400)
         assert not page.js_errors, page.js_errors
     finally:
         canvas.close()

@@ -78,11 +78,16 @@ class Colormapped:
     """``cmap`` and ``clim`` for visuals that map values through a colormap.
 
     The visual keeps ``_cmap``, ``_clim`` ("auto" or a pair), ``_auto_clim``
-    (the data's range) and a ``_set(*parts)`` that marks parts dirty; setting
+    (the data's range) and ``_dirty``, the set of parts to upload; setting
     ``clim`` marks the parts in ``_clim_parts``.
     """
 
     _clim_parts: tuple[str, ...] = ("clim",)
+
+    def _set(self, *parts: str) -> None:
+        """Mark ``parts`` for upload at the next draw, and ask for one."""
+        self._dirty.update(parts)
+        self.update()
 
     @property
     def cmap(self) -> str:

@@ -204,10 +204,6 @@ class Image(Colormapped, Visual):
     def data(self, value: ArrayLike) -> None:
         self.set_data(value)
 
-    def _set(self, *parts: str) -> None:
-        self._dirty.update(parts)
-        self.update()
-
     @property
     def gamma(self) -> float:
         return self._gamma

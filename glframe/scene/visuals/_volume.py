@@ -232,10 +232,6 @@ class Volume(Colormapped, Visual):
     def data(self, value: ArrayLike) -> None:
         self.set_data(value)
 
-    def _set(self, *parts: str) -> None:
-        self._dirty.update(parts)
-        self.update()
-
     @property
     def method(self) -> str:
         return self._method
