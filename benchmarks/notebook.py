@@ -201,8 +201,17 @@ def glframe_widget(width, height, n, mode):
         handle_event(type, **attrs)
 
     source.render, source.handle_event = timed(source.render), logged_event
-    widget.send = logging_send(widget.send)
-    widget.on_msg(lambda _widget, content, _buffers: arrived(content))
+    # the session's messages, whichever way they go (the direct websocket or the comm)
+    session = widget.session
+    session._send = logging_send(session._send)
+    handle = widget._handle
+
+    def logged_handle(content, buffers):
+        if isinstance(content, dict):
+            arrived(content)
+        handle(content, buffers)
+
+    widget._handle = logged_handle
     STATS[0] = widget.stats
     return widget
 

@@ -48,6 +48,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
+import secrets
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -56,63 +58,13 @@ import anywidget
 import traitlets
 
 from ._html import _js, glir_bundle
-from ._remote import MODES, RemoteSession, RemoteSource, encode_image
+from ._remote import MODES, RemoteSession, RemoteSource, encode_image, pack
+from ._stream import StreamEndpoint, StreamSocket, endpoint
 
 __all__ = ["CanvasWidget", "widget_esm"]
 
-_ESM_TEMPLATE = """\
-// glframe's canvas widget: glir.js, figure.js and remote.js, each loaded from
-// a blob URL (a module made from a string cannot import its siblings).
-const SOURCES = __SOURCES__;
-const load = (text) => import(URL.createObjectURL(new Blob([text], { type: "text/javascript" })));
-let modules = null;
+log = logging.getLogger("glframe.widget")
 
-async function render({ model, el }) {
-  modules = modules || Promise.all([SOURCES.glir, SOURCES.figure, SOURCES.remote].map(load));
-  const [glir, figure, remote] = await modules;
-  const viewId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-  const listeners = [];
-  const onMessage = (content, buffers) => {
-    for (const callback of listeners) callback(content, buffers || []);
-  };
-  const transport = {
-    send(header, buffers) { model.send({ ...header, view_id: viewId }, undefined, buffers); },
-    onMessage(callback) { listeners.push(callback); },
-  };
-  model.on("msg:custom", onMessage);  // before connect() says "ready"
-  const size = model.get("_size");
-  el.classList.add("glframe-widget");
-  el.style.maxWidth = `${size[0]}px`;  // the canvas's own width, narrower if the cell is
-  const view = remote.connect(el, transport, glir, figure);
-  // Mode and aspect now, before the first resize report (the kernel's answer comes later).
-  onMessage({ type: "mode", mode: model.get("mode"), size }, []);
-  const blank = el.querySelector(".glframe-remote canvas");
-  [blank.width, blank.height] = size;
-  // The snapshot taken when the widget was displayed, until the kernel's first picture
-  // (and for good where no kernel answers: a page exported with the widget state).
-  const snapshot = model.get("_snapshot");
-  if (snapshot && snapshot.byteLength) {
-    const still = document.createElement("img");
-    still.className = "glframe-snapshot";
-    still.src = URL.createObjectURL(new Blob([snapshot], { type: "image/png" }));
-    still.style.cssText = "position: absolute; left: 0; top: 0; width: 100%; pointer-events: none;";
-    el.style.position = "relative";
-    el.appendChild(still);
-    listeners.push((header) => {
-      if (still.parentNode && (header.type === "frame" || header.type === "glir")) {
-        setTimeout(() => { still.remove(); URL.revokeObjectURL(still.src); }, 50);
-      }
-    });
-  }
-  return () => {
-    model.off("msg:custom", onMessage);
-    transport.send({ type: "visible", visible: false, closed: true }, []);
-    view.close();
-  };
-}
-
-export default { render };
-"""
 
 _esm_cache: str | None = None
 
@@ -123,7 +75,7 @@ def widget_esm() -> str:
     if _esm_cache is None:
         sources = {"glir": glir_bundle(), "figure": _js("figure.js"), "remote": _js("remote.js")}
         text = json.dumps(sources).replace("</", "<\\/")
-        _esm_cache = _ESM_TEMPLATE.replace("__SOURCES__", text)
+        _esm_cache = _js("widget.js").replace("__SOURCES__", text)
     return _esm_cache
 
 
@@ -158,18 +110,30 @@ class CanvasWidget(anywidget.AnyWidget):
     _size = traitlets.List(traitlets.Int(), default_value=[0, 0]).tag(sync=True)
     #: PNG shown by a view until its first frame: also in a page exported with widget state
     _snapshot = traitlets.Bytes(b"").tag(sync=True)
+    #: whether views try the kernel's own websocket (see _stream.py) before the comm
+    _direct = traitlets.Bool(True).tag(sync=True)
 
-    def __init__(self, source: RemoteSource, *, mode: str = "server", **session_options: Any):
+    def __init__(
+        self,
+        source: RemoteSource,
+        *,
+        mode: str = "server",
+        direct: bool = True,
+        **session_options: Any,
+    ):
         if mode not in MODES:
             raise ValueError(f"mode {mode!r} must be one of {MODES}")
         self._session: RemoteSession | None = None
         self._views: dict[str, bool] = {}  # view id -> visible
+        self._sockets: dict[str, StreamSocket] = {}  # view id -> its direct stream
+        self._key = secrets.token_hex(8)  # this widget's path on the stream endpoint
+        self._endpoint: StreamEndpoint | None = None
         self._thread = threading.get_ident()
         try:
             self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:  # no loop (a script, a test): handle messages where they come
             self._loop = None
-        super().__init__(mode=mode, _size=[int(v) for v in source.size])
+        super().__init__(mode=mode, _size=[int(v) for v in source.size], _direct=bool(direct))
         self._session = RemoteSession(source, self._send_message, mode=mode, **session_options)
         self._session.visible = False  # until a view says ready
         self.on_msg(self._on_message)
@@ -196,7 +160,11 @@ class CanvasWidget(anywidget.AnyWidget):
         ``roundtrip_ms`` is the median time from sending a frame to its
         acknowledgement, ``encode_ms`` the median JPEG/PNG encoding time.
         """
-        return {**self.session.stats(), "views": len(self._views)}
+        return {
+            **self.session.stats(),
+            "views": len(self._views),
+            "direct_views": len(self._sockets),
+        }
 
     def snapshot(self) -> bytes:
         """A PNG of the canvas as it is now (what saved notebooks show)."""
@@ -206,6 +174,11 @@ class CanvasWidget(anywidget.AnyWidget):
         """Stop the session and close the widget (its views go blank)."""
         if self._session is not None:
             self._session.close()
+        if self._endpoint is not None:
+            self._endpoint.remove(self._key)
+        for socket in list(self._sockets.values()):
+            socket.close(1001, "the widget is closed")
+        self._sockets.clear()
         super().close()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -226,8 +199,56 @@ class CanvasWidget(anywidget.AnyWidget):
 
     # ---- transport ------------------------------------------------------------------------
     def _send_message(self, header: dict, buffers: Sequence) -> None:
+        """The session's ``send``: to each direct view's socket, and over the comm if needed."""
+        packed = pack(header, buffers) if buffers and self._sockets else None
+        for socket in list(self._sockets.values()):
+            socket.send(header, packed=packed)
+        if self._sockets and all(view in self._sockets for view in self._views):
+            return  # every view is direct: the comm carries nothing
         # Copies: the comm sends from another thread, after the arrays may have changed.
         self.send(header, buffers=[bytes(memoryview(b).cast("B")) for b in buffers])
+
+    def _offer_stream(self, view: str) -> None:
+        """Answer a view's ``stream`` request: where the kernel's websocket is, if anywhere."""
+        address = None
+        if self._direct:
+            if self._endpoint is None:
+                self._endpoint = endpoint()
+                if self._endpoint is not None:
+                    self._endpoint.add(self._key, self)
+            if self._endpoint is not None:
+                address = self._endpoint.address(self._key)
+        offer = {"type": "stream", "view_id": view, "port": None}
+        if address is not None:
+            offer.update(address, host=self._endpoint.host)
+        self.send(offer)
+
+    # StreamPeer: the direct sockets of this widget's views (on the loop's thread)
+    def stream_opened(self, socket: StreamSocket) -> None:
+        old = self._sockets.get(socket.view)
+        self._sockets[socket.view] = socket
+        if old is not None and old is not socket:
+            old.close(1000, "replaced")
+
+    def stream_message(self, socket: StreamSocket, header: Any, buffers: list) -> None:
+        if isinstance(header, dict):
+            header["view_id"] = socket.view  # the socket's view, whatever the message says
+        try:
+            self._handle(header, buffers)
+        except Exception as exc:  # a bug in a draw callback: report it, keep the socket
+            log.exception("glframe widget: error while handling a message")
+            error = f"{type(exc).__name__}: {exc}"
+            self.stream_warning(socket, f"error while handling a message: {error}")
+
+    def stream_closed(self, socket: StreamSocket) -> None:
+        if self._sockets.get(socket.view) is socket:
+            del self._sockets[socket.view]
+            # the view falls back to the comm (it says "ready" there) unless it is gone
+            self._views.pop(socket.view, None)
+            self.session.visible = any(self._views.values())
+
+    def stream_warning(self, socket: StreamSocket, message: str) -> None:
+        socket.send({"type": "warning", "message": message})
 
     def _on_message(self, _widget: Any, content: Any, buffers: Sequence) -> None:
         # ipykernel 7 may run comm handlers on a subshell's thread (JupyterLab 4.6
@@ -248,6 +269,9 @@ class CanvasWidget(anywidget.AnyWidget):
         view = content.get("view_id")
         view = view if isinstance(view, str) and 0 < len(view) <= 64 else "?"
         kind = content.get("type")
+        if kind == "stream":
+            self._offer_stream(view)
+            return
         if kind == "visible":  # per view: the session draws while any view is visible
             if content.get("closed"):
                 self._views.pop(view, None)

@@ -45,11 +45,25 @@ import numpy as np
 
 from ..gloo import glir
 
-__all__ = ["RemoteSession", "RemoteSource", "encode_image", "MODES", "pack", "unpack"]
+__all__ = [
+    "RemoteSession",
+    "RemoteSource",
+    "encode_image",
+    "MODES",
+    "pack",
+    "unpack",
+    "read_message",
+    "MessageError",
+]
 
 log = logging.getLogger("glframe.remote")
 
 MODES = ("server", "client")
+
+try:  # the fast JPEG encoder (the notebook extra installs it)
+    import simplejpeg as _simplejpeg
+except ImportError:  # pragma: no cover - Pillow then
+    _simplejpeg = None
 _BUTTONS = {0: 1, 1: 3, 2: 2}  # browser button numbers -> glframe's (1 left, 2 right, 3 middle)
 _MODIFIERS = ("shift", "control", "alt", "super")
 _POINTER = {
@@ -76,7 +90,16 @@ class RemoteSource(Protocol):
 
 
 def encode_image(image: np.ndarray, fmt: str, quality: int = 80) -> bytes:
-    """JPEG (lossy, RGB) or PNG (exact) bytes of an (h, w, 4) uint8 frame."""
+    """JPEG (lossy, RGB, 4:2:0) or PNG (exact) bytes of an (h, w, 4) uint8 frame.
+
+    JPEG goes through simplejpeg (libjpeg-turbo, straight from RGBA) when it is
+    installed, about 4x faster than Pillow's for an 800x600 frame, else Pillow.
+    """
+    if fmt == "jpeg" and _simplejpeg is not None:
+        return _simplejpeg.encode_jpeg(
+            np.ascontiguousarray(image), quality=int(quality), colorspace="RGBA",
+            colorsubsampling="420",
+        )  # fmt: skip
     from PIL import Image
 
     out = io.BytesIO()
@@ -135,6 +158,7 @@ class RemoteSession:
         self._glir_started = False
         self._syncing = False
         self._closed = False
+        self._pump_scheduled = False
         #: errors the browser reported (glir.js in client mode), newest last
         self.errors: deque[str] = deque(maxlen=20)
         self._stats = {
@@ -290,7 +314,34 @@ class RemoteSession:
         except _Refused as exc:
             self._stats["warnings"] += 1
             self._send({"type": "warning", "message": str(exc)}, [])
-        self.pump()
+        self._pump_soon()
+
+    def _pump_soon(self) -> None:
+        """Pump once the loop has handled the messages already in: a burst of pointer moves
+        (and the acknowledgement that came with them) makes one frame, of the newest state."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.pump()  # no loop (a script or a test driving the session by hand)
+            return
+        if not self._pump_scheduled:
+            self._pump_scheduled = True
+            loop.call_soon(self._scheduled_pump)
+
+    def _scheduled_pump(self) -> None:
+        self._pump_scheduled = False
+        try:
+            self.pump()
+        except Exception as exc:  # a bug in a draw callback: out of reach of the transport
+            self.on_error(exc)
+
+    def on_error(self, exc: Exception) -> None:
+        """An error raised while drawing outside a message's handling: logged and reported."""
+        log.error("error while drawing for a remote view", exc_info=exc)
+        self._stats["warnings"] += 1
+        self._send(
+            {"type": "warning", "message": f"error while drawing: {type(exc).__name__}: {exc}"}, []
+        )
 
     def _receive(self, header: Any) -> None:
         if not isinstance(header, dict):
@@ -429,3 +480,28 @@ def unpack(data: bytes, *, max_buffers: int = 64) -> tuple[dict, list[bytes]]:
         buffers.append(bytes(view[at + 4 : at + 4 + length]))
         at += 4 + length
     return header, buffers
+
+
+class MessageError(ValueError):
+    """A message from a browser that cannot be read; ``kind``: "oversized" or "malformed"."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def read_message(message: str | bytes, max_size: int, *, max_buffers: int = 4) -> tuple[Any, list]:
+    """A websocket message from a browser: JSON text, or binary as made by :func:`pack`.
+
+    Raises :class:`MessageError` naming what is wrong (too large, not JSON, bad lengths).
+    """
+    import json
+
+    if len(message) > max_size:
+        raise MessageError("oversized", f"a message of {len(message)} bytes exceeds {max_size}")
+    try:
+        if isinstance(message, bytes):
+            return unpack(message, max_buffers=max_buffers)
+        return json.loads(message), []
+    except (ValueError, RecursionError) as exc:
+        raise MessageError("malformed", f"malformed message: {str(exc)[:200]}") from None

@@ -68,7 +68,7 @@ from tornado.iostream import StreamBufferFullError
 
 from ..gloo.glir import Cmd
 from ._html import _js, _script_json, glir_bundle
-from ._remote import MODES, RemoteSession, RemoteSource, pack, unpack
+from ._remote import MODES, MessageError, RemoteSession, RemoteSource, pack, read_message
 
 __all__ = ["RemoteServer", "is_loopback"]
 
@@ -441,6 +441,11 @@ class _View:
 class _Session(RemoteSession):
     """A RemoteSession that resends the whole GLIR state when its view went stale."""
 
+    def on_error(self, exc: Exception) -> None:
+        self.source._server._counts["errors"] += 1
+        log.error("glframe.serve: error while drawing", exc_info=exc)
+        self.source._warn(f"error while drawing: {type(exc).__name__}: {exc}")
+
     def pump(self) -> None:
         if self.mode == "client" and self._glir_started and self.source.stale:
             self._glir_started = False  # the next GLIR message is a reset
@@ -524,18 +529,11 @@ class _SocketHandler(_Refusing, tornado.websocket.WebSocketHandler):
         session, server = self.session, self.server
         if session is None:
             return
-        if len(message) > server.max_message_size:
-            server._counts["oversized"] += 1
-            self._warn(f"a message of {len(message)} bytes exceeds {server.max_message_size}")
-            return
         try:
-            if isinstance(message, bytes):
-                header, buffers = unpack(message, max_buffers=4)
-            else:
-                header, buffers = json.loads(message), []
-        except (ValueError, RecursionError) as exc:
-            server._counts["malformed"] += 1
-            self._warn(f"malformed message: {str(exc)[:200]}")
+            header, buffers = read_message(message, server.max_message_size)
+        except MessageError as exc:
+            server._counts[exc.kind] += 1
+            self._warn(str(exc))
             return
         try:
             session.receive(header, buffers)

@@ -1,0 +1,116 @@
+// glframe's canvas widget: glir.js, figure.js and remote.js, each loaded from
+// a blob URL (a module made from a string cannot import its siblings).
+const SOURCES = __SOURCES__;
+const load = (text) => import(URL.createObjectURL(new Blob([text], { type: "text/javascript" })));
+let modules = null;
+const LOOPBACK = ["localhost", "127.0.0.1", "[::1]", "::1"];
+
+// The view's messages: over the kernel's own websocket when the page reaches it
+// (see glframe/backends/_stream.py), else, or once that socket closes, over the comm.
+function widgetTransport(model, viewId, remote) {
+  const listeners = [];
+  let direct = null;  // remote.websocketTransport while the direct stream is open
+  let answer = null;  // resolves the kernel's answer to "stream"
+  const deliver = (header, buffers) => { for (const cb of listeners) cb(header, buffers || []); };
+  const onComm = (content, buffers) => {
+    if (content.type === "stream") {
+      if (content.view_id === viewId && answer) answer(content);
+    } else if (!direct) deliver(content, buffers);  // a direct view ignores the comm's copies
+  };
+  model.on("msg:custom", onComm);
+  const transport = {
+    via: "comm",
+    deliver,
+    send(header, buffers) {
+      const message = { ...header, view_id: viewId };
+      if (direct) direct.send(message, buffers); else model.send(message, undefined, buffers);
+    },
+    onMessage(callback) { listeners.push(callback); },
+    async connectDirect(timeout = 2000) {
+      const offer = await new Promise((resolve) => {
+        answer = resolve;
+        model.send({ type: "stream", view_id: viewId });
+      });
+      answer = null;
+      if (!offer.port) return false;
+      const pageLocal = LOOPBACK.includes(location.hostname)
+        || !location.protocol.startsWith("http");  // VS Code's webviews
+      let host = offer.host;
+      if (LOOPBACK.includes(host)) { if (!pageLocal) return false; host = "127.0.0.1"; }
+      else if (host === "0.0.0.0" || host === "::" || host === "") host = location.hostname;
+      if (host.includes(":") && !host.startsWith("[")) host = `[${host}]`;
+      const scheme = location.protocol === "https:" && !LOOPBACK.includes(host) ? "wss" : "ws";
+      const url = `${scheme}://${host}:${offer.port}/${offer.path}`
+        + `?token=${encodeURIComponent(offer.token)}&view=${encodeURIComponent(viewId)}`;
+      let socket;
+      try { socket = remote.websocketTransport(url); } catch (error) { return false; }
+      const opened = await new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeout);
+        const done = (ok) => () => { clearTimeout(timer); resolve(ok); };
+        socket.socket.addEventListener("open", done(true));
+        socket.socket.addEventListener("close", done(false));
+      });
+      if (!opened) { socket.socket.close(); return false; }
+      direct = socket;
+      transport.via = "direct";
+      socket.onMessage(deliver);
+      socket.socket.addEventListener("close", () => {
+        if (direct !== socket) return;
+        direct = null;  // the kernel is told again on the comm, and sends the whole state there
+        transport.via = "comm";
+        transport.send({ type: "ready" }, []);
+      });
+      return true;
+    },
+    close() {
+      model.off("msg:custom", onComm);
+      const socket = direct;
+      direct = null;
+      if (socket) socket.socket.close();
+    },
+  };
+  return transport;
+}
+
+async function render({ model, el }) {
+  modules = modules || Promise.all([SOURCES.glir, SOURCES.figure, SOURCES.remote].map(load));
+  const [glir, figure, remote] = await modules;
+  const viewId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  const transport = widgetTransport(model, viewId, remote);
+  const size = model.get("_size");
+  el.classList.add("glframe-widget");
+  el.style.maxWidth = `${size[0]}px`;  // the canvas's own width, narrower if the cell is
+  el.style.position = "relative";
+  // The snapshot taken when the widget was displayed, until the kernel's first picture
+  // (and for good where no kernel answers: a page exported with the widget state).
+  const snapshot = model.get("_snapshot");
+  let still = null;
+  if (snapshot && snapshot.byteLength) {
+    still = document.createElement("img");
+    still.className = "glframe-snapshot";
+    still.src = URL.createObjectURL(new Blob([snapshot], { type: "image/png" }));
+    still.style.cssText = "position: absolute; left: 0; top: 0; width: 100%; pointer-events: none;";
+    el.appendChild(still);
+    transport.onMessage((header) => {
+      if (still.parentNode && (header.type === "frame" || header.type === "glir")) {
+        setTimeout(() => { still.remove(); URL.revokeObjectURL(still.src); }, 50);
+      }
+    });
+  }
+  if (model.get("_direct")) await transport.connectDirect();
+  el.dataset.transport = transport.via;
+  const view = remote.connect(el, transport, glir, figure);
+  if (still) el.appendChild(still);  // above the view's canvas
+  // Mode and aspect now, before the first resize report (the kernel's answer comes later).
+  transport.deliver({ type: "mode", mode: model.get("mode"), size }, []);
+  transport.onMessage(() => { el.dataset.transport = transport.via; });
+  const blank = el.querySelector(".glframe-remote canvas");
+  [blank.width, blank.height] = size;
+  return () => {
+    transport.send({ type: "visible", visible: false, closed: true }, []);
+    transport.close();
+    view.close();
+  };
+}
+
+export default { render };
