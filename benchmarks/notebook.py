@@ -19,7 +19,10 @@ Contenders (the kernel renders, frames travel):
 
 1. **glframe server mode**: a SceneCanvas with a scatter of ``--points``
    markers and a PanZoomCamera, ``canvas.widget(mode="server")`` (JPEG quality
-   80 while moving, at most 2 frames in flight).
+   80 while moving, at most 2 frames in flight), its stream on the kernel's
+   own websocket (``glframe/backends/_stream.py``; the transport the page
+   used is reported). With ``--comm``, also the same widget with
+   ``direct=False`` ("glframe comm"): every message over the Jupyter comm.
 2. **jupyter_rfb** (the peer, 1.0.2 when written): a ``RemoteFrameBuffer`` of
    the same size whose ``get_frame`` returns ``canvas.render()`` of the *same*
    glframe scatter (both pay the same rendering), whose ``handle_event`` feeds
@@ -43,17 +46,19 @@ Measured during the drag (``--seconds``, after a 1 s warm-up drag):
   frame names its pointer event: latency = frame shown - that event, counted
   once per event (the first frame showing it). Page and kernel share the
   machine's clock (the page's is calibrated against ``time.time()``), which
-  splits it into legs: the kernel gets the message (on a subshell's thread),
-  the main thread handles it, the frame is sent (flow-control wait, render,
-  encode), the frame is shown (comm, server, websocket, decode and draw).
+  splits it into legs: the kernel gets the message (rfb: on a subshell's
+  thread; glframe: logged where its widget handles it, on the main thread, so
+  its next leg is 0), the main thread handles it, the frame is sent
+  (flow-control wait, render, encode), the frame is shown (transport, decode
+  and draw).
 - **KB per frame**: mean size of the JPEG frames sent during the drag.
 - **kernel round trip**: per frame, kernel send -> the page's answer (glframe:
   its ``ack``, sent at the animation frame after the frame is drawn; rfb: its
   ``_frame_feedback``, sent when the frame is handed to the ``<img>``, before
   the image is decoded), median.
-- Where the time goes: render and encode times in the kernel; comm messages
-  from the page per second (each makes the kernel publish a busy and an idle
-  status message, which JupyterLab renders); CPU use of each process (kernel,
+- Where the time goes: render and encode times in the kernel; messages
+  from the page per second and their way (each comm message makes the kernel
+  publish a busy and an idle status message, which JupyterLab renders); CPU use of each process (kernel,
   server, Chromium's renderer, GPU, browser and utility processes, from
   /proc); the page's main thread (CDP Performance metrics).
 
@@ -76,7 +81,7 @@ Run it alone (it needs the machine's cores; about 1.5 minutes)::
     .venv/bin/python benchmarks/notebook.py --seconds 5 --size 800x600 --points 10000 --no-rfb
 
 Options: ``--seconds``, ``--size WxH``, ``--points`` (server mode),
-``--client-points``, ``--no-rfb``, ``--no-client``. Needs the notebook and
+``--client-points``, ``--no-rfb``, ``--no-client``, ``--comm``. Needs the notebook and
 bench extras (jupyterlab, anywidget, ipykernel, playwright, jupyter_rfb,
 simplejpeg) and Chromium (Debian's /usr/bin/chromium, or $GLFRAME_CHROMIUM).
 The server, its kernels and the browser are stopped at the end.
@@ -188,10 +193,10 @@ def logging_send(send):
     return wrapped
 
 
-def glframe_widget(width, height, n, mode):
+def glframe_widget(width, height, n, mode, direct=True):
     \"\"\"glframe's widget of the scatter, logging moves, frames, acks, renders, messages.\"\"\"
     canvas = make_canvas(width, height, n)
-    widget = canvas.widget(mode=mode, quality=80)
+    widget = canvas.widget(mode=mode, quality=80, direct=direct)
     source = widget.session.source
     handle_event = source.handle_event
 
@@ -706,8 +711,9 @@ def measure_server(
     lab: Lab, browser: Any, kind: str, args: argparse.Namespace, viewport: dict
 ) -> dict:
     w, h = args.size
-    if kind == "glframe":
-        cells = _cells(f"glframe_widget({w}, {h}, {args.points}, 'server')")
+    if kind in ("glframe", "glframe-comm"):
+        direct = kind == "glframe"
+        cells = _cells(f"glframe_widget({w}, {h}, {args.points}, 'server', {direct})")
         selector, coords = f"{PANEL} .glframe-remote canvas[data-frames]", "client"
     else:
         cells = _cells(f"rfb_widget({w}, {h}, {args.points})")
@@ -745,6 +751,10 @@ def measure_server(
         result.update(moves_sent=moves / seconds, page_fps=ticks / seconds)
         result["main_thread"] = {k: 100 * v / seconds for k, v in metrics.items()}
         result["check"] = _check_ids(kind, nb, kernel)
+        result["transport"] = "comm"
+        if kind != "rfb":
+            widget = nb.page.locator(f"{PANEL} .glframe-widget").first
+            result["transport"] = widget.get_attribute("data-transport") or "?"
         return result
     finally:
         nb.page.context.close()
@@ -762,7 +772,7 @@ def _page_metrics(cdp: Any) -> dict[str, float]:
 def _check_ids(kind: str, nb: Notebook, kernel: dict) -> str:
     """The page maps frames to kernel ids by order: say if the counts disagree."""
     sent = len(kernel["log"]["frames"])
-    if kind == "glframe":
+    if kind != "rfb":
         value = nb.page.locator(f"{PANEL} .glframe-remote canvas").first.get_attribute(
             "data-frames"
         )
@@ -853,11 +863,12 @@ def report(results: dict[str, dict], client: dict | None, args: argparse.Namespa
             f"frames sent; moves/s: {r['moves_sent']:.0f} sent, {r['moves_page']:.0f} in the page; "
             f"page animation frames/s: {r['page_fps']:.0f})"
         )
-    print("\nComm messages from the page to the kernel per second during the drag (each one")
-    print("makes the kernel publish a busy and an idle status message, which JupyterLab shows):")
+    print("\nMessages from the page to the kernel per second during the drag, and their way:")
+    print("a comm message makes the kernel publish a busy and an idle status message, which")
+    print("JupyterLab shows; one on glframe's direct websocket reaches the kernel alone.")
     for name, r in results.items():
         kinds = ", ".join(f"{k} {v:.1f}" for k, v in sorted(r["received"].items()))
-        print(f"  {name:16s} {kinds}")
+        print(f"  {name:16s} [{r['transport']}] {kinds}")
     print(f"\nCPU during the drag (% of one core; the machine has {os.cpu_count()}):")
     for name, r in results.items():
         cpu = ", ".join(f"{role} {pct:.0f}" for role, pct in r["cpu"].items())
@@ -911,6 +922,9 @@ def main() -> None:
     parser.add_argument("--client-points", type=int, default=1_000_000)
     parser.add_argument("--no-rfb", action="store_true", help="skip jupyter_rfb")
     parser.add_argument("--no-client", action="store_true", help="skip client mode")
+    parser.add_argument(
+        "--comm", action="store_true", help="also glframe over the comm (direct=False)"
+    )
     args = parser.parse_args()
     args.size = tuple(int(v) for v in args.size.lower().split("x"))
     from playwright.sync_api import sync_playwright
@@ -924,9 +938,11 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
-                kinds = ["glframe"] + ([] if args.no_rfb else ["rfb"])
+                kinds = ["glframe"] + (["glframe-comm"] if args.comm else [])
+                kinds += [] if args.no_rfb else ["rfb"]
+                names = {"glframe": "glframe server", "glframe-comm": "glframe comm"}
                 for kind in kinds:
-                    name = "glframe server" if kind == "glframe" else "jupyter_rfb"
+                    name = names.get(kind, "jupyter_rfb")
                     print(f"measuring {name} ...", flush=True)
                     results[name] = measure_server(lab, browser, kind, args, viewport)
                 if not args.no_client:
