@@ -21,8 +21,9 @@ Contenders (the kernel renders, frames travel):
    markers and a PanZoomCamera, ``canvas.widget(mode="server")`` (JPEG quality
    80 while moving, at most 2 frames in flight), its stream on the kernel's
    own websocket (``glframe/backends/_stream.py``; the transport the page
-   used is reported). With ``--comm``, also the same widget with
-   ``direct=False`` ("glframe comm"): every message over the Jupyter comm.
+   used is reported). ``--streams auto,relay,comm`` also measures the same
+   widget relayed by the notebook server ("glframe relay", the route of a
+   remote browser) and over the Jupyter comm only ("glframe comm").
 2. **jupyter_rfb** (the peer, 1.0.2 when written): a ``RemoteFrameBuffer`` of
    the same size whose ``get_frame`` returns ``canvas.render()`` of the *same*
    glframe scatter (both pay the same rendering), whose ``handle_event`` feeds
@@ -58,9 +59,10 @@ Measured during the drag (``--seconds``, after a 1 s warm-up drag):
   the image is decoded), median.
 - Where the time goes: render and encode times in the kernel; messages
   from the page per second and their way (each comm message makes the kernel
-  publish a busy and an idle status message, which JupyterLab renders); CPU use of each process (kernel,
-  server, Chromium's renderer, GPU, browser and utility processes, from
-  /proc); the page's main thread (CDP Performance metrics).
+  publish a busy and an idle status message, which JupyterLab renders); CPU
+  use of each process (kernel, server, Chromium's renderer, GPU, browser and
+  utility processes, from /proc); the page's main thread (CDP Performance
+  metrics).
 
 Client mode (3.): a scatter of ``--client-points`` (1M) markers,
 ``canvas.widget(mode="client")``: the bytes the kernel sent for the first
@@ -81,7 +83,7 @@ Run it alone (it needs the machine's cores; about 1.5 minutes)::
     .venv/bin/python benchmarks/notebook.py --seconds 5 --size 800x600 --points 10000 --no-rfb
 
 Options: ``--seconds``, ``--size WxH``, ``--points`` (server mode),
-``--client-points``, ``--no-rfb``, ``--no-client``, ``--comm``. Needs the notebook and
+``--client-points``, ``--no-rfb``, ``--no-client``, ``--streams``. Needs the notebook and
 bench extras (jupyterlab, anywidget, ipykernel, playwright, jupyter_rfb,
 simplejpeg) and Chromium (Debian's /usr/bin/chromium, or $GLFRAME_CHROMIUM).
 The server, its kernels and the browser are stopped at the end.
@@ -193,10 +195,10 @@ def logging_send(send):
     return wrapped
 
 
-def glframe_widget(width, height, n, mode, direct=True):
+def glframe_widget(width, height, n, mode, stream="auto"):
     \"\"\"glframe's widget of the scatter, logging moves, frames, acks, renders, messages.\"\"\"
     canvas = make_canvas(width, height, n)
-    widget = canvas.widget(mode=mode, quality=80, direct=direct)
+    widget = canvas.widget(mode=mode, quality=80, stream=stream)
     source = widget.session.source
     handle_event = source.handle_event
 
@@ -206,7 +208,7 @@ def glframe_widget(width, height, n, mode, direct=True):
         handle_event(type, **attrs)
 
     source.render, source.handle_event = timed(source.render), logged_event
-    # the session's messages, whichever way they go (the direct websocket or the comm)
+    # the session's messages, whichever way they go (a websocket or the comm)
     session = widget.session
     session._send = logging_send(session._send)
     handle = widget._handle
@@ -711,9 +713,9 @@ def measure_server(
     lab: Lab, browser: Any, kind: str, args: argparse.Namespace, viewport: dict
 ) -> dict:
     w, h = args.size
-    if kind in ("glframe", "glframe-comm"):
-        direct = kind == "glframe"
-        cells = _cells(f"glframe_widget({w}, {h}, {args.points}, 'server', {direct})")
+    if kind != "rfb":
+        stream = kind.partition("-")[2] or "auto"
+        cells = _cells(f"glframe_widget({w}, {h}, {args.points}, 'server', {stream!r})")
         selector, coords = f"{PANEL} .glframe-remote canvas[data-frames]", "client"
     else:
         cells = _cells(f"rfb_widget({w}, {h}, {args.points})")
@@ -923,7 +925,7 @@ def main() -> None:
     parser.add_argument("--no-rfb", action="store_true", help="skip jupyter_rfb")
     parser.add_argument("--no-client", action="store_true", help="skip client mode")
     parser.add_argument(
-        "--comm", action="store_true", help="also glframe over the comm (direct=False)"
+        "--streams", default="auto", help="glframe widget streams: auto,direct,relay,comm"
     )
     args = parser.parse_args()
     args.size = tuple(int(v) for v in args.size.lower().split("x"))
@@ -938,11 +940,12 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
-                kinds = ["glframe"] + (["glframe-comm"] if args.comm else [])
-                kinds += [] if args.no_rfb else ["rfb"]
-                names = {"glframe": "glframe server", "glframe-comm": "glframe comm"}
+                streams = [v.strip() for v in args.streams.split(",") if v.strip()]
+                kinds = [f"glframe-{v}" for v in streams] + ([] if args.no_rfb else ["rfb"])
                 for kind in kinds:
-                    name = names.get(kind, "jupyter_rfb")
+                    stream = kind.partition("-")[2]
+                    name = "jupyter_rfb" if kind == "rfb" else "glframe " + stream
+                    name = "glframe server" if stream == "auto" else name
                     print(f"measuring {name} ...", flush=True)
                     results[name] = measure_server(lab, browser, kind, args, viewport)
                 if not args.no_client:

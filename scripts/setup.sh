@@ -33,3 +33,10 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".[test,notebook]"
   touch "$stamp"
 fi
+# An editable install skips data files: enable the Jupyter server extension that relays
+# widget streams (a wheel install puts this file there itself).
+conf=.venv/etc/jupyter/jupyter_server_config.d
+if [ ! -f "$conf/glframe.json" ]; then
+  mkdir -p "$conf"
+  cp jupyter-config/jupyter_server_config.d/glframe.json "$conf/"
+fi

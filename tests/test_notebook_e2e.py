@@ -65,13 +65,13 @@ def save(**canvases):
 CELLS = [
     SETUP,
     "server = make()\nserver[0].widget(mode='server')",
-    "client = make()\nclient[0].widget(mode='client', direct=False)",
+    "client = make()\nclient[0].widget(mode='client', stream='comm')",
     "save(server=server, client=client)",
     "server[0].widget().mode = 'client'",
     "import glframe\n"
     "spin = make()\n"
     "timer = glframe.Timer(1 / 20, connect=lambda e: spin[1].camera.pan(0.05, 0), start=True)\n"
-    "spin[0].widget()",
+    "spin[0].widget(stream='relay')",
     "timer.count",
     "for socket in list(spin[0].widget()._sockets.values()):\n    socket.close()",
 ]
@@ -265,7 +265,7 @@ def test_widget_in_both_modes_pans_and_syncs_the_camera(lab, tmp_path):
             server.locator(".glframe-snapshot").wait_for(state="detached", timeout=5_000)
             # its stream: the kernel's own websocket, not the comm
             assert server.get_attribute("data-transport") == "direct"
-            assert state["server"]["stats"]["direct_views"] == 1
+            assert state["server"]["stats"]["stream_views"] == 1
 
             # ---- client mode: GLIR drawn by glir.js with WebGL2
             client = widgets.nth(1)
@@ -273,8 +273,8 @@ def test_widget_in_both_modes_pans_and_syncs_the_camera(lab, tmp_path):
             shown = _image(client)
             assert _close(shown, images["client"]), "WebGL2 picture differs from the kernel's"
             assert np.allclose(_centre(shown), MARKER, atol=1)
-            assert client.get_attribute("data-transport") == "comm"  # direct=False
-            assert state["client"]["stats"]["direct_views"] == 0
+            assert client.get_attribute("data-transport") == "comm"  # stream="comm"
+            assert state["client"]["stats"]["stream_views"] == 0
 
             # ---- drag both; the kernel's cameras follow
             frames = int(server.locator("canvas").get_attribute("data-frames"))
@@ -316,8 +316,9 @@ def test_widget_in_both_modes_pans_and_syncs_the_camera(lab, tmp_path):
             assert [int(c) for c in counts] == sorted(int(c) for c in counts), counts
             assert frames[0] < frames[1] < frames[2], frames  # frames kept coming
 
-            # ---- the direct socket closes: the view goes on over the comm
-            assert spin.get_attribute("data-transport") == "direct"
+            # ---- relayed by the notebook server (glframe_jupyter) until the kernel closes the
+            # socket: the view goes on over the comm
+            assert spin.get_attribute("data-transport") == "relay"
             run_cell(page, 7)
             _poll(lambda: spin.get_attribute("data-transport") == "comm", 10, "the fallback")
             before = int(spin.locator("canvas").get_attribute("data-frames"))

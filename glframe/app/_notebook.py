@@ -58,9 +58,10 @@ def canvas_widget(canvas: Any, mode: str | None = None, **options: Any) -> Canva
 
     ``options`` (``quality``, ``settle``, ``max_in_flight``, ``max_size``) go
     to the remote session; on an existing widget they are set on its session.
-    ``direct=False`` keeps the widget's views on the Jupyter comm (no direct
-    websocket to the kernel, see ``glframe/backends/_stream.py``) from their
-    next display on.
+    ``stream`` ("auto", "direct", "relay" or "comm") picks how its views reach
+    the kernel from their next display on (see
+    ``glframe.backends._jupyter.STREAMS``); "comm" keeps them on the Jupyter
+    comm.
     """
     canvas._check_open()
     if canvas.backend == "window":
@@ -70,8 +71,8 @@ def canvas_widget(canvas: Any, mode: str | None = None, **options: Any) -> Canva
         widget = _widget_class()(CanvasSource(canvas), mode=mode or "server", **options)
         canvas._notebook_widget = widget
         return widget
-    if "direct" in options:
-        widget._direct = bool(options.pop("direct"))
+    if "stream" in options:
+        widget._stream = options.pop("stream")
     for name, value in options.items():
         if name not in ("quality", "settle", "max_in_flight", "max_size"):
             raise TypeError(f"unknown widget option {name!r}")

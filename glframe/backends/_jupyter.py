@@ -61,7 +61,12 @@ from ._html import _js, glir_bundle
 from ._remote import MODES, RemoteSession, RemoteSource, encode_image, pack
 from ._stream import StreamEndpoint, StreamSocket, endpoint
 
-__all__ = ["CanvasWidget", "widget_esm"]
+__all__ = ["CanvasWidget", "widget_esm", "STREAMS"]
+
+#: How a view reaches the kernel: "auto" tries "direct" (the kernel's loopback websocket,
+#: from a page on the same machine), then "relay" (through the notebook server's
+#: glframe_jupyter extension), then the comm; "comm" uses the comm only.
+STREAMS = ("auto", "direct", "relay", "comm")
 
 log = logging.getLogger("glframe.widget")
 
@@ -110,22 +115,24 @@ class CanvasWidget(anywidget.AnyWidget):
     _size = traitlets.List(traitlets.Int(), default_value=[0, 0]).tag(sync=True)
     #: PNG shown by a view until its first frame: also in a page exported with widget state
     _snapshot = traitlets.Bytes(b"").tag(sync=True)
-    #: whether views try the kernel's own websocket (see _stream.py) before the comm
-    _direct = traitlets.Bool(True).tag(sync=True)
+    #: how views reach the kernel: see STREAMS (and _stream.py)
+    _stream = traitlets.Enum(STREAMS, default_value="auto").tag(sync=True)
 
     def __init__(
         self,
         source: RemoteSource,
         *,
         mode: str = "server",
-        direct: bool = True,
+        stream: str = "auto",
         **session_options: Any,
     ):
         if mode not in MODES:
             raise ValueError(f"mode {mode!r} must be one of {MODES}")
+        if stream not in STREAMS:
+            raise ValueError(f"stream {stream!r} must be one of {STREAMS}")
         self._session: RemoteSession | None = None
         self._views: dict[str, bool] = {}  # view id -> visible
-        self._sockets: dict[str, StreamSocket] = {}  # view id -> its direct stream
+        self._sockets: dict[str, StreamSocket] = {}  # view id -> its socket (direct or relayed)
         self._key = secrets.token_hex(8)  # this widget's path on the stream endpoint
         self._endpoint: StreamEndpoint | None = None
         self._thread = threading.get_ident()
@@ -133,7 +140,7 @@ class CanvasWidget(anywidget.AnyWidget):
             self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:  # no loop (a script, a test): handle messages where they come
             self._loop = None
-        super().__init__(mode=mode, _size=[int(v) for v in source.size], _direct=bool(direct))
+        super().__init__(mode=mode, _size=[int(v) for v in source.size], _stream=stream)
         self._session = RemoteSession(source, self._send_message, mode=mode, **session_options)
         self._session.visible = False  # until a view says ready
         self.on_msg(self._on_message)
@@ -163,7 +170,7 @@ class CanvasWidget(anywidget.AnyWidget):
         return {
             **self.session.stats(),
             "views": len(self._views),
-            "direct_views": len(self._sockets),
+            "stream_views": len(self._sockets),
         }
 
     def snapshot(self) -> bytes:
@@ -199,19 +206,19 @@ class CanvasWidget(anywidget.AnyWidget):
 
     # ---- transport ------------------------------------------------------------------------
     def _send_message(self, header: dict, buffers: Sequence) -> None:
-        """The session's ``send``: to each direct view's socket, and over the comm if needed."""
+        """The session's ``send``: to each streaming view's socket, and over the comm if needed."""
         packed = pack(header, buffers) if buffers and self._sockets else None
         for socket in list(self._sockets.values()):
             socket.send(header, packed=packed)
         if self._sockets and all(view in self._sockets for view in self._views):
-            return  # every view is direct: the comm carries nothing
+            return  # every view streams: the comm carries nothing
         # Copies: the comm sends from another thread, after the arrays may have changed.
         self.send(header, buffers=[bytes(memoryview(b).cast("B")) for b in buffers])
 
     def _offer_stream(self, view: str) -> None:
         """Answer a view's ``stream`` request: where the kernel's websocket is, if anywhere."""
         address = None
-        if self._direct:
+        if self._stream != "comm":
             if self._endpoint is None:
                 self._endpoint = endpoint()
                 if self._endpoint is not None:
@@ -220,10 +227,10 @@ class CanvasWidget(anywidget.AnyWidget):
                 address = self._endpoint.address(self._key)
         offer = {"type": "stream", "view_id": view, "port": None}
         if address is not None:
-            offer.update(address, host=self._endpoint.host)
+            offer.update(address)
         self.send(offer)
 
-    # StreamPeer: the direct sockets of this widget's views (on the loop's thread)
+    # StreamPeer: the sockets of this widget's views (on the loop's thread)
     def stream_opened(self, socket: StreamSocket) -> None:
         old = self._sockets.get(socket.view)
         self._sockets[socket.view] = socket

@@ -12,9 +12,12 @@ the comm (which the Jupyter server has authenticated) and gets the port, the
 widget's path and a random token; the token is checked on every connection
 (the page's origin is not: it is the notebook server's, another port).
 
-Where the page cannot reach the kernel's machine on that port (the browser
-on another machine, a firewall) or the socket closes, the view goes on over
-the comm: the direct stream is a fast path, never a requirement.
+A page on another machine cannot reach that loopback port: it goes through
+the notebook server instead, whose extension ``glframe_jupyter`` relays
+``{base_url}glframe/stream/<port>/<key>`` to it (same token). Where neither
+works (no extension, a kernel on another machine than the server) or the
+socket closes, the view goes on over the comm: the stream is a fast path,
+never a requirement.
 
 Frames travel as on the standalone server (:mod:`._server`): a message with
 buffers is one binary websocket message (:func:`._remote.pack`), one without
@@ -108,11 +111,11 @@ class StreamEndpoint:
         self._peers.pop(key, None)
 
     def address(self, key: str) -> dict[str, Any] | None:
-        """What a page needs to connect to ``key``'s path: port, path and token."""
+        """What a page needs to connect to ``key``'s path (``/glframe/<key>``): port, token."""
         entry = self._peers.get(key)
         if entry is None or not self.running:
             return None
-        return {"port": self.port, "path": f"glframe/{key}", "token": entry[1]}
+        return {"port": self.port, "key": key, "token": entry[1], "host": self.host}
 
     def _peer(self, key: str, token: str | None) -> StreamPeer | None:
         entry = self._peers.get(key)

@@ -5,17 +5,61 @@ const load = (text) => import(URL.createObjectURL(new Blob([text], { type: "text
 let modules = null;
 const LOOPBACK = ["localhost", "127.0.0.1", "[::1]", "::1"];
 
-// The view's messages: over the kernel's own websocket when the page reaches it
-// (see glframe/backends/_stream.py), else, or once that socket closes, over the comm.
+// Where the kernel's websocket (glframe/backends/_stream.py) may be reached from this page,
+// best first: {via, url} for "direct" (its loopback port, from a page on the same machine)
+// and "relay" (through the notebook server's glframe_jupyter extension).
+function streamRoutes(offer, viewId, wanted) {
+  const query = `?token=${encodeURIComponent(offer.token)}&view=${encodeURIComponent(viewId)}`;
+  const secure = location.protocol === "https:";
+  const routes = [];
+  const pageLocal = LOOPBACK.includes(location.hostname)
+    || !location.protocol.startsWith("http");  // VS Code's webviews
+  let host = offer.host;
+  if (LOOPBACK.includes(host)) host = pageLocal ? "127.0.0.1" : null;
+  else if (["0.0.0.0", "::", ""].includes(host)) host = location.hostname;
+  if (host && wanted !== "relay") {
+    if (host.includes(":") && !host.startsWith("[")) host = `[${host}]`;
+    const scheme = secure && !LOOPBACK.includes(host) ? "wss" : "ws";
+    const url = `${scheme}://${host}:${offer.port}/glframe/${offer.key}`;
+    routes.push({ via: "direct", url: url + query });
+  }
+  const config = document.getElementById("jupyter-config-data");  // JupyterLab, Notebook 7
+  if (config && location.protocol.startsWith("http") && wanted !== "direct") {
+    let base = "/";
+    try { base = JSON.parse(config.textContent).baseUrl || "/"; } catch (error) { /* default */ }
+    if (!base.endsWith("/")) base += "/";
+    const path = `${base}glframe/stream/${offer.port}/${offer.key}`;
+    const url = `${secure ? "wss" : "ws"}://${location.host}${path}`;
+    routes.push({ via: "relay", url: url + query });
+  }
+  return routes;
+}
+
+// An open websocket transport at `url`, or null (refused, closed, or not open in `timeout` ms).
+async function openSocket(remote, url, timeout) {
+  let socket;
+  try { socket = remote.websocketTransport(url); } catch (error) { return null; }
+  const opened = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeout);
+    const done = (ok) => () => { clearTimeout(timer); resolve(ok); };
+    socket.socket.addEventListener("open", done(true));
+    socket.socket.addEventListener("close", done(false));
+  });
+  if (!opened) { socket.socket.close(); return null; }
+  return socket;
+}
+
+// The view's messages: over the kernel's websocket when the page reaches it, else,
+// or once that socket closes, over the comm.
 function widgetTransport(model, viewId, remote) {
   const listeners = [];
-  let direct = null;  // remote.websocketTransport while the direct stream is open
+  let stream = null;  // remote.websocketTransport while the stream is open
   let answer = null;  // resolves the kernel's answer to "stream"
   const deliver = (header, buffers) => { for (const cb of listeners) cb(header, buffers || []); };
   const onComm = (content, buffers) => {
     if (content.type === "stream") {
       if (content.view_id === viewId && answer) answer(content);
-    } else if (!direct) deliver(content, buffers);  // a direct view ignores the comm's copies
+    } else if (!stream) deliver(content, buffers);  // a streaming view ignores the comm's copies
   };
   model.on("msg:custom", onComm);
   const transport = {
@@ -23,49 +67,37 @@ function widgetTransport(model, viewId, remote) {
     deliver,
     send(header, buffers) {
       const message = { ...header, view_id: viewId };
-      if (direct) direct.send(message, buffers); else model.send(message, undefined, buffers);
+      if (stream) stream.send(message, buffers); else model.send(message, undefined, buffers);
     },
     onMessage(callback) { listeners.push(callback); },
-    async connectDirect(timeout = 2000) {
+    // Ask the kernel where its websocket is and try each route; false: the comm it is.
+    async connectStream(wanted, timeout = 2000) {
       const offer = await new Promise((resolve) => {
         answer = resolve;
         model.send({ type: "stream", view_id: viewId });
       });
       answer = null;
       if (!offer.port) return false;
-      const pageLocal = LOOPBACK.includes(location.hostname)
-        || !location.protocol.startsWith("http");  // VS Code's webviews
-      let host = offer.host;
-      if (LOOPBACK.includes(host)) { if (!pageLocal) return false; host = "127.0.0.1"; }
-      else if (host === "0.0.0.0" || host === "::" || host === "") host = location.hostname;
-      if (host.includes(":") && !host.startsWith("[")) host = `[${host}]`;
-      const scheme = location.protocol === "https:" && !LOOPBACK.includes(host) ? "wss" : "ws";
-      const url = `${scheme}://${host}:${offer.port}/${offer.path}`
-        + `?token=${encodeURIComponent(offer.token)}&view=${encodeURIComponent(viewId)}`;
-      let socket;
-      try { socket = remote.websocketTransport(url); } catch (error) { return false; }
-      const opened = await new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(false), timeout);
-        const done = (ok) => () => { clearTimeout(timer); resolve(ok); };
-        socket.socket.addEventListener("open", done(true));
-        socket.socket.addEventListener("close", done(false));
-      });
-      if (!opened) { socket.socket.close(); return false; }
-      direct = socket;
-      transport.via = "direct";
-      socket.onMessage(deliver);
-      socket.socket.addEventListener("close", () => {
-        if (direct !== socket) return;
-        direct = null;  // the kernel is told again on the comm, and sends the whole state there
-        transport.via = "comm";
-        transport.send({ type: "ready" }, []);
-      });
-      return true;
+      for (const route of streamRoutes(offer, viewId, wanted)) {
+        const socket = await openSocket(remote, route.url, timeout);
+        if (!socket) continue;
+        stream = socket;
+        transport.via = route.via;
+        socket.onMessage(deliver);
+        socket.socket.addEventListener("close", () => {
+          if (stream !== socket) return;
+          stream = null;  // the kernel is told again on the comm, and sends the whole state there
+          transport.via = "comm";
+          transport.send({ type: "ready" }, []);
+        });
+        return true;
+      }
+      return false;
     },
     close() {
       model.off("msg:custom", onComm);
-      const socket = direct;
-      direct = null;
+      const socket = stream;
+      stream = null;
       if (socket) socket.socket.close();
     },
   };
@@ -97,7 +129,8 @@ async function render({ model, el }) {
       }
     });
   }
-  if (model.get("_direct")) await transport.connectDirect();
+  const wanted = model.get("_stream");
+  if (wanted !== "comm") await transport.connectStream(wanted);
   el.dataset.transport = transport.via;
   const view = remote.connect(el, transport, glir, figure);
   if (still) el.appendChild(still);  // above the view's canvas
