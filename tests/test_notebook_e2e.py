@@ -338,3 +338,28 @@ def test_widget_in_both_modes_pans_and_syncs_the_camera(lab, tmp_path):
         finally:
             browser.close()
     assert not errors, errors
+
+
+def test_the_relay_needs_the_notebook_servers_login(lab):
+    """glframe_jupyter's relay is a Jupyter endpoint: no login, no relay."""
+    import asyncio
+
+    import tornado.httpclient
+    import tornado.websocket
+
+    base = lab["base"].replace("http://", "ws://") + "/glframe/stream"
+
+    async def status(url: str) -> int:
+        try:
+            socket = await tornado.websocket.websocket_connect(url)
+        except tornado.httpclient.HTTPClientError as exc:
+            return exc.code
+        socket.close()
+        return 101
+
+    login = f"token={lab['token']}"
+    free = _free_port()  # nothing listens there
+    assert asyncio.run(status(f"{base}/{free}/abc?stream_token=x")) == 403  # not logged in
+    assert asyncio.run(status(f"{base}/80/abc?{login}")) == 400  # not a kernel's port
+    assert asyncio.run(status(f"{base}/{free}/abc?{login}&stream_token=x")) == 502
+    assert asyncio.run(status(f"{base}/{free}/a.b?{login}")) == 404  # not a widget's key

@@ -179,13 +179,14 @@ class CanvasWidget(anywidget.AnyWidget):
 
     def close(self) -> None:
         """Stop the session and close the widget (its views go blank)."""
-        if self._session is not None:
+        # getattr: also called by ipywidgets' __del__ on a widget whose __init__ raised
+        if getattr(self, "_session", None) is not None:
             self._session.close()
-        if self._endpoint is not None:
+        if getattr(self, "_endpoint", None) is not None:
             self._endpoint.remove(self._key)
-        for socket in list(self._sockets.values()):
+        for socket in list(getattr(self, "_sockets", {}).values()):
             socket.close(1001, "the widget is closed")
-        self._sockets.clear()
+        self._sockets = {}
         super().close()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

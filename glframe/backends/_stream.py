@@ -9,8 +9,10 @@ So each widget also offers a direct websocket to this endpoint: one tornado
 server per kernel process, on the kernel's asyncio loop, listening on a
 loopback port (127.0.0.1, a free port). The widget's view asks for it through
 the comm (which the Jupyter server has authenticated) and gets the port, the
-widget's path and a random token; the token is checked on every connection
-(the page's origin is not: it is the notebook server's, another port).
+widget's key (its path is ``/glframe/<key>``) and a random token; the token
+(query ``stream_token``, apart from Jupyter's own ``token``) is checked on
+every connection (the page's origin is not: it is the notebook server's,
+another port).
 
 A page on another machine cannot reach that loopback port: it goes through
 the notebook server instead, whose extension ``glframe_jupyter`` relays
@@ -143,7 +145,7 @@ class StreamSocket(tornado.websocket.WebSocketHandler):
 
     def prepare(self) -> None:
         key = self.path_args[0] if self.path_args else ""
-        self.peer = self.endpoint._peer(key, self.get_query_argument("token", None))
+        self.peer = self.endpoint._peer(key, self.get_query_argument("stream_token", None))
         if self.peer is None:
             raise tornado.web.HTTPError(403)
         view = self.get_query_argument("view", "?")

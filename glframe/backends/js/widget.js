@@ -9,7 +9,8 @@ const LOOPBACK = ["localhost", "127.0.0.1", "[::1]", "::1"];
 // best first: {via, url} for "direct" (its loopback port, from a page on the same machine)
 // and "relay" (through the notebook server's glframe_jupyter extension).
 function streamRoutes(offer, viewId, wanted) {
-  const query = `?token=${encodeURIComponent(offer.token)}&view=${encodeURIComponent(viewId)}`;
+  const token = encodeURIComponent(offer.token);
+  const query = `?stream_token=${token}&view=${encodeURIComponent(viewId)}`;
   const secure = location.protocol === "https:";
   const routes = [];
   const pageLocal = LOOPBACK.includes(location.hostname)
