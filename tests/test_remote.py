@@ -200,3 +200,43 @@ def test_errors_in_the_browser_reach_python(scatter, caplog):
     assert "fragment shader failed" in caplog.text
     assert list(s.errors) == ["SHADERS 4: fragment shader failed to compile"]
     assert s.stats()["errors"] == 1
+
+
+def test_a_hidpi_page_gets_frames_at_its_pixel_ratio(scatter):
+    """A resize with pixel_ratio 2: frames of 2x the pixels, input still in the page's CSS px."""
+    canvas, view = scatter
+    s, sent = session(canvas, settle=10, max_size=(1000, 1000))
+    s.receive({"type": "ready"})
+    s.receive({"type": "resize", "width": 120, "height": 80, "pixel_ratio": 2})
+    last = frames(sent)[-1]
+    assert last["size"] == [240, 160] and last["logical"] == [120, 80]
+    for event, x in (("pointer_down", 60), ("pointer_move", 72), ("pointer_up", 72)):
+        s.receive({"type": "event", "event": event, "x": x, "y": 40, "button": 0})
+    np.testing.assert_allclose(view.camera.rect[0], -12 * 10 / 120)  # 12 CSS px of 120
+    # the framebuffer stays within max_size: the ratio gives way
+    s.receive({"type": "resize", "width": 800, "height": 400, "pixel_ratio": 3})
+    assert canvas.logical_size == (800, 400) and canvas.size == (1000, 500)
+    # client mode: the snapshot says both sizes (the WebGL canvas has the framebuffer's)
+    s.mode = "client"
+    glir_reset = [h for h, _ in sent if h["type"] == "glir"][-1]
+    assert glir_reset["size"] == [800, 400] and glir_reset["physical_size"] == [1000, 500]
+
+
+def test_client_mode_follows_a_resize_without_sending_the_data_again(scatter):
+    canvas, view = scatter
+    s, sent = session(canvas, mode="client")
+    s.receive({"type": "ready"})
+    (snapshot,) = [h for h, _ in sent if h["type"] == "glir"]
+    assert snapshot["reset"] and snapshot["size"] == [120, 80]
+    sent.clear()
+    s.receive({"type": "resize", "width": 60, "height": 40, "pixel_ratio": 2})
+    (frame,) = [(h, b) for h, b in sent if h["type"] == "glir"]
+    header, buffers = frame
+    assert not header["reset"] and header["size"] == [60, 40]
+    assert header["physical_size"] == [120, 80]
+    assert header["views"][0]["rect"] == [0, 0, 60, 40]  # logical
+    assert sum(len(memoryview(b).cast("B")) for b in buffers) < 1024  # no vertex data again
+    sent.clear()
+    canvas.update()  # an ordinary frame again: no sizes, no views
+    ((header, _),) = [(h, b) for h, b in sent if h["type"] == "glir"]
+    assert "physical_size" not in header and "views" not in header

@@ -286,3 +286,35 @@ def test_arcball_rotates_under_the_pointer_and_fly_moves_with_keys(scene_canvas)
     assert fly.yaw == pytest.approx(10)
     image = canvas.render()
     assert image.shape == (200, 200, 4)
+
+
+# ---- HiDPI: views lay out in logical pixels ---------------------------------------------------
+def test_a_pixel_ratio_renders_the_same_layout_with_more_pixels(scene_canvas):
+    """At pixel_ratio 2 the frame is the 2x render of the ratio-1 canvas; input stays logical."""
+    canvas, view, dot = square_scene(scene_canvas)
+    expected = canvas.render(size=(400, 400))
+    canvas.pixel_ratio = 2
+    assert canvas.logical_size == (200, 200) and canvas.size == (400, 400)
+    image = canvas.render()
+    assert image.shape == (400, 400, 4)
+    assert (image == expected).all()
+    # a drag of 30x20 logical pixels pans 30x20 logical pixels (60x40 framebuffer ones)
+    before = centroid(image)
+    emit(canvas, "mouse_press", (100, 100))
+    emit(canvas, "mouse_move", (130, 120))
+    emit(canvas, "mouse_release", (130, 120), buttons=())
+    np.testing.assert_allclose(view.camera.rect, [-1.5, 1.0, 10, 10])
+    np.testing.assert_allclose(centroid(canvas.render()) - before, [60, 40], atol=0.5)
+    hit = canvas.pick((130, 120))  # the square's centre, in logical pixels
+    assert hit is not None and hit.visual is dot and hit.view is view
+    np.testing.assert_allclose(hit.pos, (130, 120), atol=1)
+
+
+def test_a_grid_fills_a_hidpi_framebuffer(scene_canvas):
+    canvas = scene_canvas((120, 80), bgcolor="black", pixel_ratio=2)
+    grid = canvas.add_grid(spacing=0)
+    views = [grid.add_view(row=0, col=i, bgcolor=c) for i, c in enumerate(("red", "lime"))]
+    image = canvas.render()
+    assert image.shape == (160, 240, 4)
+    assert tuple(image[80, 60, :3]) == (255, 0, 0) and tuple(image[80, 180, :3]) == (0, 255, 0)
+    assert tuple(views[1].rect) == (60, 0, 60, 80)  # logical

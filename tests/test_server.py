@@ -224,6 +224,75 @@ def test_server_mode_shows_the_frames_and_a_drag_pans_the_python_camera(
     assert not page.js_errors, page.js_errors
 
 
+HIDPI_FRAME = """() => {
+  const c = document.querySelector('#glframe-remote canvas');
+  return c && c.width === 800 && c.dataset.format === 'png';
+}"""
+
+
+def test_a_hidpi_page_gets_frames_at_its_pixel_ratio_and_drags_in_css_pixels(
+    server_thread,
+    served,
+    browser,  # noqa: F811
+):
+    canvas, view, server = served()
+    context = browser.new_context(viewport={"width": 1000, "height": 800}, device_scale_factor=2)
+    page = context.new_page()  # noqa: F811 - this test's own page, at 2 device px per CSS px
+    try:
+        open_page(page, server.url)
+        page.wait_for_function(HIDPI_FRAME, timeout=30_000)  # the resize said ratio 2
+        image = page_image(page)
+        assert image.shape == (600, 800, 4)
+        assert page.locator("#glframe-remote canvas").bounding_box()["width"] == SIZE[0]
+        ok, why, _ = compare(image, server_thread.call(canvas.render), noise=2)
+        assert ok, why
+        start = red_centroid(image) / 2  # CSS pixels
+        np.testing.assert_allclose(start, (200, 150), atol=1)
+        rect, shown = server_thread.call(lambda: (view.camera.rect, view.camera.shown_rect))
+        shown_before = frames_shown(page)
+        drag(page, start, DRAG)
+        wait_frame(page, shown_before, "png")
+        moved = server_thread.call(lambda: view.camera.rect)
+        np.testing.assert_allclose(moved, panned(rect, shown, DRAG), atol=1e-9)
+        np.testing.assert_allclose(red_centroid(page_image(page)) / 2 - start, DRAG, atol=1)
+    finally:
+        context.close()
+
+
+def test_a_hidpi_page_in_client_mode_draws_at_its_pixel_ratio(
+    server_thread,
+    served,
+    browser,  # noqa: F811
+):
+    canvas, view, server = served()
+    context = browser.new_context(viewport={"width": 1000, "height": 800}, device_scale_factor=2)
+    page = context.new_page()  # noqa: F811 - this test's own page, at 2 device px per CSS px
+    try:
+        open_page(page, server.url + "?mode=client")
+        wide = "() => (document.querySelector('#glframe-remote canvas') || {}).width === 800"
+        page.wait_for_function(wide, timeout=30_000)
+        image = page_image(page)
+        assert image.shape == (600, 800, 4)
+        tolerance = dict(noise=6, edge_fraction=0.2, min_allowed=8, max_interior=12)
+        ok, why, _ = compare(image, server_thread.call(canvas.render), **tolerance)
+        assert ok, why
+        (session,) = server.sessions
+        stats = server_thread.call(session.stats)
+        # one snapshot (made at ratio 1, or at 2 if the resize came first): no data twice
+        assert stats["glir_messages"] <= 2 and stats["bytes_sent"] < 10_000, stats
+        start = red_centroid(image) / 2  # CSS pixels
+        rect, shown = server_thread.call(lambda: (view.camera.rect, view.camera.shown_rect))
+        drag(page, start, DRAG)
+        expected = panned(rect, shown, DRAG)
+        until(
+            lambda: np.allclose(server_thread.call(lambda: view.camera.rect), expected, atol=1e-9),
+            what="the Python camera to follow the browser's",
+        )
+        np.testing.assert_allclose(red_centroid(page_image(page)) / 2 - start, DRAG, atol=1)
+    finally:
+        context.close()
+
+
 def test_client_mode_draws_with_webgl_and_pans_in_the_browser(
     server_thread,
     served,
@@ -459,7 +528,9 @@ MESSAGES = st.one_of(
 )
 
 
-def test_fuzzed_malformed_and_oversized_messages_leave_the_canvas_usable(server_thread, served):
+def test_fuzzed_malformed_and_oversized_messages_leave_the_canvas_usable(
+    server_thread, served, caplog
+):
     canvas, view, server = served(max_size=(640, 480))
     client = RawClient(server_thread, f"ws://127.0.0.1:{server.port}/ws", ack=True)
     client.send({"type": "visible", "visible": False})
@@ -478,6 +549,10 @@ def test_fuzzed_malformed_and_oversized_messages_leave_the_canvas_usable(server_
 
     fuzz()
     assert server.stats()["errors"] == 0
+    # {"type": "error"} is a page reporting a glir.js failure: logged as an error, on purpose
+    logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert all(m.startswith("the browser reported") for m in logged), logged
+    caplog.clear()
 
     warned = len(client.of("warning"))
     bad = [

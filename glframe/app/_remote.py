@@ -28,6 +28,12 @@ class CanvasSource:
 
     @property
     def size(self) -> tuple[int, int]:
+        """Logical pixels: the unit of input and of a page's CSS layout."""
+        return self.canvas.logical_size
+
+    @property
+    def physical_size(self) -> tuple[int, int]:
+        """Framebuffer pixels: the size of ``render()``'s frames."""
         return self.canvas.size
 
     @property
@@ -38,8 +44,10 @@ class CanvasSource:
         return self.canvas.render()
 
     def resize(self, width: int, height: int, pixel_ratio: float) -> None:
-        # Views lay out in framebuffer pixels and input comes in logical ones:
-        # a remote canvas renders at the page's CSS size (pixel ratio 1).
+        # The page's CSS size, at its device pixel ratio: crisp on a HiDPI screen
+        # (views lay out in logical pixels, the framebuffer has ratio times more).
+        if self.canvas.backend != "window" and pixel_ratio != self.canvas.pixel_ratio:
+            self.canvas.pixel_ratio = pixel_ratio
         self.canvas.resize(width, height)
 
     def handle_event(self, type: str, **attrs: Any) -> None:
@@ -57,9 +65,13 @@ class CanvasSource:
             self.canvas.draw()
         return [c for c in rec.frame_commands if c[0] != Cmd.READ_PIXELS]
 
+    def views(self) -> list[dict]:
+        """Each view's rectangle, camera and camera-driven uniforms, for the page's cameras."""
+        return self.canvas._export_views()
+
     def camera_states(self) -> list[dict]:
         """Each view's camera as the page's cameras take it (type and state)."""
-        return [view["camera"] for view in self.canvas._export_views()]
+        return [view["camera"] for view in self.views()]
 
     def set_camera_state(self, view: int, state: dict) -> None:
         camera = self.canvas.views[view].camera

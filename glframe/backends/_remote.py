@@ -20,8 +20,11 @@ back (and counted in :meth:`RemoteSession.stats`), never raised into the
 kernel; sizes are clamped to ``max_size``.
 
 Messages (JSON header + binary buffers), kernel -> browser:
-``{"type": "frame", "id", "format": "jpeg"|"png", "size": [w, h]}`` + image;
-``{"type": "glir", "glir": header, "reset": bool, "views": [...]}`` + buffers;
+``{"type": "frame", "id", "format": "jpeg"|"png", "size": [w, h], "logical": [w, h]}``
++ image (``size`` in framebuffer pixels, ``logical`` in the page's CSS pixels: they
+differ by the device pixel ratio the page sent with its size);
+``{"type": "glir", "glir": header, "reset": bool, "views": [...], "size",
+"physical_size"}`` + buffers;
 ``{"type": "mode", "mode", "size"}``; ``{"type": "warning", "message"}``.
 Browser -> kernel: ``{"type": "ack", "id"}``, ``{"type": "visible", "visible"}``,
 ``{"type": "resize", "width", "height", "pixel_ratio"}``, ``{"type": "event",
@@ -76,7 +79,11 @@ _POINTER = {
 
 
 class RemoteSource(Protocol):
-    """What a session needs from a canvas (glframe.app adapts a Canvas to this)."""
+    """What a session needs from a canvas (glframe.app adapts a Canvas to this).
+
+    ``size`` is in logical pixels (those of input events); ``render()`` returns
+    framebuffer pixels, ``pixel_ratio`` times more (optional ``physical_size``).
+    """
 
     size: tuple[int, int]
 
@@ -156,6 +163,7 @@ class RemoteSession:
         self._last_change = time.perf_counter()
         self._settle_handle: asyncio.TimerHandle | None = None
         self._glir_started = False
+        self._resized = False
         self._syncing = False
         self._closed = False
         self._pump_scheduled = False
@@ -258,7 +266,9 @@ class RemoteSession:
         self._in_flight[frame_id] = time.perf_counter()
         self._last_format = fmt
         h, w = image.shape[:2]
-        self._send({"type": "frame", "id": frame_id, "format": fmt, "size": [w, h]}, [data])
+        logical = [int(v) for v in self.source.size]
+        header = {"type": "frame", "id": frame_id, "format": fmt, "size": [w, h]}
+        self._send({**header, "logical": logical}, [data])
         self._stats["frames_sent"] += 1
         self._stats["bytes_sent"] += len(data)
 
@@ -293,13 +303,21 @@ class RemoteSession:
             self._glir_started = True
         else:
             commands, reset, views = self.source.glir_frame(), False, None
+            if self._resized and hasattr(self.source, "views"):
+                views = self.source.views()
         self._dirty = False
         header, buffers = glir.serialize(commands)
         message = {"type": "glir", "glir": header, "reset": reset, "frameStart": None}
         if reset:
             message["frameStart"] = len(setup)
+        if views is not None:
             message["views"] = views
-        elif hasattr(self.source, "camera_states"):
+        if reset or self._resized:
+            message["size"] = [int(v) for v in self.source.size]  # logical: views, input
+            physical = getattr(self.source, "physical_size", self.source.size)
+            message["physical_size"] = [int(v) for v in physical]  # the WebGL canvas
+        self._resized = False
+        if not reset and views is None and hasattr(self.source, "camera_states"):
             # cameras moved by Python: the page's cameras must start from there
             message["cameras"] = self.source.camera_states()
         self._send(message, buffers)
@@ -365,9 +383,16 @@ class RemoteSession:
             h = _int(header, "height", 1, 10**9)
             ratio = _float(header, "pixel_ratio", 0.1, 16, default=1.0)
             w, h = min(w, self.max_size[0]), min(h, self.max_size[1])
+            ratio = min(ratio, self.max_size[0] / w, self.max_size[1] / h)  # framebuffer too
             if (w, h) != tuple(self.source.size) or ratio != getattr(self.source, "pixel_ratio", 1):
-                self.source.resize(w, h, ratio)
-                self._glir_started = False
+                # client mode: the next frame carries the sizes and the views' new
+                # rectangles; the page keeps its objects (no data is sent again)
+                self._resized = True
+                self._syncing = True  # the resize's update: one frame, after this message
+                try:
+                    self.source.resize(w, h, ratio)
+                finally:
+                    self._syncing = False
             self._dirty = True
         elif kind == "event":
             self._event(header)

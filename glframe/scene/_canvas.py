@@ -108,7 +108,9 @@ class SceneCanvas(Canvas):
 
     # ---- drawing -----------------------------------------------------------------------
     def _on_draw(self, event: Event) -> None:
-        self._draw_views(self.size, 1.0)
+        # views lay out in logical pixels (those of the input); the framebuffer has
+        # pixel_ratio times more (a HiDPI window, a remote view on a Retina screen)
+        self._draw_views(self.size, self.pixel_ratio)
 
     def _draw_views(self, target_size: tuple[int, int], scale: float) -> None:
         gloo.set_state(scissor_test=False)
@@ -119,7 +121,7 @@ class SceneCanvas(Canvas):
     def render(self, size: tuple[int, int] | None = None) -> np.ndarray:
         """Draw a fresh frame, (h, w, 4) uint8; at ``size`` (w, h) if given.
 
-        At another size the views are scaled by ``size[0] / canvas width`` (the
+        At another size the views are scaled by ``size[0] / logical width`` (the
         aspect ratio is kept when ``size`` has the canvas's) and so are sizes
         given in pixels, as if the canvas had a higher pixel density.
         """
@@ -128,7 +130,7 @@ class SceneCanvas(Canvas):
         w, h = (int(v) for v in size)
         if w < 1 or h < 1:
             raise ValueError(f"render size {size} must be positive")
-        scale = w / self.size[0]
+        scale = w / self.logical_size[0]
         with self:
             color = gloo.RenderBuffer((h, w), "rgba8")
             depth = gloo.RenderBuffer((h, w), "depth24_stencil8")
@@ -155,9 +157,10 @@ class SceneCanvas(Canvas):
         if view is None:
             return None
         visuals = view.visuals()[:255]
-        w, h = self.size
-        x, y = int(pos[0]), int(pos[1])
-        r = int(radius)
+        w, h = self.size  # framebuffer pixels: ``pos`` and ``radius`` are logical ones
+        ratio = self.pixel_ratio
+        x, y = int(pos[0] * ratio), int(pos[1] * ratio)
+        r = int(np.ceil(radius * ratio))
         x0, y0 = max(x - r, 0), max(h - 1 - y - r, 0)  # GL rows go up
         box = (x0, y0, min(x + r + 1, w) - x0, min(h - y + r, h) - y0)
         with self:
@@ -170,7 +173,7 @@ class SceneCanvas(Canvas):
                     gloo.set_state(scissor_test=False)
                     gloo.clear(color=(0, 0, 0, 0), depth=True)
                     gloo.set_state(scissor_test=True, scissor=box)
-                    view.draw((w, h))
+                    view.draw((w, h), ratio)
                     ids = gloo.read_pixels(box)
             finally:
                 self._picking = None
@@ -191,7 +194,7 @@ class SceneCanvas(Canvas):
             visuals[a_ - 1],
             r_ | g_ << 8 | b_ << 16,
             view,
-            tuple(int(v) for v in canvas_hits[nearest]),
+            tuple(int(v // ratio) for v in canvas_hits[nearest]),
         )
 
     def screenshot(self, path: str | Path, size: tuple[int, int] | None = None) -> np.ndarray:

@@ -59,7 +59,7 @@ class View:
     @property
     def rect(self) -> tuple[int, int, int, int]:
         """(x, y, w, h) in canvas pixels, origin top left."""
-        return self._rect if self._rect is not None else (0, 0, *self.canvas.size)
+        return self._rect if self._rect is not None else (0, 0, *self.canvas.logical_size)
 
     @rect.setter
     def rect(self, rect: tuple[int, int, int, int] | None) -> None:
@@ -173,7 +173,7 @@ class Grid:
 
     @property
     def rect(self) -> tuple[int, int, int, int]:
-        return self._rect if self._rect is not None else (0, 0, *self.canvas.size)
+        return self._rect if self._rect is not None else (0, 0, *self.canvas.logical_size)
 
     def add_view(
         self, row: int, col: int, row_span: int = 1, col_span: int = 1, **view_kwargs: Any

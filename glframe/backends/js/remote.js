@@ -52,6 +52,7 @@ export function connect(element, transport, glir, figure) {
     const bitmap = await createImageBitmap(blob);
     const [w, h] = header.size;
     if (view2d.width !== w || view2d.height !== h) { view2d.width = w; view2d.height = h; }
+    if (header.logical) state.logical = header.logical;
     view2d.getContext('2d').drawImage(bitmap, 0, 0);
     bitmap.close();
     state.frames += 1;
@@ -63,8 +64,9 @@ export function connect(element, transport, glir, figure) {
   function onGlir(header, buffers) {
     if (header.reset) {
       if (interp) interp.dispose();
-      const size = state.size || [view3d.width, view3d.height];
+      const size = header.physical_size || state.size || [view3d.width, view3d.height];
       [view3d.width, view3d.height] = size;
+      state.logical = header.size || size;
       const gl = view3d.getContext('webgl2', { antialias: false, preserveDrawingBuffer: true });
       interp = new glir.GlirInterpreter(gl);
       const commands = glir.decode(header.glir, buffers);
@@ -75,6 +77,15 @@ export function connect(element, transport, glir, figure) {
       draw();
     } else {
       const commands = glir.decode(header.glir, buffers);
+      if (header.physical_size) {  // resized: same objects, a new drawing buffer and layout
+        const [w, h] = header.physical_size;
+        if (view3d.width !== w || view3d.height !== h) { view3d.width = w; view3d.height = h; }
+        state.logical = header.size;
+      }
+      if (header.views) {
+        cams = header.views.map((v) => ({ ...v, cam: new figure.CAMERAS[v.camera.type](v.camera) }));
+        state.views = cams;
+      }
       // cameras moved in Python: ours continue from there
       (header.cameras || []).forEach((camera, i) => {
         if (cams[i]) cams[i].cam = new figure.CAMERAS[camera.type](camera);
@@ -114,10 +125,12 @@ export function connect(element, transport, glir, figure) {
 
   // ---- input ------------------------------------------------------------------------------
   const current = () => (state.mode === 'client' ? view3d : view2d);
+  // in the canvas's logical pixels (its framebuffer may have devicePixelRatio times more)
   const toCanvas = (e) => {
     const c = current();
     const r = c.getBoundingClientRect();
-    return [((e.clientX - r.left) * c.width) / r.width, ((e.clientY - r.top) * c.height) / r.height];
+    const [w, h] = state.logical || [c.width, c.height];
+    return [((e.clientX - r.left) * w) / r.width, ((e.clientY - r.top) * h) / r.height];
   };
   let pending = null;  // the coalesced move or wheel, sent at the next animation frame
   function flush() {
@@ -204,7 +217,7 @@ export function connect(element, transport, glir, figure) {
     if (!width) return;
     const aspect = state.size ? state.size[1] / state.size[0] : 0.75;
     const size = `${width}x${Math.round(width * aspect)}`;
-    if (size === lastSize || state.mode === 'client') return;
+    if (size === lastSize) return;
     lastSize = size;
     transport.send({ type: 'resize', width, height: Math.round(width * aspect),
       pixel_ratio: window.devicePixelRatio || 1 }, []);
