@@ -132,6 +132,7 @@ def lab(tmp_path_factory, gl_available):
         sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={nbdir}", "--ServerApp.port_retries=0",
+        "--JupyterNotebookApp.expose_app_in_browser=True",  # Notebook 7's kernel state
     ]  # fmt: skip
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
@@ -166,10 +167,10 @@ def gl_available():
         _unavailable(f"no GL context: {reason}")
 
 
-def _write_notebook(path: Path) -> None:
+def _write_notebook(path: Path, cells: list[str] = CELLS) -> None:
     import nbformat
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -363,3 +364,66 @@ def test_the_relay_needs_the_notebook_servers_login(lab):
     assert asyncio.run(status(f"{base}/80/abc?{login}")) == 400  # not a kernel's port
     assert asyncio.run(status(f"{base}/{free}/abc?{login}&stream_token=x")) == 502
     assert asyncio.run(status(f"{base}/{free}/a.b?{login}")) == 404  # not a widget's key
+
+
+NB7_CELLS = [
+    SETUP,
+    "server = make()\nserver[0].widget(mode='server')",
+    "client = make()\nclient[0].widget(mode='client', stream='relay')",
+]
+KERNEL_IDLE = """() => {
+  const app = window.jupyterapp, widget = app && app.shell.currentWidget;
+  const kernel = widget && widget.sessionContext && widget.sessionContext.session
+    && widget.sessionContext.session.kernel;
+  return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+}"""
+
+
+def test_notebook_7_shows_both_modes_and_pans(lab, tmp_path):
+    """The same widget in Notebook 7's interface (served by the same server)."""
+    from playwright.sync_api import sync_playwright
+
+    _write_notebook(lab["nbdir"] / "nb7.ipynb", NB7_CELLS)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        try:
+            page.goto(f"{lab['base']}/notebooks/nb7.ipynb?token={lab['token']}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+            page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+            # Notebook 7's own start-up, served with isolated settings, reports a missing
+            # file-browser command and schema: not ours; from here on, any error is
+            startup_errors, errors[:] = list(errors), []
+            page.locator(".jp-Cell").first.locator(".jp-InputArea-editor").click()
+            page.keyboard.press("Escape")
+            for _ in NB7_CELLS:
+                page.keyboard.press("Shift+Enter")
+            widgets = page.locator(".glframe-widget")
+            server, client = widgets.nth(0), widgets.nth(1)
+            server.locator('canvas[data-format="png"]').wait_for(timeout=60_000)
+            client.locator("canvas[data-frames]").wait_for(timeout=60_000)
+            assert server.get_attribute("data-transport") == "direct"
+            assert client.get_attribute("data-transport") == "relay"
+            for widget in (server, client):
+                assert np.allclose(_centre(_image(widget)), MARKER, atol=1)
+            # a drag on each: the kernel's frame (server) and WebGL (client) show it moved
+            for widget in (server, client):
+                canvas = widget.locator("canvas")
+                canvas.scroll_into_view_if_needed()
+                box = canvas.bounding_box()
+                x, y = box["x"] + MARKER[0], box["y"] + MARKER[1]
+                page.mouse.move(x, y)
+                page.mouse.down()
+                page.mouse.move(x + DRAG[0], y + DRAG[1], steps=8)
+                page.mouse.up()
+            _poll(lambda: np.allclose(_centre(_image(server)), MOVED, atol=1), 10, "server pan")
+            assert np.allclose(_centre(_image(client)), MOVED, atol=1)
+        except BaseException:
+            page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+            print("screenshot:", tmp_path / "failure.png")
+            raise
+        finally:
+            browser.close()
+    assert not errors, (errors, startup_errors)
