@@ -78,13 +78,14 @@ def server_thread():
 
 @pytest.fixture
 def served(server_thread, make_canvas, caplog):
-    """``served(**options)``: (canvas, view, server) of a served scatter; no errors allowed."""
+    """``served(make=scatter, **options)``: (canvas, view, server) of a served scene made by
+    ``make()`` (a scatter by default); no errors allowed."""
     make_canvas((1, 1))  # GL available (or skip; under CI, fail)
     made = []
 
-    def factory(**options):
+    def factory(make=None, **options):
         def build():
-            canvas, view = scatter()
+            canvas, view = (make or scatter)()
             return canvas, view, glframe.serve(canvas, port=0, quiet=True, **options)
 
         made.append(server_thread.call(build))
@@ -291,6 +292,43 @@ def test_a_hidpi_page_in_client_mode_draws_at_its_pixel_ratio(
         np.testing.assert_allclose(red_centroid(page_image(page)) / 2 - start, DRAG, atol=1)
     finally:
         context.close()
+
+
+def arcball_scene():
+    canvas = scene.SceneCanvas(size=SIZE, bgcolor="black", title="arcball")
+    view = canvas.add_view(camera=scene.ArcballCamera(fov=0, scale_factor=4))
+    corners = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], float)
+    colours = np.column_stack([(corners + 1) / 2, np.ones(8)])
+    scene.visuals.Markers(corners, size=16, face_color=colours, edge_width=0, parent=view.scene)
+    return canvas, view
+
+
+def test_client_mode_sends_input_over_other_cameras_to_python(
+    server_thread,
+    served,
+    page,  # noqa: F811
+):
+    """An arcball camera does not run in the page: its drag goes to Python, GLIR comes back."""
+    canvas, view, server = served(make=arcball_scene)
+    open_page(page, server.url + "?mode=client")
+    wait_frame(page, 0)
+    before = page_image(page)
+    rotation = server_thread.call(lambda: np.array(view.camera.rotation))
+    shown = frames_shown(page)
+    drag(page, (200, 150), (80, 30))
+    until(lambda: frames_shown(page) > shown + 1, what="frames of the drag from Python")
+    turned = server_thread.call(lambda: np.array(view.camera.rotation))
+    assert not np.allclose(turned, rotation), "the Python arcball did not turn"
+    until(
+        lambda: compare(page_image(page), server_thread.call(canvas.render), noise=6,
+                        edge_fraction=0.2, min_allowed=8, max_interior=12)[0],
+        what="the page to show Python's turned picture",
+    )  # fmt: skip
+    assert not (page_image(page) == before).all()
+    (session,) = server.sessions
+    stats = server_thread.call(session.stats)
+    assert stats["events"] >= 3 and stats["warnings"] == 0 and stats["frames_sent"] == 0
+    assert not page.js_errors, page.js_errors
 
 
 def test_client_mode_draws_with_webgl_and_pans_in_the_browser(

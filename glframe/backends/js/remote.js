@@ -8,7 +8,8 @@
 // Server mode: frames arrive as JPEG or PNG; each is drawn on a 2D canvas and
 // acknowledged once shown (the kernel keeps at most N frames in flight).
 // Client mode: GLIR arrives and glir.js draws it with WebGL2; pan-zoom and
-// turntable cameras run here (figure.js) and their state goes back to Python.
+// turntable cameras run here (figure.js) and their state goes back to Python;
+// input over other views, keys and double clicks go to Python and come back as GLIR.
 // Pointer moves and wheel turns are coalesced to one message per animation
 // frame; resizes are observed and sent with the device pixel ratio.
 
@@ -149,27 +150,39 @@ export function connect(element, transport, glir, figure) {
     const [x, y] = toCanvas(e);
     return { type: 'event', event, x, y, button: e.button, buttons: e.buttons, modifiers: modifiers(e), ...extra };
   };
-  let drag = null;
+  // Client mode: pan-zoom and turntable cameras move here, with no round trip; input over
+  // any other view (arcball, fly, a static one) goes to Python, as in server mode, and
+  // comes back as GLIR. Keys and double clicks always go to Python (its callbacks and
+  // cameras; a camera moved there comes back with its state).
+  const viewAt = (pos) => cams.find((v) => pos[0] >= v.rect[0] && pos[0] < v.rect[0] + v.rect[2]
+    && pos[1] >= v.rect[1] && pos[1] < v.rect[1] + v.rect[3]);
+  const movesHere = (view) => !!view && view.camera.type !== 'static';
+  let drag = null;  // a drag of a camera that moves here
+  let pressed = false;  // a press (client mode) whose events go to Python
   box.addEventListener('pointerdown', (e) => {
     box.focus();
     current().setPointerCapture(e.pointerId);
     if (state.mode === 'client') {
       const pos = toCanvas(e);
-      const view = cams.find((v) => pos[0] >= v.rect[0] && pos[0] < v.rect[0] + v.rect[2]
-        && pos[1] >= v.rect[1] && pos[1] < v.rect[1] + v.rect[3]);
-      if (view) drag = { view, pos, start: view.cam.state() };
-      return;
+      const view = viewAt(pos);
+      if (movesHere(view)) {
+        drag = { view, pos, start: view.cam.state() };
+        return;
+      }
+      pressed = true;
     }
     flush();
     transport.send(pointer('pointer_down', e), []);
   });
   box.addEventListener('pointermove', (e) => {
     if (state.mode === 'client') {
-      if (!drag) return;
-      const [x, y] = toCanvas(e);
-      drag.view.cam.drag(drag.start, x - drag.pos[0], y - drag.pos[1], drag.view.rect[2], drag.view.rect[3]);
-      draw();
-      return;
+      if (drag) {
+        const [x, y] = toCanvas(e);
+        drag.view.cam.drag(drag.start, x - drag.pos[0], y - drag.pos[1], drag.view.rect[2], drag.view.rect[3]);
+        draw();
+        return;
+      }
+      if (!pressed && movesHere(viewAt(toCanvas(e)))) return;
     }
     queue(pointer('pointer_move', e));
   });
@@ -178,8 +191,9 @@ export function connect(element, transport, glir, figure) {
       if (drag) {
         transport.send({ type: 'camera', view: cams.indexOf(drag.view), state: drag.view.cam.state() }, []);
         drag = null;
+        return;
       }
-      return;
+      pressed = false;
     }
     flush();
     transport.send(pointer('pointer_up', e), []);
@@ -190,18 +204,17 @@ export function connect(element, transport, glir, figure) {
     const notches = e.deltaMode === 1 ? e.deltaY / 3 : e.deltaY / 100;
     if (state.mode === 'client') {
       const pos = toCanvas(e);
-      const i = cams.findIndex((v) => pos[0] >= v.rect[0] && pos[0] < v.rect[0] + v.rect[2]);
-      if (i < 0) return;
-      const view = cams[i];
-      view.cam.wheel(-notches, pos[0] - view.rect[0], pos[1] - view.rect[1], view.rect[2], view.rect[3]);
-      draw();
-      transport.send({ type: 'camera', view: i, state: view.cam.state() }, []);
-      return;
+      const view = viewAt(pos);
+      if (movesHere(view)) {
+        view.cam.wheel(-notches, pos[0] - view.rect[0], pos[1] - view.rect[1], view.rect[2], view.rect[3]);
+        draw();
+        transport.send({ type: 'camera', view: cams.indexOf(view), state: view.cam.state() }, []);
+        return;
+      }
     }
     queue(pointer('wheel', e, { dx: -e.deltaX / 100, dy: -notches }));
   }, { passive: false });
   const key = (event) => (e) => {
-    if (state.mode === 'client') return;
     e.preventDefault();
     const name = KEY_NAMES[e.key] || e.key;
     transport.send({ type: 'event', event, key: name.length === 1 ? name.toLowerCase() : name,
