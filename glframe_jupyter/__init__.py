@@ -27,11 +27,13 @@ starts would inherit.
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Any
 
 import tornado.ioloop
 import tornado.web
 import tornado.websocket
+from jupyter_core.utils import ensure_async
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.base.websocket import WebSocketMixin
 from jupyter_server.utils import url_path_join
@@ -55,13 +57,16 @@ class StreamRelay(WebSocketMixin, JupyterHandler, tornado.websocket.WebSocketHan
         if self.current_user is None:
             raise tornado.web.HTTPError(403)
         authorizer = self.authorizer
-        if authorizer is not None and not await _maybe_await(
+        if authorizer is not None and not await ensure_async(
             authorizer.is_authorized(self, self.current_user, "execute", self.auth_resource)
         ):
             raise tornado.web.HTTPError(403)
         if not 1024 <= int(port) <= 65535:
             raise tornado.web.HTTPError(400, "glframe: port out of range")
-        query = self.request.query
+        # only the widget's own arguments go on (not, say, the notebook server's token)
+        query = urllib.parse.urlencode(
+            {k: self.get_query_argument(k, "") for k in ("stream_token", "view")}
+        )
         url = f"ws://127.0.0.1:{int(port)}/glframe/{key}?{query}"
         try:  # before accepting the page: a refused token or a closed port fails the page's socket
             self.upstream = await tornado.websocket.websocket_connect(
@@ -108,10 +113,6 @@ class StreamRelay(WebSocketMixin, JupyterHandler, tornado.websocket.WebSocketHan
 def _consume(future: Any) -> None:
     if not future.cancelled():
         future.exception()
-
-
-async def _maybe_await(value: Any) -> Any:
-    return (await value) if hasattr(value, "__await__") else value
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:

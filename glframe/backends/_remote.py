@@ -48,6 +48,11 @@ import numpy as np
 
 from ..gloo import glir
 
+try:  # the fast JPEG encoder (the notebook extra installs it)
+    import simplejpeg as _simplejpeg
+except ImportError:  # pragma: no cover - Pillow then
+    _simplejpeg = None
+
 __all__ = [
     "RemoteSession",
     "RemoteSource",
@@ -63,10 +68,6 @@ log = logging.getLogger("glframe.remote")
 
 MODES = ("server", "client")
 
-try:  # the fast JPEG encoder (the notebook extra installs it)
-    import simplejpeg as _simplejpeg
-except ImportError:  # pragma: no cover - Pillow then
-    _simplejpeg = None
 _BUTTONS = {0: 1, 1: 3, 2: 2}  # browser button numbers -> glframe's (1 left, 2 right, 3 middle)
 _MODIFIERS = ("shift", "control", "alt", "super")
 _POINTER = {
