@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from glframe import scene
 from glframe.app._remote import CanvasSource
-from glframe.backends._remote import RemoteSession, pack, unpack
+from glframe.backends._remote import RemoteSession
+from glframe.backends._wire import pack, unpack
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("anywidget")
 
-from glframe.backends._remote import pack, unpack  # noqa: E402
+from glframe.backends._wire import pack, unpack  # noqa: E402
 
 
 def _scatter():

@@ -101,7 +101,7 @@ def canvas_mimebundle(canvas: Any, **kwargs: Any) -> Any:
         return canvas_widget(canvas)._repr_mimebundle_(**kwargs)
     except ImportError:
         pass  # no anywidget: a still picture
-    from ..backends._remote import encode_image
+    from ..backends._wire import encode_image
 
     png = encode_image(canvas.render(), "png")
     return {**text, "image/png": base64.b64encode(png).decode("ascii")}

@@ -58,8 +58,9 @@ import anywidget
 import traitlets
 
 from ._html import _js, glir_bundle
-from ._remote import MODES, RemoteSession, RemoteSource, encode_image, pack
+from ._remote import MODES, RemoteSession, RemoteSource
 from ._stream import StreamEndpoint, StreamSocket, endpoint
+from ._wire import encode_image, pack
 
 __all__ = ["CanvasWidget", "widget_esm", "STREAMS"]
 

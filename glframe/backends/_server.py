@@ -68,7 +68,8 @@ from tornado.iostream import StreamBufferFullError
 
 from ..gloo.glir import Cmd
 from ._html import _js, _script_json, glir_bundle
-from ._remote import MODES, MessageError, RemoteSession, RemoteSource, pack, read_message
+from ._remote import MODES, RemoteSession, RemoteSource
+from ._wire import MessageError, pack, read_message
 
 __all__ = ["RemoteServer", "is_loopback"]
 

@@ -42,7 +42,7 @@ import tornado.netutil
 import tornado.web
 import tornado.websocket
 
-from ._remote import MessageError, pack, read_message
+from ._wire import MessageError, pack, read_message
 
 __all__ = ["StreamEndpoint", "StreamPeer", "StreamSocket", "endpoint"]
 
