@@ -162,3 +162,37 @@ def test_web_examples_export_and_turn_like_python(make_canvas, page, tmp_path, n
         assert not page.js_errors, page.js_errors
     finally:
         canvas.close()
+
+
+def test_a_hidpi_export_draws_more_pixels_with_the_same_layout(make_canvas, page, tmp_path):  # noqa: F811
+    """export_html(pixel_ratio=2): a 2x WebGL canvas shown at the logical size; drags in CSS px."""
+    canvas, view = scatter(n=2_000)
+    try:
+        path = canvas.export_html(tmp_path / "hidpi.html", pixel_ratio=2)
+        assert canvas.pixel_ratio == 1 and canvas.size == (300, 200)  # restored
+        open_export(page, path)
+        box = page.locator("canvas").bounding_box()
+        assert (round(box["width"]), round(box["height"])) == (300, 200)
+        assert page.evaluate(
+            "[window.glframeFigure.canvas.width, window.glframeFigure.canvas.height]"
+        ) == [600, 400]
+        canvas.pixel_ratio = 2  # Python's picture at the page's resolution
+        assert_page_matches(page, canvas, "first frame at ratio 2")
+        page.mouse.move(box["x"] + 100, box["y"] + 80)
+        page.mouse.down()
+        page.mouse.move(box["x"] + 140, box["y"] + 110, steps=4)
+        page.mouse.up()
+        for kind, pos, buttons in (
+            ("mouse_press", (100, 80), (1,)),
+            ("mouse_move", (140, 110), (1,)),
+            ("mouse_release", (140, 110), ()),
+        ):
+            getattr(canvas.events, kind)(pos=pos, button=1, buttons=buttons, modifiers=())
+        state = page.evaluate("window.glframeFigure.views[0].cam.state()")
+        np.testing.assert_allclose(state["rect"], view.camera.rect, rtol=1e-9)
+        # a point straddling the border, kept by one rasterizer and dropped by the other,
+        # is ~100 pixels at ratio 2 (size 5 + antialiasing, doubled)
+        assert_page_matches(page, canvas, "after a drag", max_interior=150)
+        assert not page.js_errors, page.js_errors
+    finally:
+        canvas.close()

@@ -33,10 +33,15 @@ def figure_data(
     frame: list[tuple],
     size: tuple[int, int],
     *,
+    physical_size: tuple[int, int] | None = None,
     views: list[dict] | None = None,
     title: str = "",
 ) -> dict[str, Any]:
-    """The figure as JSON-compatible data (what ``glframe.mount`` takes in a page)."""
+    """The figure as JSON-compatible data (what ``glframe.mount`` takes in a page).
+
+    ``size`` is the page's size in CSS pixels (the views' unit), ``physical_size``
+    the WebGL canvas's (the frame's viewports), ``size`` unless given.
+    """
     header, buffers = glir.serialize([*setup, *frame])
     header, encoded = encode(header, buffers, "deflate", min_size=256, level=6)
     return {
@@ -44,6 +49,7 @@ def figure_data(
         "version": 1,
         "title": title,
         "size": [int(size[0]), int(size[1])],
+        "physical_size": [int(v) for v in (physical_size or size)],
         "glir": {"version": header["version"], "commands": header["commands"]},
         "frameStart": len(setup),
         "encoding": header["encoding"],

@@ -256,7 +256,8 @@ export const CAMERAS = { panzoom: PanZoom, turntable: Turntable, static: Static 
  */
 export async function mount(element, figure, glir) {
   const canvas = document.createElement('canvas');
-  [canvas.width, canvas.height] = figure.size;
+  // drawn at physical_size, shown at size CSS pixels (the views' and the input's unit)
+  [canvas.width, canvas.height] = figure.physical_size || figure.size;
   canvas.style.width = '100%';
   canvas.style.maxWidth = `${figure.size[0]}px`;
   canvas.style.height = 'auto';
@@ -291,11 +292,11 @@ export async function mount(element, figure, glir) {
   }
   redraw();
 
-  // Input: pointer positions in canvas pixels (the canvas may be scaled by CSS).
+  // Input: pointer positions in the figure's logical pixels (the canvas may be scaled by CSS).
   const toCanvas = (e) => {
     const box = canvas.getBoundingClientRect();
-    return [((e.clientX - box.left) * canvas.width) / box.width,
-      ((e.clientY - box.top) * canvas.height) / box.height];
+    return [((e.clientX - box.left) * figure.size[0]) / box.width,
+      ((e.clientY - box.top) * figure.size[1]) / box.height];
   };
   const viewAt = ([x, y]) => [...views].reverse().find(
     (v) => x >= v.rect[0] && x < v.rect[0] + v.rect[2] && y >= v.rect[1] && y < v.rect[1] + v.rect[3]);
