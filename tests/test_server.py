@@ -294,12 +294,13 @@ def test_a_hidpi_page_in_client_mode_draws_at_its_pixel_ratio(
         context.close()
 
 
-def arcball_scene():
-    canvas = scene.SceneCanvas(size=SIZE, bgcolor="black", title="arcball")
-    view = canvas.add_view(camera=scene.ArcballCamera(fov=0, scale_factor=4))
+def fly_scene():
+    canvas = scene.SceneCanvas(size=SIZE, bgcolor="black", title="fly")
+    view = canvas.add_view(camera=scene.FlyCamera())
     corners = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], float)
     colours = np.column_stack([(corners + 1) / 2, np.ones(8)])
     scene.visuals.Markers(corners, size=16, face_color=colours, edge_width=0, parent=view.scene)
+    view.camera.set_range()
     return canvas, view
 
 
@@ -308,17 +309,17 @@ def test_client_mode_sends_input_over_other_cameras_to_python(
     served,
     page,  # noqa: F811
 ):
-    """An arcball camera does not run in the page: its drag goes to Python, GLIR comes back."""
-    canvas, view, server = served(make=arcball_scene)
+    """A fly camera does not run in the page: its drag goes to Python, GLIR comes back."""
+    canvas, view, server = served(make=fly_scene)
     open_page(page, server.url + "?mode=client")
     wait_frame(page, 0)
     before = page_image(page)
-    rotation = server_thread.call(lambda: np.array(view.camera.rotation))
+    looking = server_thread.call(lambda: np.array(view.camera.forward))
     shown = frames_shown(page)
     drag(page, (200, 150), (80, 30))
     until(lambda: frames_shown(page) > shown + 1, what="frames of the drag from Python")
-    turned = server_thread.call(lambda: np.array(view.camera.rotation))
-    assert not np.allclose(turned, rotation), "the Python arcball did not turn"
+    turned = server_thread.call(lambda: np.array(view.camera.forward))
+    assert not np.allclose(turned, looking), "the Python fly camera did not turn"
     until(
         lambda: compare(page_image(page), server_thread.call(canvas.render), noise=6,
                         edge_fraction=0.2, min_allowed=8, max_interior=12)[0],

@@ -196,3 +196,61 @@ def test_a_hidpi_export_draws_more_pixels_with_the_same_layout(make_canvas, page
         assert not page.js_errors, page.js_errors
     finally:
         canvas.close()
+
+
+def cube_of_points(camera):
+    canvas = scene.SceneCanvas(size=(300, 240), bgcolor="black")
+    view = canvas.add_view(camera=camera)
+    corners = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], float)
+    colours = np.column_stack([(corners + 1) / 2, np.ones(8)])
+    scene.visuals.Markers(corners, size=14, face_color=colours, edge_width=0, parent=view.scene)
+    return canvas, view
+
+
+# (button, shift) of each drag: all the gestures each camera answers, as in Python
+GESTURES = {
+    "arcball": [("left", False), ("left", True), ("middle", False)],
+    "turntable": [("left", False), ("left", True), ("middle", False)],
+    "panzoom": [("left", False), ("right", False)],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(GESTURES))
+def test_exported_cameras_answer_every_gesture_like_python(make_canvas, page, tmp_path, kind):  # noqa: F811
+    camera = {
+        "arcball": lambda: scene.ArcballCamera(fov=30),
+        "turntable": lambda: scene.TurntableCamera(fov=30, elevation=20),
+        "panzoom": lambda: scene.PanZoomCamera(rect=(-2, -2, 4, 4)),
+    }[kind]()
+    canvas, view = cube_of_points(camera)
+    try:
+        open_export(page, canvas.export_html(tmp_path / f"{kind}.html"))
+        box = page.locator("canvas").bounding_box()
+        buttons = {"left": 1, "right": 2, "middle": 3}  # glframe's numbers
+        start, end = (150, 120), (190, 100)
+        for button, shift in GESTURES[kind]:
+            if shift:
+                page.keyboard.down("Shift")
+            page.mouse.move(box["x"] + start[0], box["y"] + start[1])
+            page.mouse.down(button=button)
+            page.mouse.move(box["x"] + end[0], box["y"] + end[1], steps=3)
+            page.mouse.up(button=button)
+            if shift:
+                page.keyboard.up("Shift")
+            b, mods = buttons[button], ("shift",) if shift else ()
+            for event, pos, held in (
+                ("mouse_press", start, (b,)),
+                ("mouse_move", end, (b,)),
+                ("mouse_release", end, ()),
+            ):
+                getattr(canvas.events, event)(pos=pos, button=b, buttons=held, modifiers=mods)
+            state = page.evaluate("window.glframeFigure.views[0].cam.state()")
+            python = view.camera.get_state()
+            for key, value in state.items():
+                np.testing.assert_allclose(
+                    value, python[key], rtol=1e-9, atol=1e-12, err_msg=f"{button} {shift} {key}"
+                )
+        assert_page_matches(page, canvas, f"{kind} after its gestures")
+        assert not page.js_errors, page.js_errors
+    finally:
+        canvas.close()

@@ -210,9 +210,11 @@ class SceneCanvas(Canvas):
         out = []
         for view in self.views:
             camera = view.camera
-            kind = {"PanZoomCamera": "panzoom", "TurntableCamera": "turntable"}.get(
-                type(camera).__name__, "static"
-            )
+            kind = {
+                "PanZoomCamera": "panzoom",
+                "TurntableCamera": "turntable",
+                "ArcballCamera": "arcball",
+            }.get(type(camera).__name__, "static")
             state: dict[str, Any] = {"type": kind}
             if kind == "panzoom":
                 state.update(
@@ -221,14 +223,16 @@ class SceneCanvas(Canvas):
                     flip=list(camera.flip),
                     zoom_factor=camera.zoom_factor,
                 )
-            elif kind == "turntable":
+            elif kind in ("turntable", "arcball"):
                 state.update(
-                    azimuth=camera.azimuth,
-                    elevation=camera.elevation,
                     fov=camera.fov,
                     scale_factor=camera.scale_factor,
                     center=[float(v) for v in camera.center],
                 )
+                if kind == "turntable":
+                    state.update(azimuth=camera.azimuth, elevation=camera.elevation)
+                else:
+                    state.update(rotation=[float(v) for v in camera.rotation])
             targets = []
             fn = camera.transform.glsl_map
             for param, variable in fn.bindings.items():

@@ -5,9 +5,10 @@
 // `frameStart` on), its buffers (base64 of shuffled, deflated bytes), and the
 // views with their cameras. `mount` draws the frame with glir.js, then on a
 // drag or a wheel turn updates the camera's uniforms in every program that
-// uses them, exactly as the Python cameras compute them, and draws the frame
-// again. Nothing talks to Python. The canvas keeps its exported resolution and
-// scales with the page (CSS).
+// uses them, exactly as the Python cameras compute them (pan-zoom, turntable
+// and arcball, with the same buttons and shift), and draws the frame again.
+// Nothing talks to Python. The canvas is drawn at the figure's physical size
+// and shown at its logical size in CSS pixels, scaling down with the page.
 
 /**
  * Decode the figure's buffers: base64 -> inflate (DecompressionStream) -> unshuffle.
@@ -80,12 +81,22 @@ class PanZoom {
     return { scale: [sx, sy, 1], translate: [tx, ty, 0] };
   }
 
-  drag(start, dx, dy, vw, vh) {
-    const [, , w, h] = this.shownRect(vw, vh);
-    let ux = w / vw, uy = -h / vh;
-    if (this.flip[0]) ux = -ux;
-    if (this.flip[1]) uy = -uy;
-    this.rect = [start.rect[0] - dx * ux, start.rect[1] - dy * uy, start.rect[2], start.rect[3]];
+  grabs(button) { return button === 0 || button === 2; }  // left pans, right zooms
+
+  // `how`: {pos: the press in view pixels, buttons: the pointer's bitmask, shift}
+  drag(start, dx, dy, vw, vh, how = { buttons: 1 }) {
+    if (how.buttons & 1) {
+      const [, , w, h] = this.shownRect(vw, vh);
+      let ux = w / vw, uy = -h / vh;
+      if (this.flip[0]) ux = -ux;
+      if (this.flip[1]) uy = -uy;
+      this.rect = [start.rect[0] - dx * ux, start.rect[1] - dy * uy, start.rect[2], start.rect[3]];
+    } else if (how.buttons & 2) {
+      const [x, y, w, h] = start.rect;
+      const fx = this.zoomFactor ** (dx / 20), fy = this.zoomFactor ** (-dy / 20);
+      const cx = x + w / 2, cy = y + h / 2;
+      this.rect = [cx - w / fx / 2, cy - h / fy / 2, w / fx, h / fy];
+    }
   }
 
   wheel(notches, px, py, vw, vh) {
@@ -151,7 +162,17 @@ class Turntable {
     return { matrix: columnMajor };
   }
 
-  drag(start, dx, dy) {
+  grabs(button) { return button === 0 || button === 1; }  // left turns, middle pans
+
+  drag(start, dx, dy, vw, vh, how = {}) {
+    if (how.shift || how.buttons & 4) {
+      const units = this.scaleFactor / Math.min(vw, vh);
+      const az = (start.azimuth * Math.PI) / 180, el = (start.elevation * Math.PI) / 180;
+      const right = [Math.cos(az), Math.sin(az), 0];
+      const up = [-Math.sin(az) * Math.sin(el), Math.cos(az) * Math.sin(el), Math.cos(el)];
+      this.center = start.center.map((c, i) => c + (-dx * right[i] + dy * up[i]) * units);
+      return;
+    }
     this.azimuth = start.azimuth - dx * 0.5;
     this.elevation = Math.min(90, Math.max(-90, start.elevation + dy * 0.5));
   }
@@ -164,6 +185,71 @@ class Turntable {
   }
 }
 
+// A quaternion (w, x, y, z) as a 3x3 rotation matrix (rows), and the product of two.
+function quaternionMatrix(q) {
+  const n = Math.hypot(...q);
+  const [w, x, y, z] = q.map((v) => v / n);
+  return [
+    [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+    [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+    [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+  ];
+}
+function quaternionMultiply([aw, ax, ay, az], [bw, bx, by, bz]) {
+  return [aw * bw - ax * bx - ay * by - az * bz, aw * bx + ax * bw + ay * bz - az * by,
+    aw * by - ax * bz + ay * bw + az * bx, aw * bz + ax * by - ay * bx + az * bw];
+}
+
+class Arcball extends Turntable {
+  constructor(state) {
+    super({ ...state, azimuth: 0, elevation: 0 });
+    this.rotation = normalize(state.rotation);
+  }
+
+  uniforms(vw, vh) {
+    const r = quaternionMatrix(this.rotation), d = this.distance();
+    const view = identity();
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) view[i][j] = r[i][j];
+      view[i][3] = -(r[i][0] * this.center[0] + r[i][1] * this.center[1] + r[i][2] * this.center[2]);
+    }
+    view[2][3] -= d;
+    const m = matmul(projection(this.fov, this.scaleFactor, d, vw / vh), view);
+    const columnMajor = [];
+    for (let c = 0; c < 4; c++) for (let r2 = 0; r2 < 4; r2++) columnMajor.push(m[r2][c]);
+    return { matrix: columnMajor };
+  }
+
+  drag(start, dx, dy, vw, vh, how = {}) {
+    if (how.shift || how.buttons & 4) {  // pan: the drag in view axes, back to the scene's
+      const k = this.scaleFactor / Math.min(vw, vh);
+      const r = quaternionMatrix(start.rotation);  // its transpose maps view -> scene
+      const move = [dx * k, -dy * k, 0];
+      this.center = start.center.map((c, i) => c - (r[0][i] * move[0] + r[1][i] * move[1] + r[2][i] * move[2]));
+      return;
+    }
+    const pos = how.pos || [vw / 2, vh / 2];
+    const a = spherePoint(pos, vw, vh), b = spherePoint([pos[0] + dx, pos[1] + dy], vw, vh);
+    const axis = cross(a, b);
+    if (Math.hypot(...axis) < 1e-12) return;
+    const q = normalize([1 + a[0] * b[0] + a[1] * b[1] + a[2] * b[2], ...axis]);
+    this.rotation = normalize(quaternionMultiply(q, start.rotation));
+  }
+
+  state() {
+    return { rotation: this.rotation.slice(), fov: this.fov, scale_factor: this.scaleFactor,
+      center: this.center.slice() };
+  }
+}
+
+// The pointer on the arcball: a unit sphere filling the view's smaller side.
+function spherePoint([px, py], vw, vh) {
+  const r = Math.min(vw, vh) / 2;
+  const x = (px - vw / 2) / r, y = (vh / 2 - py) / r, d = x * x + y * y;
+  const p = [x, y, d < 1 ? Math.sqrt(1 - d) : 0];
+  return d >= 1 ? normalize(p) : p;
+}
+
 const sub = (a, b) => a.map((v, i) => v - b[i]);
 const cross = (a, b) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 const normalize = (a) => { const n = Math.hypot(...a); return a.map((v) => v / n); };
@@ -172,7 +258,19 @@ function matmul(a, b) {
   return a.map((row) => b[0].map((_, c) => row.reduce((sum, v, k) => sum + v * b[k][c], 0)));
 }
 
+/**
+ * Move `drag.view`'s camera for the pointer at `pos` (canvas pixels) during the drag that
+ * began at `drag.pos` with the camera in `drag.state`; `e` is the pointer event.
+ */
+export function dragCamera(drag, [x, y], e) {
+  const { view } = drag;
+  const how = { pos: [drag.pos[0] - view.rect[0], drag.pos[1] - view.rect[1]],
+    buttons: e.buttons, shift: e.shiftKey };
+  view.cam.drag(drag.state, x - drag.pos[0], y - drag.pos[1], view.rect[2], view.rect[3], how);
+}
+
 class Static {
+  grabs() { return false; }
   uniforms() { return {}; }
   drag() {}
   wheel() {}
@@ -245,7 +343,7 @@ function showError(element, error) {
   box.textContent = String((error && error.message) || error);
 }
 
-export const CAMERAS = { panzoom: PanZoom, turntable: Turntable, static: Static };
+export const CAMERAS = { panzoom: PanZoom, turntable: Turntable, arcball: Arcball, static: Static };
 
 /**
  * Show a figure in `element` (a new <canvas> is appended).
@@ -304,16 +402,16 @@ export async function mount(element, figure, glir) {
   canvas.addEventListener('pointerdown', (e) => {
     const pos = toCanvas(e);
     const view = viewAt(pos);
-    if (!view) return;
+    if (!view || !view.cam.grabs(e.button)) return;
     canvas.setPointerCapture(e.pointerId);
     drag = { view, pos, state: view.cam.state() };
   });
   canvas.addEventListener('pointermove', (e) => {
     if (!drag) return;
-    const [x, y] = toCanvas(e);
-    drag.view.cam.drag(drag.state, x - drag.pos[0], y - drag.pos[1], drag.view.rect[2], drag.view.rect[3]);
+    dragCamera(drag, toCanvas(e), e);
     redraw();
   });
+  canvas.addEventListener('contextmenu', (e) => e.preventDefault());  // right drags zoom
   canvas.addEventListener('pointerup', () => { drag = null; });
   canvas.addEventListener('wheel', (e) => {
     const pos = toCanvas(e);

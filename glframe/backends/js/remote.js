@@ -7,8 +7,8 @@
 //
 // Server mode: frames arrive as JPEG or PNG; each is drawn on a 2D canvas and
 // acknowledged once shown (the kernel keeps at most N frames in flight).
-// Client mode: GLIR arrives and glir.js draws it with WebGL2; pan-zoom and
-// turntable cameras run here (figure.js) and their state goes back to Python;
+// Client mode: GLIR arrives and glir.js draws it with WebGL2; pan-zoom, turntable
+// and arcball cameras run here (figure.js) and their state goes back to Python;
 // input over other views, keys and double clicks go to Python and come back as GLIR.
 // Pointer moves and wheel turns are coalesced to one message per animation
 // frame; resizes are observed and sent with the device pixel ratio.
@@ -150,8 +150,8 @@ export function connect(element, transport, glir, figure) {
     const [x, y] = toCanvas(e);
     return { type: 'event', event, x, y, button: e.button, buttons: e.buttons, modifiers: modifiers(e), ...extra };
   };
-  // Client mode: pan-zoom and turntable cameras move here, with no round trip; input over
-  // any other view (arcball, fly, a static one) goes to Python, as in server mode, and
+  // Client mode: pan-zoom, turntable and arcball cameras move here, with no round trip;
+  // input over any other view (fly, none) goes to Python, as in server mode, and
   // comes back as GLIR. Keys and double clicks always go to Python (its callbacks and
   // cameras; a camera moved there comes back with its state).
   const viewAt = (pos) => cams.find((v) => pos[0] >= v.rect[0] && pos[0] < v.rect[0] + v.rect[2]
@@ -166,7 +166,7 @@ export function connect(element, transport, glir, figure) {
       const pos = toCanvas(e);
       const view = viewAt(pos);
       if (movesHere(view)) {
-        drag = { view, pos, start: view.cam.state() };
+        if (view.cam.grabs(e.button)) drag = { view, pos, state: view.cam.state() };
         return;
       }
       pressed = true;
@@ -177,8 +177,7 @@ export function connect(element, transport, glir, figure) {
   box.addEventListener('pointermove', (e) => {
     if (state.mode === 'client') {
       if (drag) {
-        const [x, y] = toCanvas(e);
-        drag.view.cam.drag(drag.start, x - drag.pos[0], y - drag.pos[1], drag.view.rect[2], drag.view.rect[3]);
+        figure.dragCamera(drag, toCanvas(e), e);
         draw();
         return;
       }
@@ -199,6 +198,7 @@ export function connect(element, transport, glir, figure) {
     transport.send(pointer('pointer_up', e), []);
   });
   box.addEventListener('dblclick', (e) => transport.send(pointer('double_click', e), []));
+  box.addEventListener('contextmenu', (e) => e.preventDefault());  // right drags are the canvas's
   box.addEventListener('wheel', (e) => {
     e.preventDefault();
     const notches = e.deltaMode === 1 ? e.deltaY / 3 : e.deltaY / 100;
