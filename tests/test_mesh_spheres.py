@@ -459,3 +459,40 @@ def test_big_spheres_in_a_2d_view_are_whole_discs(canvas3d):
     red, safe = stable(lambda x, y: x**2 + y**2 < 36, (100, 100), 20.0)
     assert ((image[..., 0] > 128) == red)[safe].all()  # radius 6, beyond clip z in [-1, 1]
     assert image[15, 85, 2] == 255
+
+
+@pytest.mark.parametrize("layout", ["indexed", "face colours", "wireframe"])
+def test_picking_reports_the_face_under_the_pointer(canvas3d, layout):
+    """A 2x2 grid of quads (8 triangles sharing vertices): each pixel names its face."""
+    canvas, view = front_ortho(canvas3d)
+    xs, ys = np.meshgrid(np.linspace(-1.5, 1.5, 3), np.linspace(-1.5, 1.5, 3))
+    vertices = np.column_stack([xs.ravel(), np.zeros(9), ys.ravel()])  # the x-z plane
+    faces = []
+    for row in range(2):
+        for col in range(2):
+            a = row * 3 + col
+            faces += [[a, a + 1, a + 4], [a, a + 4, a + 3]]
+    options = {
+        "indexed": {},
+        "face colours": {"face_colors": np.tile([1.0, 0.5, 0.2, 1.0], (8, 1))},
+        "wireframe": {"wireframe": True},
+    }[layout]
+    mesh = scene.visuals.Mesh(vertices, faces, parent=view.scene, **options)
+    view.camera.set_range()
+    before = canvas.render()
+    # each face's centroid, scene -> clip (the camera) -> canvas pixels
+    centres = vertices[np.array(faces)].mean(axis=1)
+    clip = view.camera.transform.map(centres)
+    pixels = [((x + 1) * 100, (1 - y) * 100) for x, y, _ in clip]
+    found = []
+    for pos in pixels:
+        hit = canvas.pick(pos, radius=0)
+        assert hit is not None and hit.visual is mesh, (layout, pos)
+        found.append(hit.index)
+    assert found == list(range(8)), found
+    assert (canvas.render() == before).all()  # the picking pass leaves the frame as it was
+    with canvas.record() as rec:
+        canvas.pick(pixels[5])
+        canvas.render()
+    kinds = {c[0] for c in rec.frame_commands}
+    assert Cmd.SHADERS not in kinds  # no recompilation: the pass only rebinds attributes

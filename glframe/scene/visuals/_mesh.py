@@ -15,6 +15,11 @@ barycentric coordinates from ``gl_VertexID % 3``); otherwise it is drawn
 indexed. Switching re-uploads the vertex buffers (DATA, no recompilation).
 Every option is a uniform or a buffer: no change of a property recompiles.
 
+``canvas.pick`` reports the face under the pointer (``gl_VertexID / 3`` in a
+de-indexed draw; GLSL ES 3.00 has no ``gl_PrimitiveID``): an indexed mesh is
+drawn de-indexed for the picking pass only, from positions gathered by faces
+once (kept until the geometry changes), with constant normal and colour.
+
 Limits: one light; translucent meshes are not sorted (draw order and the
 depth buffer decide); a wireframe edge on a silhouette is half as wide (each
 triangle draws its half of an edge); lighting under a nonlinear transform uses
@@ -59,6 +64,7 @@ void main() {
     v_color = a_color;
     int k = gl_VertexID % 3;
     v_bary = vec3(k == 0, k == 1, k == 2);
+    $pick_index = gl_VertexID / 3;  // the face: picking draws de-indexed
 }
 """
 FRAG_DECLARATIONS = """
@@ -174,6 +180,7 @@ class Mesh(ShadedMixin, Visual):
         self._face_colors: np.ndarray | None = None
         self._buffers: dict[str, gloo.VertexBuffer] = {}
         self._index: gloo.IndexBuffer | None = None
+        self._pick_positions: tuple[tuple, gloo.VertexBuffer] | None = None  # (key, buffer)
         self._layout: str | None = None  # "indexed" or "deindexed", as uploaded
         self._normal_kind: str | None = None  # "buffer" or "constant", as uploaded
         self._dirty: set[str] = set()
@@ -372,12 +379,41 @@ class Mesh(ShadedMixin, Visual):
             if self._mirrored:
                 cull = "front" if cull == "back" else "back"
             gloo.set_state(cull_face=cull)
-        if self._layout == "indexed":
+        if self._layout == "indexed" and view.canvas._picking is not None:
+            self._draw_faces_for_picking()
+        elif self._layout == "indexed":
             self.program.draw("triangles", self._index)
         else:
             self.program.draw("triangles", count=3 * len(self._faces))
         if cull is not None:
             gloo.set_state(cull_face=False)
+
+    def _draw_faces_for_picking(self) -> None:
+        """The picking pass of an indexed mesh: de-indexed, so that vertex id / 3 is the face."""
+        program = self.program
+        key = (id(self._vertices), id(self._faces))
+        if self._pick_positions is None or self._pick_positions[0] != key:
+            gathered = self._vertices[self._faces.ravel()]
+            if self._pick_positions is None:
+                self._pick_positions = (key, gloo.VertexBuffer(gathered))
+            else:
+                self._pick_positions[1].set_data(gathered)
+                self._pick_positions = (key, self._pick_positions[1])
+        program["a_position"] = self._pick_positions[1]
+        program["a_normal"] = (0.0, 0.0, 1.0)  # sized like the indexed vertices: unread here
+        program["a_color"] = (1.0, 1.0, 1.0, 1.0)
+        try:
+            program.draw("triangles", count=3 * len(self._faces))
+        finally:  # back to the indexed buffers for the next frame
+            program["a_position"] = self._buffers["a_position"]
+            if self._normal_kind == "buffer":
+                program["a_normal"] = self._buffers["a_normal"]
+            if "a_color" in self._buffers and (
+                self._face_colors is not None or self._vertex_colors is not None
+            ):
+                program["a_color"] = self._buffers["a_color"]
+            else:
+                program["a_color"] = tuple(float(c) for c in self._color)
 
     def bounds(self, axis: int) -> tuple[float, float] | None:
         if not len(self._vertices) or not 0 <= axis < 3:
