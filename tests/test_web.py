@@ -212,7 +212,23 @@ GESTURES = {
     "arcball": [("left", False), ("left", True), ("middle", False)],
     "turntable": [("left", False), ("left", True), ("middle", False)],
     "panzoom": [("left", False), ("right", False)],
+    "fly": [("left", False)],
 }
+# then keys (name, shift) and a wheel turn, where a camera answers them
+KEYS = {
+    "panzoom": [("ArrowLeft", False), ("=", False), ("-", False)],
+    "fly": [("w", False), ("a", True), ("PageUp", False), ("ArrowRight", False)],
+}
+
+
+def same_state(page, view, when: str) -> None:  # noqa: F811
+    """The page's camera state equals the Python camera's."""
+    state = page.evaluate("window.glframeFigure.views[0].cam.state()")
+    python = view.camera.get_state()
+    for key, value in state.items():
+        np.testing.assert_allclose(
+            value, python[key], rtol=1e-9, atol=1e-12, err_msg=f"{when}: {key}"
+        )
 
 
 @pytest.mark.parametrize("kind", sorted(GESTURES))
@@ -221,6 +237,7 @@ def test_exported_cameras_answer_every_gesture_like_python(make_canvas, page, tm
         "arcball": lambda: scene.ArcballCamera(fov=30),
         "turntable": lambda: scene.TurntableCamera(fov=30, elevation=20),
         "panzoom": lambda: scene.PanZoomCamera(rect=(-2, -2, 4, 4)),
+        "fly": lambda: scene.FlyCamera(position=(0.3, -6, 0.5), fov=50, speed=0.2),
     }[kind]()
     canvas, view = cube_of_points(camera)
     try:
@@ -244,12 +261,17 @@ def test_exported_cameras_answer_every_gesture_like_python(make_canvas, page, tm
                 ("mouse_release", end, ()),
             ):
                 getattr(canvas.events, event)(pos=pos, button=b, buttons=held, modifiers=mods)
-            state = page.evaluate("window.glframeFigure.views[0].cam.state()")
-            python = view.camera.get_state()
-            for key, value in state.items():
-                np.testing.assert_allclose(
-                    value, python[key], rtol=1e-9, atol=1e-12, err_msg=f"{button} {shift} {key}"
-                )
+            same_state(page, view, f"{button} drag, shift {shift}")
+        names = {"ArrowLeft": "Left", "ArrowRight": "Right"}
+        for key, shift in KEYS.get(kind, []):
+            page.keyboard.press(f"Shift+{key}" if shift else key)
+            mods = ("shift",) if shift else ()
+            canvas.events.key_press(key=names.get(key, key), text="", modifiers=mods)
+            same_state(page, view, f"key {key}, shift {shift}")
+        page.mouse.move(box["x"] + start[0], box["y"] + start[1])
+        page.mouse.wheel(0, -100)  # a notch up
+        canvas.events.mouse_wheel(pos=start, delta=(0.0, 1.0), buttons=(), modifiers=())
+        same_state(page, view, "a wheel notch")
         assert_page_matches(page, canvas, f"{kind} after its gestures")
         assert not page.js_errors, page.js_errors
     finally:

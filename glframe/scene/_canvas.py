@@ -214,6 +214,7 @@ class SceneCanvas(Canvas):
                 "PanZoomCamera": "panzoom",
                 "TurntableCamera": "turntable",
                 "ArcballCamera": "arcball",
+                "FlyCamera": "fly",
             }.get(type(camera).__name__, "static")
             state: dict[str, Any] = {"type": kind}
             if kind == "panzoom":
@@ -233,6 +234,14 @@ class SceneCanvas(Canvas):
                     state.update(azimuth=camera.azimuth, elevation=camera.elevation)
                 else:
                     state.update(rotation=[float(v) for v in camera.rotation])
+            elif kind == "fly":
+                state.update(
+                    position=[float(v) for v in camera.position],
+                    yaw=camera.yaw,
+                    pitch=camera.pitch,
+                    fov=camera.fov,
+                    speed=camera.speed,
+                )
             targets = []
             fn = camera.transform.glsl_map
             for param, variable in fn.bindings.items():

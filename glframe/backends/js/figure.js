@@ -5,8 +5,8 @@
 // `frameStart` on), its buffers (base64 of shuffled, deflated bytes), and the
 // views with their cameras. `mount` draws the frame with glir.js, then on a
 // drag or a wheel turn updates the camera's uniforms in every program that
-// uses them, exactly as the Python cameras compute them (pan-zoom, turntable
-// and arcball, with the same buttons and shift), and draws the frame again.
+// uses them, exactly as the Python cameras compute them (pan-zoom, turntable,
+// arcball and fly, with the same buttons, shift and keys), and draws the frame again.
 // Nothing talks to Python. The canvas is drawn at the figure's physical size
 // and shown at its logical size in CSS pixels, scaling down with the page.
 
@@ -108,6 +108,22 @@ class PanZoom {
     this.rect = [cx - (cx - x) / f, cy - (cy - y) / f, w / f, h / f];
   }
 
+  key(name) {  // arrows pan by a tenth of the rect, + and - zoom
+    const [x, y, w, h] = this.rect;
+    const moves = { Left: [-w * 0.1, 0], Right: [w * 0.1, 0], Up: [0, h * 0.1], Down: [0, -h * 0.1] };
+    if (moves[name]) this.rect = [x + moves[name][0], y + moves[name][1], w, h];
+    else if (name === '+' || name === '=') this.zoomAbout(this.zoomFactor);
+    else if (name === '-') this.zoomAbout(1 / this.zoomFactor);
+    else return false;
+    return true;
+  }
+
+  zoomAbout(f) {
+    const [x, y, w, h] = this.rect;
+    const cx = x + w / 2, cy = y + h / 2;
+    this.rect = [cx - (cx - x) / f, cy - (cy - y) / f, w / f, h / f];
+  }
+
   state() { return { rect: this.rect.slice() }; }
 }
 
@@ -178,6 +194,8 @@ class Turntable {
   }
 
   wheel(notches) { this.scaleFactor *= 1.1 ** -notches; }
+
+  key() { return false; }
 
   state() {
     return { azimuth: this.azimuth, elevation: this.elevation, fov: this.fov,
@@ -258,6 +276,62 @@ function matmul(a, b) {
   return a.map((row) => b[0].map((_, c) => row.reduce((sum, v, k) => sum + v * b[k][c], 0)));
 }
 
+const FLY_MOVES = { W: [1, 0, 0], Up: [1, 0, 0], S: [-1, 0, 0], Down: [-1, 0, 0], D: [0, 1, 0],
+  Right: [0, 1, 0], A: [0, -1, 0], Left: [0, -1, 0], E: [0, 0, 1], PageUp: [0, 0, 1],
+  Q: [0, 0, -1], PageDown: [0, 0, -1] };
+
+class Fly {
+  constructor(state) {
+    Object.assign(this, { position: state.position.slice(), yaw: state.yaw, pitch: state.pitch,
+      fov: state.fov, speed: state.speed });
+  }
+
+  grabs(button) { return button === 0; }  // left looks around
+
+  forward() {
+    const yaw = (this.yaw * Math.PI) / 180, pitch = (this.pitch * Math.PI) / 180;
+    return [Math.sin(yaw) * Math.cos(pitch), Math.cos(yaw) * Math.cos(pitch), Math.sin(pitch)];
+  }
+
+  uniforms(vw, vh) {
+    const f = this.forward();
+    const view = lookAt(this.position, this.position.map((p, i) => p + f[i]), [0, 0, 1]);
+    const scale = this.speed * 100;
+    const m = matmul(projection(this.fov, scale, scale / 10, vw / vh), view);
+    const columnMajor = [];
+    for (let c = 0; c < 4; c++) for (let r = 0; r < 4; r++) columnMajor.push(m[r][c]);
+    return { matrix: columnMajor };
+  }
+
+  drag(start, dx, dy, vw, vh, how = { buttons: 1 }) {
+    if (!how.buttons) return;
+    this.yaw = (((start.yaw + dx * 0.2) % 360) + 360) % 360;
+    this.pitch = Math.min(89, Math.max(-89, start.pitch - dy * 0.2));
+  }
+
+  wheel(notches) { this.speed = Math.max(this.speed * 1.2 ** notches, 1e-12); }
+
+  key(name, shift) {  // a step of `speed` (5 with shift) along the heading, sideways, up or down
+    const move = FLY_MOVES[name.length === 1 ? name.toUpperCase() : name];
+    if (!move) return false;
+    const yaw = (this.yaw * Math.PI) / 180, step = this.speed * (shift ? 5 : 1);
+    const ahead = [Math.sin(yaw), Math.cos(yaw), 0], right = [Math.cos(yaw), -Math.sin(yaw), 0];
+    const [f, r, u] = move;
+    this.position = this.position.map((p, i) => p + step * (f * ahead[i] + r * right[i] + u * (i === 2)));
+    return true;
+  }
+
+  state() {
+    return { position: this.position.slice(), yaw: this.yaw, pitch: this.pitch, fov: this.fov,
+      speed: this.speed };
+  }
+}
+
+/** A key's name as glframe's events give it (the arrows without "Arrow", space as "Space"). */
+export function keyName(key) {
+  return { ' ': 'Space', ArrowLeft: 'Left', ArrowRight: 'Right', ArrowUp: 'Up', ArrowDown: 'Down' }[key] || key;
+}
+
 /**
  * Move `drag.view`'s camera for the pointer at `pos` (canvas pixels) during the drag that
  * began at `drag.pos` with the camera in `drag.state`; `e` is the pointer event.
@@ -271,6 +345,7 @@ export function dragCamera(drag, [x, y], e) {
 
 class Static {
   grabs() { return false; }
+  key() { return false; }
   uniforms() { return {}; }
   drag() {}
   wheel() {}
@@ -343,7 +418,7 @@ function showError(element, error) {
   box.textContent = String((error && error.message) || error);
 }
 
-export const CAMERAS = { panzoom: PanZoom, turntable: Turntable, arcball: Arcball, static: Static };
+export const CAMERAS = { panzoom: PanZoom, turntable: Turntable, arcball: Arcball, fly: Fly, static: Static };
 
 /**
  * Show a figure in `element` (a new <canvas> is appended).
@@ -399,9 +474,19 @@ export async function mount(element, figure, glir) {
   const viewAt = ([x, y]) => [...views].reverse().find(
     (v) => x >= v.rect[0] && x < v.rect[0] + v.rect[2] && y >= v.rect[1] && y < v.rect[1] + v.rect[3]);
   let drag = null;
+  let focus = views[0];  // the view keys go to: the last one pressed, as in Python
+  canvas.tabIndex = 0;
+  canvas.style.outline = 'none';
+  canvas.addEventListener('keydown', (e) => {
+    if (focus && focus.cam.key(keyName(e.key), e.shiftKey)) {
+      e.preventDefault();
+      redraw();
+    }
+  });
   canvas.addEventListener('pointerdown', (e) => {
     const pos = toCanvas(e);
     const view = viewAt(pos);
+    if (view) focus = view;
     if (!view || !view.cam.grabs(e.button)) return;
     canvas.setPointerCapture(e.pointerId);
     drag = { view, pos, state: view.cam.state() };

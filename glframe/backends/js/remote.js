@@ -7,15 +7,14 @@
 //
 // Server mode: frames arrive as JPEG or PNG; each is drawn on a 2D canvas and
 // acknowledged once shown (the kernel keeps at most N frames in flight).
-// Client mode: GLIR arrives and glir.js draws it with WebGL2; pan-zoom, turntable
-// and arcball cameras run here (figure.js) and their state goes back to Python;
+// Client mode: GLIR arrives and glir.js draws it with WebGL2; glframe's cameras
+// run here (figure.js) and their state goes back to Python;
 // input over other views, keys and double clicks go to Python and come back as GLIR.
 // Pointer moves and wheel turns are coalesced to one message per animation
 // frame; resizes are observed and sent with the device pixel ratio.
 
 const MODIFIER_KEYS = [['shiftKey', 'shift'], ['ctrlKey', 'control'], ['altKey', 'alt'], ['metaKey', 'super']];
 const modifiers = (e) => MODIFIER_KEYS.filter(([k]) => e[k]).map(([, name]) => name);
-const KEY_NAMES = { ' ': 'Space', ArrowLeft: 'Left', ArrowRight: 'Right', ArrowUp: 'Up', ArrowDown: 'Down' };
 
 /**
  * Show a remote canvas in `element`.
@@ -150,8 +149,8 @@ export function connect(element, transport, glir, figure) {
     const [x, y] = toCanvas(e);
     return { type: 'event', event, x, y, button: e.button, buttons: e.buttons, modifiers: modifiers(e), ...extra };
   };
-  // Client mode: pan-zoom, turntable and arcball cameras move here, with no round trip;
-  // input over any other view (fly, none) goes to Python, as in server mode, and
+  // Client mode: the cameras figure.js knows move here, with no round trip; input over
+  // any other view (a camera of the user's own) goes to Python, as in server mode, and
   // comes back as GLIR. Keys and double clicks always go to Python (its callbacks and
   // cameras; a camera moved there comes back with its state).
   const viewAt = (pos) => cams.find((v) => pos[0] >= v.rect[0] && pos[0] < v.rect[0] + v.rect[2]
@@ -216,7 +215,7 @@ export function connect(element, transport, glir, figure) {
   }, { passive: false });
   const key = (event) => (e) => {
     e.preventDefault();
-    const name = KEY_NAMES[e.key] || e.key;
+    const name = figure.keyName(e.key);
     transport.send({ type: 'event', event, key: name.length === 1 ? name.toLowerCase() : name,
       text: e.key.length === 1 ? e.key : '', modifiers: modifiers(e) }, []);
   };
