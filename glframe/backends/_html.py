@@ -68,19 +68,30 @@ def _js(name: str) -> str:
     return resources.files("glframe.backends").joinpath("js", name).read_text(encoding="utf-8")
 
 
-#: glir.js's modules, each after those it imports.
+#: glir.js's modules, each after those it imports; the same for figure.js.
 GLIR_MODULES = ("protocol.js", "glsl.js", "objects.js", "program.js", "glir.js")
+FIGURE_MODULES = ("cameras.js", "figure.js")
 _SIBLING = re.compile(r'^(?:import|export)\s*\{[^}]*\}\s*from\s*"\./[\w-]+\.js";[ \t]*\n', re.M)
 
 
+def _bundle(names: tuple[str, ...]) -> str:
+    """Modules as one (a module loaded from a blob: URL cannot import siblings)."""
+    return "\n".join(_SIBLING.sub("", _js(name)) for name in names)
+
+
 def glir_bundle() -> str:
-    """glir.js as one module (a module loaded from a blob: URL cannot import siblings)."""
-    return "\n".join(_SIBLING.sub("", _js(name)) for name in GLIR_MODULES)
+    """glir.js as one module."""
+    return _bundle(GLIR_MODULES)
+
+
+def figure_bundle() -> str:
+    """figure.js (with cameras.js) as one module."""
+    return _bundle(FIGURE_MODULES)
 
 
 def page(figure: dict[str, Any]) -> str:
     """The HTML text of a page showing ``figure``."""
-    sources = {"glir": glir_bundle(), "figure": _js("figure.js")}
+    sources = {"glir": glir_bundle(), "figure": figure_bundle()}
     return f"""<!doctype html>
 <html lang="en">
 <head>

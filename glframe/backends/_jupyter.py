@@ -57,7 +57,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ._html import _js, glir_bundle
+from ._html import _js, figure_bundle, glir_bundle
 from ._remote import MODES, RemoteSession, RemoteSource
 from ._stream import StreamEndpoint, StreamSocket, endpoint
 from ._wire import encode_image, pack
@@ -79,7 +79,7 @@ def widget_esm() -> str:
     """The widget's ES module: the template with glir.js, figure.js and remote.js inlined."""
     global _esm_cache
     if _esm_cache is None:
-        sources = {"glir": glir_bundle(), "figure": _js("figure.js"), "remote": _js("remote.js")}
+        sources = {"glir": glir_bundle(), "figure": figure_bundle(), "remote": _js("remote.js")}
         text = json.dumps(sources).replace("</", "<\\/")
         _esm_cache = _js("widget.js").replace("__SOURCES__", text)
     return _esm_cache

@@ -67,7 +67,7 @@ import tornado.websocket
 from tornado.iostream import StreamBufferFullError
 
 from ..gloo.glir import Cmd
-from ._html import _js, _script_json, glir_bundle
+from ._html import _js, _script_json, figure_bundle, glir_bundle
 from ._remote import MODES, RemoteSession, RemoteSource
 from ._wire import MessageError, pack, read_message
 
@@ -294,7 +294,7 @@ class RemoteServer:
         if self._sources is None:
             sources = {
                 "glir": glir_bundle(),
-                "figure": _js("figure.js"),
+                "figure": figure_bundle(),
                 "remote": _js("remote.js"),
             }
             self._sources = _script_json(sources)
