@@ -67,7 +67,10 @@ SCATTER = [
     ),
     new_markdown_cell(
         "Frames sent and shown, round trip, encode time and frame rate (server mode; "
-        "in client mode, the GLIR messages sent). Zero until a browser shows the widget."
+        "in client mode, the GLIR messages sent). Zero until a browser shows the widget. "
+        "`stream_views` counts the views that reach the kernel over its own websocket "
+        "(directly, or relayed by the notebook server for a remote browser) rather than "
+        "the Jupyter comm: the fast path while dragging."
     ),
     new_code_cell('widget.mode = "server"\nwidget.stats()'),
 ]
