@@ -70,7 +70,8 @@ class StreamRelay(WebSocketMixin, JupyterHandler, tornado.websocket.WebSocketHan
         url = f"ws://127.0.0.1:{int(port)}/glframe/{key}?{query}"
         try:  # before accepting the page: a refused token or a closed port fails the page's socket
             self.upstream = await tornado.websocket.websocket_connect(
-                HTTPRequest(url, connect_timeout=5, request_timeout=5),
+                # a kernel running a cell answers when the cell ends
+                HTTPRequest(url, connect_timeout=30, request_timeout=30),
                 max_message_size=512 * 1024 * 1024,
                 ping_interval=20,
             )
@@ -78,7 +79,10 @@ class StreamRelay(WebSocketMixin, JupyterHandler, tornado.websocket.WebSocketHan
             raise tornado.web.HTTPError(exc.code if exc.code in (403, 404) else 502) from None
         except OSError:
             raise tornado.web.HTTPError(502, "glframe: no stream endpoint there") from None
-        await super().get(port, key)
+        try:
+            await super().get(port, key)  # returns when the page's socket is done
+        finally:  # also when the page left before the upgrade: no socket left open upstream
+            self.on_close()
 
     def open(self, *args: Any, **kwargs: Any) -> None:
         super().open(*args, **kwargs)

@@ -248,6 +248,8 @@ def test_widget_in_both_modes_pans_and_syncs_the_camera(lab, tmp_path):
         page = browser.new_page(viewport={"width": 1400, "height": 1600})
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        console: list[str] = []
+        page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
         try:
             page.goto(f"{lab['base']}/lab/tree/widget.ipynb?reset&token={lab['token']}")
             page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=60_000)
@@ -332,6 +334,13 @@ def test_widget_in_both_modes_pans_and_syncs_the_camera(lab, tmp_path):
         except BaseException:
             page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
             print("screenshot:", tmp_path / "failure.png")
+            print(
+                "widgets' routes:",
+                page.eval_on_selector_all(
+                    ".glframe-widget", "els => els.map((e) => e.dataset.transport)"
+                ),
+            )
+            print("console:", *console[-40:], sep="\n  ")
             print(lab["log"].read_text()[-3000:])
             for text in page.locator(f"{PANEL} .jp-OutputArea-output").all_inner_texts():
                 print(text[-3000:])

@@ -184,6 +184,37 @@ def test_a_closed_stream_falls_back_to_the_comm(make_canvas):
     _run(make_canvas, scenario)
 
 
+def test_a_view_that_gave_up_on_its_socket_gets_its_frames_on_the_comm(make_canvas):
+    """The page timed out on a socket (a busy kernel) and said ready on the comm instead."""
+
+    async def scenario(canvas, view):
+        widget = canvas.widget()
+        page = Page(widget)
+        late = await page.connect(page.offer())  # opened, never used by the page
+        page.comm.clear()
+        widget._on_message(widget, {"type": "ready", "view_id": "v1"}, [])
+        await page.until(lambda: any(c["type"] == "frame" for c, _ in page.comm), "comm frame")
+        late.close()  # the page closes the socket it gave up on
+        await asyncio.sleep(0.1)
+        assert widget.session.visible and widget.stats()["stream_views"] == 0
+        sent = sum(c["type"] == "frame" for c, _ in page.comm)
+        view.camera.pan(1, 0)
+        await page.until(
+            lambda: sum(c["type"] == "frame" for c, _ in page.comm) > sent, "frames go on"
+        )
+        # and a socket the view used is closed by the kernel when the view says ready on the comm
+        other = Page(widget, "v2")
+        other.comm = page.comm
+        await other.connect(other.offer())
+        other.send({"type": "ready"})
+        await other.until(lambda: other.of("frame"), "a frame on v2's socket")
+        widget._on_message(widget, {"type": "ready", "view_id": "v2"}, [])
+        await other.until(lambda: other.socket.close_code is not None, "v2's socket closed")
+        widget.close()
+
+    _run(make_canvas, scenario)
+
+
 def test_a_streaming_view_and_a_comm_view_both_get_frames(make_canvas):
     async def scenario(canvas, view):
         widget = canvas.widget()

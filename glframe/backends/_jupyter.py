@@ -232,18 +232,23 @@ class CanvasWidget(anywidget.AnyWidget):
             offer.update(address)
         self.send(offer)
 
-    # StreamPeer: the sockets of this widget's views (on the loop's thread)
+    # StreamPeer: the sockets of this widget's views (on the loop's thread). A socket
+    # carries its view from the view's first message on it (a socket the page opened too
+    # late and closed says nothing); a "ready" on the comm means the page gave up on its
+    # socket and uses the comm.
     def stream_opened(self, socket: StreamSocket) -> None:
-        old = self._sockets.get(socket.view)
-        self._sockets[socket.view] = socket
-        if old is not None and old is not socket:
-            old.close(1000, "replaced")
+        pass
 
     def stream_message(self, socket: StreamSocket, header: Any, buffers: list) -> None:
         if isinstance(header, dict):
             header["view_id"] = socket.view  # the socket's view, whatever the message says
+        old = self._sockets.get(socket.view)
+        if old is not socket:
+            self._sockets[socket.view] = socket
+            if old is not None:
+                old.close(1000, "replaced")
         try:
-            self._handle(header, buffers)
+            self._handle(header, buffers, socket)
         except Exception as exc:  # a bug in a draw callback: report it, keep the socket
             log.exception("glframe widget: error while handling a message")
             error = f"{type(exc).__name__}: {exc}"
@@ -270,7 +275,7 @@ class CanvasWidget(anywidget.AnyWidget):
             return
         self._handle(content, buffers or ())
 
-    def _handle(self, content: Any, buffers: Sequence) -> None:
+    def _handle(self, content: Any, buffers: Sequence, socket: StreamSocket | None = None) -> None:
         session = self.session
         if not isinstance(content, dict):
             session.receive(content, buffers)  # refused with a warning, never raised
@@ -290,6 +295,10 @@ class CanvasWidget(anywidget.AnyWidget):
             session.pump()
             return
         if kind == "ready":
+            old = self._sockets.get(view)
+            if socket is None and old is not None:  # back on the comm
+                del self._sockets[view]
+                old.close(1000, "the view uses the comm")
             if view in self._views or len(self._views) < 64:
                 self._views[view] = True
             session.visible = True

@@ -72,7 +72,9 @@ function widgetTransport(model, viewId, remote) {
     },
     onMessage(callback) { listeners.push(callback); },
     // Ask the kernel where its websocket is and try each route; false: the comm it is.
-    async connectStream(wanted, timeout = 2000) {
+    // A refused route fails at once; the timeout is for a kernel busy with a cell (it
+    // answers when the cell ends) or a route that drops packets.
+    async connectStream(wanted, timeout = 10000) {
       const offer = await new Promise((resolve) => {
         answer = resolve;
         model.send({ type: "stream", view_id: viewId });
