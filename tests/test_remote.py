@@ -241,3 +241,20 @@ def test_client_mode_follows_a_resize_without_sending_the_data_again(scatter):
     canvas.update()  # an ordinary frame again: no sizes, no views
     ((header, _),) = [(h, b) for h, b in sent if h["type"] == "glir"]
     assert "physical_size" not in header and "views" not in header
+
+
+def test_a_lost_acknowledgement_delays_the_stream_instead_of_stopping_it(scatter):
+    canvas, view = scatter
+
+    async def main():
+        s, sent = session(canvas, settle=10, ack_timeout=0.2)
+        s.receive({"type": "ready"})
+        await asyncio.sleep(0.01)
+        for _ in range(3):
+            view.camera.pan(1, 0)  # changes; no acknowledgement ever comes
+        assert len(frames(sent)) == 2 and s.stats()["in_flight"] == 2
+        await asyncio.sleep(0.35)  # the two frames expire: the latest state goes out
+        assert len(frames(sent)) == 3 and s.stats()["acks_lost"] == 2
+        s.close()
+
+    asyncio.run(main())

@@ -56,7 +56,8 @@ def _widget_class() -> type[CanvasWidget]:
 def canvas_widget(canvas: Any, mode: str | None = None, **options: Any) -> CanvasWidget:
     """The canvas's widget, made on first use; ``mode`` (if given) switches it.
 
-    ``options`` (``quality``, ``settle``, ``max_in_flight``, ``max_size``) go
+    ``options`` (``quality``, ``settle``, ``max_in_flight``, ``max_size``,
+    ``ack_timeout``) go
     to the remote session; on an existing widget they are set on its session.
     ``stream`` ("auto", "direct", "relay" or "comm") picks how its views reach
     the kernel from their next display on (see
@@ -74,7 +75,7 @@ def canvas_widget(canvas: Any, mode: str | None = None, **options: Any) -> Canva
     if "stream" in options:
         widget._stream = options.pop("stream")
     for name, value in options.items():
-        if name not in ("quality", "settle", "max_in_flight", "max_size"):
+        if name not in ("quality", "settle", "max_in_flight", "max_size", "ack_timeout"):
             raise TypeError(f"unknown widget option {name!r}")
         setattr(widget.session, name, type(getattr(widget.session, name))(value))
     if mode is not None:

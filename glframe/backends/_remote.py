@@ -97,6 +97,11 @@ class RemoteSession:
     max_in_flight, quality, settle, max_size
         Flow control window, JPEG quality, seconds of stillness before the
         exact PNG, largest accepted canvas size (w, h).
+    ack_timeout
+        Seconds after which an unacknowledged frame counts as lost (a page
+        that failed to decode it, a socket that closed with it): its slot in
+        the window opens again, so a lost acknowledgement delays the stream
+        instead of stopping it.
     """
 
     def __init__(
@@ -109,6 +114,7 @@ class RemoteSession:
         quality: int = 80,
         settle: float = 0.3,
         max_size: tuple[int, int] = (4096, 4096),
+        ack_timeout: float = 10.0,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode {mode!r} must be one of {MODES}")
@@ -119,6 +125,8 @@ class RemoteSession:
         self.quality = int(quality)
         self.settle = float(settle)
         self.max_size = tuple(int(v) for v in max_size)
+        self.ack_timeout = float(ack_timeout)
+        self._retry_handle: asyncio.TimerHandle | None = None
         self.visible = True
         self._dirty = True
         self._in_flight: dict[int, float] = {}  # frame id -> send time
@@ -143,6 +151,7 @@ class RemoteSession:
             "roundtrip_ms": deque(maxlen=100),
             "shown_times": deque(maxlen=100),
             "glir_messages": 0,
+            "acks_lost": 0,
         }
         source.on_update(self.request_draw)
 
@@ -176,16 +185,21 @@ class RemoteSession:
             return
         if self._mode == "client":
             self._send_glir()
-        elif len(self._in_flight) < self.max_in_flight:
+            return
+        self._expire_in_flight()
+        if len(self._in_flight) < self.max_in_flight:
             self._send_frame("jpeg" if self._interacting() else "png")
             self._schedule_settle()
+        else:
+            self._schedule_retry()
 
     def close(self) -> None:
         self._closed = True
         if hasattr(self.source, "off_update"):
             self.source.off_update(self.request_draw)
-        if self._settle_handle is not None:
-            self._settle_handle.cancel()
+        for handle in (self._settle_handle, self._retry_handle):
+            if handle is not None:
+                handle.cancel()
 
     def stats(self) -> dict[str, float]:
         """Frames sent and shown, bytes, encode time, round trip (ms), fps."""
@@ -213,6 +227,7 @@ class RemoteSession:
             "warnings": s["warnings"],
             "glir_messages": s["glir_messages"],
             "errors": len(self.errors),
+            "acks_lost": s["acks_lost"],
         }
 
     # ---- sending ----------------------------------------------------------------------
@@ -235,6 +250,29 @@ class RemoteSession:
         self._send({**header, "logical": logical}, [data])
         self._stats["frames_sent"] += 1
         self._stats["bytes_sent"] += len(data)
+
+    def _expire_in_flight(self) -> None:
+        """Frames unacknowledged for ``ack_timeout`` seconds are lost: their slots open."""
+        now = time.perf_counter()
+        for frame_id, sent in list(self._in_flight.items()):
+            if now - sent > self.ack_timeout:
+                del self._in_flight[frame_id]
+                self._stats["acks_lost"] += 1
+
+    def _schedule_retry(self) -> None:
+        """The window is full and a frame is due: pump again when the oldest one expires."""
+        if self._retry_handle is not None or not self._in_flight:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop (tests drive pump() by hand)
+        delay = min(self._in_flight.values()) + self.ack_timeout - time.perf_counter()
+        self._retry_handle = loop.call_later(max(delay, 0.0) + 0.01, self._retry)
+
+    def _retry(self) -> None:
+        self._retry_handle = None
+        self._safe_pump()
 
     def _schedule_settle(self) -> None:
         """Once still for ``settle`` seconds after a JPEG, send the exact PNG."""
@@ -312,6 +350,10 @@ class RemoteSession:
 
     def _scheduled_pump(self) -> None:
         self._pump_scheduled = False
+        self._safe_pump()
+
+    def _safe_pump(self) -> None:
+        """A pump from the loop (no message handler around it to catch a draw's error)."""
         try:
             self.pump()
         except Exception as exc:  # a bug in a draw callback: out of reach of the transport
