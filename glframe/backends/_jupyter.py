@@ -1,19 +1,22 @@
 """The Jupyter widget: a live canvas in a notebook cell (JupyterLab, Notebook 7, VS Code).
 
-:class:`CanvasWidget` is an anywidget whose JavaScript reuses glir.js,
-figure.js and remote.js (each loaded from a blob URL inside the widget's one
-ES module, as exported pages do), and whose Python side is a
-:class:`~glframe.backends._remote.RemoteSession` over the widget's comm: the
-session does the protocol, flow control and both modes, the widget only
-carries its messages (``model.send`` / ``msg:custom`` in the browser,
-``send`` / ``on_msg`` here; binary buffers both ways).
+:class:`CanvasWidget` is an anywidget whose JavaScript (js/widget.js) reuses
+glir.js, figure.js and remote.js (each loaded from a blob URL inside the
+widget's one ES module, as exported pages do), and whose Python side is a
+:class:`~glframe.backends._remote.RemoteSession`: the session does the
+protocol, flow control and both modes, the widget only carries its messages.
+They travel on the kernel's own websocket when the page reaches it (directly,
+or relayed by the notebook server: see :mod:`._stream` and ``STREAMS``),
+else on the widget's comm (``model.send`` / ``msg:custom`` in the browser,
+``send`` / ``on_msg`` here); binary buffers both ways. The comm always
+carries the set-up: a view asks ``stream`` and gets the socket's address.
 
 - ``mode="server"`` (the default): the kernel renders offscreen (EGL) and
   sends JPEG frames while the picture moves and an exact PNG once it settles;
   the browser acknowledges each frame it has shown.
 - ``mode="client"``: the kernel sends GLIR once (then each frame's changes),
-  glir.js draws it with WebGL2, the browser moves pan-zoom and turntable
-  cameras itself and sends their state back.
+  glir.js draws it with WebGL2, the browser moves glframe's cameras itself
+  and sends their state back.
 
 ``widget.mode = "client"`` switches a displayed widget without re-running its
 cell. ``widget.stats()`` reports frames sent and shown, round trip, encode
@@ -25,8 +28,8 @@ page exported with the widget state and no kernel behind it).
 
 Threads: messages are handled on the thread (and asyncio loop) that made the
 widget, the kernel's main thread, even when ipykernel hands them to a
-subshell's thread; so they wait while a cell runs, like a desktop window
-waits for its event loop.
+subshell's thread (the stream's socket is served on that loop too); so they
+wait while a cell runs, like a desktop window waits for its event loop.
 
 Handshake: a message sent before a view has attached its listener is lost, so
 nothing is sent until a view says ``ready``; each ``ready`` gets the mode and
