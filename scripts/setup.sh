@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES="libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 libosmesa6 xvfb xdotool fonts-dejavu-core chromium nodejs"
+DEB_PACKAGES="python3 python3-venv libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 libosmesa6 xvfb xdotool fonts-dejavu-core chromium nodejs"
 missing=""
 for p in $DEB_PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
