@@ -131,9 +131,7 @@ class Turntable {
       up = [-Math.sin(az) * Math.sign(this.elevation), Math.cos(az) * Math.sign(this.elevation), 0];
     }
     const m = matmul(projection(this.fov, this.scaleFactor, d, vw / vh), lookAt(eye, this.center, up));
-    const columnMajor = [];
-    for (let c = 0; c < 4; c++) for (let r = 0; r < 4; r++) columnMajor.push(m[r][c]);
-    return { matrix: columnMajor };
+    return { matrix: columnMajor(m) };
   }
 
   grabs(button) { return button === 0 || button === 1; }  // left turns, middle pans
@@ -191,9 +189,7 @@ class Arcball extends Turntable {
     }
     view[2][3] -= d;
     const m = matmul(projection(this.fov, this.scaleFactor, d, vw / vh), view);
-    const columnMajor = [];
-    for (let c = 0; c < 4; c++) for (let r2 = 0; r2 < 4; r2++) columnMajor.push(m[r2][c]);
-    return { matrix: columnMajor };
+    return { matrix: columnMajor(m) };
   }
 
   drag(start, dx, dy, vw, vh, how = {}) {
@@ -230,6 +226,8 @@ const sub = (a, b) => a.map((v, i) => v - b[i]);
 const cross = (a, b) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 const normalize = (a) => { const n = Math.hypot(...a); return a.map((v) => v / n); };
 const identity = () => [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+/** A 4x4 matrix (rows) as GLSL takes it: column by column. */
+const columnMajor = (m) => [0, 1, 2, 3].flatMap((c) => m.map((row) => row[c]));
 function matmul(a, b) {
   return a.map((row) => b[0].map((_, c) => row.reduce((sum, v, k) => sum + v * b[k][c], 0)));
 }
@@ -256,9 +254,7 @@ class Fly {
     const view = lookAt(this.position, this.position.map((p, i) => p + f[i]), [0, 0, 1]);
     const scale = this.speed * 100;
     const m = matmul(projection(this.fov, scale, scale / 10, vw / vh), view);
-    const columnMajor = [];
-    for (let c = 0; c < 4; c++) for (let r = 0; r < 4; r++) columnMajor.push(m[r][c]);
-    return { matrix: columnMajor };
+    return { matrix: columnMajor(m) };
   }
 
   drag(start, dx, dy, vw, vh, how = { buttons: 1 }) {
