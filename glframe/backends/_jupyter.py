@@ -239,9 +239,6 @@ class CanvasWidget(anywidget.AnyWidget):
     # carries its view from the view's first message on it (a socket the page opened too
     # late and closed says nothing); a "ready" on the comm means the page gave up on its
     # socket and uses the comm.
-    def stream_opened(self, socket: StreamSocket) -> None:
-        pass
-
     def stream_message(self, socket: StreamSocket, header: Any, buffers: list) -> None:
         if isinstance(header, dict):
             header["view_id"] = socket.view  # the socket's view, whatever the message says

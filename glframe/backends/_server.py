@@ -49,7 +49,6 @@ import asyncio
 import hmac
 import html
 import ipaddress
-import json
 import logging
 import re
 import secrets
@@ -69,7 +68,7 @@ from tornado.iostream import StreamBufferFullError
 from ..gloo.glir import Cmd
 from ._html import _js, _script_json, figure_bundle, glir_bundle
 from ._remote import MODES, RemoteSession, RemoteSource
-from ._wire import MessageError, pack, read_message
+from ._wire import MessageError, forget_write, read_message, ws_message
 
 __all__ = ["RemoteServer", "is_loopback"]
 
@@ -563,12 +562,9 @@ class _SocketHandler(_Refusing, tornado.websocket.WebSocketHandler):
         """The session's ``send``: one websocket message; a closed socket ends the session."""
         if self.session is None and header.get("type") != "mode":
             return
-        if buffers:
-            data: str | bytes = pack(header, buffers)
-        else:
-            data = json.dumps(header, separators=(",", ":"), allow_nan=False)
+        data = ws_message(header, buffers)
         try:
-            future = self.write_message(data, binary=bool(buffers))
+            future = self.write_message(data, binary=isinstance(data, bytes))
         except tornado.websocket.WebSocketClosedError:
             self.shutdown()
             return
@@ -577,10 +573,4 @@ class _SocketHandler(_Refusing, tornado.websocket.WebSocketHandler):
             self.close(1013, "too much unread data")
             self.shutdown()
             return
-        future.add_done_callback(_consume)
-
-
-def _consume(future: asyncio.Future) -> None:
-    """A write to a socket that closed meanwhile: expected, not an error to report."""
-    if not future.cancelled():
-        future.exception()
+        future.add_done_callback(forget_write)

@@ -22,7 +22,7 @@ socket closes, the view goes on over the comm: the stream is a fast path,
 never a requirement.
 
 Frames travel as on the standalone server (:mod:`._server`): a message with
-buffers is one binary websocket message (:func:`._remote.pack`), one without
+buffers is one binary websocket message (:func:`._wire.pack`), one without
 is JSON text. Everything runs on the loop's thread (the kernel's main
 thread), where the widget's canvas and GL context live.
 """
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 import secrets
 from collections.abc import Sequence
@@ -42,7 +41,7 @@ import tornado.netutil
 import tornado.web
 import tornado.websocket
 
-from ._wire import MessageError, pack, read_message
+from ._wire import MessageError, forget_write, read_message, ws_message
 
 __all__ = ["StreamEndpoint", "StreamPeer", "StreamSocket", "endpoint"]
 
@@ -52,7 +51,6 @@ log = logging.getLogger("glframe.stream")
 class StreamPeer(Protocol):
     """What owns a path on the endpoint (a widget): told of its sockets and their messages."""
 
-    def stream_opened(self, socket: StreamSocket) -> None: ...
     def stream_message(self, socket: StreamSocket, header: Any, buffers: list) -> None: ...
     def stream_closed(self, socket: StreamSocket) -> None: ...
     def stream_warning(self, socket: StreamSocket, message: str) -> None: ...
@@ -154,7 +152,6 @@ class StreamSocket(tornado.websocket.WebSocketHandler):
     def open(self, *args: Any, **kwargs: Any) -> None:
         self.set_nodelay(True)
         self.endpoint.counts["opened"] += 1
-        self.peer.stream_opened(self)
 
     def on_message(self, message: str | bytes) -> None:
         try:
@@ -174,22 +171,14 @@ class StreamSocket(tornado.websocket.WebSocketHandler):
         """Write one message (``packed``: already packed); False once the socket is closed."""
         if self.closed:
             return False
-        if packed is None:
-            packed = pack(header, buffers) if buffers else None
-        data = packed if packed is not None else json.dumps(header, separators=(",", ":"))
+        data = ws_message(header, buffers, packed)
         try:
-            future = self.write_message(data, binary=packed is not None)
+            future = self.write_message(data, binary=isinstance(data, bytes))
         except tornado.websocket.WebSocketClosedError:
             self.on_close()
             return False
-        future.add_done_callback(_consume)
+        future.add_done_callback(forget_write)
         return True
-
-
-def _consume(future: asyncio.Future) -> None:
-    """A write to a socket that closed meanwhile: expected, not an error."""
-    if not future.cancelled():
-        future.exception()
 
 
 _endpoint: StreamEndpoint | None = None

@@ -5,7 +5,9 @@
   (little-endian); remote.js has the same pair. A message without buffers
   travels as JSON text.
 - :func:`read_message`: a message from a browser, size-checked and decoded,
-  or a :class:`MessageError` naming what is wrong.
+  or a :class:`MessageError` naming what is wrong; :func:`ws_message` the
+  other way (binary or text), and :func:`forget_write` for the future of a
+  write to a socket that may close meanwhile.
 - :func:`encode_image`: a rendered frame as JPEG (while moving) or PNG (exact).
 """
 
@@ -24,7 +26,15 @@ try:  # the fast JPEG encoder (the notebook extra installs it)
 except ImportError:  # pragma: no cover - Pillow then
     _simplejpeg = None
 
-__all__ = ["pack", "unpack", "read_message", "MessageError", "encode_image"]
+__all__ = [
+    "pack",
+    "unpack",
+    "read_message",
+    "ws_message",
+    "forget_write",
+    "MessageError",
+    "encode_image",
+]
 
 
 def encode_image(image: np.ndarray, fmt: str, quality: int = 80) -> bytes:
@@ -107,3 +117,19 @@ def read_message(message: str | bytes, max_size: int, *, max_buffers: int = 4) -
         return json.loads(message), []
     except (ValueError, RecursionError) as exc:
         raise MessageError("malformed", f"malformed message: {str(exc)[:200]}") from None
+
+
+def ws_message(header: dict, buffers: Sequence = (), packed: bytes | None = None) -> str | bytes:
+    """A message for the browser as one websocket message: packed bytes with buffers
+    (``packed`` if already packed), JSON text without."""
+    if packed is not None:
+        return packed
+    if buffers:
+        return pack(header, buffers)
+    return json.dumps(header, separators=(",", ":"), allow_nan=False)
+
+
+def forget_write(future: Any) -> None:
+    """Done-callback of a websocket write: a socket that closed meanwhile is expected."""
+    if not future.cancelled():
+        future.exception()

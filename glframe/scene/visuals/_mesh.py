@@ -350,8 +350,12 @@ class Mesh(ShadedMixin, Visual):
             elif self._vertex_colors is not None:
                 self._buffer(program, "a_color", per_vertex(self._vertex_colors))
             else:
-                program["a_color"] = tuple(float(c) for c in self._color)
+                program["a_color"] = self._color_value()
         dirty.clear()
+
+    def _color_value(self) -> tuple[float, ...]:
+        """``a_color`` as a constant: the mesh's colour (no colour arrays)."""
+        return tuple(float(c) for c in self._color)
 
     def _buffer(self, program: Any, name: str, data: np.ndarray) -> None:
         buf = self._buffers.get(name)
@@ -404,16 +408,13 @@ class Mesh(ShadedMixin, Visual):
         program["a_color"] = (1.0, 1.0, 1.0, 1.0)
         try:
             program.draw("triangles", count=3 * len(self._faces))
-        finally:  # back to the indexed buffers for the next frame
+        finally:  # back to what the indexed draw reads (normals and colours as uploaded)
             program["a_position"] = self._buffers["a_position"]
             if self._normal_kind == "buffer":
                 program["a_normal"] = self._buffers["a_normal"]
-            if "a_color" in self._buffers and (
-                self._face_colors is not None or self._vertex_colors is not None
-            ):
-                program["a_color"] = self._buffers["a_color"]
-            else:
-                program["a_color"] = tuple(float(c) for c in self._color)
+            # indexed means no face colours: vertex colours, or the constant
+            colors = self._buffers["a_color"] if self._vertex_colors is not None else None
+            program["a_color"] = colors if colors is not None else self._color_value()
 
     def bounds(self, axis: int) -> tuple[float, float] | None:
         if not len(self._vertices) or not 0 <= axis < 3:
