@@ -231,67 +231,67 @@ HIDPI_FRAME = """() => {
 }"""
 
 
+@pytest.fixture
+def hidpi_page(browser):  # noqa: F811
+    """A page at 2 device pixels per CSS pixel (a Retina screen)."""
+    context = browser.new_context(viewport={"width": 1000, "height": 800}, device_scale_factor=2)
+    yield context.new_page()
+    context.close()
+
+
 def test_a_hidpi_page_gets_frames_at_its_pixel_ratio_and_drags_in_css_pixels(
     server_thread,
     served,
-    browser,  # noqa: F811
+    hidpi_page,
 ):
     canvas, view, server = served()
-    context = browser.new_context(viewport={"width": 1000, "height": 800}, device_scale_factor=2)
-    page = context.new_page()  # noqa: F811 - this test's own page, at 2 device px per CSS px
-    try:
-        open_page(page, server.url)
-        page.wait_for_function(HIDPI_FRAME, timeout=30_000)  # the resize said ratio 2
-        image = page_image(page)
-        assert image.shape == (600, 800, 4)
-        assert page.locator("#glframe-remote canvas").bounding_box()["width"] == SIZE[0]
-        ok, why, _ = compare(image, server_thread.call(canvas.render), noise=2)
-        assert ok, why
-        start = red_centroid(image) / 2  # CSS pixels
-        np.testing.assert_allclose(start, (200, 150), atol=1)
-        rect, shown = server_thread.call(lambda: (view.camera.rect, view.camera.shown_rect))
-        shown_before = frames_shown(page)
-        drag(page, start, DRAG)
-        wait_frame(page, shown_before, "png")
-        moved = server_thread.call(lambda: view.camera.rect)
-        np.testing.assert_allclose(moved, panned(rect, shown, DRAG), atol=1e-9)
-        np.testing.assert_allclose(red_centroid(page_image(page)) / 2 - start, DRAG, atol=1)
-    finally:
-        context.close()
+    page = hidpi_page  # noqa: F811
+    open_page(page, server.url)
+    page.wait_for_function(HIDPI_FRAME, timeout=30_000)  # the resize said ratio 2
+    image = page_image(page)
+    assert image.shape == (600, 800, 4)
+    assert page.locator("#glframe-remote canvas").bounding_box()["width"] == SIZE[0]
+    ok, why, _ = compare(image, server_thread.call(canvas.render), noise=2)
+    assert ok, why
+    start = red_centroid(image) / 2  # CSS pixels
+    np.testing.assert_allclose(start, (200, 150), atol=1)
+    rect, shown = server_thread.call(lambda: (view.camera.rect, view.camera.shown_rect))
+    shown_before = frames_shown(page)
+    drag(page, start, DRAG)
+    wait_frame(page, shown_before, "png")
+    moved = server_thread.call(lambda: view.camera.rect)
+    np.testing.assert_allclose(moved, panned(rect, shown, DRAG), atol=1e-9)
+    np.testing.assert_allclose(red_centroid(page_image(page)) / 2 - start, DRAG, atol=1)
 
 
 def test_a_hidpi_page_in_client_mode_draws_at_its_pixel_ratio(
     server_thread,
     served,
-    browser,  # noqa: F811
+    hidpi_page,
 ):
     canvas, view, server = served()
-    context = browser.new_context(viewport={"width": 1000, "height": 800}, device_scale_factor=2)
-    page = context.new_page()  # noqa: F811 - this test's own page, at 2 device px per CSS px
-    try:
-        open_page(page, server.url + "?mode=client")
-        wide = "() => (document.querySelector('#glframe-remote canvas') || {}).width === 800"
-        page.wait_for_function(wide, timeout=30_000)
-        image = page_image(page)
-        assert image.shape == (600, 800, 4)
-        tolerance = dict(noise=6, edge_fraction=0.2, min_allowed=8, max_interior=12)
-        ok, why, _ = compare(image, server_thread.call(canvas.render), **tolerance)
-        assert ok, why
-        (session,) = server.sessions
-        stats = server_thread.call(session.stats)
-        # one snapshot (made at ratio 1, or at 2 if the resize came first): no data twice
-        assert stats["glir_messages"] <= 2 and stats["bytes_sent"] < 10_000, stats
-        start = red_centroid(image) / 2  # CSS pixels
-        rect, shown = server_thread.call(lambda: (view.camera.rect, view.camera.shown_rect))
-        drag(page, start, DRAG)
-        expected = panned(rect, shown, DRAG)
-        until(
-            lambda: np.allclose(server_thread.call(lambda: view.camera.rect), expected, atol=1e-9),
-            what="the Python camera to follow the browser's",
-        )
-        np.testing.assert_allclose(red_centroid(page_image(page)) / 2 - start, DRAG, atol=1)
-    finally:
-        context.close()
+    page = hidpi_page  # noqa: F811
+    open_page(page, server.url + "?mode=client")
+    wide = "() => (document.querySelector('#glframe-remote canvas') || {}).width === 800"
+    page.wait_for_function(wide, timeout=30_000)
+    image = page_image(page)
+    assert image.shape == (600, 800, 4)
+    tolerance = dict(noise=6, edge_fraction=0.2, min_allowed=8, max_interior=12)
+    ok, why, _ = compare(image, server_thread.call(canvas.render), **tolerance)
+    assert ok, why
+    (session,) = server.sessions
+    stats = server_thread.call(session.stats)
+    # one snapshot (made at ratio 1, or at 2 if the resize came first): no data twice
+    assert stats["glir_messages"] <= 2 and stats["bytes_sent"] < 10_000, stats
+    start = red_centroid(image) / 2  # CSS pixels
+    rect, shown = server_thread.call(lambda: (view.camera.rect, view.camera.shown_rect))
+    drag(page, start, DRAG)
+    expected = panned(rect, shown, DRAG)
+    until(
+        lambda: np.allclose(server_thread.call(lambda: view.camera.rect), expected, atol=1e-9),
+        what="the Python camera to follow the browser's",
+    )
+    np.testing.assert_allclose(red_centroid(page_image(page)) / 2 - start, DRAG, atol=1)
 
 
 class OwnPanZoom(scene.PanZoomCamera):

@@ -49,6 +49,16 @@ def assert_page_matches(page, canvas, when: str, max_interior: int = ACROSS_RAST
     assert ok, f"{when}: {why}"
 
 
+def python_drag(canvas, start, end, button=1, modifiers=()) -> None:
+    """The drag a page gets, given to the Python canvas: press, one move, release."""
+    for kind, pos, held in (
+        ("mouse_press", start, (button,)),
+        ("mouse_move", end, (button,)),
+        ("mouse_release", end, ()),
+    ):
+        getattr(canvas.events, kind)(pos=pos, button=button, buttons=held, modifiers=modifiers)
+
+
 def open_export(page, path):  # noqa: F811
     page.goto(path.as_uri())
     page.wait_for_selector("body[data-glframe]", state="attached", timeout=60_000)
@@ -82,12 +92,7 @@ def test_exported_scatter_pans_and_zooms_like_python(make_canvas, page, tmp_path
         page.mouse.up()
         page.wait_for_timeout(100)
         canvas.events.mouse_wheel(pos=(100, 80), delta=(0.0, 1.0), buttons=(), modifiers=())
-        for kind, pos, buttons in (
-            ("mouse_press", (100, 80), (1,)),
-            ("mouse_move", (140, 110), (1,)),
-            ("mouse_release", (140, 110), ()),
-        ):
-            getattr(canvas.events, kind)(pos=pos, button=1, buttons=buttons, modifiers=())
+        python_drag(canvas, (100, 80), (140, 110))
         state = page.evaluate("window.glframeFigure.views[0].cam.state()")
         np.testing.assert_allclose(state["rect"], view.camera.rect, rtol=1e-9)
         assert_page_matches(page, canvas, "after wheel and drag")
@@ -148,12 +153,7 @@ def test_web_examples_export_and_turn_like_python(make_canvas, page, tmp_path, n
         page.mouse.down()
         page.mouse.move(box["x"] + 230, box["y"] + 190, steps=3)
         page.mouse.up()
-        for kind, pos, buttons in (
-            ("mouse_press", (200, 200), (1,)),
-            ("mouse_move", (230, 190), (1,)),
-            ("mouse_release", (230, 190), ()),
-        ):
-            getattr(canvas.events, kind)(pos=pos, button=1, buttons=buttons, modifiers=())
+        python_drag(canvas, (200, 200), (230, 190))
         state = page.evaluate("window.glframeFigure.views[0].cam.state()")
         python = canvas.views[0].camera.get_state()
         for key, value in state.items():
@@ -182,12 +182,7 @@ def test_a_hidpi_export_draws_more_pixels_with_the_same_layout(make_canvas, page
         page.mouse.down()
         page.mouse.move(box["x"] + 140, box["y"] + 110, steps=4)
         page.mouse.up()
-        for kind, pos, buttons in (
-            ("mouse_press", (100, 80), (1,)),
-            ("mouse_move", (140, 110), (1,)),
-            ("mouse_release", (140, 110), ()),
-        ):
-            getattr(canvas.events, kind)(pos=pos, button=1, buttons=buttons, modifiers=())
+        python_drag(canvas, (100, 80), (140, 110))
         state = page.evaluate("window.glframeFigure.views[0].cam.state()")
         np.testing.assert_allclose(state["rect"], view.camera.rect, rtol=1e-9)
         # a point straddling the border, kept by one rasterizer and dropped by the other,
@@ -255,12 +250,7 @@ def test_exported_cameras_answer_every_gesture_like_python(make_canvas, page, tm
             if shift:
                 page.keyboard.up("Shift")
             b, mods = buttons[button], ("shift",) if shift else ()
-            for event, pos, held in (
-                ("mouse_press", start, (b,)),
-                ("mouse_move", end, (b,)),
-                ("mouse_release", end, ()),
-            ):
-                getattr(canvas.events, event)(pos=pos, button=b, buttons=held, modifiers=mods)
+            python_drag(canvas, start, end, b, mods)
             same_state(page, view, f"{button} drag, shift {shift}")
         names = {"ArrowLeft": "Left", "ArrowRight": "Right"}
         for key, shift in KEYS.get(kind, []):
