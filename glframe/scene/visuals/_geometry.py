@@ -21,7 +21,7 @@ swaps GL's front and back faces). Everything comes from the cameras' public
 
 ``ShadedMixin`` holds the Blinn-Phong material (ambient, diffuse, specular,
 shininess) and the light direction, validated; the visuals turn them into
-uniforms (the GLSL is ``glframe/shaders/glsl/mesh/lighting.glsl``).
+uniforms (the GLSL is ``glframe/scene/visuals/glsl/mesh/lighting.glsl``).
 """
 
 from __future__ import annotations

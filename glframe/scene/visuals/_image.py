@@ -40,6 +40,8 @@ from ._data import Colormapped
 
 __all__ = ["Image"]
 
+_GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
+
 VERT = """
 in vec2 a_position;
 out vec2 v_pos;
@@ -140,7 +142,7 @@ class Image(Colormapped, Visual):
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            VERT, FRAG_DECLARATIONS + snippet("image/sample") + FRAG_MAIN, parent, **kwargs
+            VERT, FRAG_DECLARATIONS + snippet("image/sample", _GLSL) + FRAG_MAIN, parent, **kwargs
         )
         self._dirty: set[str] = set()
         self._data: np.ndarray | None = None  # nothing is drawn until set_data

@@ -43,6 +43,8 @@ from ._data import as_colors, as_positions
 
 __all__ = ["Line", "JOINS", "CAPS"]
 
+_GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
+
 #: join name -> code in the shader
 JOINS = {"miter": 0, "round": 1, "bevel": 2}
 #: cap name -> code in the shader
@@ -218,7 +220,7 @@ class Line(Visual):
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            snippet("line/ends") + VERT, snippet("line/stroke") + FRAG, parent, **kwargs
+            snippet("line/ends", _GLSL) + VERT, snippet("line/stroke", _GLSL) + FRAG, parent, **kwargs
         )
         self._values: dict[str, Any] = {}
         self._dirty: set[str] = set()

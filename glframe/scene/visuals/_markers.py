@@ -24,6 +24,8 @@ from ._data import as_colors, as_positions, per_item
 
 __all__ = ["Markers", "SYMBOLS"]
 
+_GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
+
 #: symbol name -> its index in the fragment shader
 SYMBOLS = {
     name: i
@@ -121,7 +123,7 @@ class Markers(Visual):
         parent: Any = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(VERT, FRAG + snippet("markers/symbols"), parent, **kwargs)
+        super().__init__(VERT, FRAG + snippet("markers/symbols", _GLSL), parent, **kwargs)
         self._n = 0
         self._dirty: set[str] = set()
         self._values: dict[str, Any] = {}

@@ -44,6 +44,8 @@ from ._geometry import ShadedMixin, ShadingFrame, vertex_normals
 
 __all__ = ["Mesh", "SHADINGS"]
 
+_GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
+
 SHADINGS = {None: 0.0, "flat": 1.0, "smooth": 2.0}
 _CULLS = (None, "back", "front")
 
@@ -170,7 +172,12 @@ class Mesh(ShadedMixin, Visual):
         parent: Any = None,
         **kwargs: Any,
     ) -> None:
-        frag = FRAG_DECLARATIONS + snippet("mesh/lighting") + snippet("mesh/wireframe") + FRAG_MAIN
+        frag = (
+            FRAG_DECLARATIONS
+            + snippet("mesh/lighting", _GLSL)
+            + snippet("mesh/wireframe", _GLSL)
+            + FRAG_MAIN
+        )
         super().__init__(VERT, frag, parent, **kwargs)
         self._vertices = np.zeros((0, 3), np.float32)
         self._faces = np.zeros((0, 3), np.uint32)

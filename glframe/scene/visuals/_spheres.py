@@ -38,6 +38,8 @@ from ._geometry import ShadedMixin, ShadingFrame, linear_matrix
 
 __all__ = ["Spheres"]
 
+_GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
+
 VERT_DECLARATIONS = """
 in vec2 a_corner;    // per vertex: a corner of the unit square
 in vec3 a_center;    // per sphere
@@ -152,8 +154,8 @@ class Spheres(ShadedMixin, Visual):
         parent: Any = None,
         **kwargs: Any,
     ) -> None:
-        lighting = snippet("mesh/lighting")
-        impostor = snippet("spheres/impostor")
+        lighting = snippet("mesh/lighting", _GLSL)
+        impostor = snippet("spheres/impostor", _GLSL)
         super().__init__(
             VERT_DECLARATIONS + impostor + VERT_MAIN,
             FRAG_DECLARATIONS + lighting + impostor + FRAG_MAIN,

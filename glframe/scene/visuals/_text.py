@@ -40,6 +40,8 @@ from ._sdf import EM, SPREAD, FontAtlas, layout
 
 __all__ = ["Text", "ANCHORS_X", "ANCHORS_Y"]
 
+_GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
+
 ANCHORS_X = ("left", "center", "right")
 ANCHORS_Y = ("top", "center", "baseline", "bottom")
 
@@ -166,7 +168,7 @@ class Text(Visual):
         parent: Any = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(snippet("text/vertex"), snippet("text/fragment"), parent, **kwargs)
+        super().__init__(snippet("text/vertex", _GLSL), snippet("text/fragment", _GLSL), parent, **kwargs)
         self._values: dict[str, Any] = {"bold": bool(bold), "italic": bool(italic)}
         self._dirty: set[str] = set()
         self._n = 0

@@ -46,6 +46,8 @@ from ._data import Colormapped
 
 __all__ = ["Volume"]
 
+_GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
+
 VERT = """
 in vec3 a_position;
 out vec3 v_pos;
@@ -166,7 +168,7 @@ class Volume(Colormapped, Visual):
         parent: Any = None,
         **kwargs: Any,
     ) -> None:
-        frag = FRAG_DECLARATIONS + snippet("volume/raycast") + FRAG_MAIN
+        frag = FRAG_DECLARATIONS + snippet("volume/raycast", _GLSL) + FRAG_MAIN
         super().__init__(VERT, frag, parent, **kwargs)
         self.frag["transform"] = self._chain  # the same chain, for depths in the fragment stage
         self._dirty: set[str] = set()
