@@ -220,7 +220,10 @@ class Line(Visual):
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            snippet("line/ends", _GLSL) + VERT, snippet("line/stroke", _GLSL) + FRAG, parent, **kwargs
+            snippet("line/ends", _GLSL) + VERT,
+            snippet("line/stroke", _GLSL) + FRAG,
+            parent,
+            **kwargs,
         )
         self._values: dict[str, Any] = {}
         self._dirty: set[str] = set()

@@ -168,7 +168,9 @@ class Text(Visual):
         parent: Any = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(snippet("text/vertex", _GLSL), snippet("text/fragment", _GLSL), parent, **kwargs)
+        super().__init__(
+            snippet("text/vertex", _GLSL), snippet("text/fragment", _GLSL), parent, **kwargs
+        )
         self._values: dict[str, Any] = {"bold": bool(bold), "italic": bool(italic)}
         self._dirty: set[str] = set()
         self._n = 0
