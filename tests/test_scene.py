@@ -165,7 +165,7 @@ def test_markers_validate_their_input():
         dots.face_color = "reddish"
     with pytest.raises(ValueError, match=r"unknown \['hexagon'\]; symbols: disc"):
         dots.symbol = "hexagon"
-    with pytest.raises(ValueError, match="NaN or infinity"):
+    with pytest.raises(ValueError, match="Markers.size must be a finite number >= 0, not nan"):
         dots.size = float("nan")
 
 

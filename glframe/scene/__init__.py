@@ -1,6 +1,7 @@
 """scene: a scene graph of visuals, drawn in views through cameras.
 
-- :class:`Node` and :class:`Visual`: the graph and what draws;
+- :class:`Node` and :class:`Visual`: the graph and what draws; :class:`Prop`
+  (a visual's reactive property) and :class:`DrawContext` (how it is drawn);
 - :class:`SceneCanvas`: a canvas of :class:`View` s (``add_view``, ``add_grid``);
 - cameras: :class:`PanZoomCamera` (2D), :class:`TurntableCamera`,
   :class:`ArcballCamera` and :class:`FlyCamera` (3D);
@@ -12,8 +13,9 @@ See docs/scene.md.
 from . import visuals
 from ._canvas import SceneCanvas
 from ._node import Node
+from ._reactive import Prop
 from ._view import Grid, View
-from ._visual import Visual
+from ._visual import DrawContext, Visual
 from .cameras import ArcballCamera, BaseCamera, FlyCamera, PanZoomCamera, TurntableCamera
 
 __all__ = [
@@ -22,6 +24,8 @@ __all__ = [
     "Grid",
     "Node",
     "Visual",
+    "Prop",
+    "DrawContext",
     "visuals",
     "BaseCamera",
     "PanZoomCamera",

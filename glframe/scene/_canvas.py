@@ -69,7 +69,7 @@ class SceneCanvas(Canvas):
         self._drag_view: View | None = None
         self._focus_view: View | None = None
         self._scale = 1.0
-        self._picking: list | None = None  # the visuals of a picking pass, in id order
+        self.frame = 0  # draws of the views so far (DrawContext.frame)
         self.events.draw.connect(self._on_draw)
         self.events.resize.connect(lambda event: self._layout())
         for name in ("mouse_press", "mouse_move", "mouse_release", "mouse_wheel", "key_press"):
@@ -115,8 +115,9 @@ class SceneCanvas(Canvas):
     def _draw_views(self, target_size: tuple[int, int], scale: float) -> None:
         gloo.set_state(scissor_test=False)
         gloo.clear(color=self.bgcolor, depth=True)
+        self.frame += 1
         for view in self.views:
-            view.draw(target_size, scale)
+            view.draw(target_size, scale, frame=self.frame)
 
     def render(self, size: tuple[int, int] | None = None) -> np.ndarray:
         """Draw a fresh frame, (h, w, 4) uint8; at ``size`` (w, h) if given.
@@ -167,16 +168,15 @@ class SceneCanvas(Canvas):
             color = gloo.RenderBuffer((h, w), "rgba8")
             depth = gloo.RenderBuffer((h, w), "depth24_stencil8")
             fbo = gloo.FrameBuffer(color, depth)
-            self._picking = visuals
+            pick_ids = {visual: i + 1 for i, visual in enumerate(visuals)}
             try:
                 with fbo:
                     gloo.set_state(scissor_test=False)
                     gloo.clear(color=(0, 0, 0, 0), depth=True)
                     gloo.set_state(scissor_test=True, scissor=box)
-                    view.draw((w, h), ratio)
+                    view.draw((w, h), ratio, render_pass="pick", pick_ids=pick_ids)
                     ids = gloo.read_pixels(box)
             finally:
-                self._picking = None
                 gloo.set_state(scissor_test=False)
                 for obj in (fbo, color, depth):
                     obj.delete()

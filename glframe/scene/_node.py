@@ -8,7 +8,8 @@ on the way). Changing a transform's parameters needs no rebuild: the chain
 maps through its live components, and on the GPU they are uniforms.
 
 Anything that changes what is drawn calls :meth:`Node.update`, which asks the
-canvas for a redraw.
+canvas for a redraw. A node's attribute set is closed once it is made
+(:class:`~glframe.scene._reactive.Sealed`): a misspelt attribute raises.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..transforms import BaseTransform, ChainTransform, NullTransform
+from ._reactive import Sealed
 
 if TYPE_CHECKING:
     from ._view import View
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["Node"]
 
 
-class Node:
+class Node(Sealed):
     """A node of the scene graph.
 
     Parameters

@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike
 from .. import gloo
 from ..shaders import Variable
 from ._node import Node
-from ._visual import Visual
+from ._visual import DrawContext, Visual
 from .cameras import BaseCamera, PanZoomCamera
 
 if TYPE_CHECKING:
@@ -130,8 +130,20 @@ class View:
             update()
 
     # ---- drawing ----------------------------------------------------------------------
-    def draw(self, target_size: tuple[int, int], scale: float = 1.0) -> None:
-        """Draw into the current frame; ``target_size`` is the framebuffer's (w, h)."""
+    def draw(
+        self,
+        target_size: tuple[int, int],
+        scale: float = 1.0,
+        *,
+        render_pass: str = "color",
+        pick_ids: dict | None = None,
+        frame: int = 0,
+    ) -> None:
+        """Draw into the current frame; ``target_size`` is the framebuffer's (w, h).
+
+        ``render_pass``, ``pick_ids`` and ``frame`` go to each visual's
+        :class:`~glframe.scene.DrawContext`.
+        """
         x, y, w, h = (int(round(v * scale)) for v in self.rect)
         if w < 1 or h < 1:
             return
@@ -145,8 +157,9 @@ class View:
         self.variables["viewport"].value = (float(w), float(h))
         self.variables["pixel_scale"].value = float(scale)
         self.camera._prepare((w / scale, h / scale))
+        ctx = DrawContext(self, render_pass, float(scale), frame, pick_ids or {})
         for visual in self.visuals():
-            visual.draw(self)
+            visual.draw(ctx)
         gloo.set_state(scissor_test=False)
 
     def __repr__(self) -> str:

@@ -16,12 +16,18 @@ Visuals may also use ``$viewport`` (the view's size in pixels, a vec2) and
 screenshot rendered bigger than the canvas): both are Variables shared by
 every visual of a view.
 
-Subclasses provide the GLSL, upload their data in ``_prepare`` (only what
-changed: reactive properties mark parts dirty), and draw in ``_draw``.
+Subclasses provide the GLSL, declare their properties with
+:class:`~glframe.scene._reactive.Prop` (checked when set, marking parts
+dirty), upload what changed in ``_prepare(ctx)`` and draw in ``_draw(ctx)``.
+Both receive a :class:`DrawContext`: the view, the pass ("color", or "pick" for
+:meth:`SceneCanvas.pick`), the pixel scale and the frame number; a visual never
+reads private canvas state to learn how it is drawn.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,14 +35,57 @@ import numpy as np
 from .. import gloo
 from ..shaders import Function, FunctionChain, ModularProgram, Variable, Varying, load_function
 from ._node import Node
+from ._reactive import Reactive
 
 if TYPE_CHECKING:
     from ._view import View
 
-__all__ = ["Visual"]
+__all__ = ["Visual", "DrawContext", "PASSES"]
+
+#: the passes a visual can be drawn in
+PASSES = ("color", "pick")
 
 
-class Visual(Node):
+@dataclass(frozen=True)
+class DrawContext:
+    """How a visual is being drawn: given to :meth:`Visual._prepare` and ``_draw``.
+
+    Attributes
+    ----------
+    view
+        The view being drawn.
+    render_pass
+        "color" (the picture) or "pick" (an id pass for :meth:`SceneCanvas.pick`:
+        blending off, fragments carry the visual's id and element index).
+    pixel_scale
+        Framebuffer pixels per logical pixel (larger for HiDPI and for a
+        screenshot rendered bigger than the canvas).
+    frame
+        The canvas's frame number (counts draws of its views).
+    pick_ids
+        In a pick pass, the id of each visual drawn (1..255).
+    """
+
+    view: View
+    render_pass: str = "color"
+    pixel_scale: float = 1.0
+    frame: int = 0
+    pick_ids: Mapping[Visual, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.render_pass not in PASSES:
+            raise ValueError(
+                f"DrawContext.render_pass must be one of {', '.join(PASSES)}, "
+                f"not {self.render_pass!r}"
+            )
+
+    @property
+    def picking(self) -> bool:
+        """True in a pick pass."""
+        return self.render_pass == "pick"
+
+
+class Visual(Reactive, Node):
     """Base class of everything drawn in a view.
 
     Parameters
@@ -49,6 +98,8 @@ class Visual(Node):
     """
 
     def __init__(self, vert: str, frag: str, parent: Node | None = None, **kwargs: Any) -> None:
+        self._reactive_init()
+        self._buffers: dict[str, gloo.VertexBuffer] = {}  # made at the first draw, by _bind
         self.vert = Function(vert, f"{type(self).__name__.lower()}.vert")
         self.frag = Function(frag, f"{type(self).__name__.lower()}.frag")
         self._chain = FunctionChain("visual_to_clip", gtype="vec4")
@@ -109,24 +160,44 @@ class Visual(Node):
                     stage[name] = view.variables[name]
         self._chain_key = key
 
-    def draw(self, view: View) -> None:
-        """Draw in ``view`` (called by the view, inside a frame)."""
-        self._bind_view(view)
-        self._prepare(view)
+    def draw(self, ctx: DrawContext) -> None:
+        """Draw as ``ctx`` says (called by the view, inside a frame)."""
+        self._bind_view(ctx.view)
+        self._prepare(ctx)
         state = dict(self._gl_state)
         gloo.set_state(state.pop("preset"), **state)
-        if view.canvas._picking is not None:  # ids must be written as they are
+        if ctx.picking:  # ids must be written as they are
             gloo.set_state(blend=False)
-            self._pick_id.value = (view.canvas._picking.index(self) + 1.0, 0.0, 0.0, 1.0)
-        self._draw(view)
-        if view.canvas._picking is not None:
+            self._pick_id.value = (float(ctx.pick_ids[self]), 0.0, 0.0, 1.0)
+        self._draw(ctx)
+        if ctx.picking:
             self._pick_id.value = (0.0, 0.0, 0.0, 0.0)
 
-    def _prepare(self, view: View) -> None:
-        """Upload what changed since the last draw."""
+    def _prepare(self, ctx: DrawContext) -> None:
+        """Upload what changed since the last draw (the parts in ``self._dirty``)."""
 
-    def _draw(self, view: View) -> None:
+    def _draw(self, ctx: DrawContext) -> None:
         raise NotImplementedError
+
+    def _bind(self, attribute: str, value: Any, item_ndim: int = 0) -> None:
+        """Bind a vertex attribute to one value or to one value per item.
+
+        A value of ``item_ndim`` dimensions (a float: 0, a colour: 1) becomes a
+        constant attribute; an array of one value per item goes to the visual's
+        buffer for ``attribute``, made once and then updated in place.
+        """
+        program = self.program
+        if np.ndim(value) <= item_ndim:
+            program[attribute] = (
+                float(value) if np.ndim(value) == 0 else tuple(float(v) for v in value)
+            )
+            return
+        buf = self._buffers.get(attribute)
+        if buf is None:
+            buf = self._buffers[attribute] = gloo.VertexBuffer(value)
+        else:
+            buf.set_data(value)
+        program[attribute] = buf
 
     def _camera_uniforms(self, view: View) -> list[dict]:
         """Uniforms this visual derives from the camera on the CPU, as recipes.

@@ -1,4 +1,13 @@
-"""Checks and conversions shared by visuals: positions, colours, per-item values."""
+"""Checks and conversions shared by visuals: positions, colours, per-item values.
+
+Every rule a visual's property follows is written here once, with its wording.
+The check builders (:func:`number`, :func:`numbers`, :func:`choice`,
+:func:`color`, :func:`colors`, :func:`flag`, :func:`vector`) return the
+``check`` of a :class:`~glframe.scene._reactive.Prop`: ``check(value, what)``,
+or ``check(value, what, n)`` for per-item properties, which returns the value
+converted for the shaders or raises naming ``what`` (``"Markers.size"``), the
+rule and the value.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +18,145 @@ from numpy.typing import ArrayLike
 
 from ...gloo import as_rgba
 
-__all__ = ["as_positions", "as_colors", "per_item", "limits", "Colormapped"]
+__all__ = [
+    "as_positions",
+    "as_colors",
+    "per_item",
+    "limits",
+    "number",
+    "numbers",
+    "choice",
+    "color",
+    "colors",
+    "flag",
+    "vector",
+    "Colormapped",
+]
+
+
+def _bound_rule(minimum: float | None, above: float | None, maximum: float | None) -> str:
+    rule = []
+    if minimum is not None:
+        rule.append(f">= {minimum:g}")
+    if above is not None:
+        rule.append(f"> {above:g}")
+    if maximum is not None:
+        rule.append(f"<= {maximum:g}")
+    return "a finite number" + (" " + " and ".join(rule) if rule else "")
+
+
+def _first_bad(
+    v: np.ndarray, minimum: float | None, above: float | None, maximum: float | None
+) -> float | None:
+    """The first value of ``v`` that breaks the bounds (or is not finite), or None."""
+    ok = np.isfinite(v)
+    if minimum is not None:
+        ok &= v >= minimum
+    if above is not None:
+        ok &= v > above
+    if maximum is not None:
+        ok &= v <= maximum
+    return None if np.all(ok) else float(np.atleast_1d(v)[~np.atleast_1d(ok)][0])
+
+
+def number(
+    *, minimum: float | None = None, above: float | None = None, maximum: float | None = None
+) -> Any:
+    """Check: one finite float within the bounds (``above``: strictly greater)."""
+    rule = _bound_rule(minimum, above, maximum)
+
+    def check(value: Any, what: str) -> float:
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"{what} must be {rule}, not {value!r}") from None
+        if _first_bad(np.float64(v), minimum, above, maximum) is not None:
+            raise ValueError(f"{what} must be {rule}, not {value!r}")
+        return v
+
+    return check
+
+
+def numbers(*, minimum: float | None = None, above: float | None = None) -> Any:
+    """Check (per item): one finite float, or (n,) float32, within the bounds."""
+    rule = _bound_rule(minimum, above, None)
+
+    def check(value: Any, what: str, n: int) -> Any:
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{what} must be {rule} or {n} of them, not {value!r}") from None
+        if arr.ndim and arr.shape != (n,):
+            raise ValueError(f"{what}: shape {arr.shape} is not () or ({n},)")
+        bad = _first_bad(arr, minimum, above, None)
+        if bad is not None:
+            each = "" if arr.ndim == 0 else " (each)"
+            raise ValueError(f"{what} must be {rule}{each}, not {bad!r}")
+        return float(arr) if arr.ndim == 0 else arr.astype(np.float32)
+
+    return check
+
+
+def choice(*options: str | None) -> Any:
+    """Check: one of ``options`` (strings, and None where "none" is a choice)."""
+    listed = ", ".join(str(o) for o in options)
+
+    def check(value: Any, what: str) -> str | None:
+        if not (value is None or isinstance(value, str)) or value not in options:
+            raise ValueError(f"{what} must be one of {listed}, not {value!r}")
+        return value
+
+    return check
+
+
+def color() -> Any:
+    """Check: one colour (a name, '#rrggbb[aa]', RGB(A) floats) -> a tuple of 4 floats."""
+
+    def check(value: Any, what: str) -> tuple[float, ...]:
+        try:
+            return tuple(float(c) for c in as_rgba(value))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{what}: {exc}") from None
+
+    return check
+
+
+def colors() -> Any:
+    """Check (per item): one colour, (4,) float32, or (n, 4) float32 (see :func:`as_colors`)."""
+
+    def check(value: Any, what: str, n: int) -> np.ndarray:
+        return as_colors(value, n, what)
+
+    return check
+
+
+def flag() -> Any:
+    """Check: True or False (also numpy booleans, 0 and 1); a string is refused."""
+
+    def check(value: Any, what: str) -> bool:
+        if isinstance(value, (bool, np.bool_)) or (
+            isinstance(value, (int, np.integer)) and value in (0, 1)
+        ):
+            return bool(value)
+        raise TypeError(f"{what} must be True or False, not {value!r}")
+
+    return check
+
+
+def vector(size: int, *, nonzero: bool = False) -> Any:
+    """Check: ``size`` finite numbers (not all 0 if ``nonzero``) -> float64 array."""
+    rule = f"{size} finite numbers" + (", not all 0" if nonzero else "")
+
+    def check(value: Any, what: str) -> np.ndarray:
+        try:
+            v = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{what} must be {rule}, not {value!r}") from None
+        if v.shape != (size,) or not np.all(np.isfinite(v)) or (nonzero and not np.any(v)):
+            raise ValueError(f"{what} must be {rule}, not {value!r}")
+        return v
+
+    return check
 
 
 def as_positions(data: ArrayLike, what: str, dims: tuple[int, ...] = (2, 3)) -> np.ndarray:

@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ... import gloo
 from ...shaders import snippet
-from .._visual import Visual, finite_bounds
-from ._data import as_colors, as_positions, per_item
+from .._reactive import Prop
+from .._visual import DrawContext, Visual, finite_bounds
+from . import _data as checks
+from ._data import as_positions
 
 __all__ = ["Markers", "SYMBOLS"]
 
@@ -85,6 +86,20 @@ out vec4 f_color;
 """
 
 
+def _symbols(value: Any, what: str, n: int) -> Any:
+    """One symbol name (its code) or one per point ((n,) float32 codes)."""
+    names = [value] if isinstance(value, str) else list(value)
+    unknown = sorted({str(name) for name in names if name not in SYMBOLS})
+    if unknown:
+        raise ValueError(f"{what}: unknown {unknown}; symbols: {', '.join(SYMBOLS)}")
+    codes = np.array([SYMBOLS[name] for name in names], np.float32)
+    if isinstance(value, str):
+        return float(codes[0])
+    if len(codes) != n:
+        raise ValueError(f"{what}: {len(codes)} symbols for {n} points")
+    return codes
+
+
 class Markers(Visual):
     """Points drawn as symbols.
 
@@ -124,10 +139,7 @@ class Markers(Visual):
         **kwargs: Any,
     ) -> None:
         super().__init__(VERT, FRAG + snippet("markers/symbols", _GLSL), parent, **kwargs)
-        self._n = 0
-        self._dirty: set[str] = set()
-        self._values: dict[str, Any] = {}
-        self._buffers: dict[str, gloo.VertexBuffer] = {}
+        self._values["position"] = np.zeros((0, 3), np.float32)
         self.set_data(
             positions if positions is not None else np.zeros((0, 2)),
             size=size,
@@ -140,86 +152,50 @@ class Markers(Visual):
 
     # ---- data --------------------------------------------------------------------------
     def set_data(self, positions: ArrayLike | None = None, **properties: Any) -> None:
-        """Set positions and any properties at once (fewer checks than one by one)."""
-        if positions is not None:
-            pos = as_positions(positions, "Markers.positions")
-            self._values["position"] = pos
-            self._n = len(pos)
-            self._dirty.add("position")
-            for name in ("size", "face_color", "edge_color", "symbol"):
-                if name in self._values and name not in properties:
-                    properties[name] = self._values[name + "_given"]
-        for name, value in properties.items():
-            setattr(self, name, value)
-        self.update()
+        """Set positions and any properties at once (checked together: all or nothing)."""
+        if positions is None:
+            self._assign(properties, caller="set_data")
+            return
+        pos = as_positions(positions, "Markers.positions")
+        self._assign(properties, len(pos), caller="set_data")
+        self._values["position"] = pos
+        self._dirty.add("position")
 
     @property
     def positions(self) -> np.ndarray:
+        """(N, 3) float32 positions (z = 0 for 2D data); setting them keeps the other
+        properties (per-point values must then fit the new count)."""
         return self._values["position"]
 
     @positions.setter
     def positions(self, value: ArrayLike) -> None:
         self.set_data(value)
 
-    def _set(self, name: str, value: Any, converted: Any) -> None:
-        self._values[name + "_given"] = value
-        self._values[name] = converted
-        self._dirty.add(name)
-        self.update()
-
-    size = property(
-        lambda self: self._values["size"],
-        lambda self, v: self._set(
-            "size", v, per_item(v, self._n, "Markers.size", nonnegative=True)
-        ),
+    size = Prop(
+        checks.numbers(minimum=0),
+        "Diameter: one value or one per point, in pixels (or scene units, see scaling).",
+        per_item=True,
     )
-    face_color = property(
-        lambda self: self._values["face_color"],
-        lambda self, v: self._set("face_color", v, as_colors(v, self._n, "Markers.face_color")),
+    face_color = Prop(
+        checks.colors(), "Fill colour: one colour or (N, 3|4), one per point.", per_item=True
     )
-    edge_color = property(
-        lambda self: self._values["edge_color"],
-        lambda self, v: self._set("edge_color", v, as_colors(v, self._n, "Markers.edge_color")),
+    edge_color = Prop(
+        checks.colors(), "Outline colour: one colour or (N, 3|4), one per point.", per_item=True
     )
-
-    @property
-    def symbol(self) -> Any:
-        return self._values["symbol_given"]
-
-    @symbol.setter
-    def symbol(self, value: Any) -> None:
-        names = [value] if isinstance(value, str) else list(value)
-        unknown = sorted({n for n in names if n not in SYMBOLS})
-        if unknown:
-            raise ValueError(f"Markers.symbol: unknown {unknown}; symbols: {', '.join(SYMBOLS)}")
-        codes = np.array([SYMBOLS[n] for n in names], np.float32)
-        if not isinstance(value, str) and len(codes) != self._n:
-            raise ValueError(f"Markers.symbol: {len(codes)} symbols for {self._n} points")
-        self._set("symbol", value, codes[0] if isinstance(value, str) else codes)
-
-    @property
-    def edge_width(self) -> float:
-        return self._values["edge_width"]
-
-    @edge_width.setter
-    def edge_width(self, value: float) -> None:
-        value = float(value)
-        if not np.isfinite(value) or value < 0:
-            raise ValueError(f"Markers.edge_width must be >= 0, not {value}")
-        self._set("edge_width", value, value)
-
-    @property
-    def scaling(self) -> str:
-        return self._values["scaling"]
-
-    @scaling.setter
-    def scaling(self, value: str) -> None:
-        if value not in ("pixels", "scene"):
-            raise ValueError(f"Markers.scaling must be 'pixels' or 'scene', not {value!r}")
-        self._set("scaling", value, value)
+    symbol = Prop(
+        _symbols,
+        f"One symbol for all points or one per point: {', '.join(SYMBOLS)}.",
+        per_item=True,
+        returns="given",
+    )
+    edge_width = Prop(checks.number(minimum=0), "Outline width in pixels (0: none).")
+    scaling = Prop(
+        checks.choice("pixels", "scene"),
+        'Sizes in screen pixels ("pixels") or in scene units along x ("scene").',
+    )
 
     # ---- drawing ------------------------------------------------------------------------
-    def _prepare(self, view: Any) -> None:
+    def _prepare(self, ctx: DrawContext) -> None:
         program = self.program
         for name in sorted(self._dirty):
             value = self._values[name]
@@ -228,25 +204,10 @@ class Markers(Visual):
             elif name == "scaling":
                 program["u_scene_scaling"] = 1.0 if value == "scene" else 0.0
             else:
-                self._upload(f"a_{name}", value)
+                self._bind(f"a_{name}", value, 1 if name.endswith("color") else 0)
         self._dirty.clear()
 
-    def _upload(self, attribute: str, value: np.ndarray) -> None:
-        """Per-point arrays go to a buffer (updated in place); one value to a constant."""
-        program = self.program
-        if np.ndim(value) == 0 or (attribute.endswith("color") and np.ndim(value) == 1):
-            program[attribute] = (
-                tuple(np.atleast_1d(value).astype(float)) if np.ndim(value) else float(value)
-            )
-            return
-        buf = self._buffers.get(attribute)
-        if buf is None:
-            buf = self._buffers[attribute] = gloo.VertexBuffer(value)
-        else:
-            buf.set_data(value)
-        program[attribute] = buf
-
-    def _draw(self, view: Any) -> None:
+    def _draw(self, ctx: DrawContext) -> None:
         if self._n:
             self.program.draw("points")
 
