@@ -74,6 +74,7 @@ class Node(Sealed):
     # ---- tree ---------------------------------------------------------------------
     @property
     def parent(self) -> Node | None:
+        """The parent node (None for a root); setting it moves the node, with its children."""
         return self._parent
 
     @parent.setter
@@ -96,10 +97,12 @@ class Node(Sealed):
 
     @property
     def children(self) -> list[Node]:
+        """The child nodes, in the order they were added (a copy)."""
         return list(self._children)
 
     @property
     def root(self) -> Node:
+        """The top of the tree this node is in."""
         node = self
         while node._parent is not None:
             node = node._parent
@@ -129,6 +132,7 @@ class Node(Sealed):
     # ---- properties -------------------------------------------------------------------
     @property
     def transform(self) -> BaseTransform:
+        """Maps this node's coordinates to its parent's."""
         return self._transform
 
     @transform.setter
@@ -146,6 +150,7 @@ class Node(Sealed):
 
     @property
     def visible(self) -> bool:
+        """Whether this node and its children are drawn."""
         return self._visible
 
     @visible.setter
@@ -155,6 +160,7 @@ class Node(Sealed):
 
     @property
     def order(self) -> int:
+        """Draw order among siblings (lower first)."""
         return self._order
 
     @order.setter

@@ -76,7 +76,11 @@ class ArcballCamera(OrbitCamera):
         self._drag: tuple | None = None
         self._update_transform()
 
-    rotation = state_property("rotation", lambda v: np.array(v, float) / np.linalg.norm(v))
+    rotation = state_property(
+        "rotation",
+        lambda v: np.array(v, float) / np.linalg.norm(v),
+        "The orientation, a unit quaternion (w, x, y, z).",
+    )
 
     def _view_matrix(self) -> np.ndarray:
         m = np.eye(4)

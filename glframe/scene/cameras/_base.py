@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...transforms import BaseTransform
+from .._reactive import Sealed
 
 if TYPE_CHECKING:
     from .._view import View
@@ -22,8 +23,12 @@ if TYPE_CHECKING:
 __all__ = ["BaseCamera", "state_property", "vector3"]
 
 
-class BaseCamera:
-    """Base of the cameras; subclasses set :attr:`transform` and handle input."""
+class BaseCamera(Sealed):
+    """Base of the cameras; subclasses set :attr:`transform` and handle input.
+
+    A camera's attribute set is closed once made: ``camera.depth_value = 1``
+    (no such state) raises an AttributeError naming the nearest attributes.
+    """
 
     #: State copied to linked cameras (names of properties).
     _state_names: tuple[str, ...] = ()
@@ -135,20 +140,34 @@ class BaseCamera:
         return False
 
 
-def state_property(name: str, convert: Callable[[Any], Any], doc: str = "") -> property:
-    """A camera property stored in ``_<name>``: set through ``convert``, then ``_changed``."""
+def state_property(name: str, convert: Callable[[Any], Any], doc: str) -> property:
+    """A camera's state: stored in ``_<name>``, set through ``convert``, then ``_changed``.
+
+    ``convert`` turns the value into the stored one (clamping where the camera
+    clamps, e.g. a pitch to +-89 degrees); a value that is not finite numbers is
+    refused with the camera's and the state's names.
+    """
 
     def get(self: BaseCamera) -> Any:
         return _copy(getattr(self, "_" + name))
 
     def set_(self: BaseCamera, value: Any) -> None:
-        setattr(self, "_" + name, convert(value))
+        what = f"{type(self).__name__}.{name}"
+        try:
+            converted = convert(value)
+            finite = bool(np.all(np.isfinite(converted)))
+        except (TypeError, ValueError):
+            finite = False
+        if not finite:
+            raise ValueError(f"{what} must be finite numbers, not {value!r}")
+        setattr(self, "_" + name, converted)
         self._changed()
 
     return property(get, set_, doc=doc)
 
 
 def vector3(value: Any) -> np.ndarray:
+    """Three numbers as a float64 array (a camera's position or centre)."""
     return np.array(value, dtype=np.float64).reshape(3)
 
 

@@ -73,18 +73,34 @@ class FlyCamera(BaseCamera):
         self._drag: tuple | None = None
         self._update_transform()
 
-    position = state_property("position", vector3)
-    yaw = state_property("yaw", lambda v: float(v) % 360)
-    pitch = state_property("pitch", lambda v: float(np.clip(v, -89, 89)))
-    fov = state_property("fov", lambda v: float(np.clip(v, 1, 179)))
-    speed = state_property("speed", lambda v: max(float(v), 1e-12))
+    position = state_property("position", vector3, "Where the camera is, in scene coordinates.")
+    yaw = state_property(
+        "yaw",
+        lambda v: float(v) % 360,
+        "Heading in degrees, about the scene z axis (kept in [0, 360)).",
+    )
+    pitch = state_property(
+        "pitch",
+        lambda v: float(np.clip(v, -89, 89)),
+        "Degrees above the horizon (clamped to +-89).",
+    )
+    fov = state_property(
+        "fov",
+        lambda v: float(np.clip(v, 1, 179)),
+        "Vertical field of view in degrees (clamped to 1..179).",
+    )
+    speed = state_property(
+        "speed", lambda v: max(float(v), 1e-12), "Scene units per step when moving with the keys."
+    )
 
     @property
     def eye(self) -> np.ndarray:
+        """The eye position in scene coordinates (a copy of ``position``)."""
         return self._position.copy()
 
     @property
     def forward(self) -> np.ndarray:
+        """The unit direction the camera looks along, in scene coordinates."""
         yaw, pitch = np.radians(self._yaw), np.radians(self._pitch)
         return np.array([np.sin(yaw) * np.cos(pitch), np.cos(yaw) * np.cos(pitch), np.sin(pitch)])
 

@@ -53,9 +53,17 @@ def projection(fov: float, scale_factor: float, distance: float, aspect: float) 
 class OrbitCamera(BaseCamera):
     """Base of cameras that look at ``center`` from ``distance``; see the module docstring."""
 
-    fov = state_property("fov", lambda v: float(np.clip(v, 0, 179)))
-    scale_factor = state_property("scale_factor", lambda v: max(float(v), 1e-12))
-    center = state_property("center", vector3)
+    fov = state_property(
+        "fov",
+        lambda v: float(np.clip(v, 0, 179)),
+        "Vertical field of view in degrees (0: orthographic; clamped to 0..179).",
+    )
+    scale_factor = state_property(
+        "scale_factor",
+        lambda v: max(float(v), 1e-12),
+        "Size of the scene shown, in scene units (zooming changes it).",
+    )
+    center = state_property("center", vector3, "The point the camera looks at and turns about.")
 
     @property
     def distance(self) -> float:

@@ -71,11 +71,16 @@ class TurntableCamera(OrbitCamera):
         self._drag: tuple | None = None
         self._update_transform()
 
-    azimuth = state_property("azimuth", float)
-    elevation = state_property("elevation", lambda v: float(np.clip(v, -90, 90)))
+    azimuth = state_property("azimuth", float, "Degrees about the scene z axis.")
+    elevation = state_property(
+        "elevation",
+        lambda v: float(np.clip(v, -90, 90)),
+        "Degrees above the xy plane (clamped to +-90).",
+    )
 
     @property
     def eye(self) -> np.ndarray:
+        """The eye position in scene coordinates."""
         az, el = np.radians(self._azimuth), np.radians(self._elevation)
         direction = np.array([np.sin(az) * np.cos(el), -np.cos(az) * np.cos(el), np.sin(el)])
         return self._center + direction * self.distance

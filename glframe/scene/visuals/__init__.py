@@ -1,5 +1,10 @@
-"""Visuals: nodes that draw. Each takes ``parent=`` and reactive properties."""
+"""Visuals: nodes that draw. Each takes ``parent=`` and reactive properties.
 
+:mod:`checks` holds the rules a property's value follows (for your own
+visuals' :class:`~glframe.scene.Prop` s, see docs/architecture.md).
+"""
+
+from . import _data as checks
 from . import _fonts as fonts
 from . import _geometry as geometry
 from ._image import Image
@@ -26,4 +31,5 @@ __all__ = [
     "Ellipse",
     "Text",
     "fonts",
+    "checks",
 ]
