@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from glframe.backends._transport import ENCODINGS, decode, encode
+from glframe.backends.web import ENCODINGS, decode, encode
 from glframe.gloo import Cmd, glir
 
 

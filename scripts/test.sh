@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/python -m ruff check glframe glframe_jupyter tests examples benchmarks tools
 # glir.js's own unit tests (no GL needed), with Node's test runner
-if [ -d glframe/backends/js/test ]; then
-  node --test glframe/backends/js/test/
+if [ -d glframe/backends/web/js/test ]; then
+  node --test glframe/backends/web/js/test/
 fi
 exec .venv/bin/python -m pytest "$@"

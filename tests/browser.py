@@ -72,7 +72,7 @@ document.body.dataset.ready = "1";
 
 def load_glir(page) -> None:
     """Load glir.js into ``page`` (as ``window.glir``)."""
-    from glframe.backends._html import glir_bundle
+    from glframe.backends.web import glir_bundle
 
     page.set_content(HARNESS % json.dumps(glir_bundle()).replace("</", "<\\/"))
     page.wait_for_selector("body[data-ready='1']", state="attached", timeout=30_000)

@@ -110,7 +110,7 @@ def xvfb():
     yield f":{display}"
     # glfw stays connected to the display it started on: let it go before Xvfb does
     import glframe
-    from glframe.backends import _glfw
+    from glframe.backends.desktop import _glfw
 
     for canvas in glframe.app.loop.windows:
         canvas.close()

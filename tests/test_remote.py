@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from glframe import scene
 from glframe.app._remote import CanvasSource
-from glframe.backends._remote import RemoteSession
-from glframe.backends._wire import pack, unpack
+from glframe.backends.web import RemoteSession, pack, unpack
 
 
 @pytest.fixture

@@ -35,8 +35,7 @@ from imagecompare import compare
 
 import glframe
 from glframe import scene
-from glframe.backends._server import RemoteServer, is_loopback
-from glframe.backends._wire import pack, unpack
+from glframe.backends.web import RemoteServer, is_loopback, pack, unpack
 
 SIZE = (400, 300)
 RECT = (0.0, 0.0, 40.0, 30.0)  # 0.1 scene units per pixel

@@ -1,4 +1,4 @@
-"""The kernel's own websocket for notebook widgets (glframe/backends/_stream.py).
+"""The kernel's own websocket for notebook widgets (glframe/backends/notebook/_stream.py).
 
 A widget made on a running asyncio loop offers, on request over its comm, a
 loopback websocket with a token; these tests connect to it with tornado's
@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("anywidget")
 
-from glframe.backends._wire import pack, unpack  # noqa: E402
+from glframe.backends.web import pack, unpack  # noqa: E402
 
 
 def _scatter():

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from glframe.backends._transport import ENCODINGS, TransportError, decode, encode, shuffle
+from glframe.backends.web import ENCODINGS, TransportError, decode, encode, shuffle
 from glframe.gloo import Cmd, glir
 
 

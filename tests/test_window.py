@@ -60,8 +60,8 @@ def test_window_sizes_and_pixel_ratio(xvfb):
 
 
 def test_the_surface_reports_raw_backend_events_to_its_handler(xdotool):
-    from glframe.backends import _glfw, poll_events
-    from glframe.backends._glfw import WindowSurface
+    from glframe.backends import poll_events
+    from glframe.backends.desktop import WindowSurface, _glfw
 
     surface = WindowSurface((120, 90), "raw surface test")
     events = []

@@ -2,7 +2,7 @@
 
 A canvas owns a surface from ``glframe.backends`` (an offscreen EGL context or
 a glfw window), a :class:`~glframe.gloo.GlirContext` that gloo objects record
-into, and a :class:`~glframe.backends.GlirInterpreter` that executes the
+into, and a :class:`~glframe.backends.gl.GlirInterpreter` that executes the
 recorded commands. A frame is: the draw event (user code records GLIR), one
 flush, one execution. ``render()`` adds a READ_PIXELS and returns the image.
 
@@ -18,17 +18,20 @@ pixels (mouse positions), ``pixel_ratio`` the first over the second.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import gloo
-from ..backends import GlirInterpreter, create_surface
+from .. import backends, gloo
 from ..gloo import GlirContext
 from ._events import EmitterGroup
 from ._input import MouseState
 from ._loop import loop
+
+if TYPE_CHECKING:
+    from ..backends.gl import GlirInterpreter
 
 __all__ = ["Canvas", "Recording"]
 
@@ -123,22 +126,23 @@ class Canvas:
     ) -> None:
         _check_size(size)
         ratio = 1.0 if pixel_ratio is None else _check_ratio(pixel_ratio)
-        self._surface = create_surface(backend, size, title, vsync=vsync)
+        # GL (PyOpenGL, and glfw for a window) loads here, not at import
+        self._surface = backends.create_surface(backend, size, title, vsync=vsync)
         self._logical_size = tuple(int(v) for v in size)
         self._pixel_ratio = 1.0
         if self._surface.kind != "window" and ratio != 1.0:
             self._pixel_ratio = ratio
             self._surface.resize(self._physical(self._logical_size))
         self._surface.make_current()
-        self._interpreter = GlirInterpreter(default_framebuffer=self._surface.framebuffer)
+        self._interpreter = backends.GlirInterpreter(default_framebuffer=self._surface.framebuffer)
         self.context = GlirContext(name=title, size=self._surface.size)
         self.context.executor = self._execute
         self.events = EmitterGroup(self, *EVENT_TYPES)
         self._title = title
         self.vsync = vsync
         self._closed = False
-        #: called by update(): remote views of this canvas (see glframe.app._remote)
-        self._update_callbacks: list = []
+        # called by update(): remote views of this canvas (see on_update)
+        self._update_callbacks: list[Callable[[], None]] = []
         self._drawing = self._close_after_frame = False
         self._mouse = MouseState()
         self._sizes = (self.logical_size, self.size)
@@ -283,6 +287,22 @@ class Canvas:
         for callback in list(self._update_callbacks):
             callback()
 
+    def on_update(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` (no arguments) after each :meth:`update`.
+
+        For whoever shows this canvas elsewhere and must know it changed (a
+        notebook widget, a browser page): the callback runs in the thread that
+        called ``update()`` and should only schedule a frame, not draw one.
+        """
+        if not callable(callback):
+            raise TypeError(f"on_update needs a callable, not {type(callback).__name__}")
+        self._update_callbacks.append(callback)
+
+    def off_update(self, callback: Callable[[], None]) -> None:
+        """Stop calling ``callback`` on :meth:`update` (nothing if it was not registered)."""
+        if callback in self._update_callbacks:
+            self._update_callbacks.remove(callback)
+
     def _draw_if_dirty(self) -> bool:
         """Draw if updated since the last frame (the event loop calls this)."""
         if not self._dirty or self._closed or min(self.size) <= 0:  # 0: minimized
@@ -402,7 +422,7 @@ class Canvas:
         default; 2 makes it sharp on HiDPI screens, at no cost in file size
         for data in buffers). See docs/web.md.
         """
-        from ..backends._html import figure_data, write_html
+        from ..backends.web import figure_data, write_html
         from ..gloo import Cmd
 
         ratio = self.pixel_ratio if pixel_ratio is None else _check_ratio(pixel_ratio)

@@ -1,7 +1,7 @@
 """Canvases in Jupyter: ``canvas.widget()``, ``canvas.show()`` and a canvas as a cell's result.
 
 An offscreen canvas in a notebook is shown as a
-:class:`~glframe.backends._jupyter.CanvasWidget` (anywidget): live, with input
+:class:`~glframe.backends.notebook.CanvasWidget` (anywidget): live, with input
 going back to the canvas, rendered in the kernel (``mode="server"``) or in the
 browser (``mode="client"``). A canvas has at most one widget, made on first
 use and kept (``canvas.widget()`` returns the same one; ``mode=`` switches
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ._remote import CanvasSource
 
 if TYPE_CHECKING:
-    from ..backends._jupyter import CanvasWidget
+    from ..backends.notebook import CanvasWidget
 
 __all__ = ["in_kernel", "canvas_widget", "show_in_notebook", "canvas_mimebundle"]
 
@@ -47,7 +47,7 @@ def in_kernel() -> bool:
 
 def _widget_class() -> type[CanvasWidget]:
     try:
-        from ..backends._jupyter import CanvasWidget
+        from ..backends.notebook import CanvasWidget
     except ImportError as exc:
         raise ImportError(f"{_INSTALL} ({exc})") from exc
     return CanvasWidget
@@ -61,7 +61,7 @@ def canvas_widget(canvas: Any, mode: str | None = None, **options: Any) -> Canva
     to the remote session; on an existing widget they are set on its session.
     ``stream`` ("auto", "direct", "relay" or "comm") picks how its views reach
     the kernel from their next display on (see
-    ``glframe.backends._jupyter.STREAMS``); "comm" keeps them on the Jupyter
+    ``glframe.backends.notebook.STREAMS``); "comm" keeps them on the Jupyter
     comm.
     """
     canvas._check_open()
@@ -102,7 +102,7 @@ def canvas_mimebundle(canvas: Any, **kwargs: Any) -> Any:
         return canvas_widget(canvas)._repr_mimebundle_(**kwargs)
     except ImportError:
         pass  # no anywidget: a still picture
-    from ..backends._wire import encode_image
+    from ..backends.web import encode_image
 
     png = encode_image(canvas.render(), "png")
     return {**text, "image/png": base64.b64encode(png).decode("ascii")}

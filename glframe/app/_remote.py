@@ -1,7 +1,7 @@
 """A Canvas as the source of a remote session (a notebook widget, a browser page).
 
 :class:`CanvasSource` adapts a :class:`~glframe.app.Canvas` to what
-``glframe.backends._remote.RemoteSession`` needs: render, resize, take input,
+``glframe.backends.web.RemoteSession`` needs: render, resize, take input,
 give its GLIR (state snapshot, then each frame), and take camera states that a
 browser computed. The session and its transports live in ``backends``.
 """
@@ -79,8 +79,7 @@ class CanvasSource:
         self.canvas.context.execute_pending()  # here too, so a later server frame agrees
 
     def on_update(self, callback: Callable[[], None]) -> None:
-        self.canvas._update_callbacks.append(callback)
+        self.canvas.on_update(callback)
 
     def off_update(self, callback: Callable[[], None]) -> None:
-        if callback in self.canvas._update_callbacks:
-            self.canvas._update_callbacks.remove(callback)
+        self.canvas.off_update(callback)

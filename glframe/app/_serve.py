@@ -1,6 +1,6 @@
 """``glframe.serve(canvas)``: view a canvas in any browser, without Jupyter.
 
-The server (``glframe.backends._server.RemoteServer``, on tornado) speaks the
+The server (``glframe.backends.web.RemoteServer``, on tornado) speaks the
 notebook widget's protocol over a plain websocket; this module adapts the
 Canvas (:class:`~glframe.app._remote.CanvasSource`) and runs the server: on
 the running asyncio loop if there is one (a notebook, an asyncio program),
@@ -16,7 +16,7 @@ from ._loop import _running_asyncio_loop, loop
 from ._remote import CanvasSource
 
 if TYPE_CHECKING:
-    from ..backends._server import RemoteServer
+    from ..backends.web import RemoteServer
 
 __all__ = ["serve"]
 
@@ -55,7 +55,7 @@ def serve(
     **options
         ``max_in_flight``, ``quality``, ``settle``, ``max_size``,
         ``max_message_size``, ``max_write_buffer``, ``title``: see
-        ``glframe.backends._server.RemoteServer``.
+        ``glframe.backends.web.RemoteServer``.
 
     Returns
     -------
@@ -73,7 +73,7 @@ def serve(
     """
     import asyncio  # here: importing glframe does not import asyncio or tornado
 
-    from ..backends._server import RemoteServer
+    from ..backends.web import RemoteServer
 
     options.setdefault("title", getattr(canvas, "title", "glframe"))
     server = RemoteServer(

@@ -1,20 +1,33 @@
-"""backends: where GLIR is executed.
+"""backends: where GLIR is executed or shipped, one room (sub-package) per backend.
 
-- :class:`GlirInterpreter` runs GLIR with PyOpenGL in the current context;
-- :class:`OffscreenSurface` is an EGL (Mesa surfaceless) context with an FBO;
-- :class:`WindowSurface` is a glfw window (its context made through EGL),
-  whose input goes to one event handler (``surface.set_event_handler``);
-  :func:`poll_events`, :func:`wait_events` and :func:`wake` pump those events.
+- :mod:`.gl`: the desktop GLIR interpreter (PyOpenGL) and its GL objects;
+  :class:`GlirInterpreter` runs GLIR in the current context;
+- :mod:`.offscreen`: :class:`~.offscreen.OffscreenSurface`, an EGL (Mesa
+  surfaceless) context with an FBO;
+- :mod:`.desktop`: :class:`~.desktop.WindowSurface`, a glfw window (its
+  context made through EGL) whose input goes to one event handler;
+  :func:`poll_events`, :func:`wait_events` and :func:`wake` pump those events;
+- :mod:`.web`: GLIR in a browser: glir.js and the page scripts (``web/js``),
+  standalone HTML export, the websocket server, remote sessions, the wire
+  format and transports;
+- :mod:`.notebook`: the Jupyter widget and the kernel's own websocket.
 
-:func:`create_surface` picks one by name. This package is the only one in
-glframe that imports OpenGL; it never imports ``app``, ``scene`` or ``plot``.
+This module is the registry: :func:`create_surface` picks a surface by name.
+It imports no GL: ``gl``, ``offscreen`` and glfw load when a canvas is made,
+so that ``import glframe`` works where PyOpenGL or glfw is absent. This
+package is the only one in glframe that imports OpenGL; it never imports
+``app``, ``scene`` or ``plot``.
 """
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from ._glfw import has_display, poll_events, wait_events, wake
+from .desktop import has_display, poll_events, wait_events, wake
+
+if TYPE_CHECKING:
+    from .gl import GlirInterpreter
 
 __all__ = [
     "create_surface",
@@ -47,10 +60,10 @@ def create_surface(
         if backend not in ("window", "offscreen"):
             raise ValueError(f"GLFRAME_BACKEND={backend!r} must be 'window' or 'offscreen'")
     if backend == "window":
-        from ._glfw import WindowSurface
+        from .desktop import WindowSurface
 
         return WindowSurface(size, title, vsync=vsync)
-    from ._egl import OffscreenSurface
+    from .offscreen import OffscreenSurface
 
     return OffscreenSurface(size)
 
@@ -58,7 +71,7 @@ def create_surface(
 def __getattr__(name: str):
     # Lazy, so that importing glframe does not load libGL until a canvas is made.
     if name == "GlirInterpreter":
-        from ._interpreter import GlirInterpreter
+        from .gl import GlirInterpreter
 
         return GlirInterpreter
-    raise AttributeError(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -41,8 +41,6 @@ import os
 import threading
 from collections.abc import Callable
 
-from ._gl import GL
-
 __all__ = [
     "WindowSurface",
     "has_display",
@@ -71,7 +69,15 @@ def has_display() -> bool:
 
 def _glfw():
     global _initialized
-    import glfw
+    from ..gl import GL  # noqa: F401  (PyOpenGL first, pointed at EGL: see gl/_gl.py)
+
+    try:
+        import glfw
+    except ImportError as exc:
+        raise ImportError(
+            f"a window needs the glfw package ({exc}): pip install glfw; "
+            "or use backend='offscreen'"
+        ) from exc
 
     with _init_lock:
         if not _initialized:
@@ -304,6 +310,8 @@ class WindowSurface:
 
     @property
     def renderer(self) -> str:
+        from ..gl import GL
+
         self.make_current()
         return GL.glGetString(GL.GL_RENDERER).decode()
 

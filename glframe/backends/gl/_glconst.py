@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..gloo.glir import GlirError
+from ...gloo.glir import GlirError
 from ._gl import GL
 
 GL_TYPES = {

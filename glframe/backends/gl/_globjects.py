@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..gloo.glir import GlirError
+from ...gloo.glir import GlirError
 from ._gl import GL
 from ._glconst import (
     ALLOC_TYPES,

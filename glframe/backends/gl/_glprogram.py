@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..gloo.glir import GlirError, ShaderError
+from ...gloo.glir import GlirError, ShaderError
 from ._gl import GL
 from ._glconst import GL_TYPE_NAMES, GL_TYPES, MODES, UNIFORM_TYPES, components, uniform_setter
 from ._globjects import GLBuffer, GLObject, GLTexture

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from ..gloo.glir import FUNCS, Cmd, GlirError
+from ...gloo.glir import FUNCS, Cmd, GlirError
 from ._gl import GL
 from ._glconst import CLEAR_BITS, FORMATS, GL_ERRORS, GL_TYPES, gl_enum
 from ._globjects import GLBuffer, GLFrameBuffer, GLObject, GLRenderBuffer, GLTexture

@@ -1,9 +1,9 @@
 """The Jupyter widget: a live canvas in a notebook cell (JupyterLab, Notebook 7, VS Code).
 
-:class:`CanvasWidget` is an anywidget whose JavaScript (js/widget.js) reuses
+:class:`CanvasWidget` is an anywidget whose JavaScript (``backends/web/js/widget.js``) reuses
 glir.js, figure.js and remote.js (each loaded from a blob URL inside the
 widget's one ES module, as exported pages do), and whose Python side is a
-:class:`~glframe.backends._remote.RemoteSession`: the session does the
+:class:`~glframe.backends.web.RemoteSession`: the session does the
 protocol, flow control and both modes, the widget only carries its messages.
 They travel on the kernel's own websocket when the page reaches it (directly,
 or relayed by the notebook server: see :mod:`._stream` and ``STREAMS``),
@@ -60,10 +60,17 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ._html import _js, figure_bundle, glir_bundle
-from ._remote import MODES, RemoteSession, RemoteSource
+from ..web import (
+    MODES,
+    RemoteSession,
+    RemoteSource,
+    encode_image,
+    figure_bundle,
+    glir_bundle,
+    js_source,
+    pack,
+)
 from ._stream import StreamEndpoint, StreamSocket, endpoint
-from ._wire import encode_image, pack
 
 __all__ = ["CanvasWidget", "widget_esm", "STREAMS"]
 
@@ -82,9 +89,13 @@ def widget_esm() -> str:
     """The widget's ES module: the template with glir.js, figure.js and remote.js inlined."""
     global _esm_cache
     if _esm_cache is None:
-        sources = {"glir": glir_bundle(), "figure": figure_bundle(), "remote": _js("remote.js")}
+        sources = {
+            "glir": glir_bundle(),
+            "figure": figure_bundle(),
+            "remote": js_source("remote.js"),
+        }
         text = json.dumps(sources).replace("</", "<\\/")
-        _esm_cache = _js("widget.js").replace("__SOURCES__", text)
+        _esm_cache = js_source("widget.js").replace("__SOURCES__", text)
     return _esm_cache
 
 
@@ -94,14 +105,14 @@ class CanvasWidget(anywidget.AnyWidget):
     Parameters
     ----------
     source
-        The canvas, as a :class:`~glframe.backends._remote.RemoteSource`
+        The canvas, as a :class:`~glframe.backends.web.RemoteSource`
         (``glframe.app`` adapts a Canvas; ``canvas.widget()`` does it for you).
     mode
         "server" (the kernel renders, frames go out) or "client" (GLIR goes
         out, WebGL2 renders). Settable while displayed.
     **session_options
         ``max_in_flight``, ``quality``, ``settle``, ``max_size``: see
-        :class:`~glframe.backends._remote.RemoteSession`.
+        :class:`~glframe.backends.web.RemoteSession`.
 
     Examples
     --------

@@ -21,10 +21,11 @@ works (no extension, a kernel on another machine than the server) or the
 socket closes, the view goes on over the comm: the stream is a fast path,
 never a requirement.
 
-Frames travel as on the standalone server (:mod:`._server`): a message with
-buffers is one binary websocket message (:func:`._wire.pack`), one without
-is JSON text. Everything runs on the loop's thread (the kernel's main
-thread), where the widget's canvas and GL context live.
+Frames travel as on the standalone server (:class:`glframe.backends.web.RemoteServer`):
+a message with buffers is one binary websocket message
+(:func:`glframe.backends.web.pack`), one without is JSON text. Everything runs
+on the loop's thread (the kernel's main thread), where the widget's canvas and
+GL context live.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ import tornado.netutil
 import tornado.web
 import tornado.websocket
 
-from ._wire import MessageError, forget_write, read_message, ws_message
+from ..web import MessageError, forget_write, read_message, ws_message
 
 __all__ = ["StreamEndpoint", "StreamPeer", "StreamSocket", "endpoint"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ctypes
 import threading
 
-from ._gl import GL
+from ..gl import GL
 
 try:
     from OpenGL import EGL

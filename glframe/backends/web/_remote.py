@@ -45,7 +45,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..gloo import glir
+from ...gloo import glir
 from ._wire import encode_image
 
 __all__ = ["RemoteSession", "RemoteSource", "MODES"]

@@ -3,8 +3,9 @@
 :class:`RemoteServer` is a tornado application with two endpoints:
 
 - ``GET /``: a page holding glir.js (one bundle), figure.js and remote.js as
-  text, imported through blob URLs as an HTML export does (:mod:`._html`); it
-  opens the websocket and shows the canvas with remote.js's ``connect``;
+  text, imported through blob URLs in the page shell an HTML export uses
+  (:func:`._page.page_shell`); it opens the websocket and shows the canvas
+  with remote.js's ``connect``;
 - ``/ws``: one :class:`~._remote.RemoteSession` per connection, speaking the
   protocol of the notebook widget. A message with buffers travels as one
   binary websocket message (:func:`._remote.pack`), one without as JSON text;
@@ -47,7 +48,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import html
 import ipaddress
 import logging
 import re
@@ -65,8 +65,8 @@ import tornado.web
 import tornado.websocket
 from tornado.iostream import StreamBufferFullError
 
-from ..gloo.glir import Cmd
-from ._html import _js, _script_json, figure_bundle, glir_bundle
+from ...gloo.glir import Cmd
+from ._page import figure_bundle, glir_bundle, js_source, page_shell, script_json
 from ._remote import MODES, RemoteSession, RemoteSource
 from ._wire import MessageError, forget_write, read_message, ws_message
 
@@ -230,6 +230,13 @@ class RemoteServer:
             raise RuntimeError("the server is not started")
         await self._closed.wait()
 
+    def count(self, kind: str) -> None:
+        """Count one event in :meth:`stats`: "opened", "refused", "malformed",
+        "oversized" or "errors" (an error raised while drawing or handling a message)."""
+        if kind not in self._counts:
+            raise ValueError(f"unknown count {kind!r}; one of {', '.join(self._counts)}")
+        self._counts[kind] += 1
+
     def stats(self) -> dict[str, Any]:
         """Connections (open and opened), refused requests, bad messages, and each session's."""
         return {
@@ -278,10 +285,10 @@ class RemoteServer:
                 scheme, _, value = handler.request.headers.get("Authorization", "").partition(" ")
                 given = value.strip() if scheme.lower() in ("token", "bearer") else None
             if given is None or not hmac.compare_digest(given.encode(), self.token.encode()):
-                self._counts["refused"] += 1
+                self.count("refused")
                 raise _Refused(403, "a valid token is required")
         elif not is_loopback(handler.request.host_name):
-            self._counts["refused"] += 1
+            self.count("refused")
             raise _Refused(403, "this server answers only to loopback host names")
         mode = handler.get_query_argument("mode", self.mode)
         if mode not in MODES:
@@ -294,44 +301,23 @@ class RemoteServer:
             sources = {
                 "glir": glir_bundle(),
                 "figure": figure_bundle(),
-                "remote": _js("remote.js"),
+                "remote": js_source("remote.js"),
             }
-            self._sources = _script_json(sources)
+            self._sources = script_json(sources)
         w, h = (int(v) for v in self.source.size)
-        config = _script_json({"size": [w, h], "ws": "ws"})
-        return _PAGE.format(
-            title=html.escape(self.title or "glframe"),
-            width=w,
+        return page_shell(
+            title=self.title or "glframe",
+            element="glframe-remote",
+            element_style=f"width: {w}px; max-width: 100%;",
             sources=self._sources,
-            config=config,
+            data={"glframe-config": script_json({"size": [w, h], "ws": "ws"})},
+            script=_SCRIPT,
         )
 
 
-_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>body {{ margin: 0; background: #fff; }}
-#glframe-remote {{ width: {width}px; max-width: 100%; }}</style>
-</head>
-<body>
-<div id="glframe-remote"></div>
-<pre id="glframe-error" style="color: #b00; white-space: pre-wrap"></pre>
-<script type="application/json" id="glframe-sources">{sources}</script>
-<script type="application/json" id="glframe-config">{config}</script>
-<script type="module">
-const json = (id) => JSON.parse(document.getElementById(id).textContent);
-const load = (text) => import(URL.createObjectURL(new Blob([text], {{type: "text/javascript"}})));
-const fail = (message) => {{
-  document.getElementById("glframe-error").textContent = message;
-  document.body.dataset.glframe = "error";
-}};
-try {{
-  const sources = json("glframe-sources"), config = json("glframe-config");
-  const [glir, figure, remote] = await Promise.all(
-    [load(sources.glir), load(sources.figure), load(sources.remote)]);
+_SCRIPT = """
+  const { glir, figure, remote } = modules;
+  const config = json("glframe-config");
   // the same query (mode, token) for the websocket, beside this page's path
   const url = new URL(config.ws + location.search, location.href);
   url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
@@ -339,15 +325,8 @@ try {{
   const view = remote.connect(document.getElementById("glframe-remote"), transport, glir, figure);
   view.state.size = config.size;  // the aspect of the first resize, before any message
   transport.socket.addEventListener("close", (event) =>
-    fail(`glframe: the connection to the server closed (${{event.code}} ${{event.reason}})`));
-  window.glframeRemote = {{ ...view, transport }};
-  document.body.dataset.glframe = "ready";
-}} catch (error) {{
-  fail(String(error && error.stack || error));
-}}
-</script>
-</body>
-</html>
+    fail(`glframe: the connection to the server closed (${event.code} ${event.reason})`));
+  window.glframeRemote = { ...view, transport };
 """
 
 
@@ -366,9 +345,10 @@ class _View:
     """
 
     def __init__(self, server: RemoteServer, warn: Callable[[str], None]) -> None:
-        self._server = server
+        #: the server this view belongs to; ``warn(message)`` tells its page
+        self.server = server
         self._source = server.source
-        self._warn = warn
+        self.warn = warn
         self._callbacks: list[Callable[[], None]] = []
         self.receiving = False  # a client-mode view that has had its snapshot
         self.stale = False
@@ -384,13 +364,13 @@ class _View:
         return self._source.size
 
     def render(self) -> Any:
-        self._server._share_pending()
-        self._server.draws += 1
+        self.server._share_pending()
+        self.server.draws += 1
         return self._source.render()
 
     def glir_snapshot(self) -> tuple[list, list, list]:
         self.receiving = False
-        self._server._share_pending()  # its first draw is not recorded
+        self.server._share_pending()  # its first draw is not recorded
         result = self._source.glir_snapshot()
         self._drew()
         self.receiving, self.stale, self.backlog, self.backlog_bytes = True, False, [], 0
@@ -399,22 +379,22 @@ class _View:
     def glir_frame(self) -> list:
         commands = self._source.glir_frame()
         self._drew()
-        self._server._share(commands, self)
+        self.server._share(commands, self)
         out, self.backlog, self.backlog_bytes = [*self.backlog, *commands], [], 0
         return out
 
     def set_camera_state(self, view: int, state: dict) -> None:
-        before = self._server.draws
+        before = self.server.draws
         # Updates the canvas (other views draw the change), then executes what is
         # still queued without recording it: this browser has it, idle views miss it.
         self._source.set_camera_state(view, state)
-        for other in self._server._views():
+        for other in self.server._views():
             if other is not self and other.receiving and other.last_draw <= before:
                 other.stale = True
 
     def _drew(self) -> None:
-        self._server.draws += 1
-        self.last_draw = self._server.draws
+        self.server.draws += 1
+        self.last_draw = self.server.draws
 
     def keep(self, commands: list[tuple], nbytes: int) -> None:
         """Another view's frame: keep its state changes for this view's next one."""
@@ -422,7 +402,7 @@ class _View:
             return
         self.backlog += commands
         self.backlog_bytes += nbytes
-        if self.backlog_bytes > self._server.max_backlog:
+        if self.backlog_bytes > self.server.max_backlog:
             self.stale, self.backlog, self.backlog_bytes = True, [], 0
 
     def on_update(self, callback: Callable[[], None]) -> None:
@@ -433,18 +413,18 @@ class _View:
             try:
                 callback()
             except Exception as exc:  # a draw callback's bug: the other views still update
-                self._server._counts["errors"] += 1
+                self.server.count("errors")
                 log.exception("glframe.serve: error while updating a view")
-                self._warn(f"error while drawing: {type(exc).__name__}: {exc}")
+                self.warn(f"error while drawing: {type(exc).__name__}: {exc}")
 
 
 class _Session(RemoteSession):
     """A RemoteSession that resends the whole GLIR state when its view went stale."""
 
     def on_error(self, exc: Exception) -> None:
-        self.source._server._counts["errors"] += 1
+        self.source.server.count("errors")
         log.error("glframe.serve: error while drawing", exc_info=exc)
-        self.source._warn(f"error while drawing: {type(exc).__name__}: {exc}")
+        self.source.warn(f"error while drawing: {type(exc).__name__}: {exc}")
 
     def pump(self) -> None:
         if self.mode == "client" and self._glir_started and self.source.stale:
@@ -523,7 +503,7 @@ class _SocketHandler(_Refusing, tornado.websocket.WebSocketHandler):
         self.send({"type": "mode", "mode": self._mode, "size": list(self.view.size)}, [])
         self.session = _Session(self.view, self.send, mode=self._mode, **server.session_options)
         server._handlers.add(self)
-        server._counts["opened"] += 1
+        server.count("opened")
 
     def on_message(self, message: str | bytes) -> None:
         session, server = self.session, self.server
@@ -532,13 +512,13 @@ class _SocketHandler(_Refusing, tornado.websocket.WebSocketHandler):
         try:
             header, buffers = read_message(message, server.max_message_size)
         except MessageError as exc:
-            server._counts[exc.kind] += 1
+            server.count(exc.kind)
             self._warn(str(exc))
             return
         try:
             session.receive(header, buffers)
         except Exception as exc:  # a bug in a callback: report it, keep the connection
-            server._counts["errors"] += 1
+            server.count("errors")
             kind = header.get("type") if isinstance(header, dict) else None
             log.exception("glframe.serve: error while handling a %r message", kind)
             self._warn(f"error while handling a {kind!r} message: {type(exc).__name__}: {exc}")
