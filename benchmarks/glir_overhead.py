@@ -26,16 +26,25 @@ Mesa's draw module keeps 512 vertex-shader variants, so llvmpipe then re-JITs ev
 Each library runs in its own subprocess, so they share no GL state; vispy uses its EGL app
 (with ``EGL_PLATFORM=surfaceless``) unless ``--vispy-app`` names another.
 
+The raw-GL programs are the benchmark's own (compiled and linked with PyOpenGL in the
+canvas's context, one per distinct source as glframe does), so the comparison reads
+nothing private of glframe's interpreter.
+
 Run::
 
     .venv/bin/python benchmarks/glir_overhead.py [--counts 1 100 1000] [--frames 20]
         [--no-vispy] [--vispy-app egl] [--distinct-shaders] [--profile]
+    .venv/bin/python benchmarks/glir_overhead.py --quick   # 1 and 10 programs, 3 frames
+
+``--quick`` (what the test suite runs) keeps the tables and skips vispy when it is
+not installed, saying so.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import importlib.util
 import json
 import os
 import pstats
@@ -108,19 +117,25 @@ def frame_bytes(header: dict, arrays_nbytes: int) -> int:
 
 # ---- glframe ---------------------------------------------------------------------------------
 def glframe_scene(n: int, distinct: bool = False):
-    """A canvas with n programs, its build(dx) -> commands, and its interpreter.
+    """A canvas with n programs, what they were made of, and build(dx) -> commands.
 
-    glframe links one GL program per distinct source pair; ``distinct`` gives
-    each program its own source (a comment), so nothing can be shared.
+    The specs are (vertex source, fragment source, positions) per program, for the
+    raw-GL baseline. glframe links one GL program per distinct source pair;
+    ``distinct`` gives each program its own source (a comment), so nothing can be
+    shared.
     """
     import glframe
     from glframe import gloo
 
     canvas = glframe.Canvas(size=SIZE, backend="offscreen")
+    specs = [
+        (VERT + (f"\n// program {i}" if distinct else ""), FRAG, pos)
+        for i, pos in enumerate(triangles(n))
+    ]
     programs = []
     with canvas:
-        for i, pos in enumerate(triangles(n)):
-            program = gloo.Program(VERT + (f"\n// program {i}" if distinct else ""), FRAG)
+        for vert, frag, pos in specs:
+            program = gloo.Program(vert, frag)
             program["a_position"] = gloo.VertexBuffer(pos)
             program["u_color"] = (1.0, 0.5, 0.0, 1.0)
             programs.append(program)
@@ -133,20 +148,20 @@ def glframe_scene(n: int, distinct: bool = False):
                 program.draw("triangles")
             return canvas.context.flush()
 
-    return canvas, programs, build
+    return canvas, specs, build
 
 
 def bench_glframe(counts: list[int], frames: int, distinct: bool = False) -> dict:
     rows, renderer = {}, ""
     for n in counts:
-        canvas, programs, build = glframe_scene(n, distinct)
+        canvas, specs, build = glframe_scene(n, distinct)
         renderer = canvas.renderer
-        rows[n] = glframe_row(canvas, programs, build, frames)
+        rows[n] = glframe_row(canvas, specs, build, frames)
         canvas.close()
     return {"renderer": renderer, "rows": rows}
 
 
-def glframe_row(canvas, programs: list, build: Callable, frames: int) -> dict:
+def glframe_row(canvas, specs: list, build: Callable, frames: int) -> dict:
     from OpenGL import GL  # after the canvas: glframe configures PyOpenGL for EGL
 
     from glframe.gloo import glir
@@ -165,27 +180,86 @@ def glframe_row(canvas, programs: list, build: Callable, frames: int) -> dict:
     row["bytes"] = frame_bytes(header, sum(memoryview(b).nbytes for b in buffers))
     canvas.interpreter.execute(commands)
 
-    # The driver's share: the same GL calls, no GLIR (uses the interpreter's objects:
-    # one linked GL program per distinct source, one VAO per program).
-    gl_objects = [canvas.interpreter._objects[p.id] for p in programs]
-    for obj in gl_objects:
-        obj.linked.owner = None  # raw calls below overwrite the loaded uniforms
+    # The driver's share: the same GL calls, no GLIR, on GL objects of our own.
+    raw = raw_gl_row(specs, frames)
+    row["raw_cpu"], row["raw_wall"] = raw["total_cpu"], raw["total_wall"]
+    return row
+
+
+def raw_gl_row(specs: list, frames: int) -> dict[str, float]:
+    """The same frame issued straight through PyOpenGL, in the current (the canvas's) context.
+
+    Like glframe: one linked GL program per distinct source pair, one VAO and one vertex
+    buffer per program, ``u_color`` set once; per frame clear, then per program use it,
+    set ``u_offset``, bind its VAO and draw.
+    """
+    from OpenGL import GL
+
+    version = GL.glGetString(GL.GL_VERSION).decode(errors="replace")
+    header = "#version 300 es" if "OpenGL ES" in version else "#version 330 core"
+
+    def compile_shader(kind: int, source: str) -> int:
+        shader = GL.glCreateShader(kind)
+        GL.glShaderSource(shader, source.replace("#version 300 es", header, 1))
+        GL.glCompileShader(shader)
+        if not GL.glGetShaderiv(shader, GL.GL_COMPILE_STATUS):
+            raise RuntimeError(GL.glGetShaderInfoLog(shader).decode(errors="replace"))
+        return shader
+
+    linked: dict[tuple[str, str], tuple[int, int]] = {}  # sources -> (program, u_offset)
+    draws, objects = [], []
+    for vert, frag, pos in specs:
+        sources = (vert, frag)
+        if sources not in linked:
+            handle = GL.glCreateProgram()
+            shaders = [
+                compile_shader(GL.GL_VERTEX_SHADER, sources[0]),
+                compile_shader(GL.GL_FRAGMENT_SHADER, sources[1]),
+            ]
+            for shader in shaders:
+                GL.glAttachShader(handle, shader)
+            GL.glLinkProgram(handle)
+            if not GL.glGetProgramiv(handle, GL.GL_LINK_STATUS):
+                raise RuntimeError(GL.glGetProgramInfoLog(handle).decode(errors="replace"))
+            for shader in shaders:
+                GL.glDeleteShader(shader)
+            GL.glUseProgram(handle)
+            GL.glUniform4f(GL.glGetUniformLocation(handle, "u_color"), 1.0, 0.5, 0.0, 1.0)
+            linked[sources] = (handle, GL.glGetUniformLocation(handle, "u_offset"))
+        handle, offset = linked[sources]
+        vao, vbo = GL.glGenVertexArrays(1), GL.glGenBuffers(1)
+        GL.glBindVertexArray(vao)
+        GL.glBindBuffer(GL.GL_ARRAY_BUFFER, vbo)
+        data = np.ascontiguousarray(pos, np.float32)
+        GL.glBufferData(GL.GL_ARRAY_BUFFER, data.nbytes, data, GL.GL_STATIC_DRAW)
+        location = GL.glGetAttribLocation(handle, "a_position")
+        GL.glEnableVertexAttribArray(location)
+        GL.glVertexAttribPointer(location, 2, GL.GL_FLOAT, GL.GL_FALSE, 0, None)
+        draws.append((handle, offset, vao))
+        objects.append((vao, vbo))
+    GL.glBindVertexArray(0)
+    GL.glBindBuffer(GL.GL_ARRAY_BUFFER, 0)
 
     def raw_frame(dx: float) -> np.ndarray:
         t0 = clocks()
         GL.glClear(GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT)
-        for obj in gl_objects:
-            GL.glUseProgram(obj.linked.handle)
-            GL.glUniform2f(obj.linked.uniform_locs["u_offset"], dx, 0.0)
-            GL.glBindVertexArray(obj.vao)
+        for handle, offset, vao in draws:
+            GL.glUseProgram(handle)
+            GL.glUniform2f(offset, dx, 0.0)
+            GL.glBindVertexArray(vao)
             GL.glDrawArrays(GL.GL_TRIANGLES, 0, 3)
         GL.glBindVertexArray(0)
-        canvas.interpreter.reset_state_cache()
         return np.concatenate([np.zeros(2), clocks() - t0])
 
-    raw = median_frame(raw_frame, frames, GL.glFinish)
-    row["raw_cpu"], row["raw_wall"] = raw["total_cpu"], raw["total_wall"]
-    return row
+    try:
+        return median_frame(raw_frame, frames, GL.glFinish)
+    finally:
+        GL.glUseProgram(0)
+        for vao, vbo in objects:
+            GL.glDeleteVertexArrays(1, [vao])
+            GL.glDeleteBuffers(1, [vbo])
+        for handle, _ in linked.values():
+            GL.glDeleteProgram(handle)
 
 
 # ---- vispy -------------------------------------------------------------------------------------
@@ -281,7 +355,7 @@ def run_worker(lib: str, args: argparse.Namespace) -> dict | str:
     lines = proc.stdout.strip().splitlines()
     if proc.returncode or not lines:
         err = proc.stderr.strip().splitlines()
-        return err[-1] if err else f"exit code {proc.returncode}"
+        return "\n".join(err[-15:]) if err else f"exit code {proc.returncode}"
     return json.loads(lines[-1])
 
 
@@ -336,8 +410,15 @@ def profile_glframe(n: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--counts", type=int, nargs="+", default=[1, 100, 1000])
-    parser.add_argument("--frames", type=int, default=20, help="timed frames per count")
+    parser.add_argument(
+        "--counts", type=int, nargs="+", help="programs per frame (default 1 100 1000)"
+    )
+    parser.add_argument("--frames", type=int, help="timed frames per count (default 20)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a second or two: 1 and 10 programs, 3 frames (the test suite runs this)",
+    )
     parser.add_argument("--no-vispy", action="store_true", help="glframe only")
     parser.add_argument("--vispy-app", default="egl", help="vispy app backend (egl, glfw...)")
     parser.add_argument(
@@ -350,6 +431,10 @@ def main() -> None:
     )
     parser.add_argument("--worker", choices=["glframe", "vispy"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.counts is None:
+        args.counts = [1, 10] if args.quick else [1, 100, 1000]
+    if args.frames is None:
+        args.frames = 3 if args.quick else 20
 
     if args.worker == "glframe":
         print(json.dumps(bench_glframe(args.counts, args.frames, args.distinct_shaders)))
@@ -362,10 +447,12 @@ def main() -> None:
     if isinstance(gf, str):
         sys.exit(f"glframe benchmark failed: {gf}")
     vp = None
-    if not args.no_vispy:
+    if not args.no_vispy and importlib.util.find_spec("vispy") is None:
+        print("vispy is not installed: glframe only (pip install vispy, or the bench extra)")
+    elif not args.no_vispy:
         vp = run_worker("vispy", args)
         if isinstance(vp, str):
-            print(f"vispy: not measured ({vp})")
+            print(f"vispy: not measured ({vp.splitlines()[-1]})")
             vp = None
     print(
         f"GL renderer: {gf['renderer']}; canvas {SIZE[0]}x{SIZE[1]}, one tiny triangle per "

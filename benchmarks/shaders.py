@@ -18,7 +18,8 @@ Where vispy is installed, vispy.visuals.shaders composes the same program
 (GLSL 1.20 dialect) side by side, and the ratio is printed for compose and
 update.
 
-Run: ``.venv/bin/python benchmarks/shaders.py [--repeat 20]``
+Run: ``.venv/bin/python benchmarks/shaders.py [--repeat 20]``; ``--quick`` (what the
+test suite runs): 3 repeats and one first draw.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def glframe_compose():
     return ModularProgram(vert, frag), parts[1]
 
 
-def bench_glframe(repeat: int) -> dict[str, list[float]]:
+def bench_glframe(repeat: int, first_draws: int) -> dict[str, list[float]]:
     import glframe
     from glframe import gloo
 
@@ -90,7 +91,7 @@ def bench_glframe(repeat: int) -> dict[str, list[float]]:
         t0 = time.perf_counter()
         glframe_compose()
         out["compose"].append(time.perf_counter() - t0)
-    for _ in range(max(3, repeat // 4)):
+    for _ in range(first_draws):
         canvas = glframe.Canvas(size=(32, 32))
         t0 = time.perf_counter()
         program, rotate = glframe_compose()
@@ -161,9 +162,14 @@ def bench_vispy(repeat: int) -> dict[str, list[float]] | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, help="runs per measure (default 20)")
+    parser.add_argument(
+        "--quick", action="store_true", help="3 runs, one first draw (the test suite runs this)"
+    )
     args = parser.parse_args()
-    gf = bench_glframe(args.repeat)
+    if args.repeat is None:
+        args.repeat = 3 if args.quick else 20
+    gf = bench_glframe(args.repeat, 1 if args.quick else max(3, args.repeat // 4))
     vp = bench_vispy(args.repeat)
     print(f"{'':12s} {'glframe ms':>11s} {'vispy ms':>9s} {'ratio':>6s}")
     for key, times in gf.items():
@@ -176,7 +182,7 @@ def main() -> None:
             line += f"   (first run {times[0] * 1e3:.1f} ms)"
         print(line)
     if vp is None:
-        print("vispy not installed: no comparison")
+        print("vispy is not installed: no comparison (pip install vispy, or the bench extra)")
 
 
 if __name__ == "__main__":

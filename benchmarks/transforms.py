@@ -14,6 +14,7 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/transforms.py                # 1M points, best of 5
     .venv/bin/python benchmarks/transforms.py --points 100000 --repeat 10 --no-vispy
+    .venv/bin/python benchmarks/transforms.py --quick        # 10k points, best of 2
 
 vispy is optional (``.venv/bin/pip install vispy``); without it only
 glframe's figures are printed.
@@ -92,10 +93,17 @@ def vispy_chains() -> dict[str, Callable[[np.ndarray], np.ndarray]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--points", type=int, default=1_000_000, help="points (default 1M)")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs; the best is kept")
+    parser.add_argument("--points", type=int, help="points (default 1M)")
+    parser.add_argument("--repeat", type=int, help="timed runs; the best is kept (default 5)")
     parser.add_argument("--no-vispy", action="store_true", help="glframe only")
+    parser.add_argument(
+        "--quick", action="store_true", help="10k points, best of 2 (the test suite runs this)"
+    )
     args = parser.parse_args()
+    if args.points is None:
+        args.points = 10_000 if args.quick else 1_000_000
+    if args.repeat is None:
+        args.repeat = 2 if args.quick else 5
 
     rng = np.random.default_rng(0)
     # positive x (the log axis), in the polar domain after the chain's ST and log
