@@ -32,7 +32,7 @@ from ._buffer import BufferView, IndexBuffer, VertexBuffer
 from ._objects import GLObject
 from ._state import _current
 from ._texture import INTERNAL_FORMATS, Texture1D, Texture2D, Texture3D, _Texture
-from .glir import Cmd
+from .glir import DRAW_MODES, Cmd
 
 __all__ = ["Program", "GLSL_TYPES", "parse_variables"]
 
@@ -68,15 +68,7 @@ _SAMPLERS = {
 for _s in _SAMPLERS:
     GLSL_TYPES[_s] = (1, "s")
 
-MODES = (
-    "points",
-    "lines",
-    "line_strip",
-    "line_loop",
-    "triangles",
-    "triangle_strip",
-    "triangle_fan",
-)
+MODES = DRAW_MODES  # the protocol's table (glir.py)
 
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 _DEFINE = re.compile(r"^\s*#\s*define\s+(\w+)\s+(\d+)\s*$", re.M)

@@ -62,6 +62,7 @@ __all__ = [
     "OBJECT_CLASSES",
     "DTYPES",
     "FUNCS",
+    "DRAW_MODES",
     "GlirError",
     "ShaderError",
     "serialize",
@@ -144,6 +145,18 @@ FUNCS: dict[str, str] = {
     "sampleCoverage": "fb",
     "hint": "ee",
 }
+
+
+#: Primitive modes DRAW may name.
+DRAW_MODES = (
+    "points",
+    "lines",
+    "line_strip",
+    "line_loop",
+    "triangles",
+    "triangle_strip",
+    "triangle_fan",
+)
 
 
 class GlirError(ValueError):

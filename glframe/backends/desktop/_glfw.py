@@ -75,8 +75,7 @@ def _glfw():
         import glfw
     except ImportError as exc:
         raise ImportError(
-            f"a window needs the glfw package ({exc}): pip install glfw; "
-            "or use backend='offscreen'"
+            f"a window needs the glfw package ({exc}): pip install glfw; or use backend='offscreen'"
         ) from exc
 
     with _init_lock:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ...gloo.glir import GlirError
+from ...gloo.glir import DRAW_MODES, GlirError
 from ._gl import GL
 
 GL_TYPES = {
@@ -46,18 +46,8 @@ ALLOC_TYPES = {
     "32i": "int32",
     "32ui": "uint32",
 }
-MODES = {
-    m: getattr(GL, "GL_" + m.upper())
-    for m in (
-        "points",
-        "lines",
-        "line_strip",
-        "line_loop",
-        "triangles",
-        "triangle_strip",
-        "triangle_fan",
-    )
-}
+#: GLIR's draw modes (glframe.gloo.glir.DRAW_MODES) -> GL enums, named alike
+MODES = {m: getattr(GL, "GL_" + m.upper()) for m in DRAW_MODES}
 ATTACHMENTS = {
     "depth": GL.GL_DEPTH_ATTACHMENT,
     "stencil": GL.GL_STENCIL_ATTACHMENT,

@@ -29,6 +29,7 @@ import { GLProgram, LinkedProgram } from "./program.js";
 
 export {
   COMMANDS,
+  DRAW_MODES,
   DTYPES,
   FUNCS,
   GLIR_VERSION,

@@ -14,7 +14,7 @@
 // sharing program gave it (exactly as the desktop interpreter does); sampler units
 // are fixed per linked program, by sorted sampler name.
 
-import { DTYPES, GlirError } from "./protocol.js";
+import { DRAW_MODES, DTYPES, GlirError } from "./protocol.js";
 import { linkProgram } from "./glsl.js";
 import { GLBuffer, GLObject, GLTexture } from "./objects.js";
 
@@ -43,16 +43,6 @@ for (const n of [2, 3, 4]) {
   ATTRIBUTE_VALUE_TYPES.add(`vec${n}`).add(`ivec${n}`).add(`uvec${n}`);
 }
 
-/** Draw modes by GLIR name. */
-export const DRAW_MODES = Object.freeze([
-  "points",
-  "lines",
-  "line_strip",
-  "line_loop",
-  "triangles",
-  "triangle_strip",
-  "triangle_fan",
-]);
 const INDEX_DTYPES = ["uint8", "uint16", "uint32"];
 
 /** Components of a GLSL type: N for vecN, C*R for matCxR, 1 for scalars. */
