@@ -1,6 +1,6 @@
 """A Jupyter server extension: glframe widget streams through the notebook server's address.
 
-A widget's direct stream (``glframe/backends/_stream.py``) listens on the kernel machine's
+A widget's direct stream (``glframe/backends/notebook/_stream.py``) listens on the kernel machine's
 loopback: a browser on the same machine reaches it, a browser elsewhere (a
 remote server behind an SSH tunnel, JupyterHub) does not. This extension
 gives such pages a route through the address they already use:
@@ -41,7 +41,7 @@ from tornado.httpclient import HTTPClientError, HTTPRequest
 
 __all__ = ["StreamRelay"]
 
-#: what a page may ask for: a port and a widget's key (see glframe/backends/_stream.py)
+#: what a page may ask for: a port and a widget's key (see glframe/backends/notebook/_stream.py)
 ROUTE = r"glframe/stream/(\d{1,5})/([A-Za-z0-9_-]{1,64})"
 
 

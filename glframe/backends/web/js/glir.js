@@ -1,7 +1,7 @@
 // glir.js: the WebGL2 interpreter of GLIR, glframe's GL command stream. The
 // entry module: it exports the whole API (decoders, GlirInterpreter, errors,
 // the shader helpers). The protocol is docs/glir.md; the reference behaviour is
-// the desktop interpreter (glframe/backends/_interpreter.py), which this one
+// the desktop interpreter (glframe/backends/gl/_interpreter.py), which this one
 // follows command for command so that a stream gives the same pixels in both.
 //
 //   import { decode, GlirInterpreter } from "./glir.js";

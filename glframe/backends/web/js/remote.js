@@ -1,7 +1,7 @@
 // remote.js: a live glframe canvas in a page, fed by a kernel or a server.
 //
 // `connect(element, transport, glir, figure)` shows the canvas of a
-// RemoteSession (glframe/backends/_remote.py) and sends the user's input back.
+// RemoteSession (glframe/backends/web/_remote.py) and sends the user's input back.
 // `transport` is {send(header, buffers), onMessage(callback(header, buffers))}:
 // a Jupyter comm (the anywidget model) or a websocket (see `websocketTransport`).
 //

@@ -5,7 +5,7 @@ const load = (text) => import(URL.createObjectURL(new Blob([text], { type: "text
 let modules = null;
 const LOOPBACK = ["localhost", "127.0.0.1", "[::1]", "::1"];
 
-// Where the kernel's websocket (glframe/backends/_stream.py) may be reached from this page,
+// Where the kernel's websocket (glframe/backends/notebook/_stream.py) may be reached from this page,
 // best first: {via, url} for "direct" (its loopback port, from a page on the same machine)
 // and "relay" (through the notebook server's glframe_jupyter extension).
 function streamRoutes(offer, viewId, wanted) {
