@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ...gloo import as_rgba
+from .._reactive import Prop
 
 __all__ = [
     "as_positions",
@@ -159,6 +160,30 @@ def vector(size: int, *, nonzero: bool = False) -> Any:
     return check
 
 
+def optional(check: Any) -> Any:
+    """Check: None, or a value that ``check`` accepts."""
+
+    def checked(value: Any, what: str, *n: int) -> Any:
+        return None if value is None else check(value, what, *n)
+
+    return checked
+
+
+def colormap() -> Any:
+    """Check: a colormap name of :func:`glframe.shaders.colormaps.names`."""
+
+    def check(value: Any, what: str) -> str:
+        from ...shaders import colormaps
+
+        if not isinstance(value, str) or value not in colormaps.names():
+            raise ValueError(
+                f"{what}: no colormap {value!r}; colormaps: {', '.join(colormaps.names())}"
+            )
+        return value
+
+    return check
+
+
 def as_positions(data: ArrayLike, what: str, dims: tuple[int, ...] = (2, 3)) -> np.ndarray:
     """(N, 2|3) float32 positions; NaN is allowed (such points are not drawn)."""
     arr = np.asarray(data)
@@ -221,49 +246,59 @@ def limits(value: Any, what: str) -> tuple[float, float]:
     return lo, hi
 
 
+class Auto(Prop):
+    """A :class:`Prop` the visual may choose: while its value is ``unset`` ("auto",
+    None), reading it gives ``resolve(visual)``, the value in use (the data's range)."""
+
+    def __init__(self, check: Any, doc: str, *, unset: Any, resolve: Any, **kwargs: Any) -> None:
+        super().__init__(check, doc, **kwargs)
+        self.unset, self.resolve = unset, resolve
+
+    def __get__(self, obj: Any, owner: type) -> Any:
+        value = super().__get__(obj, owner)
+        if obj is None or type(value) is not type(self.unset) or value != self.unset:
+            return value
+        return self.resolve(obj)
+
+
+def _clim(value: Any, what: str) -> Any:
+    if isinstance(value, str):
+        if value != "auto":
+            raise ValueError(f"{what} must be (min, max) or 'auto', not {value!r}")
+        return "auto"
+    return limits(value, what)
+
+
 class Colormapped:
     """``cmap`` and ``clim`` for visuals that map values through a colormap.
 
-    The visual keeps ``_cmap``, ``_clim`` ("auto" or a pair), ``_auto_clim``
-    (the data's range) and ``_dirty``, the set of parts to upload; setting
-    ``clim`` marks the parts in ``_clim_parts``.
+    The visual sets ``_auto_clim`` (the data's range, the limits while ``clim`` is
+    "auto") and calls :meth:`_upload_colormap` when "cmap" is dirty.
     """
 
-    _clim_parts: tuple[str, ...] = ("clim",)
+    _auto_clim: tuple[float, float] = (0.0, 1.0)
+    _lut: Any = None  # the lookup texture, made at the first draw
 
-    def _set(self, *parts: str) -> None:
-        """Mark ``parts`` for upload at the next draw, and ask for one."""
-        self._dirty.update(parts)
-        self.update()
+    cmap = Prop(
+        colormap(),
+        "The colormap's name, one of glframe.shaders.colormaps.names() (a 256-texel lookup "
+        "texture: a new one sends its data, no new shader).",
+    )
+    clim = Auto(
+        _clim,
+        'Contrast limits (min, max) in data units (reversed: a reversed colormap), or "auto"; '
+        'reads give the limits in use (the data\'s range while "auto").',
+        unset="auto",
+        resolve=lambda visual: visual._auto_clim,
+    )
 
-    @property
-    def cmap(self) -> str:
-        return self._cmap
-
-    @cmap.setter
-    def cmap(self, name: str) -> None:
+    def _upload_colormap(self) -> None:
+        """Send the colormap's lookup texture: made once, then its DATA only."""
+        from ...gloo import Texture1D
         from ...shaders import colormaps
 
-        if name not in colormaps.names():
-            raise ValueError(
-                f"{type(self).__name__}.cmap: no colormap {name!r}; "
-                f"colormaps: {', '.join(colormaps.names())}"
-            )
-        self._cmap = name
-        self._set("cmap")
-
-    @property
-    def clim(self) -> tuple[float, float]:
-        """The contrast limits in use (the data's range when set to "auto")."""
-        return self._auto_clim if self._clim == "auto" else self._clim
-
-    @clim.setter
-    def clim(self, value: Any) -> None:
-        what = f"{type(self).__name__}.clim"
-        if isinstance(value, str):
-            if value != "auto":
-                raise ValueError(f"{what} must be (min, max) or 'auto', not {value!r}")
-            self._clim = "auto"
+        if self._lut is None:
+            self._lut = Texture1D(colormaps.lut(self.cmap))
+            self.program["u_cmap"] = self._lut
         else:
-            self._clim = limits(value, what)
-        self._set(*self._clim_parts)
+            self._lut.set_data(colormaps.lut(self.cmap))

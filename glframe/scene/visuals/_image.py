@@ -34,8 +34,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ... import gloo
-from ...shaders import colormaps, snippet
-from .._visual import Visual
+from ...shaders import snippet
+from .._reactive import Prop
+from .._visual import DrawContext, Visual
+from . import _data as checks
 from ._data import Colormapped
 
 __all__ = ["Image"]
@@ -74,7 +76,7 @@ void main() {
 }
 """
 
-_INTERPOLATIONS = ("nearest", "linear")
+_max_size = checks.number(minimum=3)
 
 
 def _tile_ranges(n: int, max_size: int) -> list[tuple[int, int]]:
@@ -83,6 +85,30 @@ def _tile_ranges(n: int, max_size: int) -> list[tuple[int, int]]:
         return [(0, n)]
     step = max_size - 2  # room for the one-texel apron on each side
     return [(start, min(start + step, n)) for start in range(0, n, step)]
+
+
+def _as_image(data: ArrayLike) -> np.ndarray:
+    """(H, W[, 3|4]) uint8 or float32, C-contiguous; refuses what cannot be drawn."""
+    arr = np.asarray(data)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"Image.data: dtype {arr.dtype} is not a real number type")
+    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (3, 4)):
+        raise ValueError(f"Image.data: shape {arr.shape} is not (H, W), (H, W, 3) or (H, W, 4)")
+    if arr.shape[0] < 1 or arr.shape[1] < 1:
+        raise ValueError(f"Image.data: shape {arr.shape} is empty")
+    if arr.ndim == 3 and arr.dtype != np.uint8 and arr.dtype.kind != "f":
+        raise TypeError(
+            f"Image.data: RGB(A) data must be uint8 or floats in [0, 1], not {arr.dtype}"
+        )
+    if arr.dtype.kind == "f":
+        big = np.abs(arr[np.isfinite(arr)]).max(initial=0)
+        if big > np.finfo(np.float32).max:
+            raise ValueError(f"Image.data: value {big:g} does not fit in float32")
+    if arr.dtype == np.bool_:
+        arr = arr.astype(np.uint8)
+    if arr.dtype != np.uint8:
+        arr = arr.astype(np.float32)
+    return np.ascontiguousarray(arr)
 
 
 class Image(Colormapped, Visual):
@@ -144,49 +170,31 @@ class Image(Colormapped, Visual):
         super().__init__(
             VERT, FRAG_DECLARATIONS + snippet("image/sample", _GLSL) + FRAG_MAIN, parent, **kwargs
         )
-        self._dirty: set[str] = set()
         self._data: np.ndarray | None = None  # nothing is drawn until set_data
-        self._auto_clim = (0.0, 1.0)
         self._tiles: list[tuple[gloo.Texture2D, tuple[int, int]]] = []  # texture, origin
         self._tile_key: tuple | None = None
         self._geometry: gloo.VertexBuffer | None = None
-        self._lut: gloo.Texture1D | None = None
         if max_texture_size is not None:
-            if int(max_texture_size) < 3:
-                raise ValueError(f"Image.max_texture_size must be >= 3, not {max_texture_size}")
-            self.max_texture_size = int(max_texture_size)
-        self.cmap = cmap
-        self.clim = clim
-        self.gamma = gamma
-        self.interpolation = interpolation
-        self.nan_color = nan_color
-        if data is not None:
-            self.set_data(data)
+            self.max_texture_size = int(_max_size(max_texture_size, "Image.max_texture_size"))
+        self.set_data(
+            data,
+            cmap=cmap,
+            clim=clim,
+            gamma=gamma,
+            interpolation=interpolation,
+            nan_color=nan_color,
+        )
 
     # ---- data --------------------------------------------------------------------------
-    def set_data(self, data: ArrayLike) -> None:
-        """Replace the image; data of the same shape and kind reuses the textures."""
-        arr = np.asarray(data)
-        if arr.dtype.kind not in "biuf":
-            raise TypeError(f"Image.data: dtype {arr.dtype} is not a real number type")
-        if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (3, 4)):
-            raise ValueError(f"Image.data: shape {arr.shape} is not (H, W), (H, W, 3) or (H, W, 4)")
-        if arr.shape[0] < 1 or arr.shape[1] < 1:
-            raise ValueError(f"Image.data: shape {arr.shape} is empty")
-        if arr.ndim == 3 and arr.dtype != np.uint8 and arr.dtype.kind != "f":
-            raise TypeError(
-                f"Image.data: RGB(A) data must be uint8 or floats in [0, 1], not {arr.dtype}"
-            )
-        if arr.dtype.kind == "f":
-            finite = arr[np.isfinite(arr)]
-            big = np.abs(finite).max(initial=0)
-            if big > np.finfo(np.float32).max:
-                raise ValueError(f"Image.data: value {big:g} does not fit in float32")
-        if arr.dtype == np.bool_:
-            arr = arr.astype(np.uint8)
-        if arr.dtype != np.uint8:
-            arr = arr.astype(np.float32)
-        self._data = np.ascontiguousarray(arr)
+    def set_data(self, data: ArrayLike | None = None, **properties: Any) -> None:
+        """Replace the image (None: keep it) and set any properties, checked together (all
+        or nothing); data of the same shape and kind reuses the textures."""
+        if data is None:
+            self._assign(properties, caller="set_data")
+            return
+        arr = _as_image(data)
+        self._assign(properties, caller="set_data")
+        self._data = arr
         if arr.ndim == 2:
             finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
             if finite.size:
@@ -195,51 +203,27 @@ class Image(Colormapped, Visual):
             else:
                 self._auto_clim = (0.0, 1.0)
         self._dirty.update(("data", "clim"))
-        self.update()
 
     @property
     def data(self) -> np.ndarray | None:
-        """The image as stored: uint8, or float32 (None before any data)."""
+        """The image as stored: (H, W[, 3|4]) uint8, or float32 (None before any data)."""
         return self._data
 
     @data.setter
     def data(self, value: ArrayLike) -> None:
         self.set_data(value)
 
-    @property
-    def gamma(self) -> float:
-        return self._gamma
-
-    @gamma.setter
-    def gamma(self, value: float) -> None:
-        value = float(value)
-        if not np.isfinite(value) or value <= 0:
-            raise ValueError(f"Image.gamma must be a finite number > 0, not {value}")
-        self._gamma = value
-        self._set("gamma")
-
-    @property
-    def interpolation(self) -> str:
-        return self._interpolation
-
-    @interpolation.setter
-    def interpolation(self, value: str) -> None:
-        if value not in _INTERPOLATIONS:
-            raise ValueError(f"Image.interpolation must be 'nearest' or 'linear', not {value!r}")
-        self._interpolation = value
-        self._set("interpolation")
-
-    @property
-    def nan_color(self) -> tuple[float, float, float, float]:
-        return self._nan_color
-
-    @nan_color.setter
-    def nan_color(self, value: gloo.Color) -> None:
-        try:
-            self._nan_color = gloo.as_rgba(value)
-        except ValueError as exc:
-            raise ValueError(f"Image.nan_color: {exc}") from None
-        self._set("nan_color")
+    gamma = Prop(
+        checks.number(above=0),
+        "Exponent applied to the normalized value (> 0; grayscale data only).",
+    )
+    interpolation = Prop(
+        checks.choice("nearest", "linear"),
+        '"nearest" (pixels as squares) or "linear" (bilinear, computed in the shader).',
+    )
+    nan_color = Prop(
+        checks.color(), "The colour of NaN pixels, as RGBA floats (default transparent)."
+    )
 
     @property
     def tiles(self) -> int:
@@ -247,17 +231,13 @@ class Image(Colormapped, Visual):
         return len(self._tiles)
 
     # ---- drawing ------------------------------------------------------------------------
-    def _prepare(self, view: Any) -> None:
+    def _prepare(self, ctx: DrawContext) -> None:
         if self._data is None:
-            return
+            return  # what is dirty stays so until there is data
         program = self.program
         dirty, self._dirty = self._dirty, set()
-        if self._lut is None:  # first draw: everything
-            dirty |= {"data", "cmap", "clim", "gamma", "interpolation", "nan_color"}
-            self._lut = gloo.Texture1D(colormaps.lut(self._cmap))
-            program["u_cmap"] = self._lut
-        elif "cmap" in dirty:
-            self._lut.set_data(colormaps.lut(self._cmap))  # DATA only: no new shader
+        if "cmap" in dirty:
+            self._upload_colormap()
         if self._tile_key is not None and self._tile_key[2] != int(self.max_texture_size):
             dirty.add("data")  # the limit changed: tile again
         if "data" in dirty:
@@ -265,19 +245,17 @@ class Image(Colormapped, Visual):
         if "clim" in dirty:
             program["u_clim"] = self.clim
         if "gamma" in dirty:
-            program["u_gamma"] = self._gamma
+            program["u_gamma"] = self.gamma
         if "interpolation" in dirty:
-            program["u_linear"] = 1.0 if self._interpolation == "linear" else 0.0
+            program["u_linear"] = 1.0 if self.interpolation == "linear" else 0.0
         if "nan_color" in dirty:
-            program["u_nan_color"] = self._nan_color
+            program["u_nan_color"] = self.nan_color
 
     def _upload(self) -> None:
         """Textures and quads for the tiles; same shape and format: DATA only."""
         data = self._data
         h, w = data.shape[:2]
-        limit = int(self.max_texture_size)
-        if limit < 3:
-            raise ValueError(f"Image.max_texture_size must be >= 3, not {limit}")
+        limit = int(_max_size(self.max_texture_size, "Image.max_texture_size"))
         rows, cols = _tile_ranges(h, limit), _tile_ranges(w, limit)
         kind = (data.dtype.name, data.shape[2] if data.ndim == 3 else 1)
         key = (h, w, limit, kind)
@@ -313,7 +291,7 @@ class Image(Colormapped, Visual):
         program["u_color_mode"] = 1.0 if data.ndim == 3 else 0.0
         program["u_value_scale"] = 255.0 if data.dtype == np.uint8 else 1.0
 
-    def _draw(self, view: Any) -> None:
+    def _draw(self, ctx: DrawContext) -> None:
         if self._data is None:
             return
         program = self.program

@@ -40,9 +40,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ... import gloo
-from ...shaders import colormaps, snippet
-from .._visual import Visual
-from ._data import Colormapped
+from ...shaders import snippet
+from .._reactive import Prop
+from .._visual import DrawContext, Visual
+from . import _data as checks
+from ._data import Auto, Colormapped
 
 __all__ = ["Volume"]
 
@@ -151,8 +153,6 @@ class Volume(Colormapped, Visual):
     #: largest side accepted (MAX_3D_TEXTURE_SIZE); WebGL2 guarantees only 256
     max_texture_size: int = 2048
 
-    _clim_parts = ("clim", "threshold")
-
     def __init__(
         self,
         data: ArrayLike | None = None,
@@ -171,29 +171,31 @@ class Volume(Colormapped, Visual):
         frag = FRAG_DECLARATIONS + snippet("volume/raycast", _GLSL) + FRAG_MAIN
         super().__init__(VERT, frag, parent, **kwargs)
         self.frag["transform"] = self._chain  # the same chain, for depths in the fragment stage
-        self._dirty: set[str] = set()
         self._data: np.ndarray | None = None  # nothing is drawn until set_data
         self._range = (0.0, 1.0)  # data values at texture values 0 and 1
-        self._auto_clim = (0.0, 1.0)
         self._stored: np.ndarray | None = None  # what the texture gets, until uploaded
         self._texture: gloo.Texture3D | None = None
-        self._lut: gloo.Texture1D | None = None
         self._geometry: gloo.VertexBuffer | None = None
         self._box_shape: tuple[int, int, int] | None = None
-        self.method = method
-        self.cmap = cmap
-        self.clim = clim
-        self.gamma = gamma
-        self.threshold = threshold
-        self.step_size = step_size
-        self.opacity = opacity
-        self.interpolation = interpolation
-        if data is not None:
-            self.set_data(data)
+        self.set_data(
+            data,
+            method=method,
+            cmap=cmap,
+            clim=clim,
+            gamma=gamma,
+            threshold=threshold,
+            step_size=step_size,
+            opacity=opacity,
+            interpolation=interpolation,
+        )
 
     # ---- data --------------------------------------------------------------------------
-    def set_data(self, data: ArrayLike) -> None:
-        """Replace the volume; data of the same shape and kind reuses the texture."""
+    def set_data(self, data: ArrayLike | None = None, **properties: Any) -> None:
+        """Replace the volume (None: keep it) and set any properties, checked together (all
+        or nothing); data of the same shape and kind reuses the texture."""
+        if data is None:
+            self._assign(properties, caller="set_data")
+            return
         arr = np.asarray(data)
         if arr.dtype.kind not in "biuf":
             raise TypeError(f"Volume.data: dtype {arr.dtype} is not a real number type")
@@ -208,6 +210,7 @@ class Volume(Colormapped, Visual):
             )
         if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
             raise ValueError("Volume.data: contains NaN or infinity")
+        self._assign(properties, caller="set_data")
         if arr.dtype == np.bool_:
             arr = arr.astype(np.uint8)
         lo, hi = float(arr.min()), float(arr.max())
@@ -222,92 +225,55 @@ class Volume(Colormapped, Visual):
             stored = scaled.astype(np.float16)
         self._data = arr
         self._stored = stored
-        self._dirty.update(("data", "clim", "threshold"))
-        self.update()
+        self._dirty.update(("data", "clim"))  # new texture units: clim and threshold
 
     @property
     def data(self) -> np.ndarray | None:
-        """The data as given (None before any)."""
+        """The data as given, (D, H, W) (bool as uint8; None before any)."""
         return self._data
 
     @data.setter
     def data(self, value: ArrayLike) -> None:
         self.set_data(value)
 
-    @property
-    def method(self) -> str:
-        return self._method
-
-    @method.setter
-    def method(self, value: str) -> None:
-        if value not in METHODS:
-            raise ValueError(f"Volume.method must be one of {', '.join(METHODS)}, not {value!r}")
-        self._method = value
-        self._set("method")
-
-    @property
-    def threshold(self) -> float:
-        """The iso level in data units (the middle of ``clim`` unless set)."""
-        return sum(self.clim) / 2 if self._threshold is None else self._threshold
-
-    @threshold.setter
-    def threshold(self, value: float | None) -> None:
-        if value is not None:
-            value = float(value)
-            if not np.isfinite(value):
-                raise ValueError(f"Volume.threshold must be finite, not {value}")
-        self._threshold = value
-        self._set("threshold")
-
-    def _number(name: str, low: float, high: float | None = None):  # noqa: N805
-        """A reactive float property: > low, or in [low, high] when high is given."""
-
-        def get(self) -> float:
-            return getattr(self, "_" + name)
-
-        def set_(self, value: float) -> None:
-            value = float(value)
-            ok = low < value < np.inf if high is None else low <= value <= high
-            if not ok:
-                bounds = f"> {low:g}" if high is None else f"in [{low:g}, {high:g}]"
-                raise ValueError(f"Volume.{name} must be a finite number {bounds}, not {value}")
-            setattr(self, "_" + name, value)
-            self._set(name)
-
-        return property(get, set_)
-
-    gamma = _number("gamma", 0.0)
-    step_size = _number("step_size", 0.0)
-    opacity = _number("opacity", 0.0, 1.0)
-    del _number
-
-    @property
-    def interpolation(self) -> str:
-        return self._interpolation
-
-    @interpolation.setter
-    def interpolation(self, value: str) -> None:
-        if value not in ("nearest", "linear"):
-            raise ValueError(f"Volume.interpolation must be 'nearest' or 'linear', not {value!r}")
-        self._interpolation = value
-        self._set("interpolation")
+    method = Prop(
+        checks.choice(*METHODS),
+        'How a ray is drawn: "mip" (maximum intensity), "translucent" (compositing) or '
+        '"iso" (the surface at threshold).',
+    )
+    gamma = Prop(checks.number(above=0), "Exponent applied to the normalized value (> 0).")
+    threshold = Auto(
+        checks.optional(checks.number()),
+        'For "iso": the level in data units; None: the middle of clim (reads give the level '
+        "in use).",
+        unset=None,
+        resolve=lambda volume: sum(volume.clim) / 2,
+    )
+    step_size = Prop(
+        checks.number(above=0),
+        "Distance between samples along a ray, in voxels (> 0; smaller is finer).",
+    )
+    opacity = Prop(
+        checks.number(minimum=0, maximum=1),
+        'For "translucent": the opacity of one voxel at the top of clim, in [0, 1].',
+    )
+    interpolation = Prop(
+        checks.choice("nearest", "linear"),
+        'Sampling between voxel centres: "linear" (trilinear) or "nearest".',
+    )
 
     # ---- drawing ------------------------------------------------------------------------
     def _to_texture(self, value: float) -> float:
         lo, hi = self._range
         return (value - lo) / (hi - lo)
 
-    def _prepare(self, view: Any) -> None:
+    def _prepare(self, ctx: DrawContext) -> None:
         if self._data is None:
-            return
+            return  # what is dirty stays so until there is data
         program = self.program
         dirty, self._dirty = self._dirty, set()
-        if self._lut is None:  # first draw: everything
-            dirty |= {"data", "method", "clim", "threshold", "gamma", "step_size", "opacity"}
-            self._lut = gloo.Texture1D(colormaps.lut(self._cmap))
-            program["u_cmap"] = self._lut
-        elif "cmap" in dirty:
-            self._lut.set_data(colormaps.lut(self._cmap))
+        if "cmap" in dirty:
+            self._upload_colormap()
         if "data" in dirty:
             stored = self._stored
             texture = self._texture
@@ -318,7 +284,7 @@ class Volume(Colormapped, Visual):
             ):
                 if texture is not None:
                     texture.delete()
-                texture = self._texture = gloo.Texture3D(stored, interpolation=self._interpolation)
+                texture = self._texture = gloo.Texture3D(stored, interpolation=self.interpolation)
             else:
                 texture.set_data(stored)
             self._stored = None  # the texture has it now
@@ -333,21 +299,21 @@ class Volume(Colormapped, Visual):
                 else:
                     self._geometry.set_data(box)
             program["u_shape"] = (float(w), float(h), float(d))
-        if "interpolation" in dirty and self._texture.interpolation[0] != self._interpolation:
-            self._texture.interpolation = self._interpolation
+        if "interpolation" in dirty and self._texture.interpolation[0] != self.interpolation:
+            self._texture.interpolation = self.interpolation
         if "method" in dirty:
-            program["u_method"] = METHODS[self._method]
+            program["u_method"] = METHODS[self.method]
         if "clim" in dirty:
             program["u_clim"] = tuple(self._to_texture(v) for v in self.clim)
-        if "threshold" in dirty:
+        if dirty & {"clim", "threshold"}:  # the default threshold follows clim
             program["u_threshold"] = self._to_texture(self.threshold)
         if "gamma" in dirty:
-            program["u_gamma"] = self._gamma
+            program["u_gamma"] = self.gamma
         if "step_size" in dirty:
-            program["u_step"] = self._step_size
+            program["u_step"] = self.step_size
         if "opacity" in dirty:
-            program["u_opacity"] = self._opacity
-        program["u_eye"] = self._eye(view)
+            program["u_opacity"] = self.opacity
+        program["u_eye"] = self._eye(ctx.view)
 
     def _eye(self, view: Any) -> tuple[float, float, float, float]:
         """The eye in local coordinates (w = 1), or the direction towards it (w = 0)."""
@@ -364,7 +330,7 @@ class Volume(Colormapped, Visual):
         local = np.linalg.inv(linear_matrix(self.transform_to(view.scene)))
         return [{"name": "u_eye", "recipe": "eye", "local": local.ravel().tolist()}]
 
-    def _draw(self, view: Any) -> None:
+    def _draw(self, ctx: DrawContext) -> None:
         if self._data is not None:
             self.program.draw("triangles")
 
