@@ -31,10 +31,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ... import gloo
-from ...gloo import as_rgba
 from ...shaders import snippet
-from .._visual import Visual, finite_bounds
-from ._data import as_colors, as_positions, per_item
+from .._reactive import Prop
+from .._visual import DrawContext, Visual, finite_bounds
+from . import _data as checks
+from ._data import as_positions
 from ._fonts import find_font
 from ._sdf import EM, SPREAD, FontAtlas, layout
 
@@ -45,57 +46,25 @@ _GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
 ANCHORS_X = ("left", "center", "right")
 ANCHORS_Y = ("top", "center", "baseline", "bottom")
 
-_PROPERTIES = ("font", "bold", "italic", "font_size", "color", "anchor_x", "anchor_y")
-_PROPERTIES += ("rotation", "scaling", "outline_color", "outline_width")
-#: per-label properties: name -> (value, number of labels) -> checked value
-_PER_LABEL = {
-    "font_size": lambda v, n: per_item(v, n, "Text.font_size", nonnegative=True),
-    "color": lambda v, n: as_colors(v, n, "Text.color"),
-    "rotation": lambda v, n: np.radians(per_item(v, n, "Text.rotation")),
-}
+_angles = checks.numbers()
+#: what a new font, bold or italic marks dirty: the atlas (found again), then the layout
+_FACE = ("font", "layout")
 
 
-def _choice(name: str, choices: tuple[str, ...]) -> Any:
-    def check(value: Any) -> str:
-        if value not in choices:
-            raise ValueError(f"Text.{name} must be one of {', '.join(choices)}, not {value!r}")
-        return value
-
-    return check
+def _radians(value: Any, what: str, n: int) -> Any:
+    """Check (per label): degrees, one or (n,), -> radians for the shader."""
+    return np.radians(_angles(value, what, n))
 
 
-def _outline_color(value: Any) -> tuple[float, ...]:
+def _font(value: Any, what: str) -> str:
+    """Check: a family name, a generic name or a font file that exists -> a str."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{what} must be a family name or a path, not {value!r}")
     try:
-        return tuple(float(c) for c in as_rgba(value))
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"Text.outline_color: {exc}") from None
-
-
-def _outline_width(value: Any) -> float:
-    width = float(value)
-    if not np.isfinite(width) or width < 0:
-        raise ValueError(f"Text.outline_width must be >= 0, not {width}")
-    return width
-
-
-#: the other checked properties: name -> value -> checked value
-_CHECKS = {
-    "anchor_x": _choice("anchor_x", ANCHORS_X),
-    "anchor_y": _choice("anchor_y", ANCHORS_Y),
-    "scaling": _choice("scaling", ("pixels", "scene")),
-    "outline_color": _outline_color,
-    "outline_width": _outline_width,
-}
-
-
-def _checked(name: str, doc: str) -> property:
-    """A property checked by ``_CHECKS[name]``; anchors change the layout."""
-    dirty = "layout" if name.startswith("anchor") else None
-
-    def setter(self: Text, value: Any) -> None:
-        self._set(name, value, _CHECKS[name](value), dirty)
-
-    return property(lambda self: self._values[name], setter, doc=doc)
+        find_font(value)  # the face (bold, italic) is chosen when the atlas is needed
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from None
+    return str(value)
 
 
 # a triangle strip per glyph, twice: outlines first (z = 1), then fills, so that no
@@ -171,18 +140,18 @@ class Text(Visual):
         super().__init__(
             snippet("text/vertex", _GLSL), snippet("text/fragment", _GLSL), parent, **kwargs
         )
-        self._values: dict[str, Any] = {"bold": bool(bold), "italic": bool(italic)}
-        self._dirty: set[str] = set()
-        self._n = 0
-        self._atlas: FontAtlas | None = None
+        self._atlas: FontAtlas | None = None  # of font, bold and italic (see _font_atlas)
         self._texture: gloo.Texture2D | None = None
-        self._buffers: dict[str, gloo.VertexBuffer] = {}
         self._label_of = np.zeros(0, np.intp)  # per glyph: its label
         self._extents = np.zeros((0, 4))  # per label: ink box in em from the anchor
-        self.font = font
+        self._values.update(strings=[""], position=np.zeros((1, 3), np.float32))
+        self._given["text"] = ""
         self.set_data(
             text,
             positions,
+            font=font,
+            bold=bold,
+            italic=italic,
             font_size=font_size,
             color=color,
             anchor_x=anchor_x,
@@ -195,54 +164,39 @@ class Text(Visual):
 
     # ---- data -----------------------------------------------------------------------
     def set_data(
-        self, text: str | Sequence[str] | None = None, positions: ArrayLike | None = None, **kw: Any
+        self,
+        text: str | Sequence[str] | None = None,
+        positions: ArrayLike | None = None,
+        **properties: Any,
     ) -> None:
-        """Set the strings and/or positions (checked together) and any other properties."""
-        strings = _as_strings(text) if text is not None else self._values.get("strings", [""])
+        """Set the strings, positions and any properties at once (checked together: all
+        or nothing)."""
+        strings = self._values["strings"] if text is None else _as_strings(text)
+        pos = self._values["position"]
         if positions is not None:
             pos = np.asarray(positions)
             pos = as_positions(pos[None] if pos.shape in ((2,), (3,)) else pos, "Text.positions")
-        else:
-            pos = self._values.get("position", np.zeros((1, 3), np.float32))
         if len(strings) != 1 and len(pos) != len(strings):
             raise ValueError(
                 f"Text.positions: {len(pos)} positions for {len(strings)} strings "
                 "(give one position per string, or one string)"
             )
-        unknown = sorted(set(kw) - set(_PROPERTIES))
-        if unknown:
-            raise TypeError(f"Text.set_data: unknown properties {unknown}; known: {_PROPERTIES}")
-        # per-label values are checked against the new count before anything changes
-        n, given = len(pos), set(kw)
-        per_label = {
-            name: kw.pop(name) if name in kw else self._values[name + "_given"]
-            for name in _PER_LABEL
-            if name in kw or (n != self._n and name in self._values)
-        }
-        converted = {}
-        for name, value in per_label.items():
-            try:
-                converted[name] = _PER_LABEL[name](value, n)
-            except ValueError as exc:
-                hint = "" if name in given else f" (there are {n} labels now: give {name}= too)"
-                raise ValueError(f"{exc}{hint}") from None
-        for name, value in kw.items():  # checked by their setters; independent of the count
-            setattr(self, name, value)
+        relayout = text is not None or len(pos) != self._n
+        self._assign(properties, len(pos), caller="set_data")
         if text is not None:
-            self._values["text_given"] = text
+            self._given["text"] = text
             self._values["strings"] = strings
-        if text is not None or n != self._n:
+        if positions is not None:
+            self._values["position"] = pos
+            self._dirty.add("position")
+        if relayout:
             self._dirty.add("layout")
-        self._n = n
-        self._values["position"] = pos
-        self._dirty.add("position")
-        for name, value in converted.items():
-            self._set(name, per_label[name], value)
-        self.update()
 
     @property
     def text(self) -> str | list[str]:
-        return self._values["text_given"]
+        """The string, or one string per label, as given (``"\\n"`` breaks lines); setting it
+        keeps the positions."""
+        return self._given["text"]
 
     @text.setter
     def text(self, value: str | Sequence[str]) -> None:
@@ -250,79 +204,70 @@ class Text(Visual):
 
     @property
     def positions(self) -> np.ndarray:
+        """(N, 3) float32 anchor positions (z = 0 for 2D data); setting them keeps the
+        strings and the other properties (per-label values must then fit the new count)."""
         return self._values["position"]
 
     @positions.setter
     def positions(self, value: ArrayLike) -> None:
         self.set_data(positions=value)
 
-    def _set(self, name: str, value: Any, converted: Any, dirty: str | None = None) -> None:
-        self._values[name + "_given"] = value
-        self._values[name] = converted
-        self._dirty.add(dirty or name)
-        self.update()
-
-    def _per_label(self, name: str, value: Any) -> None:
-        self._set(name, value, _PER_LABEL[name](value, self._n))
-
-    font_size = property(
-        lambda self: self._values["font_size"], lambda self, v: self._per_label("font_size", v)
+    font = Prop(
+        _font,
+        'A family name ("DejaVu Serif"), a generic name ("sans", "serif", "monospace") '
+        "or a font file.",
+        dirty=_FACE,
     )
-    color = property(
-        lambda self: self._values["color"], lambda self, v: self._per_label("color", v)
+    bold = Prop(checks.flag(), "Use the family's bold face (when it has one).", dirty=_FACE)
+    italic = Prop(checks.flag(), "Use the family's italic face (when it has one).", dirty=_FACE)
+    font_size = Prop(
+        checks.numbers(minimum=0),
+        "Size of an em: one value or one per label, in pixels (or scene units, see scaling).",
+        per_item=True,
     )
-
-    @property
-    def rotation(self) -> Any:
-        """Rotation in degrees, counter-clockwise (one value or one per label)."""
-        return self._values["rotation_given"]
-
-    @rotation.setter
-    def rotation(self, value: ArrayLike) -> None:
-        self._per_label("rotation", value)
-
-    font = property(
-        lambda self: self._values["font"],
-        lambda self, v: self._set_font(v, self.bold, self.italic),
-        doc="A family name or a font file.",
+    color = Prop(
+        checks.colors(), "Text colour: one colour or (N, 3|4), one per label.", per_item=True
     )
-    bold = property(
-        lambda self: self._values["bold"],
-        lambda self, v: self._set_font(self.font, bool(v), self.italic),
+    rotation = Prop(
+        _radians,
+        "Rotation about the anchor in degrees, counter-clockwise: one value or one per label.",
+        per_item=True,
+        returns="given",
     )
-    italic = property(
-        lambda self: self._values["italic"],
-        lambda self, v: self._set_font(self.font, self.bold, bool(v)),
+    anchor_x = Prop(
+        checks.choice(*ANCHORS_X),
+        f"Horizontal anchor, also aligning the lines: {', '.join(ANCHORS_X)}.",
+        dirty="layout",
     )
-
-    def _set_font(self, font: str | os.PathLike, bold: bool, italic: bool) -> None:
-        if not isinstance(font, (str, os.PathLike)):
-            raise TypeError(f"Text.font must be a family name or a path, not {font!r}")
-        try:
-            path = find_font(font, bold=bold, italic=italic)
-        except ValueError as exc:
-            raise ValueError(f"Text.font: {exc}") from None
-        self._values.update(font=str(font), bold=bold, italic=italic)
-        self._atlas = FontAtlas.for_font(path)
-        self._dirty.add("layout")
-        self.update()
+    anchor_y = Prop(
+        checks.choice(*ANCHORS_Y), f"Vertical anchor: {', '.join(ANCHORS_Y)}.", dirty="layout"
+    )
+    scaling = Prop(
+        checks.choice("pixels", "scene"),
+        'The unit of font_size: screen pixels ("pixels") or scene units along x ("scene").',
+    )
+    outline_color = Prop(checks.color(), "The outline's colour (RGBA floats).")
+    outline_width = Prop(checks.number(minimum=0), "The outline's width in pixels (0: none).")
 
     @property
     def font_path(self) -> str:
         """The font file in use."""
-        return str(self._atlas.path)
+        return str(self._font_atlas().path)
 
-    anchor_x = _checked("anchor_x", "Horizontal anchor and line alignment (ANCHORS_X).")
-    anchor_y = _checked("anchor_y", "Vertical anchor (ANCHORS_Y).")
-    scaling = _checked("scaling", "'pixels' or 'scene': the unit of font_size.")
-    outline_color = _checked("outline_color", "The outline's colour (RGBA floats).")
-    outline_width = _checked("outline_width", "The outline's width in pixels (0: none).")
+    def _font_atlas(self) -> FontAtlas:
+        """The shared atlas of the face of font, bold and italic (found again when they change)."""
+        if self._atlas is None or "font" in self._dirty:
+            path = find_font(self.font, bold=self.bold, italic=self.italic)
+            self._atlas = FontAtlas.for_font(path)
+            self._dirty.discard("font")
+        return self._atlas
 
     # ---- layout ------------------------------------------------------------------------
     def _layout(self) -> None:
         """Glyph quads and atlas rectangles of every label (em units from the anchor)."""
         strings = self._values["strings"]
-        quads, texels, label_of, ink = layout(self._atlas, strings, self.anchor_x, self.anchor_y)
+        atlas = self._font_atlas()
+        quads, texels, label_of, ink = layout(atlas, strings, self.anchor_x, self.anchor_y)
         if len(strings) == 1 and self._n != 1:  # one string at every position
             quads, texels = np.tile(quads, (self._n, 1)), np.tile(texels, (self._n, 1))
             label_of = np.repeat(np.arange(self._n), len(label_of))
@@ -347,11 +292,11 @@ class Text(Visual):
         return tuple(float(v) * size for v in self._extents[index])
 
     # ---- drawing -------------------------------------------------------------------------
-    def _prepare(self, view: Any) -> None:
+    def _prepare(self, ctx: DrawContext) -> None:
         program = self.program
         if "layout" in self._dirty:
             self._layout()
-        texture = self._atlas.texture(gloo.get_current_context())
+        texture = self._font_atlas().texture(gloo.get_current_context())
         if texture is not self._texture:
             program["u_atlas"] = self._texture = texture
             program["u_em"] = float(EM)
@@ -366,29 +311,28 @@ class Text(Visual):
             if name == "glyphs":
                 self._upload("a_quad", self._quads)
                 self._upload("a_texels", self._texels)
-                self._upload("a_label", self._label_of.astype(np.float32))
+                self._upload("a_label", self._label_of.astype(np.float32), 0)
             elif name == "position":
                 self._upload("a_position", value[per_glyph])
-            elif name in ("font_size", "rotation"):
-                self._upload(f"a_{name}", value if np.ndim(value) == 0 else value[per_glyph])
-            elif name == "color":
-                self._upload("a_color", value if np.ndim(value) == 1 else value[per_glyph])
+            elif name in ("font_size", "rotation", "color"):
+                item_ndim = 1 if name == "color" else 0  # one colour is 4 floats
+                per_label = np.ndim(value) > item_ndim
+                self._upload(f"a_{name}", value[per_glyph] if per_label else value, item_ndim)
             elif name == "scaling":
                 program["u_scene_scaling"] = 1.0 if value == "scene" else 0.0
             elif name in ("outline_color", "outline_width"):
                 program[f"u_{name}"] = value
         self._dirty.clear()
 
-    def _upload(self, attribute: str, value: np.ndarray) -> None:
-        """Per-glyph arrays go to a per-instance buffer; one value to a constant.
+    def _upload(self, attribute: str, value: Any, item_ndim: int = 1) -> None:
+        """One value: a constant attribute (:meth:`_bind`); one per glyph: a per-instance
+        buffer (``divisor=1``).
 
         Buffers keep a capacity (a power of two) so that text changing length
         overwrites them in place (DATA) rather than reallocating (SIZE).
         """
-        program = self.program
-        if np.ndim(value) == 0 or (attribute == "a_color" and np.ndim(value) == 1):
-            values = np.atleast_1d(value).astype(float)
-            program[attribute] = tuple(values) if np.ndim(value) else float(value)
+        if np.ndim(value) <= item_ndim:
+            self._bind(attribute, value, item_ndim)
             return
         value = np.asarray(value, np.float32)
         buf = self._buffers.get(attribute)
@@ -402,12 +346,12 @@ class Text(Visual):
                 buf = self._buffers[attribute] = gloo.VertexBuffer(full, divisor=1)
             else:
                 buf.set_data(full)
-        program[attribute] = buf
+        self.program[attribute] = buf
 
-    def _draw(self, view: Any) -> None:
+    def _draw(self, ctx: DrawContext) -> None:
         if len(self._label_of):
             n = len(self._label_of)
-            if self._values["outline_width"] > 0:
+            if self.outline_width > 0:
                 self.program.draw("triangle_strip", first=0, count=4, instances=n)
             self.program.draw("triangle_strip", first=4, count=4, instances=n)
 
