@@ -184,6 +184,40 @@ def colormap() -> Any:
     return check
 
 
+def integer(*, minimum: int | None = None) -> Any:
+    """Check: a whole number (3 or 3.0, not 3.5) >= ``minimum`` -> int."""
+    rule = "an integer" + ("" if minimum is None else f" >= {minimum}")
+
+    def check(value: Any, what: str) -> int:
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"{what} must be {rule}, not {value!r}") from None
+        if not v.is_integer() or (minimum is not None and v < minimum):
+            raise ValueError(f"{what} must be {rule}, not {value!r}")
+        return int(v)
+
+    return check
+
+
+def broadcast(size: int, *, minimum: float | None = None, above: float | None = None) -> Any:
+    """Check: one finite number (used ``size`` times) or ``size`` of them, within the
+    bounds -> a (size,) float64 array."""
+    bounds = _bound_rule(minimum, above, None).removeprefix("a finite number")
+    rule = f"one or {size} finite numbers{bounds}"
+
+    def check(value: Any, what: str) -> np.ndarray:
+        try:
+            v = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{what} must be {rule}, not {value!r}") from None
+        if v.shape not in ((), (size,)) or _first_bad(v, minimum, above, None) is not None:
+            raise ValueError(f"{what} must be {rule}, not {value!r}")
+        return np.broadcast_to(v, (size,)).copy()
+
+    return check
+
+
 def as_positions(data: ArrayLike, what: str, dims: tuple[int, ...] = (2, 3)) -> np.ndarray:
     """(N, 2|3) float32 positions; NaN is allowed (such points are not drawn)."""
     arr = np.asarray(data)

@@ -38,8 +38,10 @@ from numpy.typing import ArrayLike
 
 from ... import gloo
 from ...shaders import snippet
-from .._visual import Visual, finite_bounds
-from ._data import as_colors, as_positions
+from .._reactive import Prop
+from .._visual import DrawContext, Visual, finite_bounds
+from . import _data as checks
+from ._data import as_positions
 
 __all__ = ["Line", "JOINS", "CAPS"]
 
@@ -150,8 +152,9 @@ _CORNERS = np.array([[0, -1], [0, 1], [1, -1], [1, 1]], np.float32)  # a triangl
 _ROW = 16  # bytes of one vec4 row
 
 
-def as_connect(value: Any, n: int, what: str) -> Any:
-    """'strip', 'loop', 'segments', or an (M, 2) int array of vertex pairs in [0, n)."""
+def as_connect(value: Any, what: str, n: int) -> Any:
+    """Check (per item): 'strip', 'loop', 'segments', or an (M, 2) int array of vertex
+    pairs in [0, n)."""
     if isinstance(value, str):
         if value not in ("strip", "loop", "segments"):
             raise ValueError(
@@ -225,15 +228,10 @@ class Line(Visual):
             parent,
             **kwargs,
         )
-        self._values: dict[str, Any] = {}
-        self._dirty: set[str] = set()
-        self._n = 0
         self._instances = 0
         self._rows: np.ndarray = np.zeros(0, np.int64)  # original vertex of each buffer row
         self._picked: np.ndarray = np.zeros(0, np.int64)  # the pick index of each segment
         self._layout = "strip"
-        # buffers are made at the first draw, in the context of the canvas drawing
-        self._buffers: dict[str, gloo.VertexBuffer] = {}
         self.set_data(
             positions if positions is not None else np.zeros((0, 2)),
             color=color,
@@ -246,95 +244,43 @@ class Line(Visual):
 
     # ---- data --------------------------------------------------------------------------
     def set_data(self, positions: ArrayLike | None = None, **properties: Any) -> None:
-        """Set positions and any properties at once (checked together)."""
-        if positions is not None:
-            pos = as_positions(positions, "Line.positions")
-            self._values["positions"] = pos
-            self._n = len(pos)
-            self._dirty.add("geometry")
-            # per-vertex values are checked again against the new length
-            for name in ("color", "connect"):
-                if name in self._values and name not in properties:
-                    properties[name] = self._values[name + "_given"]
-        for name, value in properties.items():
-            if name not in ("color", "width", "connect", "join", "cap", "miter_limit"):
-                raise TypeError(f"Line.set_data: unknown property {name!r}")
-            setattr(self, name, value)
-        self.update()
+        """Set positions and any properties at once (checked together: all or nothing)."""
+        if positions is None:
+            self._assign(properties, caller="set_data")
+            return
+        pos = as_positions(positions, "Line.positions")
+        self._assign(properties, len(pos), caller="set_data")
+        self._values["positions"] = pos
+        self._dirty.add("geometry")
 
     @property
     def positions(self) -> np.ndarray:
-        """(N, 3) float32 positions (z = 0 for 2D data)."""
+        """(N, 3) float32 positions (z = 0 for 2D data); setting them keeps the other
+        properties (per-vertex colours and index pairs must then fit the new count)."""
         return self._values["positions"]
 
     @positions.setter
     def positions(self, value: ArrayLike) -> None:
         self.set_data(value)
 
-    def _set(self, name: str, given: Any, value: Any, dirty: str) -> None:
-        self._values[name + "_given"] = given
-        self._values[name] = value
-        self._dirty.add(dirty)
-        self.update()
-
-    @property
-    def color(self) -> np.ndarray:
-        """(4,) RGBA, or (N, 4) per vertex."""
-        return self._values["color"]
-
-    @color.setter
-    def color(self, value: Any) -> None:
-        self._set("color", value, as_colors(value, self._n, "Line.color"), "color")
-
-    @property
-    def connect(self) -> Any:
-        return self._values["connect"]
-
-    @connect.setter
-    def connect(self, value: Any) -> None:
-        self._set("connect", value, as_connect(value, self._n, "Line.connect"), "geometry")
-
-    @property
-    def width(self) -> float:
-        return self._values["width"]
-
-    @width.setter
-    def width(self, value: float) -> None:
-        value = float(value)
-        if not np.isfinite(value) or value < 0:
-            raise ValueError(f"Line.width must be a finite number >= 0, not {value}")
-        self._set("width", value, value, "width")
-
-    @property
-    def join(self) -> str:
-        return self._values["join"]
-
-    @join.setter
-    def join(self, value: str) -> None:
-        if value not in JOINS:
-            raise ValueError(f"Line.join must be one of {', '.join(JOINS)}, not {value!r}")
-        self._set("join", value, value, "join")
-
-    @property
-    def cap(self) -> str:
-        return self._values["cap"]
-
-    @cap.setter
-    def cap(self, value: str) -> None:
-        if value not in CAPS:
-            raise ValueError(f"Line.cap must be one of {', '.join(CAPS)}, not {value!r}")
-        self._set("cap", value, value, "cap")
-
-    @property
-    def miter_limit(self) -> float:
-        return self._values["miter_limit"]
-
-    @miter_limit.setter
-    def miter_limit(self, value: float) -> None:
-        value = float(value)
-        if not np.isfinite(value) or value < 1:
-            raise ValueError(f"Line.miter_limit must be a finite number >= 1, not {value}")
-        self._set("miter_limit", value, value, "miter_limit")
+    color = Prop(
+        checks.colors(),
+        "One colour, (4,) RGBA, or (N, 4) RGBA per vertex, interpolated along segments.",
+        per_item=True,
+    )
+    connect = Prop(
+        as_connect,
+        '"strip", "loop", "segments", or an (M, 2) int64 array of vertex pairs.',
+        per_item=True,
+        dirty="geometry",
+    )
+    width = Prop(checks.number(minimum=0), "Width in logical pixels (the same at any zoom).")
+    join = Prop(checks.choice(*JOINS), f"How strip segments meet: {', '.join(JOINS)}.")
+    cap = Prop(checks.choice(*CAPS), f"The ends of pieces and segments: {', '.join(CAPS)}.")
+    miter_limit = Prop(
+        checks.number(minimum=1),
+        "Largest ratio of a miter's length to the width; sharper joins are bevelled.",
+    )
 
     # ---- buffers -----------------------------------------------------------------------
     def _build_geometry(self) -> np.ndarray:
@@ -389,13 +335,14 @@ class Line(Visual):
             self.program[name] = gloo.BufferView(buffer, np.float32, (4,), i * _ROW, stride)
 
     def _buffer(self, name: str) -> gloo.VertexBuffer:
+        """The buffer ``name``: the quad's corners, or one row per instance (made once)."""
         if name not in self._buffers:
             self._buffers[name] = (
                 gloo.VertexBuffer(_CORNERS) if name == "corners" else gloo.VertexBuffer(divisor=1)
             )
         return self._buffers[name]
 
-    def _prepare(self, view: Any) -> None:
+    def _prepare(self, ctx: DrawContext) -> None:
         program = self.program
         dirty = self._dirty
         if "geometry" in dirty:
@@ -417,7 +364,8 @@ class Line(Visual):
         if "color" in dirty:
             color = self._values["color"]
             if color.ndim == 1:
-                program["a_color0"] = program["a_color1"] = tuple(color.tolist())
+                self._bind("a_color0", color, 1)
+                self._bind("a_color1", color, 1)
             elif self._instances:
                 buffer = self._buffer("colors")
                 buffer.set_data(self._pad_like_positions(color))
@@ -428,17 +376,14 @@ class Line(Visual):
                     program[name] = gloo.BufferView(
                         buffer, np.float32, (4,), (first + i) * _ROW, stride
                     )
-        if "width" in dirty:
-            program["u_width"] = self._values["width"]
-        if "join" in dirty:
-            program["u_join"] = float(JOINS[self._values["join"]])
-        if "cap" in dirty:
-            program["u_cap"] = float(CAPS[self._values["cap"]])
-        if "miter_limit" in dirty:
-            program["u_miter_limit"] = self._values["miter_limit"]
+        for name in ("width", "join", "cap", "miter_limit"):
+            if name in dirty:
+                value = self._values[name]
+                codes = JOINS if name == "join" else CAPS if name == "cap" else None
+                program[f"u_{name}"] = float(codes[value] if codes else value)
         dirty.clear()
 
-    def _draw(self, view: Any) -> None:
+    def _draw(self, ctx: DrawContext) -> None:
         if self._instances:
             self.program.draw("triangle_strip", instances=self._instances)
 

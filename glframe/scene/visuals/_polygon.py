@@ -21,7 +21,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ... import gloo
-from .._visual import Visual
+from .._reactive import Prop
+from .._visual import DrawContext, Visual
+from . import _data as checks
 from ._data import as_colors
 from ._line import JOINS, Line
 from ._triangulate import triangulate
@@ -55,8 +57,8 @@ def _as_ring(value: ArrayLike, what: str) -> np.ndarray:
     return arr
 
 
-def _as_color_or_none(value: Any, what: str) -> np.ndarray | None:
-    return None if value is None else as_colors(value, 1, what).reshape(4)
+#: check: None (nothing drawn) or one colour -> (4,) float32 RGBA
+_color_or_none = checks.optional(lambda value, what: as_colors(value, 1, what).reshape(4))
 
 
 class Polygon(Visual):
@@ -104,15 +106,16 @@ class Polygon(Visual):
         super().__init__(VERT, FRAG, parent, **kwargs)
         self._rings: list[np.ndarray] = []
         self._borders: list[Line] = []
-        self._dirty: set[str] = set()
         self._count = 0  # indices to draw
-        self._vbo: gloo.VertexBuffer | None = None  # made at the first draw
-        self._ibo: gloo.IndexBuffer | None = None
-        self._border = {"color": None, "width": 1.0, "join": "miter"}
-        self.color = color
-        self.border_width = border_width
-        self.border_join = border_join
-        self.border_color = border_color
+        self._ibo: gloo.IndexBuffer | None = None  # made at the first draw
+        self._assign(
+            {
+                "color": color,
+                "border_color": border_color,
+                "border_width": border_width,
+                "border_join": border_join,
+            }
+        )
         if not self._fixed_vertices:
             self._set_rings(
                 [_as_ring(vertices, "Polygon.vertices")] if vertices is not None else [],
@@ -136,7 +139,7 @@ class Polygon(Visual):
 
     @property
     def vertices(self) -> np.ndarray:
-        """(N, 2) vertices of the outline."""
+        """(N, 2) vertices of the outline, either winding (computed for shapes)."""
         return self._rings[0] if self._rings else np.zeros((0, 2))
 
     @vertices.setter
@@ -149,6 +152,7 @@ class Polygon(Visual):
 
     @property
     def holes(self) -> list[np.ndarray]:
+        """The (M, 2) rings cut out of the fill (a list, empty for none)."""
         return list(self._rings[1:])
 
     @holes.setter
@@ -156,82 +160,55 @@ class Polygon(Visual):
         self._set_rings(self._rings[:1], value)
 
     # ---- style ---------------------------------------------------------------------------
-    @property
-    def color(self) -> np.ndarray | None:
-        return self._color
+    color = Prop(_color_or_none, "Fill colour, (4,) RGBA, or None for no fill.")
+    border_color = Prop(
+        _color_or_none, "Outline colour, (4,) RGBA, or None for no outline.", dirty="borders"
+    )
+    border_width = Prop(checks.number(minimum=0), "Outline width in pixels.", dirty="borders")
+    border_join = Prop(
+        checks.choice(*JOINS), f"How the outline's sides meet: {', '.join(JOINS)}.", dirty="borders"
+    )
 
-    @color.setter
-    def color(self, value: Any) -> None:
-        self._color = _as_color_or_none(value, f"{type(self).__name__}.color")
-        self._dirty.add("color")
-        self.update()
-
-    @property
-    def border_color(self) -> np.ndarray | None:
-        return self._border["color"]
-
-    @border_color.setter
-    def border_color(self, value: Any) -> None:
-        self._border["color"] = _as_color_or_none(value, f"{type(self).__name__}.border_color")
-        self._style_borders()
-
-    @property
-    def border_width(self) -> float:
-        return self._border["width"]
-
-    @border_width.setter
-    def border_width(self, value: float) -> None:
-        value = float(value)
-        if not np.isfinite(value) or value < 0:
-            raise ValueError(f"{type(self).__name__}.border_width must be >= 0, not {value}")
-        self._border["width"] = value
-        self._style_borders()
-
-    @property
-    def border_join(self) -> str:
-        return self._border["join"]
-
-    @border_join.setter
-    def border_join(self, value: str) -> None:
-        if value not in JOINS:
-            name, joins = type(self).__name__, ", ".join(JOINS)
-            raise ValueError(f"{name}.border_join must be one of {joins}, not {value!r}")
-        self._border["join"] = value
-        self._style_borders()
+    def _assign(self, values: dict[str, Any], n: int | None = None, *, caller: str = "") -> None:
+        super()._assign(values, n, caller=caller)
+        if "borders" in self._dirty:  # the outline is drawn by Line children: style them now
+            self._dirty.discard("borders")
+            self._style_borders()
 
     def _style_borders(self) -> None:
-        color, width = self._border["color"], self._border["width"]
+        color, width = self._values["border_color"], self._values["border_width"]
         for line in self._borders:
             line.visible = color is not None and width > 0
             if color is not None:
                 line.color = color
             line.width = width
-            line.join = self._border["join"]
+            line.join = self._values["border_join"]
 
     # ---- drawing ---------------------------------------------------------------------------
-    def _update_shape(self, view: Any) -> None:
+    def _update_shape(self, ctx: DrawContext) -> None:
         """Hook for shapes: recompute the vertices if the view needs other ones."""
 
-    def _prepare(self, view: Any) -> None:
-        self._update_shape(view)
+    def _prepare(self, ctx: DrawContext) -> None:
+        self._update_shape(ctx)
         if "geometry" in self._dirty:
+            self._count = 0
             if self._rings:
                 vertices, triangles = triangulate(self._rings[0], self._rings[1:])
                 self._count = triangles.size
                 if self._count:
-                    if self._vbo is None:
-                        self._vbo, self._ibo = gloo.VertexBuffer(), gloo.IndexBuffer()
-                    self._vbo.set_data(np.c_[vertices, np.zeros(len(vertices))].astype(np.float32))
+                    if self._ibo is None:
+                        self._ibo = gloo.IndexBuffer()
                     self._ibo.set_data(triangles)
-                    self.program["a_position"] = self._vbo
-            else:
-                self._count = 0
-        if "color" in self._dirty and self._color is not None:
-            self.program["u_color"] = tuple(self._color.tolist())
+                    xyz = np.c_[vertices, np.zeros(len(vertices))].astype(np.float32)
+                    self._bind("a_position", xyz, 1)
+        color = self._values["color"]
+        if "color" in self._dirty and color is not None:
+            self.program["u_color"] = tuple(color.tolist())
         self._dirty.clear()
 
-    def _draw(self, view: Any) -> None:
-        if self._count and self._color is not None and self._color[3] > 0:
+    def _draw(self, ctx: DrawContext) -> None:
+        color = self._values["color"]
+        if self._count and color is not None and color[3] > 0:
             self.program.draw("triangles", self._ibo)
 
     def bounds(self, axis: int) -> tuple[float, float] | None:

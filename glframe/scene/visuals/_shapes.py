@@ -19,6 +19,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._reactive import Prop
+from .._visual import DrawContext
+from . import _data as checks
 from ._polygon import Polygon
 
 __all__ = ["Rectangle", "Ellipse", "segments_for"]
@@ -35,42 +38,57 @@ def segments_for(radius_px: float | None, fraction: float = 1.0) -> int:
     return max(int(np.ceil(full * fraction)), 1)
 
 
+def _floats(check: Any) -> Any:
+    """``check``, its array given back as a tuple of floats."""
+    return lambda value, what: tuple(float(v) for v in check(value, what))
+
+
+def _read_only(check: Any) -> Any:
+    """``check``, its array given back read-only (the getter's value cannot drift)."""
+
+    def checked(value: Any, what: str) -> np.ndarray:
+        arr = check(value, what)
+        arr.flags.writeable = False
+        return arr
+
+    return checked
+
+
 class _Shape(Polygon):
-    """A polygon computed from parameters, with curves tessellated for the screen."""
+    """A polygon computed from parameters, with curves tessellated for the screen.
+
+    Its parameters are :class:`Prop` s that mark "shape": the outline is computed
+    again when one changes (all of them are set together by ``__init__``).
+    """
 
     _fixed_vertices = True
 
-    def __init__(self, segments: int | None, **kwargs: Any) -> None:
-        self._segments = segments
-        self._params: dict[str, Any] = {}
+    segments = Prop(
+        checks.optional(checks.integer(minimum=3)),
+        "Segments per full turn of a curve; None: chosen from the size on screen.",
+        dirty="shape",
+    )
+    center = Prop(_floats(checks.vector(2)), "(x, y) of the centre, in data units.", dirty="shape")
+
+    def __init__(self, params: dict[str, Any], **kwargs: Any) -> None:
         self._tessellated: int | None = None  # segments per turn of the current vertices
         super().__init__(**kwargs)
+        self._assign(params)
 
-    @property
-    def segments(self) -> int | None:
-        """Segments per full turn of a curve; None: chosen from the size on screen."""
-        return self._segments
-
-    @segments.setter
-    def segments(self, value: int | None) -> None:
-        if value is not None and (int(value) != value or value < 3):
-            raise ValueError(f"{type(self).__name__}.segments must be None or an int >= 3")
-        self._segments = None if value is None else int(value)
-        self._reshape()
-
-    def _set_param(self, name: str, value: Any) -> None:
-        self._params[name] = value
-        self._reshape()
+    def _assign(self, values: dict[str, Any], n: int | None = None, *, caller: str = "") -> None:
+        super()._assign(values, n, caller=caller)
+        if "shape" in self._dirty:
+            self._dirty.discard("shape")
+            self._reshape()
 
     def _reshape(self, per_turn: int | None = None) -> None:
-        per_turn = per_turn or self._segments or self._tessellated or 128
+        per_turn = per_turn or self._values["segments"] or self._tessellated or 128
         self._tessellated = per_turn
-        if len(self._params) == self._n_params:
-            self._set_rings([self._outline(per_turn)], None)
+        self._set_rings([self._outline(per_turn)], None)
 
-    def _update_shape(self, view: Any) -> None:
-        if self._segments is None and len(self._params) == self._n_params:
-            per_turn = segments_for(self._radius_px(view))
+    def _update_shape(self, ctx: DrawContext) -> None:
+        if self._values["segments"] is None:
+            per_turn = segments_for(self._radius_px(ctx.view))
             if per_turn != self._tessellated:
                 self._reshape(per_turn)
 
@@ -79,7 +97,7 @@ class _Shape(Polygon):
         radius = self._curve_radius()
         if radius <= 0:
             return None
-        cx, cy = self._params["center"]
+        cx, cy = self._values["center"]
         pts = np.array([[cx, cy, 0.0], [cx + radius, cy, 0.0], [cx, cy + radius, 0.0]])
         try:
             scene_pts = self.transform_to(view.scene).map(pts)
@@ -89,17 +107,6 @@ class _Shape(Polygon):
         half = np.asarray(view.variables["viewport"].value, np.float64) / 2
         px = clip[:, :2] * half
         return float(max(np.hypot(*(px[1] - px[0])), np.hypot(*(px[2] - px[0]))))
-
-    def _center(self, value: ArrayLike) -> tuple[float, float]:
-        c = np.asarray(value, np.float64)
-        if c.shape != (2,) or not np.all(np.isfinite(c)):
-            raise ValueError(f"{type(self).__name__}.center must be 2 finite numbers, not {value}")
-        return float(c[0]), float(c[1])
-
-    center = property(
-        lambda self: self._params["center"],
-        lambda self, v: self._set_param("center", self._center(v)),
-    )
 
 
 class Rectangle(_Shape):
@@ -127,8 +134,6 @@ class Rectangle(_Shape):
     >>> box.width = 6                                   # doctest: +SKIP
     """
 
-    _n_params = 4
-
     def __init__(
         self,
         center: ArrayLike = (0.0, 0.0),
@@ -139,49 +144,43 @@ class Rectangle(_Shape):
         segments: int | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(segments, **kwargs)
-        self.center, self.width, self.height = center, width, height
-        self.radius = radius
+        params = {"center": center, "width": width, "height": height, "radius": radius}
+        super().__init__({**params, "segments": segments}, **kwargs)
 
-    def _size(self, name: str, value: float) -> None:
-        value = float(value)
-        if not np.isfinite(value) or value <= 0:
-            raise ValueError(f"Rectangle.{name} must be a finite number > 0, not {value}")
-        self._set_param(name, value)
+    width = Prop(checks.number(above=0), "Width in data units.", dirty="shape")
+    height = Prop(checks.number(above=0), "Height in data units.", dirty="shape")
+    radius = Prop(
+        _read_only(checks.broadcast(4, minimum=0)),
+        "(4,) corner radii in data units: bottom left, bottom right, top right, top left "
+        "(one value sets all four); at most half the width and the height.",
+        dirty="shape",
+    )
 
-    width = property(lambda self: self._params["width"], lambda self, v: self._size("width", v))
-    height = property(lambda self: self._params["height"], lambda self, v: self._size("height", v))
+    def _assign(self, values: dict[str, Any], n: int | None = None, *, caller: str = "") -> None:
+        if "radius" in values:  # the corners must fit the sides (a later resize clamps them)
 
-    @property
-    def radius(self) -> np.ndarray:
-        """(4,) corner radii: bottom left, bottom right, top right, top left."""
-        return self._params["radius"].copy()
+            def new(name: str) -> Any:
+                if name in values:
+                    return self._props[name].convert(self, values[name], 0)
+                return self._values[name]
 
-    @radius.setter
-    def radius(self, value: float | ArrayLike) -> None:
-        r = (
-            np.broadcast_to(np.asarray(value, np.float64), (4,)).copy()
-            if np.ndim(value) == 0
-            else (np.asarray(value, np.float64))
-        )
-        if r.shape != (4,) or not np.all(np.isfinite(r)) or np.any(r < 0):
-            raise ValueError(f"Rectangle.radius must be one or four numbers >= 0, not {value}")
-        limit = min(self._params["width"], self._params["height"]) / 2
-        if np.any(r > limit * (1 + 1e-9)):
-            raise ValueError(
-                f"Rectangle.radius {r.max():g} is more than half the width or height ({limit:g})"
-            )
-        self._set_param("radius", np.minimum(r, limit))
+            r, limit = new("radius"), min(new("width"), new("height")) / 2
+            if np.any(r > limit * (1 + 1e-9)):
+                raise ValueError(
+                    f"Rectangle.radius {r.max():g} is more than half the width or height "
+                    f"({limit:g})"
+                )
+        super()._assign(values, n, caller=caller)
 
     def _curve_radius(self) -> float:
-        return float(self._params["radius"].max())
+        return float(self._values["radius"].max())
 
     def _outline(self, per_turn: int) -> np.ndarray:
-        (cx, cy), w, h = self._params["center"], self._params["width"], self._params["height"]
+        (cx, cy), w, h = self._values["center"], self._values["width"], self._values["height"]
         n = max(per_turn // 4, 1)
         points = []
         corners = [(-1, -1), (1, -1), (1, 1), (-1, 1)]  # counter-clockwise
-        radii = np.minimum(self._params["radius"], min(w, h) / 2)  # after a resize: clamped
+        radii = np.minimum(self._values["radius"], min(w, h) / 2)  # after a resize: clamped
         for k, ((sx, sy), r) in enumerate(zip(corners, radii, strict=True)):
             x, y = cx + sx * w / 2, cy + sy * h / 2
             if r <= 0:
@@ -196,7 +195,7 @@ class Rectangle(_Shape):
     def bounds(self, axis: int) -> tuple[float, float] | None:
         if axis >= 2:
             return (0.0, 0.0)
-        c, size = self._params["center"][axis], self._params["width" if axis == 0 else "height"]
+        c, size = self._values["center"][axis], self._values["width" if axis == 0 else "height"]
         return c - size / 2, c + size / 2
 
 
@@ -223,8 +222,6 @@ class Ellipse(_Shape):
     >>> disc.span_angle = 270            # a pie with a quarter cut out   # doctest: +SKIP
     """
 
-    _n_params = 4
-
     def __init__(
         self,
         center: ArrayLike = (0.0, 0.0),
@@ -235,47 +232,32 @@ class Ellipse(_Shape):
         segments: int | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(segments, **kwargs)
-        self.center, self.radius = center, radius
-        self.start_angle, self.span_angle = start_angle, span_angle
+        params = {"center": center, "radius": radius, "segments": segments}
+        super().__init__({**params, "start_angle": start_angle, "span_angle": span_angle}, **kwargs)
 
-    @property
-    def radius(self) -> tuple[float, float]:
-        return self._params["radius"]
-
-    @radius.setter
-    def radius(self, value: float | ArrayLike) -> None:
-        r = (
-            np.broadcast_to(np.asarray(value, np.float64), (2,))
-            if np.ndim(value) == 0
-            else (np.asarray(value, np.float64))
-        )
-        if r.shape != (2,) or not np.all(np.isfinite(r)) or np.any(r <= 0):
-            raise ValueError(f"Ellipse.radius must be one or two numbers > 0, not {value}")
-        self._set_param("radius", (float(r[0]), float(r[1])))
-
-    def _angle(self, name: str, value: float, low: float, high: float) -> None:
-        value = float(value)
-        if not (np.isfinite(value) and low <= value <= high):
-            raise ValueError(f"Ellipse.{name} must be in [{low:g}, {high:g}], not {value}")
-        self._set_param(name, value)
-
-    start_angle = property(
-        lambda self: self._params["start_angle"],
-        lambda self, v: self._angle("start_angle", v, -360.0, 360.0),
+    radius = Prop(
+        _floats(checks.broadcast(2, above=0)),
+        "(rx, ry) radii in data units (one value sets both).",
+        dirty="shape",
     )
-    span_angle = property(
-        lambda self: self._params["span_angle"],
-        lambda self, v: self._angle("span_angle", v, 1e-6, 360.0),
+    start_angle = Prop(
+        checks.number(minimum=-360, maximum=360),
+        "Where the slice starts, in degrees counter-clockwise from +x.",
+        dirty="shape",
+    )
+    span_angle = Prop(
+        checks.number(minimum=1e-6, maximum=360),
+        "The slice's angle in degrees (360: the whole ellipse, under 360: a pie slice).",
+        dirty="shape",
     )
 
     def _curve_radius(self) -> float:
-        return max(self._params["radius"])
+        return max(self._values["radius"])
 
     def _outline(self, per_turn: int) -> np.ndarray:
-        (cx, cy), (rx, ry) = self._params["center"], self._params["radius"]
-        span = self._params["span_angle"]
-        start = np.radians(self._params["start_angle"])
+        (cx, cy), (rx, ry) = self._values["center"], self._values["radius"]
+        span = self._values["span_angle"]
+        start = np.radians(self._values["start_angle"])
         if span >= 360.0:
             angles = start + np.linspace(0, 2 * np.pi, per_turn, endpoint=False)
             return np.c_[cx + rx * np.cos(angles), cy + ry * np.sin(angles)]
