@@ -19,9 +19,9 @@ and backward axes in the scene, and whether the whole map mirrors (which
 swaps GL's front and back faces). Everything comes from the cameras' public
 ``transform``; a camera whose transform is not linear is refused.
 
-``ShadedMixin`` holds the Blinn-Phong material (ambient, diffuse, specular,
-shininess) and the light direction, validated; the visuals turn them into
-uniforms (the GLSL is ``glframe/scene/visuals/glsl/mesh/lighting.glsl``).
+``ShadedMixin`` declares the Blinn-Phong material (ambient, diffuse, specular,
+shininess) and the light direction as :class:`~glframe.scene.Prop`; the visuals
+turn them into uniforms (the GLSL is ``glframe/scene/visuals/glsl/mesh/lighting.glsl``).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ...transforms import BaseTransform
+from .._reactive import Prop
+from . import _data as checks
 
 if TYPE_CHECKING:
     from .._view import View
@@ -248,59 +250,33 @@ class ShadingFrame:
 
 
 # ---- lighting parameters -----------------------------------------------------------------
-def _coefficient(name: str, index: int, doc: str) -> property:
-    def get(self) -> float:
-        return self._material[index]
-
-    def set_(self, value: float) -> None:
-        v = float(value)
-        low_ok = v > 0 if name == "shininess" else v >= 0
-        if not (np.isfinite(v) and low_ok):
-            bound = "> 0" if name == "shininess" else ">= 0"
-            raise ValueError(
-                f"{type(self).__name__}.{name} must be finite and {bound}, not {value!r}"
-            )
-        self._material[index] = v
-        self.update()
-
-    return property(get, set_, doc=doc)
-
-
 class ShadedMixin:
     """Lighting parameters of Mesh and Spheres: a Blinn-Phong material and a light
     direction in camera axes. Changing one is a uniform update at the next draw."""
 
-    _material: list[float]
-    _light_dir: np.ndarray
+    ambient = Prop(
+        checks.number(minimum=0),
+        "Light everywhere, a fraction of the colour (>= 0).",
+        dirty="material",
+    )
+    diffuse = Prop(
+        checks.number(minimum=0),
+        "Lambertian light, a fraction of the colour (>= 0).",
+        dirty="material",
+    )
+    specular = Prop(
+        checks.number(minimum=0), "Strength of the white highlight (>= 0).", dirty="material"
+    )
+    shininess = Prop(
+        checks.number(above=0),
+        "Blinn-Phong exponent (> 0): larger, a smaller spot.",
+        dirty="material",
+    )
+    light_dir = Prop(
+        checks.vector(3, nonzero=True),
+        "Direction towards the light in camera axes (x right, y up, z towards the viewer).",
+    )
 
-    def _init_shading(
-        self,
-        ambient: float,
-        diffuse: float,
-        specular: float,
-        shininess: float,
-        light_dir: ArrayLike,
-    ) -> None:
-        self._material = [0.0, 0.0, 0.0, 1.0]
-        self.ambient, self.diffuse, self.specular = ambient, diffuse, specular
-        self.shininess, self.light_dir = shininess, light_dir
-
-    ambient = _coefficient("ambient", 0, "Light everywhere, as a fraction of the colour.")
-    diffuse = _coefficient("diffuse", 1, "Lambertian light, as a fraction of the colour.")
-    specular = _coefficient("specular", 2, "Strength of the white highlight.")
-    shininess = _coefficient("shininess", 3, "Blinn-Phong exponent (> 0): larger, smaller spot.")
-
-    @property
-    def light_dir(self) -> np.ndarray:
-        """Direction towards the light in camera axes (x right, y up, z towards the viewer)."""
-        return self._light_dir.copy()
-
-    @light_dir.setter
-    def light_dir(self, value: ArrayLike) -> None:
-        d = np.asarray(value, dtype=np.float64)
-        if d.shape != (3,) or not np.all(np.isfinite(d)) or not np.any(d):
-            raise ValueError(
-                f"{type(self).__name__}.light_dir must be 3 finite numbers, not all 0: {value!r}"
-            )
-        self._light_dir = d
-        self.update()
+    def _material(self) -> list[float]:
+        """The material as the lighting GLSL reads it: ambient, diffuse, specular, shininess."""
+        return [self._values[k] for k in ("ambient", "diffuse", "specular", "shininess")]

@@ -30,7 +30,6 @@ transform.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -38,7 +37,9 @@ from numpy.typing import ArrayLike
 
 from ... import gloo
 from ...shaders import snippet
-from .._visual import Visual, finite_bounds
+from .._reactive import Prop
+from .._visual import DrawContext, Visual, finite_bounds
+from . import _data as checks
 from ._data import as_colors, as_positions
 from ._geometry import ShadedMixin, ShadingFrame, vertex_normals
 
@@ -48,6 +49,7 @@ _GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
 
 SHADINGS = {None: 0.0, "flat": 1.0, "smooth": 2.0}
 _CULLS = (None, "back", "front")
+_UP = (0.0, 0.0, 1.0)  # a_normal where no normal is read
 
 VERT = """
 in vec3 a_position;
@@ -185,25 +187,29 @@ class Mesh(ShadedMixin, Visual):
         self._computed_normals: np.ndarray | None = None
         self._vertex_colors: np.ndarray | None = None
         self._face_colors: np.ndarray | None = None
-        self._buffers: dict[str, gloo.VertexBuffer] = {}
         self._index: gloo.IndexBuffer | None = None
         self._pick_positions: tuple[tuple, gloo.VertexBuffer] | None = None  # (key, buffer)
         self._layout: str | None = None  # "indexed" or "deindexed", as uploaded
         self._normal_kind: str | None = None  # "buffer" or "constant", as uploaded
-        self._dirty: set[str] = set()
         self._mirrored = False
         self._centre: list[float] | None = None
-        self.color = color
-        self.shading = shading
-        self._init_shading(ambient, diffuse, specular, shininess, light_dir)
-        self.wireframe, self.wireframe_color = wireframe, wireframe_color
-        self.wireframe_width, self.cull = wireframe_width, cull
         self.set_data(
             vertices if vertices is not None else np.zeros((0, 3)),
             faces if faces is not None else np.zeros((0, 3), np.uint32),
             normals=normals,
             vertex_colors=vertex_colors,
             face_colors=face_colors,
+            color=color,
+            shading=shading,
+            ambient=ambient,
+            diffuse=diffuse,
+            specular=specular,
+            shininess=shininess,
+            light_dir=light_dir,
+            wireframe=wireframe,
+            wireframe_color=wireframe_color,
+            wireframe_width=wireframe_width,
+            cull=cull,
         )
 
     # ---- data --------------------------------------------------------------------------
@@ -215,9 +221,11 @@ class Mesh(ShadedMixin, Visual):
         normals: ArrayLike | None = _UNSET,
         vertex_colors: ArrayLike | None = _UNSET,
         face_colors: ArrayLike | None = _UNSET,
+        **properties: Any,
     ) -> None:
-        """Change the geometry and per-vertex or per-face data together (checked together:
-        a new vertex count needs new normals and vertex colours in the same call)."""
+        """Change the geometry, per-vertex or per-face data and any properties together
+        (checked together: all or nothing; a new vertex count needs new normals and
+        vertex colours in the same call)."""
         v = self._vertices if vertices is None else _as_vertices(vertices)
         f = self._faces if faces is None else _as_faces(faces)
         if len(f) and int(f.max()) >= len(v):
@@ -245,6 +253,7 @@ class Mesh(ShadedMixin, Visual):
             vc = _as_color_array(vc, len(v), "Mesh.vertex_colors")
         if fc is not None and not _fits(fc, self._face_colors, len(f)):
             fc = _as_color_array(fc, len(f), "Mesh.face_colors")
+        self._assign(properties, caller="set_data")  # the last check: nothing changed before
         if v is not self._vertices:
             self._computed_normals = self._centre = None
             self._dirty |= {"position", "normal"}
@@ -259,40 +268,69 @@ class Mesh(ShadedMixin, Visual):
             self._dirty.add("color")
         self._vertices, self._faces, self._normals = v, f, n
         self._vertex_colors, self._face_colors = vc, fc
-        self.update()
 
-    vertices = property(lambda self: self._vertices, lambda self, v: self.set_data(vertices=v))
-    faces = property(lambda self: self._faces, lambda self, f: self.set_data(faces=f))
-    normals = property(lambda self: self._normals, lambda self, n: self.set_data(normals=n))
-    vertex_colors = property(
-        lambda self: self._vertex_colors, lambda self, c: self.set_data(vertex_colors=c)
+    @property
+    def vertices(self) -> np.ndarray:
+        """(N, 3) float32 vertex positions (z = 0 for 2D data)."""
+        return self._vertices
+
+    @vertices.setter
+    def vertices(self, value: ArrayLike) -> None:
+        self.set_data(vertices=value)
+
+    @property
+    def faces(self) -> np.ndarray:
+        """(M, 3) uint32 vertex indices, counter-clockwise seen from the front."""
+        return self._faces
+
+    @faces.setter
+    def faces(self, value: ArrayLike) -> None:
+        self.set_data(faces=value)
+
+    @property
+    def normals(self) -> np.ndarray | None:
+        """(N, 3) float32 vertex normals for smooth shading, or None (computed)."""
+        return self._normals
+
+    @normals.setter
+    def normals(self, value: ArrayLike | None) -> None:
+        self.set_data(normals=value)
+
+    @property
+    def vertex_colors(self) -> np.ndarray | None:
+        """(N, 4) float32 colours, one per vertex, or None; setting them clears face_colors."""
+        return self._vertex_colors
+
+    @vertex_colors.setter
+    def vertex_colors(self, value: ArrayLike | None) -> None:
+        self.set_data(vertex_colors=value)
+
+    @property
+    def face_colors(self) -> np.ndarray | None:
+        """(M, 4) float32 colours, one per face, or None; setting them clears vertex_colors."""
+        return self._face_colors
+
+    @face_colors.setter
+    def face_colors(self, value: ArrayLike | None) -> None:
+        self.set_data(face_colors=value)
+
+    color = Prop(
+        checks.color(),
+        "One colour for the whole mesh, used when neither vertex_colors nor face_colors is set.",
+        dirty="color_value",
     )
-    face_colors = property(
-        lambda self: self._face_colors, lambda self, c: self.set_data(face_colors=c)
+    shading = Prop(
+        checks.choice(*SHADINGS),
+        'None (the colours as given), "flat" (a normal per face) or "smooth" (per vertex).',
     )
-
-    def _option(name: str, convert: Callable[[Any], Any], dirty: str = "") -> property:  # noqa: N805
-        """A property stored in ``_<name>``, checked by ``convert``; ``dirty``: what to upload."""
-
-        def get(self) -> Any:
-            value = getattr(self, "_" + name)
-            return value.copy() if isinstance(value, np.ndarray) else value
-
-        def set_(self, value: Any) -> None:
-            setattr(self, "_" + name, convert(value))
-            if dirty:
-                self._dirty.add(dirty)
-            self.update()
-
-        return property(get, set_)
-
-    color = _option("color", lambda v: _one_color(v, "Mesh.color"), dirty="color_value")
-    shading = _option("shading", lambda v: _one_of(v, tuple(SHADINGS), "Mesh.shading"))
-    wireframe = _option("wireframe", bool)
-    wireframe_color = _option("wireframe_color", lambda v: _one_color(v, "Mesh.wireframe_color"))
-    wireframe_width = _option("wireframe_width", lambda v: _width(v, "Mesh.wireframe_width"))
-    cull = _option("cull", lambda v: _one_of(v, _CULLS, "Mesh.cull"))
-    del _option
+    wireframe = Prop(
+        checks.flag(), "Draw the triangles' edges over the faces (True or False).", dirty="wire"
+    )
+    wireframe_color = Prop(checks.color(), "Colour of the wireframe's edges.")
+    wireframe_width = Prop(
+        checks.number(minimum=0), "Width of the wireframe's edges in pixels.", dirty="wire"
+    )
+    cull = Prop(checks.choice(*_CULLS), 'Faces not drawn: None, "back" or "front".')
 
     # ---- drawing -----------------------------------------------------------------------
     def _smooth_normals(self) -> np.ndarray:
@@ -302,34 +340,30 @@ class Mesh(ShadedMixin, Visual):
             self._computed_normals = vertex_normals(self._vertices, self._faces)
         return self._computed_normals
 
-    def _prepare(self, view: Any) -> None:
+    def _prepare(self, ctx: DrawContext) -> None:
         if not len(self._faces):  # nothing to draw: uploads wait (GL has no empty buffers)
             return
         program = self.program
-        deindexed = self._wireframe or self._face_colors is not None
+        deindexed = self.wireframe or self._face_colors is not None
         layout = "deindexed" if deindexed else "indexed"
         if layout != self._layout:
             self._layout = layout
             self._dirty |= {"position", "normal", "color", "index"}
-        if self._shading == "smooth" and self._normal_kind != "buffer":
+        if self.shading == "smooth" and self._normal_kind != "buffer":
             self._dirty.add("normal")
-        if self._dirty:
-            self._upload(program, deindexed)
+        self._upload(program, deindexed)
         if self._centre is None:  # where a nonlinear transform is linearized, for lighting
             self._centre = [np.mean(b) if (b := self.bounds(k)) else 0.0 for k in range(3)]
-        frame = ShadingFrame.of(self, view, around=self._centre)
+        frame = ShadingFrame.of(self, ctx.view, around=self._centre)
         self._mirrored = frame.mirrored
         program["u_mesh_model"] = frame.model
         program["u_mesh_normal_matrix"] = frame.normal_matrix
         program["u_mesh_eye"] = frame.eye
-        program["u_mesh_light_dir"] = frame.light_direction(self._light_dir)
-        program["u_mesh_material"] = self._material
-        program["u_mesh_shading"] = SHADINGS[self._shading]
+        program["u_mesh_light_dir"] = frame.light_direction(self.light_dir)
         program["u_mesh_mirrored"] = 1.0 if frame.mirrored else 0.0
-        program["u_mesh_wire_color"] = self._wireframe_color
-        program["u_mesh_wire_width"] = self._wireframe_width if self._wireframe else 0.0
 
     def _upload(self, program: Any, deindexed: bool) -> None:
+        """Upload the parts in ``self._dirty``: buffers, constants and uniforms."""
         gather = self._faces.ravel() if deindexed else None
 
         def per_vertex(values: np.ndarray) -> np.ndarray:
@@ -337,40 +371,32 @@ class Mesh(ShadedMixin, Visual):
 
         dirty = self._dirty
         if "position" in dirty:
-            self._buffer(program, "a_position", per_vertex(self._vertices))
+            self._bind("a_position", per_vertex(self._vertices), 1)
         if "index" in dirty and not deindexed:
             if self._index is None:
                 self._index = gloo.IndexBuffer(self._faces.ravel())
             else:
                 self._index.set_data(self._faces.ravel())
-        if "normal" in dirty:
-            if self._shading == "smooth":
-                self._buffer(program, "a_normal", per_vertex(self._smooth_normals()))
-                self._normal_kind = "buffer"
-            else:  # read only by smooth shading: a constant spares computing normals
-                program["a_normal"] = (0.0, 0.0, 1.0)
-                self._normal_kind = "constant"
+        if "normal" in dirty:  # read by smooth shading only: else a constant spares computing them
+            smooth = self.shading == "smooth"
+            self._normal_kind = "buffer" if smooth else "constant"
+            self._bind("a_normal", per_vertex(self._smooth_normals()) if smooth else _UP, 1)
         arrays = self._face_colors is not None or self._vertex_colors is not None
         if "color" in dirty or ("color_value" in dirty and not arrays):
             if self._face_colors is not None:
-                self._buffer(program, "a_color", np.repeat(self._face_colors, 3, axis=0))
-            elif self._vertex_colors is not None:
-                self._buffer(program, "a_color", per_vertex(self._vertex_colors))
+                self._bind("a_color", np.repeat(self._face_colors, 3, axis=0), 1)
             else:
-                program["a_color"] = self._color_value()
+                vc = self._vertex_colors
+                self._bind("a_color", self.color if vc is None else per_vertex(vc), 1)
+        if "material" in dirty:
+            program["u_mesh_material"] = self._material()
+        if "shading" in dirty:
+            program["u_mesh_shading"] = SHADINGS[self.shading]
+        if "wireframe_color" in dirty:
+            program["u_mesh_wire_color"] = self.wireframe_color
+        if "wire" in dirty:
+            program["u_mesh_wire_width"] = self.wireframe_width if self.wireframe else 0.0
         dirty.clear()
-
-    def _color_value(self) -> tuple[float, ...]:
-        """``a_color`` as a constant: the mesh's colour (no colour arrays)."""
-        return tuple(float(c) for c in self._color)
-
-    def _buffer(self, program: Any, name: str, data: np.ndarray) -> None:
-        buf = self._buffers.get(name)
-        if buf is None:
-            buf = self._buffers[name] = gloo.VertexBuffer(data)
-        else:
-            buf.set_data(data)
-        program[name] = buf
 
     def _camera_uniforms(self, view: Any) -> list[dict]:
         return [
@@ -378,19 +404,19 @@ class Mesh(ShadedMixin, Visual):
             {
                 "name": "u_mesh_light_dir",
                 "recipe": "light",
-                "direction": [float(v) for v in self._light_dir],
+                "direction": [float(v) for v in self.light_dir],
             },
         ]
 
-    def _draw(self, view: Any) -> None:
+    def _draw(self, ctx: DrawContext) -> None:
         if not len(self._faces):
             return
-        cull = self._cull
+        cull = self.cull
         if cull is not None:
             if self._mirrored:
                 cull = "front" if cull == "back" else "back"
             gloo.set_state(cull_face=cull)
-        if self._layout == "indexed" and view.canvas._picking is not None:
+        if self._layout == "indexed" and ctx.picking:
             self._draw_faces_for_picking()
         elif self._layout == "indexed":
             self.program.draw("triangles", self._index)
@@ -411,7 +437,7 @@ class Mesh(ShadedMixin, Visual):
                 self._pick_positions[1].set_data(gathered)
                 self._pick_positions = (key, self._pick_positions[1])
         program["a_position"] = self._pick_positions[1]
-        program["a_normal"] = (0.0, 0.0, 1.0)  # sized like the indexed vertices: unread here
+        program["a_normal"] = _UP  # sized like the indexed vertices: unread here
         program["a_color"] = (1.0, 1.0, 1.0, 1.0)
         try:
             program.draw("triangles", count=3 * len(self._faces))
@@ -420,33 +446,14 @@ class Mesh(ShadedMixin, Visual):
             if self._normal_kind == "buffer":
                 program["a_normal"] = self._buffers["a_normal"]
             # indexed means no face colours: vertex colours, or the constant
-            colors = self._buffers["a_color"] if self._vertex_colors is not None else None
-            program["a_color"] = colors if colors is not None else self._color_value()
+            program["a_color"] = (
+                self._buffers["a_color"] if self._vertex_colors is not None else self.color
+            )
 
     def bounds(self, axis: int) -> tuple[float, float] | None:
         if not len(self._vertices) or not 0 <= axis < 3:
             return None
         return finite_bounds(self._vertices[:, axis])
-
-
-def _one_color(value: Any, what: str) -> np.ndarray:
-    if not (isinstance(value, str) or np.ndim(value) == 1):
-        raise ValueError(f"{what}: one colour, not an array of shape {np.shape(value)}")
-    return as_colors(value, 1, what).reshape(4)
-
-
-def _one_of(value: Any, choices: tuple, what: str) -> Any:
-    if value not in choices:
-        names = ", ".join(repr(c) for c in choices[:-1])
-        raise ValueError(f"{what} must be {names} or {choices[-1]!r}, not {value!r}")
-    return value
-
-
-def _width(value: float, what: str) -> float:
-    v = float(value)
-    if not np.isfinite(v) or v < 0:
-        raise ValueError(f"{what} must be finite and >= 0, not {value!r}")
-    return v
 
 
 def _fits(value: Any, current: np.ndarray | None, count: int) -> bool:

@@ -32,8 +32,10 @@ from numpy.typing import ArrayLike
 
 from ... import gloo
 from ...shaders import snippet
-from .._visual import Visual
-from ._data import as_colors, as_positions, per_item
+from .._reactive import Prop
+from .._visual import DrawContext, Visual
+from . import _data as checks
+from ._data import as_positions
 from ._geometry import ShadedMixin, ShadingFrame, linear_matrix
 
 __all__ = ["Spheres"]
@@ -42,9 +44,9 @@ _GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
 
 VERT_DECLARATIONS = """
 in vec2 a_corner;    // per vertex: a corner of the unit square
-in vec3 a_center;    // per sphere
-in float a_radius;
-in vec4 a_color;
+in vec3 center;      // per sphere; named after the properties, as their buffers
+in float radius;
+in vec4 color;
 uniform mat4 u_spheres_mvp;      // visual -> clip: the matrix $transform applies
 uniform mat4 u_spheres_inverse;  // clip -> visual
 out vec4 v_near;                 // homogeneous: the near-plane point under the fragment
@@ -55,21 +57,21 @@ flat out vec4 v_color;
 VERT_MAIN = """
 void main() {
     $pick_index = gl_InstanceID;  // canvas.pick() reports the sphere's index
-    vec4 c = $transform(vec4(a_center, 1.0));
+    vec4 c = $transform(vec4(center, 1.0));
     mat4 rows = transpose(u_spheres_mvp);
     vec3 w_row = rows[3].xyz;
-    v_center = a_center;
-    v_radius = a_radius;
-    v_color = a_color;
-    float q_ww = a_radius * a_radius * dot(w_row, w_row) - c.w * c.w;
-    if (c.w <= 0.0 || q_ww >= 0.0 || a_radius <= 0.0) {
+    v_center = center;
+    v_radius = radius;
+    v_color = color;
+    float q_ww = radius * radius * dot(w_row, w_row) - c.w * c.w;
+    if (c.w <= 0.0 || q_ww >= 0.0 || radius <= 0.0) {
         // behind the eye, around it, or empty: a degenerate quad outside the view
         gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
         v_near = vec4(0.0, 0.0, 0.0, 1.0);
         return;
     }
-    vec2 xs = sphere_extent(rows[0].xyz, w_row, c.x, c.w, a_radius);
-    vec2 ys = sphere_extent(rows[1].xyz, w_row, c.y, c.w, a_radius);
+    vec2 xs = sphere_extent(rows[0].xyz, w_row, c.x, c.w, radius);
+    vec2 ys = sphere_extent(rows[1].xyz, w_row, c.y, c.w, radius);
     vec2 pad = 2.0 / $viewport;  // one pixel
     vec2 ndc = mix(vec2(xs.x, ys.x) - pad, vec2(xs.y, ys.y) + pad, a_corner);
     // w = 1: varyings interpolate linearly in screen space, as the near-plane point does
@@ -162,111 +164,80 @@ class Spheres(ShadedMixin, Visual):
             parent,
             **kwargs,
         )
-        self._n = 0
-        self._values: dict[str, Any] = {}
-        self._given: dict[str, Any] = {}
-        self._buffers: dict[str, gloo.VertexBuffer] = {}
-        self._dirty: set[str] = {"corner"}
-        self.shading = shading
-        self._init_shading(ambient, diffuse, specular, shininess, light_dir)
+        # per-sphere buffers advance once per instance; _bind fills them (CREATE at first use)
+        self._buffers.update(
+            (a, gloo.VertexBuffer(divisor=1)) for a in ("center", "radius", "color")
+        )
+        self._dirty.add("corner")
         self.set_data(
-            positions if positions is not None else np.zeros((0, 3)), radius=radius, color=color
+            positions if positions is not None else np.zeros((0, 3)),
+            radius=radius,
+            color=color,
+            shading=shading,
+            ambient=ambient,
+            diffuse=diffuse,
+            specular=specular,
+            shininess=shininess,
+            light_dir=light_dir,
         )
 
     # ---- data ----------------------------------------------------------------------------
-    def set_data(
-        self, positions: ArrayLike | None = None, *, radius: Any = None, color: Any = None
-    ) -> None:
-        """Set positions (the sphere count) with radii and colours that fit them; per-sphere
-        values kept from before must have the new count."""
-        if positions is not None:
-            pos = as_positions(positions, "Spheres.positions")
-            if not np.all(np.isfinite(pos)):
-                raise ValueError("Spheres.positions: contains NaN or infinity")
-            n = len(pos)
-        else:
-            pos, n = self._values["position"], self._n
-        # values kept from before are checked again against the (new) count; only the
-        # values given are uploaded again
-        changed = {"position": positions, "radius": radius, "color": color}
-        radius = self._given.get("radius", 1.0) if radius is None else radius
-        color = self._given.get("color", "white") if color is None else color
-        radii = per_item(radius, n, "Spheres.radius", nonnegative=True)
-        colors = as_colors(color, n, "Spheres.color")
-        self._n = n
-        for name, value, given in (
-            ("position", pos, None),
-            ("radius", radii, radius),
-            ("color", colors, color),
-        ):
-            self._values[name] = value
-            self._given[name] = given
-            if changed[name] is not None:
-                self._dirty.add(name)
-        self.update()
+    def set_data(self, positions: ArrayLike | None = None, **properties: Any) -> None:
+        """Set positions (the sphere count) and any properties at once (checked together:
+        all or nothing; per-sphere values kept from before must fit the new count)."""
+        if positions is None:
+            self._assign(properties, caller="set_data")
+            return
+        pos = as_positions(positions, "Spheres.positions")
+        if not np.all(np.isfinite(pos)):
+            raise ValueError("Spheres.positions: contains NaN or infinity")
+        self._assign(properties, len(pos), caller="set_data")
+        self._values["position"] = pos
+        self._dirty.add("position")
 
     @property
     def positions(self) -> np.ndarray:
+        """(N, 3) float32 centres (z = 0 for 2D data); setting them keeps the other
+        properties (per-sphere values must then fit the new count)."""
         return self._values["position"]
 
     @positions.setter
     def positions(self, value: ArrayLike) -> None:
         self.set_data(value)
 
-    @property
-    def radius(self) -> Any:
-        return self._values["radius"]
-
-    @radius.setter
-    def radius(self, value: ArrayLike) -> None:
-        self.set_data(radius=value)
-
-    @property
-    def color(self) -> np.ndarray:
-        return self._values["color"]
-
-    @color.setter
-    def color(self, value: Any) -> None:
-        self.set_data(color=value)
-
-    @property
-    def shading(self) -> str | None:
-        return self._shading
-
-    @shading.setter
-    def shading(self, value: str | None) -> None:
-        if value not in (None, "smooth"):
-            raise ValueError(f"Spheres.shading must be None or 'smooth', not {value!r}")
-        self._shading = value
-        self.update()
+    radius = Prop(
+        checks.numbers(minimum=0),
+        "Radius in the visual's units: one or one per sphere (0 hides a sphere).",
+        per_item=True,
+    )
+    color = Prop(checks.colors(), "One colour or (N, 3|4) colours, one per sphere.", per_item=True)
+    shading = Prop(
+        checks.choice(None, "smooth"),
+        '"smooth" (lit by a light fixed to the camera) or None (flat colour discs).',
+    )
 
     # ---- drawing ---------------------------------------------------------------------------
-    def _prepare(self, view: Any) -> None:
+    def _prepare(self, ctx: DrawContext) -> None:
         program = self.program
-        chain = self.transform_to(view.scene)
+        chain = self.transform_to(ctx.view.scene)
         if not chain.linear:
             raise TypeError(
                 "Spheres: the transforms from the visual to its scene must be linear "
                 f"(STTransform, MatrixTransform) to ray-cast; got {chain.transforms}"
             )
         for name in sorted(self._dirty):
-            value = self._values.get(name)
-            attribute = "a_center" if name == "position" else f"a_{name}"
             if name == "corner":
-                program["a_corner"] = gloo.VertexBuffer(_CORNERS)
-            elif np.ndim(value) == 0:
-                program[attribute] = float(value)
-            elif name == "color" and np.ndim(value) == 1:
-                program[attribute] = tuple(float(c) for c in value)
-            else:
-                buf = self._buffers.get(name)
-                if buf is None:
-                    buf = self._buffers[name] = gloo.VertexBuffer(value, divisor=1)
-                else:
-                    buf.set_data(value)
-                program[attribute] = buf
+                self._bind("a_corner", _CORNERS, 1)
+            elif name in ("position", "radius", "color"):
+                value = self._values[name]
+                attribute = "center" if name == "position" else name
+                self._bind(attribute, value, 0 if name == "radius" else 1)
+            elif name == "material":
+                program["u_spheres_material"] = self._material()
+            elif name == "shading":
+                program["u_spheres_shading"] = 0.0 if self.shading is None else 1.0
         self._dirty.clear()
-        frame = ShadingFrame.of(self, view)
+        frame = ShadingFrame.of(self, ctx.view)
         mvp = frame.camera @ frame.model
         if abs(np.linalg.det(frame.model[:3, :3])) < 1e-300:
             raise ValueError("Spheres: the transforms to the scene flatten it (a scale of 0)")
@@ -275,9 +246,7 @@ class Spheres(ShadedMixin, Visual):
         program["u_spheres_eye"] = np.linalg.solve(frame.model, frame.eye)
         program["u_spheres_linear"] = frame.model[:3, :3]
         program["u_spheres_normal_matrix"] = frame.normal_matrix
-        program["u_spheres_light_dir"] = frame.light_direction(self._light_dir)
-        program["u_spheres_material"] = self._material
-        program["u_spheres_shading"] = 0.0 if self._shading is None else 1.0
+        program["u_spheres_light_dir"] = frame.light_direction(self.light_dir)
 
     def _camera_uniforms(self, view: Any) -> list[dict]:
         local = np.linalg.inv(linear_matrix(self.transform_to(view.scene)))
@@ -286,11 +255,11 @@ class Spheres(ShadedMixin, Visual):
             {
                 "name": "u_spheres_light_dir",
                 "recipe": "light",
-                "direction": [float(v) for v in self._light_dir],
+                "direction": [float(v) for v in self.light_dir],
             },
         ]
 
-    def _draw(self, view: Any) -> None:
+    def _draw(self, ctx: DrawContext) -> None:
         if self._n:
             self.program.draw("triangle_strip", instances=self._n)
 
