@@ -420,7 +420,7 @@ def test_spheres_changes_send_no_shaders_and_pick_reports_the_sphere(canvas3d):
     balls.color = [[0, 0, 1], [0, 1, 0]]
     canvas.render()
     assert {c[0] for c in sent} <= {Cmd.FUNC, Cmd.DRAW, Cmd.READ_PIXELS, Cmd.DATA}
-    assert [c[1] for c in sent if c[0] == Cmd.DATA] == [balls._buffers["color"].id]
+    assert [c[1] for c in sent if c[0] == Cmd.DATA] == [balls._buffers["a_color"].id]
     sent.clear()
     balls.shading, balls.specular, balls.shininess = "smooth", 0.8, 5
     canvas.render()

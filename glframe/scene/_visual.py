@@ -179,12 +179,13 @@ class Visual(Reactive, Node):
     def _draw(self, ctx: DrawContext) -> None:
         raise NotImplementedError
 
-    def _bind(self, attribute: str, value: Any, item_ndim: int = 0) -> None:
+    def _bind(self, attribute: str, value: Any, item_ndim: int = 0, *, divisor: int = 0) -> None:
         """Bind a vertex attribute to one value or to one value per item.
 
         A value of ``item_ndim`` dimensions (a float: 0, a colour: 1) becomes a
         constant attribute; an array of one value per item goes to the visual's
-        buffer for ``attribute``, made once and then updated in place.
+        buffer for ``attribute`` (``self._buffers[attribute]``), made once (with
+        ``divisor``: 1 for one value per instance) and then updated in place.
         """
         program = self.program
         if np.ndim(value) <= item_ndim:
@@ -194,7 +195,7 @@ class Visual(Reactive, Node):
             return
         buf = self._buffers.get(attribute)
         if buf is None:
-            buf = self._buffers[attribute] = gloo.VertexBuffer(value)
+            buf = self._buffers[attribute] = gloo.VertexBuffer(value, divisor=divisor)
         else:
             buf.set_data(value)
         program[attribute] = buf

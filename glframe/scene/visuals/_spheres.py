@@ -30,7 +30,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ... import gloo
 from ...shaders import snippet
 from .._reactive import Prop
 from .._visual import DrawContext, Visual
@@ -44,9 +43,9 @@ _GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
 
 VERT_DECLARATIONS = """
 in vec2 a_corner;    // per vertex: a corner of the unit square
-in vec3 center;      // per sphere; named after the properties, as their buffers
-in float radius;
-in vec4 color;
+in vec3 a_center;    // per sphere
+in float a_radius;
+in vec4 a_color;
 uniform mat4 u_spheres_mvp;      // visual -> clip: the matrix $transform applies
 uniform mat4 u_spheres_inverse;  // clip -> visual
 out vec4 v_near;                 // homogeneous: the near-plane point under the fragment
@@ -57,21 +56,21 @@ flat out vec4 v_color;
 VERT_MAIN = """
 void main() {
     $pick_index = gl_InstanceID;  // canvas.pick() reports the sphere's index
-    vec4 c = $transform(vec4(center, 1.0));
+    vec4 c = $transform(vec4(a_center, 1.0));
     mat4 rows = transpose(u_spheres_mvp);
     vec3 w_row = rows[3].xyz;
-    v_center = center;
-    v_radius = radius;
-    v_color = color;
-    float q_ww = radius * radius * dot(w_row, w_row) - c.w * c.w;
-    if (c.w <= 0.0 || q_ww >= 0.0 || radius <= 0.0) {
+    v_center = a_center;
+    v_radius = a_radius;
+    v_color = a_color;
+    float q_ww = a_radius * a_radius * dot(w_row, w_row) - c.w * c.w;
+    if (c.w <= 0.0 || q_ww >= 0.0 || a_radius <= 0.0) {
         // behind the eye, around it, or empty: a degenerate quad outside the view
         gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
         v_near = vec4(0.0, 0.0, 0.0, 1.0);
         return;
     }
-    vec2 xs = sphere_extent(rows[0].xyz, w_row, c.x, c.w, radius);
-    vec2 ys = sphere_extent(rows[1].xyz, w_row, c.y, c.w, radius);
+    vec2 xs = sphere_extent(rows[0].xyz, w_row, c.x, c.w, a_radius);
+    vec2 ys = sphere_extent(rows[1].xyz, w_row, c.y, c.w, a_radius);
     vec2 pad = 2.0 / $viewport;  // one pixel
     vec2 ndc = mix(vec2(xs.x, ys.x) - pad, vec2(xs.y, ys.y) + pad, a_corner);
     // w = 1: varyings interpolate linearly in screen space, as the near-plane point does
@@ -164,10 +163,6 @@ class Spheres(ShadedMixin, Visual):
             parent,
             **kwargs,
         )
-        # per-sphere buffers advance once per instance; _bind fills them (CREATE at first use)
-        self._buffers.update(
-            (a, gloo.VertexBuffer(divisor=1)) for a in ("center", "radius", "color")
-        )
         self._dirty.add("corner")
         self.set_data(
             positions if positions is not None else np.zeros((0, 3)),
@@ -230,8 +225,9 @@ class Spheres(ShadedMixin, Visual):
                 self._bind("a_corner", _CORNERS, 1)
             elif name in ("position", "radius", "color"):
                 value = self._values[name]
-                attribute = "center" if name == "position" else name
-                self._bind(attribute, value, 0 if name == "radius" else 1)
+                attribute = "a_center" if name == "position" else f"a_{name}"
+                # one value per sphere: per-instance buffers
+                self._bind(attribute, value, 0 if name == "radius" else 1, divisor=1)
             elif name == "material":
                 program["u_spheres_material"] = self._material()
             elif name == "shading":
