@@ -122,7 +122,7 @@ def test_set_data_is_all_or_nothing():
 
 def test_per_item_values_are_checked_again_when_the_count_changes():
     markers = scene.visuals.Markers(np.zeros((3, 2)), size=[1, 2, 3], face_color="red")
-    with pytest.raises(ValueError, match=r"there are 4 items now: give size= too"):
+    with pytest.raises(ValueError, match=r"there are 4 points now: give size= too"):
         markers.positions = np.zeros((4, 2))
     assert len(markers.positions) == 3
     markers.set_data(np.zeros((4, 2)), size=[1, 2, 3, 4])  # one colour still fits

@@ -357,7 +357,7 @@ def test_text_validates_its_input():
     with pytest.raises(TypeError, match="Text.set_data has no property 'size'"):
         text.set_data(size=3)
     text.font_size = [10, 20]
-    with pytest.raises(ValueError, match="there are 3 items now: give font_size= too"):
+    with pytest.raises(ValueError, match="there are 3 labels now: give font_size= too"):
         text.set_data(["a", "b", "c"], np.zeros((3, 2)))
     assert text.text == ["a", "b"] and len(text.positions) == 2  # nothing changed
     text.set_data("same", np.zeros((5, 2)), font_size=9)  # one string at five places

@@ -149,6 +149,8 @@ class Reactive(Sealed):
 
     #: every Prop of the class and its bases, by name
     _props: ClassVar[dict[str, Prop]] = {}
+    #: what the items are called in messages ("points", "labels", ...)
+    _items: ClassVar[str] = "items"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -185,7 +187,7 @@ class Reactive(Sealed):
             except ValueError as exc:
                 if count != self._n and name in self._given and value is self._given[name]:
                     raise ValueError(
-                        f"{exc} (there are {count} items now: give {name}= too)"
+                        f"{exc} (there are {count} {self._items} now: give {name}= too)"
                     ) from None
                 raise
         self._n = count

@@ -114,6 +114,11 @@ def color() -> Any:
     """Check: one colour (a name, '#rrggbb[aa]', RGB(A) floats) -> a tuple of 4 floats."""
 
     def check(value: Any, what: str) -> tuple[float, ...]:
+        if np.ndim(value) > 1:
+            raise ValueError(
+                f"{what}: one colour (a name, '#rrggbb', 3 or 4 floats) is needed, "
+                f"not an array of shape {np.shape(value)}"
+            )
         try:
             return tuple(float(c) for c in as_rgba(value))
         except (ValueError, TypeError) as exc:

@@ -209,6 +209,8 @@ class Line(Visual):
     >>> line.color = colormaps.sample("viridis", x / 10)  # per vertex  # doctest: +SKIP
     """
 
+    _items = "vertices"
+
     def __init__(
         self,
         positions: ArrayLike | None = None,

@@ -125,6 +125,8 @@ class Markers(Visual):
     >>> points.symbol = "star"                          # doctest: +SKIP
     """
 
+    _items = "points"
+
     def __init__(
         self,
         positions: ArrayLike | None = None,

@@ -140,6 +140,8 @@ class Spheres(ShadedMixin, Visual):
     >>> atoms.radius = np.full(1000, 0.2)           # uploads the radii only   # doctest: +SKIP
     """
 
+    _items = "spheres"
+
     def __init__(
         self,
         positions: ArrayLike | None = None,

@@ -118,6 +118,8 @@ class Text(Visual):
     >>> label.color = "#ffa500"       # one attribute value at the next draw  # doctest: +SKIP
     """
 
+    _items = "labels"
+
     def __init__(
         self,
         text: str | Sequence[str] = "",
