@@ -31,7 +31,7 @@ import difflib
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-__all__ = ["Prop", "Reactive", "Sealed", "unknown_name_error"]
+__all__ = ["Prop", "Auto", "Reactive", "Sealed", "unknown_name_error"]
 
 
 def unknown_name_error(owner: str, name: str, known: list[str], what: str = "attribute") -> str:
@@ -137,6 +137,21 @@ class Prop:
 
     def __set__(self, obj: Reactive, value: Any) -> None:
         obj._assign({self.name: value})
+
+
+class Auto(Prop):
+    """A :class:`Prop` the visual may choose: while its value is ``unset`` ("auto",
+    None), reading it gives ``resolve(visual)``, the value in use (the data's range)."""
+
+    def __init__(self, check: Any, doc: str, *, unset: Any, resolve: Any, **kwargs: Any) -> None:
+        super().__init__(check, doc, **kwargs)
+        self.unset, self.resolve = unset, resolve
+
+    def __get__(self, obj: Reactive | None, owner: type) -> Any:
+        value = super().__get__(obj, owner)
+        if obj is None or type(value) is not type(self.unset) or value != self.unset:
+            return value
+        return self.resolve(obj)
 
 
 class Reactive(Sealed):

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ...gloo import as_rgba
-from .._reactive import Prop
+from .._reactive import Auto, Prop
 
 __all__ = [
     "as_positions",
@@ -283,21 +283,6 @@ def limits(value: Any, what: str) -> tuple[float, float]:
     if not (np.isfinite(lo) and np.isfinite(hi)) or lo == hi:
         raise ValueError(f"{what} must be two finite, different numbers, not {value!r}")
     return lo, hi
-
-
-class Auto(Prop):
-    """A :class:`Prop` the visual may choose: while its value is ``unset`` ("auto",
-    None), reading it gives ``resolve(visual)``, the value in use (the data's range)."""
-
-    def __init__(self, check: Any, doc: str, *, unset: Any, resolve: Any, **kwargs: Any) -> None:
-        super().__init__(check, doc, **kwargs)
-        self.unset, self.resolve = unset, resolve
-
-    def __get__(self, obj: Any, owner: type) -> Any:
-        value = super().__get__(obj, owner)
-        if obj is None or type(value) is not type(self.unset) or value != self.unset:
-            return value
-        return self.resolve(obj)
 
 
 def _clim(value: Any, what: str) -> Any:

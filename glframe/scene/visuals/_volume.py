@@ -41,10 +41,10 @@ from numpy.typing import ArrayLike
 
 from ... import gloo
 from ...shaders import snippet
-from .._reactive import Prop
+from .._reactive import Auto, Prop
 from .._visual import DrawContext, Visual
 from . import _data as checks
-from ._data import Auto, Colormapped
+from ._data import Colormapped
 
 __all__ = ["Volume"]
 
