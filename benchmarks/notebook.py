@@ -15,13 +15,23 @@ forth sweeps, a move every 1/60 s at most (it waits for the browser to take
 each move, so a busy page takes fewer: the rate reached is reported, and as
 each frame answers a move, it bounds the frame rate).
 
+The harness uses public hooks only, so that a change inside a widget cannot
+break it silently: in the kernel, the canvas's ``mouse_move`` and ``draw``
+events, a SceneCanvas subclass that times its public ``render()``, the
+widget's ``stats()``, and jupyter_rfb's documented overrides (``get_frame``,
+``handle_event``) and ``get_stats()``; in the page, a probe installed before
+JupyterLab loads (pointer moves, frames shown, and every websocket message both
+ways: its size and type). A widget that fails (glframe's error line, a cell's
+traceback, a page error) or a drag that shows no frame stops the benchmark
+with what the page showed and exit status 1.
+
 Contenders (the kernel renders, frames travel):
 
 1. **glframe server mode**: a SceneCanvas with a scatter of ``--points``
    markers and a PanZoomCamera, ``canvas.widget(mode="server")`` (JPEG quality
    80 while moving, at most 2 frames in flight), its stream on the kernel's
-   own websocket (``glframe/backends/_stream.py``; the transport the page
-   used is reported). ``--streams auto,relay,comm`` also measures the same
+   own websocket (see docs/notebook.md; the transport the page used is
+   reported). ``--streams auto,relay,comm`` also measures the same
    widget relayed by the notebook server ("glframe relay", the route of a
    remote browser) and over the Jupyter comm only ("glframe comm").
 2. **jupyter_rfb** (the peer, 1.0.2 when written): a ``RemoteFrameBuffer`` of
@@ -30,10 +40,12 @@ Contenders (the kernel renders, frames travel):
    the pointer events to that canvas (the same PanZoomCamera drag) and calls
    ``request_draw()`` on each move with a button down; quality 80 (JPEG via
    simplejpeg), its default ``max_buffered_frames=2``. JupyterLab 4.6 sends
-   widget messages over kernel subshells, so rfb would call ``get_frame`` on a
-   subshell's thread where the EGL context is not current ("eglMakeCurrent
-   failed"): its messages and draws are handed to the kernel's main thread,
-   as glframe's widget does for itself.
+   widget messages over kernel subshells, so rfb calls ``handle_event`` (and
+   may call ``get_frame``) on a subshell's thread where the EGL context is not
+   current ("eglMakeCurrent failed"): its events are handed to the kernel's
+   main thread, as glframe's widget does for itself, and a ``get_frame`` called
+   elsewhere returns None (rfb's "no frame now") and asks for the draw again
+   from the main thread.
 
 Measured during the drag (``--seconds``, after a 1 s warm-up drag):
 
@@ -48,15 +60,17 @@ Measured during the drag (``--seconds``, after a 1 s warm-up drag):
   once per event (the first frame showing it). Page and kernel share the
   machine's clock (the page's is calibrated against ``time.time()``), which
   splits it into legs: the kernel gets the message (rfb: on a subshell's
-  thread; glframe: logged where its widget handles it, on the main thread, so
-  its next leg is 0), the main thread handles it, the frame is sent
-  (flow-control wait, render, encode), the frame is shown (transport, decode
-  and draw).
-- **KB per frame**: mean size of the JPEG frames sent during the drag.
-- **kernel round trip**: per frame, kernel send -> the page's answer (glframe:
-  its ``ack``, sent at the animation frame after the frame is drawn; rfb: its
-  ``_frame_feedback``, sent when the frame is handed to the ``<img>``, before
-  the image is decoded), median.
+  thread; glframe: its widget hands messages to the main thread itself, and
+  they are logged where the canvas handles them, so its next leg is 0), the
+  main thread handles it, the frame is rendered (flow-control wait, render),
+  the frame is shown (encode, transport, decode and draw).
+- **KB per frame**: mean size of the JPEG frame messages the page received
+  during the drag (on the comm, Jupyter's envelope included).
+- **kernel round trip**: kernel send -> the page's answer, from each widget's
+  own stats (glframe: median of the last 100 frames, answered by an ``ack`` at
+  the animation frame after the frame is drawn; rfb: mean over the measured
+  drag, answered by ``_frame_feedback`` when the frame is handed to the
+  ``<img>``, before the image is decoded).
 - Where the time goes: render and encode times in the kernel; messages
   from the page per second and their way (each comm message makes the kernel
   publish a busy and an idle status message, which JupyterLab renders); CPU
@@ -65,11 +79,12 @@ Measured during the drag (``--seconds``, after a 1 s warm-up drag):
   metrics).
 
 Client mode (3.): a scatter of ``--client-points`` (1M) markers,
-``canvas.widget(mode="client")``: the bytes the kernel sent for the first
-frame (every message's JSON header and binary buffers: the GLIR snapshot) and
-how long after it the page drew it; then what the kernel's widget sent during
-a 2 s drag and 6 wheel turns in the page (goal: 0 bytes, 0 messages), and
-every message on the kernel's websocket in that time, Jupyter's own included.
+``canvas.widget(mode="client")``: the bytes of the widget's messages the page
+received for the first frame (the GLIR snapshot; the widget's ``bytes_sent``
+too) and how long after the kernel drew it the page drew it; then what the
+widget sent during a 2 s drag and 6 wheel turns in the page (goal: 0 bytes, 0
+messages, in the page and in the widget's stats), and every websocket message
+in that time, Jupyter's own included.
 
 The goal of the issue: glframe at least twice rfb's frame rate and at most
 half its latency, in the same run. Rendering is on the CPU (llvmpipe) and
@@ -81,21 +96,25 @@ Run it alone (it needs the machine's cores; about 1.5 minutes)::
 
     .venv/bin/python benchmarks/notebook.py
     .venv/bin/python benchmarks/notebook.py --seconds 5 --size 800x600 --points 10000 --no-rfb
+    .venv/bin/python benchmarks/notebook.py --quick
 
 Options: ``--seconds``, ``--size WxH``, ``--points`` (server mode),
-``--client-points``, ``--no-rfb``, ``--no-client``, ``--streams``. Needs the notebook and
+``--client-points``, ``--no-rfb``, ``--no-client``, ``--streams``, ``--quick`` (what the
+test suite runs: 320x240, 1000 markers, 1 s drag after 0.5 s of warm-up, 10k
+client-mode markers, shorter pauses; the same tables). Needs the notebook and
 bench extras (jupyterlab, anywidget, ipykernel, playwright, jupyter_rfb,
-simplejpeg) and Chromium (Debian's /usr/bin/chromium, or $GLFRAME_CHROMIUM).
-The server, its kernels and the browser are stopped at the end.
+simplejpeg) and Chromium (Debian's /usr/bin/chromium, or $GLFRAME_CHROMIUM);
+without jupyter_rfb it measures glframe only, and says so. The server, its
+kernels and the browser are stopped at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import os
-import re
 import shutil
 import socket
 import statistics
@@ -124,8 +143,11 @@ WARMUP = 1.0  # seconds of drag before the measured one
 # Written next to the notebooks as bench_kernel.py: the cells are then one line each, so a whole
 # notebook, widget included, fits in the viewport and nothing scrolls during a drag (Lab scrolls
 # a clicked cell into view). The kernel logs in epoch ms (time.time(), the page's clock too).
+# Public hooks only, so that a change inside the widget cannot silently break the harness:
+# canvas events, a SceneCanvas subclass that times its public render(), the widget's stats(),
+# and jupyter_rfb's documented overrides (get_frame, handle_event) and get_stats().
 KERNEL = """\
-\"\"\"Kernel side of benchmarks/notebook.py: the contenders, instrumented.\"\"\"
+\"\"\"Kernel side of benchmarks/notebook.py: the contenders, instrumented by public hooks.\"\"\"
 
 import asyncio
 import json
@@ -136,145 +158,104 @@ import time
 import numpy as np
 
 from glframe import scene
-from glframe.app._remote import CanvasSource
 
-LOG = {"moves": [], "arrivals": [], "frames": [], "acks": [], "renders": [], "messages": [],
-       "received": []}
-LAST = [None]  # the last pointer position handled, as the kernel got it
+LOG = {"moves": [], "arrivals": [], "frames": [], "renders": [], "draws": []}
+LAST = [None]  # the last pointer position the canvas handled (its mouse_move event)
 STATS = [dict]
+FRAME = [None]  # () -> the id of the frame that the render in progress makes
 
 
 def now():
     return time.time() * 1e3
 
 
+class TimedCanvas(scene.SceneCanvas):
+    \"\"\"Times each render, and logs the frame it makes with the last pointer position.\"\"\"
+
+    def render(self, *args, **kwargs):
+        t0 = time.perf_counter()
+        image = super().render(*args, **kwargs)
+        t = now()
+        LOG["renders"].append([t, (time.perf_counter() - t0) * 1e3])
+        if FRAME[0] is not None:
+            LOG["frames"].append([t, FRAME[0](), LAST[0]])
+        return image
+
+
+def moved(event):
+    LAST[0] = [float(event.pos[0]), float(event.pos[1])]
+    LOG["moves"].append([now(), *LAST[0]])
+
+
 def make_canvas(width, height, n):
-    canvas = scene.SceneCanvas(size=(width, height), bgcolor="white")
+    canvas = TimedCanvas(size=(width, height), bgcolor="white")
     view = canvas.add_view(camera=scene.PanZoomCamera(aspect=1))
     pos = np.random.default_rng(0).normal(size=(n, 2)).astype(np.float32)
     scene.visuals.Markers(pos, size=3, face_color=(0.1, 0.3, 0.8, 0.6), edge_width=0,
                           parent=view.scene)
     view.camera.set_range()
+    canvas.events.mouse_move.connect(moved)
+    canvas.events.draw.connect(lambda event: LOG["draws"].append(now()))
     return canvas
 
 
-def timed(render):
-    def wrapped():
-        t0 = time.perf_counter()
-        image = render()
-        LOG["renders"].append([now(), (time.perf_counter() - t0) * 1e3])
-        return image
-    return wrapped
-
-
-def moved(pos):
-    LAST[0] = [float(pos[0]), float(pos[1])]
-    LOG["moves"].append([now(), *LAST[0]])
-
-
-def arrived(content):
-    \"\"\"A message from the page, logged on the thread it arrives on (a subshell's).\"\"\"
-    kind = content.get("type")
-    LOG["received"].append([now(), content.get("event", kind)])
-    if kind == "ack":  # glframe
-        LOG["acks"].append([now(), content.get("id")])
-    elif content.get("event", kind) == "pointer_move":
-        LOG["arrivals"].append([now(), float(content["x"]), float(content["y"])])
-
-
-def logging_send(send):
-    def wrapped(content, buffers=None):
-        size = sum(memoryview(b).nbytes for b in buffers or ())
-        kind = content.get("type")
-        LOG["messages"].append([now(), kind, len(json.dumps(content)), size])
-        if kind in ("frame", "framebufferdata"):
-            fmt = content.get("format") or content["mimetype"].split("/")[-1]
-            index = content.get("id", content.get("index"))
-            LOG["frames"].append([now(), index, fmt, size, LAST[0]])
-        send(content, buffers=buffers)
-    return wrapped
-
-
 def glframe_widget(width, height, n, mode, stream="auto"):
-    \"\"\"glframe's widget of the scatter, logging moves, frames, acks, renders, messages.\"\"\"
+    \"\"\"glframe's widget of the scatter; a frame's id: the frames sent before it + 1.\"\"\"
     canvas = make_canvas(width, height, n)
     widget = canvas.widget(mode=mode, quality=80, stream=stream)
-    source = widget.session.source
-    handle_event = source.handle_event
-
-    def logged_event(type, **attrs):
-        if type == "mouse_move":
-            moved(attrs["pos"])
-        handle_event(type, **attrs)
-
-    source.render, source.handle_event = timed(source.render), logged_event
-    # the session's messages, whichever way they go (a websocket or the comm)
-    session = widget.session
-    session._send = logging_send(session._send)
-    handle = widget._handle
-
-    def logged_handle(content, buffers):
-        if isinstance(content, dict):
-            arrived(content)
-        handle(content, buffers)
-
-    widget._handle = logged_handle
+    FRAME[0] = lambda: widget.stats()["frames_sent"] + 1  # a snapshot's entry is overwritten
     STATS[0] = widget.stats
     return widget
 
 
 def rfb_widget(width, height, n):
-    \"\"\"The peer: the same canvas, rendered the same way, its frames sent by jupyter_rfb.\"\"\"
+    \"\"\"The peer: the same canvas, rendered the same way, its frames sent by jupyter_rfb.
+
+    JupyterLab 4.6 sends widget messages over kernel subshells, so rfb calls
+    handle_event (and may call get_frame) on a subshell's thread, where the EGL
+    context is not current. Events are handed to the kernel's main thread, as
+    glframe's widget does for itself, and so are draws: a get_frame called
+    elsewhere returns None (rfb's "no frame now") and asks for the draw again
+    from the main thread.
+    \"\"\"
     import jupyter_rfb
 
+    canvas = make_canvas(width, height, n)
+    main, loop = threading.get_ident(), asyncio.get_running_loop()
+    frames, presses = [0], [0]
+    FRAME[0] = lambda: frames[0]  # rfb's frames without its lossless redraws, in order
+
+    def pointer(kind, pos, buttons):
+        if kind == "pointer_move":
+            canvas.handle_backend_event("mouse_move", pos=pos, modifiers=())
+            if buttons:
+                peer.request_draw()
+            return
+        if kind == "pointer_down":
+            presses[0] += 1
+            if presses[0] == 2:  # the measured drag (the first is the warm-up)
+                peer.reset_stats()
+        name = "mouse_press" if kind == "pointer_down" else "mouse_release"
+        canvas.handle_backend_event(name, pos=pos, button=1, modifiers=())
+
     class Peer(jupyter_rfb.RemoteFrameBuffer):
-        # JupyterLab 4.6 sends widget messages over kernel subshells: rfb would call get_frame
-        # on a subshell's thread, where the EGL context is not current (eglMakeCurrent
-        # fails). Hand its messages and draws to the main thread, as glframe's widget does.
-        def __init__(self, **kwargs):
-            self._main, self._loop = threading.get_ident(), asyncio.get_running_loop()
-            super().__init__(**kwargs)
-
-        def _on_main(self, method, *args):
-            if threading.get_ident() == self._main:
-                method(*args)
-            else:
-                self._loop.call_soon_threadsafe(method, *args)
-
-        def _rfb_handle_msg(self, widget, content, buffers):
-            arrived(content)
-            self._on_main(super()._rfb_handle_msg, widget, content, buffers)
-
-        def _rfb_schedule_maybe_draw(self, *args):
-            self._on_main(super()._rfb_schedule_maybe_draw)
-
         def handle_event(self, event):  # a drag pans the canvas; each move asks a frame
-            kind = event.get("type")
+            kind = event.get("type", event.get("event_type"))
             if kind not in ("pointer_down", "pointer_move", "pointer_up"):
                 return
             pos = (float(event["x"]), float(event["y"]))
             if kind == "pointer_move":
-                moved(pos)
-                source.handle_event("mouse_move", pos=pos, modifiers=())
-                if event.get("buttons"):
-                    self.request_draw()
-            else:
-                name = "mouse_press" if kind == "pointer_down" else "mouse_release"
-                source.handle_event(name, pos=pos, button=1, modifiers=())
+                LOG["arrivals"].append([now(), *pos])  # on the thread it arrived on
+            loop.call_soon_threadsafe(pointer, kind, pos, bool(event.get("buttons")))
 
         def get_frame(self):
-            return render()
+            if threading.get_ident() != main:
+                loop.call_soon_threadsafe(self.request_draw)
+                return None
+            frames[0] += 1
+            return canvas.render()
 
-    canvas = make_canvas(width, height, n)
-    source, render = CanvasSource(canvas), timed(canvas.render)
     peer = Peer(css_width=f"{width}px", css_height=f"{height}px", resizable=False, quality=80)
-    peer.send = logging_send(peer.send)
-
-    def feedback(change):
-        LOG["acks"].append([now(), change["new"].get("index")])
-        LOG["received"].append([now(), "frame_feedback"])
-
-    peer.observe(feedback, names=["_frame_feedback"])
     STATS[0] = peer.get_stats
     return peer
 
@@ -287,10 +268,12 @@ def dump():
 SETUP_CELL = "from bench_kernel import *"
 STATS_CELL = "dump()"
 
-# Installed in the page before JupyterLab loads: pointer moves and frames shown, in epoch ms.
+# Installed in the page before JupyterLab loads, in epoch ms: pointer moves, frames shown, and
+# every websocket message both ways (the kernel's channels and the widget's own stream socket):
+# its size and what it is (Jupyter's type; the widget's message type or event, and format).
 PAGE_PROBE = """
 (() => {
-  const B = window.__bench = { moves: [], frames: [], srcs: [], ticks: 0 };
+  const B = window.__bench = { moves: [], frames: [], srcs: [], ws: [], rfbFormats: [], ticks: 0 };
   const now = () => performance.timeOrigin + performance.now();
   const tick = () => { B.ticks += 1; requestAnimationFrame(tick); };  // the page's frame rate
   requestAnimationFrame(tick);
@@ -306,10 +289,10 @@ PAGE_PROBE = """
     for (const m of records) {
       const el = m.target;
       if (m.attributeName === 'data-frames' && el.closest('.glframe-remote')) {
-        B.frames.push([Number(el.dataset.frames), t]);
+        B.frames.push([Number(el.dataset.frames), t, el.dataset.format || '']);
       } else if (m.attributeName === 'src' && el.tagName === 'IMG'
                  && el.closest('.renderview-wrapper') && el.src.startsWith('blob:')) {
-        B.srcs.push(el.src);  // the n-th frame rfb hands to its <img> is its frame index n
+        B.srcs.push(el.src);  // the n-th image rfb shows is the n-th frame it received
       }
     }
   });
@@ -319,8 +302,51 @@ PAGE_PROBE = """
     const el = e.target;
     if (el.tagName !== 'IMG' || !el.closest('.renderview-wrapper')) return;
     const index = B.srcs.lastIndexOf(el.src);
-    if (index >= 0) B.frames.push([index + 1, now()]);
+    if (index >= 0) B.frames.push([index + 1, now(), '']);
   }, true);
+
+  const decoder = new TextDecoder();
+  const head = (data) => {  // the first 4 KB as text: Jupyter's headers, the widget's JSON
+    if (typeof data === 'string') return data.slice(0, 4096);
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
+      : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : null;  // a Blob: size only
+    return bytes ? decoder.decode(bytes.subarray(0, 4096)) : '';
+  };
+  const size = (data) => (typeof data === 'string' ? data.length
+                          : (data.byteLength ?? data.size ?? 0));
+  const pick = (text, re) => { const m = text.match(re); return m ? m[1] : ''; };
+  function describe(text) {  // [Jupyter's msg_type, the widget's message, its image format]
+    let jupyter = pick(text, /"msg_type":\\s*"(\\w+)"/), body = text;
+    if (jupyter === 'status') {
+      return [`status ${pick(text, /"execution_state":\\s*"(\\w+)"/)}`, '', ''];
+    }
+    if (jupyter && jupyter !== 'comm_msg') return [jupyter, '', ''];
+    if (jupyter) {
+      body = text.slice(Math.max(0, text.indexOf('"data"')));
+      const method = pick(body, /"method":\\s*"(\\w+)"/);
+      if (method !== 'custom') return [jupyter, method, ''];
+    }
+    const kind = pick(body, /"event":\\s*"(\\w+)"/) || pick(body, /"type":\\s*"(\\w+)"/);
+    const format = pick(body, /"format":\\s*"(\\w+)"/)
+      || pick(body, /"mimetype":\\s*"image\\/(\\w+)"/);
+    return [jupyter, kind, format];
+  }
+  function note(direction, way, data) {
+    const [jupyter, kind, format] = describe(head(data));
+    B.ws.push([now(), direction, way, jupyter, kind, format, size(data)]);
+    if (direction === 'in' && kind === 'framebufferdata') B.rfbFormats.push(format);
+  }
+  const Native = window.WebSocket;
+  class Probed extends Native {
+    constructor(url, protocols) {
+      super(url, protocols);
+      this.__way = String(url).includes('/api/kernels/') ? 'kernel' : 'stream';
+      this.addEventListener('message', (e) => note('in', this.__way, e.data));
+    }
+    send(data) { note('out', this.__way, data); return super.send(data); }
+  }
+  window.WebSocket = Probed;
 })();
 """
 
@@ -484,6 +510,16 @@ def _poll(check: Any, timeout: float, what: str) -> Any:
         time.sleep(0.05)
 
 
+# What a widget shows when it fails: glframe's error line, a traceback in a cell's output
+# (JupyterLab renders errors as stderr), and what the diagnosis shows: also the rest of stderr.
+_STDERR = f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+FAILED = (
+    f"{PANEL} .glframe-error:not(:empty), {_STDERR}:has-text('Traceback'), "
+    f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
+)
+SHOWN = f"{PANEL} .glframe-error:not(:empty), {_STDERR}"
+
+
 @dataclass
 class Notebook:
     """One contender's notebook open in its own browser page."""
@@ -493,20 +529,6 @@ class Notebook:
     name: str
     clock_offset: float = 0.0  # page epoch ms - Python epoch ms
     errors: list[str] = field(default_factory=list)
-    watching: bool = False  # count websocket messages (the kernel's and the page's) by type
-    websocket: dict[str, int] = field(default_factory=dict)
-
-    def watch(self, websocket: Any) -> None:
-        if "/api/kernels/" not in websocket.url:
-            return  # the server's event stream, not a kernel's channels
-
-        def count(direction: str, payload: str | bytes) -> None:
-            if self.watching:
-                key = f"{direction} {_message_type(payload)}"
-                self.websocket[key] = self.websocket.get(key, 0) + 1
-
-        websocket.on("framereceived", lambda payload: count("kernel->page", payload))
-        websocket.on("framesent", lambda payload: count("page->kernel", payload))
 
     def run_cell(self, index: int) -> None:
         cell = self.page.locator(f"{PANEL} .jp-Cell").nth(index)
@@ -517,7 +539,10 @@ class Notebook:
         path = self.lab.nbdir / "stats.json"
         path.unlink(missing_ok=True)
         self.run_cell(stats_cell)
-        _poll(path.exists, timeout, f"{self.name}: the kernel's stats.json")
+        try:
+            _poll(path.exists, timeout, f"{self.name}: the kernel's stats.json")
+        except TimeoutError as exc:
+            raise BenchmarkError(f"{exc}\n{self.diagnosis()}") from None
         return json.loads(path.read_text())
 
     def calibrate(self) -> None:
@@ -532,36 +557,47 @@ class Notebook:
         self.clock_offset = best[1]
 
     def page_log(self) -> dict:
-        log = self.page.evaluate("({moves: __bench.moves, frames: __bench.frames})")
+        """The probe's logs on this process's clock (ms): moves, frames, websocket messages.
+
+        ``ws`` entries: [t, "in"|"out", "kernel"|"stream", Jupyter's type, the widget's
+        message (its type or event), image format, bytes].
+        """
+        log = self.page.evaluate(
+            "({moves: __bench.moves, frames: __bench.frames, ws: __bench.ws,"
+            " rfbFormats: __bench.rfbFormats})"
+        )
         off = self.clock_offset
         return {
             "moves": [[*m[:4], m[4] - off] for m in log["moves"]],
-            "frames": [[f[0], f[1] - off] for f in log["frames"]],
+            "frames": [[f[0], f[1] - off, f[2]] for f in log["frames"]],
+            "ws": [[w[0] - off, *w[1:]] for w in log["ws"]],
+            "rfb_formats": log["rfbFormats"],
         }
 
     def clear_page_log(self) -> None:
-        self.page.evaluate("__bench.moves.length = 0; __bench.frames.length = 0")
+        self.page.evaluate("for (const k of ['moves', 'frames', 'ws']) __bench[k].length = 0")
+
+    def widget_errors(self) -> list[str]:
+        """What the widgets show as errors: glframe's error line, tracebacks in the cells."""
+        texts = self.page.locator(FAILED).all_inner_texts()
+        return [t.strip() for t in texts if t.strip()]
+
+    def diagnosis(self) -> str:
+        """Everything the page says went wrong, for an error message."""
+        try:
+            shown = [t.strip() for t in self.page.locator(SHOWN).all_inner_texts() if t.strip()]
+        except Exception as exc:  # noqa: BLE001 - the page itself may be gone
+            shown = [f"(could not read the page: {exc})"]
+        lines = [f"  widget or cell: {t}" for t in shown]
+        lines += [f"  page error: {e}" for e in self.errors]
+        return "\n".join(lines) or "  (no error shown in the page)"
 
 
-def _message_type(payload: str | bytes) -> str:
-    """A Jupyter message's type (status with its state, comm_msg with glframe's type)."""
-    data = (payload.encode() if isinstance(payload, str) else payload)[:8192]
-    found = re.search(rb'"msg_type":\s*"(\w+)"', data)
-    kind = found.group(1).decode() if found else "other"
-    detail = {
-        "status": rb'"execution_state":\s*"(\w+)"',
-        "comm_msg": rb'"(?:type|method)":\s*"(\w+)"',
-    }
-    if kind in detail:
-        content = data[data.find(b'"content"') :] if b'"content"' in data else data
-        found = re.search(detail[kind], content)
-        kind += f" {found.group(1).decode()}" if found else ""
-    return kind
+class BenchmarkError(RuntimeError):
+    """The benchmark could not measure: what failed and what the page showed."""
 
 
-def open_notebook(
-    lab: Lab, browser: Any, name: str, cells: list[str], viewport: dict, *, watch: bool = False
-) -> Notebook:
+def open_notebook(lab: Lab, browser: Any, name: str, cells: list[str], viewport: dict) -> Notebook:
     (lab.nbdir / "bench_kernel.py").write_text(KERNEL)
     write_notebook(lab.nbdir / f"{name}.ipynb", cells)
     context = browser.new_context(viewport=viewport)
@@ -569,8 +605,6 @@ def open_notebook(
     page = context.new_page()
     nb = Notebook(lab, page, name)
     page.on("pageerror", lambda exc: nb.errors.append(str(exc)))
-    if watch:  # Playwright copies every payload: only where traffic is light
-        page.on("websocket", nb.watch)
     page.goto(f"{lab.base}/lab/tree/{name}.ipynb?reset&token={lab.token}")
     page.wait_for_selector(f"{PANEL} .jp-Cell", timeout=60_000)
     page.wait_for_selector("#jp-main-statusbar >> text=/\\| Idle/", timeout=60_000)
@@ -611,6 +645,10 @@ def drag(page: Any, box: dict, seconds: float, row: float) -> tuple[float, float
 
 
 # ---- analysis --------------------------------------------------------------------------------
+# The widget's own messages, kernel -> page (the page's probe names them by their "type").
+WIDGET_MESSAGES = ("glir", "frame", "mode", "warning", "stream")
+
+
 def _pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -624,17 +662,34 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def analyse(page: dict, kernel: dict, window: tuple[float, float], coords: str) -> dict:
-    """fps, event-to-frame latency and its legs, bytes and round trips during ``window``."""
+def shown_frames(page: dict, rfb: bool) -> dict[int, float]:
+    """The kernel's id of each frame the page showed -> when it was first shown.
+
+    glframe: the n-th frame the page draws is the kernel's frame n (the session numbers its
+    frames from 1). jupyter_rfb: the n-th image shown is the n-th frame received; its PNGs
+    are lossless redraws of the frame before (no get_frame), so a JPEG's id is its rank
+    among the JPEGs, which is the count of get_frame calls the kernel logs.
+    """
+    shown: dict[int, float] = {}
+    formats = page["rfb_formats"]
+    for n, t, _ in page["frames"]:
+        if rfb:
+            if n > len(formats) or formats[n - 1] == "png":
+                continue
+            n = sum(f != "png" for f in formats[:n])
+        shown.setdefault(n, t)
+    return shown
+
+
+def analyse(page: dict, kernel: dict, window: tuple[float, float], coords: str, rfb: bool) -> dict:
+    """fps, event-to-frame latency and its legs, bytes and messages during ``window``."""
     start, end = window
     seconds = (end - start) / 1e3
     log = kernel["log"]
     column = 0 if coords == "client" else 2  # glframe: clientX - left; rfb: offsetX
     moves = [(m[column], m[column + 1], m[4]) for m in page["moves"] if start <= m[4] <= end]
-    shown = {}  # frame id -> time shown (the first time)
-    for frame_id, t in page["frames"]:
-        shown.setdefault(frame_id, t)
-    sent = {f[1]: f for f in log["frames"]}
+    shown = shown_frames(page, rfb)
+    sent = {f[1]: f for f in log["frames"]}  # id -> [t rendered, id, position]; the last wins
     in_window = [t for t in shown.values() if start <= t <= end]
 
     def page_move(pos: list[float]) -> float | None:
@@ -646,20 +701,22 @@ def analyse(page: dict, kernel: dict, window: tuple[float, float], coords: str) 
     handled: dict[tuple[float, float], float] = {}
     for t, x, y in log["moves"]:
         handled.setdefault((x, y), t)
+    # glframe's widget hands each message to the main thread itself: it arrives where it is
+    # handled (its queue leg is 0); rfb's arrive on a subshell's thread, logged there.
     arrived: dict[tuple[float, float], float] = {}
-    for t, x, y in log["arrivals"]:
+    for t, x, y in log["arrivals"] or log["moves"]:
         arrived.setdefault((x, y), t)
     latency, answered = [], set()
     legs: dict[str, list[float]] = {"input": [], "queue": [], "kernel": [], "output": []}
     for frame_id, t_shown in sorted(shown.items(), key=lambda item: item[1]):
         frame = sent.get(frame_id)
-        if frame is None or frame[4] is None or not start <= t_shown <= end + 2000:
+        if frame is None or frame[2] is None or not start <= t_shown <= end + 2000:
             continue
-        pos = tuple(frame[4])
+        pos = tuple(frame[2])
         if pos in answered:
             continue  # a later frame of the same event (e.g. the settled PNG)
         answered.add(pos)
-        t_event = page_move(frame[4])
+        t_event = page_move(frame[2])
         if t_event is None:
             continue
         latency.append(t_shown - t_event)
@@ -668,17 +725,19 @@ def analyse(page: dict, kernel: dict, window: tuple[float, float], coords: str) 
             legs["queue"].append(handled[pos] - arrived[pos])
             legs["kernel"].append(frame[0] - handled[pos])
             legs["output"].append(t_shown - frame[0])
-    sent_in_window = [f for f in log["frames"] if start <= f[0] <= end]
-    jpeg = [f[3] for f in sent_in_window if f[2] == "jpeg"]
-    acks: dict[Any, float] = {}
-    for t, frame_id in log["acks"]:
-        acks.setdefault(frame_id, t)
-    roundtrip = [acks[f[1]] - f[0] for f in sent_in_window if f[1] in acks]
+    sent_in_window = [f for f in sent.values() if start <= f[0] <= end]
+    ws = [w for w in page["ws"] if start <= w[0] <= end]
+    frames_in = [w for w in ws if w[1] == "in" and w[4] in ("frame", "framebufferdata")]
+    jpeg = [w[6] for w in frames_in if w[5] == "jpeg"]
+    received: dict[str, dict[str, float]] = {}
+    for w in ws:
+        if w[1] == "out":
+            kinds = received.setdefault(w[2], {})
+            kinds[w[4] or w[3]] = kinds.get(w[4] or w[3], 0) + 1 / seconds
+    status = sum(1 for w in ws if w[1] == "in" and w[3].startswith("status")) / seconds
     renders = [ms for t, ms in log["renders"] if start <= t <= end]
-    received: dict[str, float] = {}
-    for t, kind in log["received"]:
-        if start <= t <= end:
-            received[kind] = received.get(kind, 0) + 1 / seconds
+    stats = kernel["stats"]
+    roundtrip = stats["roundtrip"] * 1e3 if rfb else stats["roundtrip_ms"]
     return {
         "fps": len(in_window) / seconds,
         "latency_med": _median(latency),
@@ -686,12 +745,14 @@ def analyse(page: dict, kernel: dict, window: tuple[float, float], coords: str) 
         "latency_n": len(latency),
         "legs": {k: _median(v) for k, v in legs.items()},
         "kb_frame": statistics.fmean(jpeg) / 1e3 if jpeg else float("nan"),
-        "roundtrip_med": _median(roundtrip),
+        "roundtrip_med": roundtrip,
         "render_ms": _median(renders),
+        "encode_ms": stats["img_encoding"] * 1e3 if rfb else stats["encode_ms"],
         "moves_page": len(moves) / seconds,
         "moves_kernel": sum(start <= m[0] <= end for m in log["moves"]) / seconds,
         "frames_sent": len(sent_in_window),
         "received": received,
+        "status": status,
     }
 
 
@@ -700,11 +761,19 @@ def _cells(show: str) -> list[str]:
     return [SETUP_CELL, show, STATS_CELL]
 
 
-def _settle(nb: Notebook, selector: str) -> Any:
+def _settle(nb: Notebook, selector: str, pause: float) -> Any:
+    """The widget's element once it shows a frame; its error, if it shows one instead."""
+    try:
+        nb.page.locator(f"{selector}, {FAILED}").first.wait_for(timeout=120_000)
+    except Exception as exc:  # noqa: BLE001 - Playwright's TimeoutError
+        raise BenchmarkError(
+            f"{nb.name}: no frame in 120 s ({type(exc).__name__})\n{nb.diagnosis()}"
+        ) from None
+    if nb.widget_errors():
+        raise BenchmarkError(f"{nb.name}: the widget failed\n{nb.diagnosis()}")
     element = nb.page.locator(selector).first
-    element.wait_for(timeout=120_000)
     element.scroll_into_view_if_needed()
-    time.sleep(1.0)  # the first frames and the settled PNG
+    time.sleep(pause)  # the first frames and the settled PNG
     element.scroll_into_view_if_needed()
     return element
 
@@ -713,7 +782,8 @@ def measure_server(
     lab: Lab, browser: Any, kind: str, args: argparse.Namespace, viewport: dict
 ) -> dict:
     w, h = args.size
-    if kind != "rfb":
+    rfb = kind == "rfb"
+    if not rfb:
         stream = kind.partition("-")[2] or "auto"
         cells = _cells(f"glframe_widget({w}, {h}, {args.points}, 'server', {stream!r})")
         selector, coords = f"{PANEL} .glframe-remote canvas[data-frames]", "client"
@@ -724,15 +794,15 @@ def measure_server(
     try:
         nb.run_cell(0)
         nb.run_cell(1)
-        element = _settle(nb, selector)
+        element = _settle(nb, selector, args.pause)
         box = element.bounding_box()
         if abs(box["width"] - w) > 2 or abs(box["height"] - h) > 2:
-            raise RuntimeError(
+            raise BenchmarkError(
                 f"{kind}: widget shown at {box['width']}x{box['height']}, "
                 f"not {w}x{h}: widen the viewport"
             )
-        drag(nb.page, box, WARMUP, row=0.3)
-        time.sleep(1.0)
+        drag(nb.page, box, args.warmup, row=0.3)
+        time.sleep(args.pause)
         nb.clear_page_log()
         meter = CpuMeter()
         cdp = nb.page.context.new_cdp_session(nb.page)
@@ -744,19 +814,31 @@ def measure_server(
         ticks = nb.page.evaluate("__bench.ticks") - ticks
         cpu = meter.end()
         metrics = {k: v - metrics[k] for k, v in _page_metrics(cdp).items()}
-        time.sleep(1.5)  # late frames of the drag, then the settled PNG
+        time.sleep(1.5 * args.pause)  # late frames of the drag, then the settled PNG
         page = nb.page_log()
         kernel = nb.kernel_state(2)
-        result = analyse(page, kernel, (window[0], window[1]), coords)
+        result = analyse(page, kernel, (window[0], window[1]), coords, rfb)
         seconds = (window[1] - window[0]) / 1e3
-        result.update(cpu=cpu, stats=kernel["stats"], errors=nb.errors)
+        result.update(cpu=cpu, errors=nb.errors + nb.widget_errors())
         result.update(moves_sent=moves / seconds, page_fps=ticks / seconds)
         result["main_thread"] = {k: 100 * v / seconds for k, v in metrics.items()}
-        result["check"] = _check_ids(kind, nb, kernel)
+        result["check"] = _check_ids(kind, nb, kernel, page)
         result["transport"] = "comm"
-        if kind != "rfb":
+        if not rfb:
             widget = nb.page.locator(f"{PANEL} .glframe-widget").first
             result["transport"] = widget.get_attribute("data-transport") or "?"
+        problems = [
+            what
+            for what, failed in (
+                ("no frame shown during the drag", result["fps"] == 0),
+                ("no pointer move reached the canvas", result["moves_kernel"] == 0),
+                ("no frame answered a pointer move", not rfb and result["latency_n"] == 0),
+                ("errors in the page", bool(result["errors"])),
+            )
+            if failed
+        ]
+        if problems:
+            raise BenchmarkError(f"{kind}: {'; '.join(problems)}\n{nb.diagnosis()}")
         return result
     finally:
         nb.page.context.close()
@@ -771,59 +853,73 @@ def _page_metrics(cdp: Any) -> dict[str, float]:
     return {names[m["name"]]: m["value"] for m in metrics if m["name"] in names}
 
 
-def _check_ids(kind: str, nb: Notebook, kernel: dict) -> str:
+def _check_ids(kind: str, nb: Notebook, kernel: dict, page: dict) -> str:
     """The page maps frames to kernel ids by order: say if the counts disagree."""
-    sent = len(kernel["log"]["frames"])
+    sent = len({f[1] for f in kernel["log"]["frames"]})
     if kind != "rfb":
         value = nb.page.locator(f"{PANEL} .glframe-remote canvas").first.get_attribute(
             "data-frames"
         )
         shown = int(value or 0)
     else:
-        shown = nb.page.evaluate("__bench.srcs.length")
+        shown = sum(f != "png" for f in page["rfb_formats"])
     return "" if shown == sent else f"{kind}: {sent} frames sent, page counted {shown}"
 
 
 def measure_client(lab: Lab, browser: Any, args: argparse.Namespace, viewport: dict) -> dict:
     w, h = args.size
     cells = _cells(f"glframe_widget({w}, {h}, {args.client_points}, 'client')")
-    nb = open_notebook(lab, browser, "bench_client", cells, viewport, watch=True)
+    nb = open_notebook(lab, browser, "bench_client", cells, viewport)
     try:
         nb.run_cell(0)
         nb.run_cell(1)
-        element = _settle(nb, f"{PANEL} .glframe-remote canvas[data-frames]")
+        element = _settle(nb, f"{PANEL} .glframe-remote canvas[data-frames]", args.pause)
         first = nb.kernel_state(2, timeout=120)
         page = nb.page_log()
-        glir = [m for m in first["log"]["messages"] if m[1] == "glir"]
-        drawn = min((t for _, t in page["frames"]), default=float("nan"))
+        ours = [m for m in page["ws"] if m[1] == "in" and m[4] in WIDGET_MESSAGES]
+        glir = [m for m in ours if m[4] == "glir"]
+        drawn = min((t for _, t, _ in page["frames"]), default=float("nan"))
+        # the kernel's last draw before the page got the GLIR: the snapshot's
+        drew = [t for t in first["log"]["draws"] if glir and t <= glir[0][0]]
         box = element.bounding_box()
-        before = len(first["log"]["messages"])
-        time.sleep(1.0)
-        nb.page.evaluate("0")  # Playwright hands queued websocket events over on its next call
-        nb.watching = True
-        drag(nb.page, box, 2.0, row=0.5)  # the page pans by itself: nothing should go out
+        time.sleep(args.pause)
+        nb.clear_page_log()
+        start = time.time() * 1e3
+        drag(nb.page, box, args.pan, row=0.5)  # the page pans by itself: nothing should go out
         cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         nb.page.mouse.move(cx, cy)
         for delta in (-100, -100, -100, 100, 100, 100):
             nb.page.mouse.wheel(0, delta)
-            time.sleep(0.15)
-        time.sleep(1.0)
-        nb.page.evaluate("0")
-        nb.watching = False
+            time.sleep(0.15 * args.pause)
+        time.sleep(args.pause)
+        end = time.time() * 1e3
+        during = [m for m in nb.page_log()["ws"] if start <= m[0] <= end]
         after = nb.kernel_state(2)
-        during = after["log"]["messages"][before:]  # the kernel keeps its log: what came since
+        widget_in = [m for m in during if m[1] == "in" and m[4] in WIDGET_MESSAGES]
+        traffic: dict[str, int] = {}
+        for m in during:
+            way = "kernel->page" if m[1] == "in" else "page->kernel"
+            key = f"{way} {m[2]} {m[4] or m[3]}"
+            traffic[key] = traffic.get(key, 0) + 1
+        delta = {k: after["stats"][k] - first["stats"][k] for k in ("bytes_sent", "glir_messages")}
+        errors = nb.errors + nb.widget_errors()
+        if not glir or errors:
+            raise BenchmarkError(
+                f"client: {'errors in the page' if errors else 'no GLIR reached the page'}\n"
+                f"{nb.diagnosis()}"
+            )
         return {
-            "first_bytes": sum(m[2] + m[3] for m in first["log"]["messages"]),
-            "first_messages": len(first["log"]["messages"]),
-            "first_glir_bytes": sum(m[2] + m[3] for m in glir),
+            "first_bytes": sum(m[6] for m in ours),
+            "first_messages": len(ours),
+            "first_glir_bytes": sum(m[6] for m in glir),
             "first_stats_bytes": first["stats"]["bytes_sent"],
-            "first_drawn_s": (drawn - glir[0][0]) / 1e3 if glir else float("nan"),
-            "pan_bytes": sum(m[2] + m[3] for m in during),
-            "pan_messages": len(during),
-            "pan_stats_bytes": after["stats"]["bytes_sent"] - first["stats"]["bytes_sent"],
-            "pan_glir": after["stats"]["glir_messages"] - first["stats"]["glir_messages"],
-            "websocket": dict(sorted(nb.websocket.items())),
-            "errors": nb.errors,
+            "first_drawn_s": (drawn - drew[-1]) / 1e3 if drew else float("nan"),
+            "pan_bytes": sum(m[6] for m in widget_in),
+            "pan_messages": len(widget_in),
+            "pan_stats_bytes": delta["bytes_sent"],
+            "pan_glir": delta["glir_messages"],
+            "websocket": dict(sorted(traffic.items())),
+            "errors": errors,
         }
     finally:
         nb.page.context.close()
@@ -847,15 +943,14 @@ def report(results: dict[str, dict], client: dict | None, args: argparse.Namespa
         f"{'ms':>7s} {'kernel':>8s}"
     )
     for name, r in results.items():
-        encode = r["stats"].get("encode_ms", r["stats"].get("img_encoding", 0) * 1e3)
         print(
             f"{name:16s} {r['fps']:6.1f} {r['latency_med']:8.0f} {r['latency_p95']:8.0f} "
             f"{r['kb_frame']:9.1f} {r['roundtrip_med']:9.0f} {r['render_ms']:7.1f} "
-            f"{encode:7.1f} {r['moves_kernel']:8.1f}"
+            f"{r['encode_ms']:7.1f} {r['moves_kernel']:8.1f}"
         )
     print(
         "\nLatency legs (medians, ms): page event -> kernel gets it | -> main thread handles it"
-        " | -> frame sent | -> frame shown"
+        " | -> frame rendered | -> frame shown"
     )
     for name, r in results.items():
         legs = r["legs"]
@@ -865,12 +960,19 @@ def report(results: dict[str, dict], client: dict | None, args: argparse.Namespa
             f"frames sent; moves/s: {r['moves_sent']:.0f} sent, {r['moves_page']:.0f} in the page; "
             f"page animation frames/s: {r['page_fps']:.0f})"
         )
-    print("\nMessages from the page to the kernel per second during the drag, and their way:")
-    print("a comm message makes the kernel publish a busy and an idle status message, which")
-    print("JupyterLab shows; one on glframe's direct websocket reaches the kernel alone.")
+    print("\nMessages from the page to the kernel per second during the drag, and their way")
+    print("(kernel: Jupyter's kernel channel, the comm; stream: the widget's own websocket): a")
+    print("comm message makes the kernel publish a busy and an idle status message, which")
+    print("JupyterLab shows; one on glframe's stream reaches the kernel alone.")
     for name, r in results.items():
-        kinds = ", ".join(f"{k} {v:.1f}" for k, v in sorted(r["received"].items()))
-        print(f"  {name:16s} [{r['transport']}] {kinds}")
+        ways = "; ".join(
+            f"{way}: " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(kinds.items()))
+            for way, kinds in sorted(r["received"].items())
+        )
+        print(
+            f"  {name:16s} [{r['transport']}] {ways or 'none'}; "
+            f"status messages to the page {r['status']:.1f}"
+        )
     print(f"\nCPU during the drag (% of one core; the machine has {os.cpu_count()}):")
     for name, r in results.items():
         cpu = ", ".join(f"{role} {pct:.0f}" for role, pct in r["cpu"].items())
@@ -900,61 +1002,90 @@ def report(results: dict[str, dict], client: dict | None, args: argparse.Namespa
             f"  first frame: {client['first_bytes'] / 1e6:.2f} MB from the kernel in "
             f"{client['first_messages']} messages (GLIR {client['first_glir_bytes'] / 1e6:.2f} "
             f"MB; stats bytes_sent {client['first_stats_bytes'] / 1e6:.2f} MB), drawn "
-            f"{client['first_drawn_s']:.1f} s after the kernel sent it"
+            f"{client['first_drawn_s']:.2f} s after the kernel drew it"
         )
         ok = client["pan_bytes"] == 0 and client["pan_messages"] == 0
         print(
-            f"  2 s drag + 6 wheel turns: {client['pan_bytes']} bytes in "
+            f"  {args.pan:g} s drag + 6 wheel turns: {client['pan_bytes']} bytes in "
             f"{client['pan_messages']} messages (stats: {client['pan_stats_bytes']} bytes, "
             f"{client['pan_glir']} GLIR messages); goal 0: {'met' if ok else 'NOT met'}"
         )
         traffic = ", ".join(f"{k}: {v}" for k, v in client["websocket"].items())
-        print(
-            f"  kernel websocket during the pan (Jupyter's messages included): {traffic or 'none'}"
-        )
+        print(f"  websockets during the pan (Jupyter's messages included): {traffic or 'none'}")
         for error in client["errors"]:
             print("  page error:", error)
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0, help="measured drag (s)")
-    parser.add_argument("--size", default="800x600", help="canvas size WxH")
-    parser.add_argument("--points", type=int, default=10_000, help="server-mode markers")
-    parser.add_argument("--client-points", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, help="measured drag (s; default 5)")
+    parser.add_argument("--size", help="canvas size WxH (default 800x600)")
+    parser.add_argument("--points", type=int, help="server-mode markers (default 10000)")
+    parser.add_argument("--client-points", type=int, help="client-mode markers (default 1M)")
     parser.add_argument("--no-rfb", action="store_true", help="skip jupyter_rfb")
     parser.add_argument("--no-client", action="store_true", help="skip client mode")
     parser.add_argument(
         "--streams", default="auto", help="glframe widget streams: auto,direct,relay,comm"
     )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="the smallest run (the test suite runs this): 320x240, 1000 markers, 1 s drags",
+    )
     args = parser.parse_args()
+    full = {"seconds": 5.0, "size": "800x600", "points": 10_000, "client_points": 1_000_000}
+    quick = {"seconds": 1.0, "size": "320x240", "points": 1_000, "client_points": 10_000}
+    for key, value in (quick if args.quick else full).items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    # warm-up drag, the client-mode pan (s), and the pauses' scale
+    args.warmup, args.pan, args.pause = (0.5, 0.5, 0.5) if args.quick else (WARMUP, 2.0, 1.0)
     args.size = tuple(int(v) for v in args.size.lower().split("x"))
+    missing = [m for m in ("playwright", "jupyterlab", "anywidget", "nbformat")
+               if importlib.util.find_spec(m) is None]  # fmt: skip
+    if missing:
+        print(f"not installed: {', '.join(missing)} (pip install -e '.[notebook,test]')")
+        return 2
+    if not os.path.exists(CHROMIUM):
+        print(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set GLFRAME_CHROMIUM)")
+        return 2
+    if not args.no_rfb and importlib.util.find_spec("jupyter_rfb") is None:
+        print("jupyter_rfb is not installed: glframe only (pip install jupyter_rfb, or the bench "
+              "extra)")  # fmt: skip
+        args.no_rfb = True
     from playwright.sync_api import sync_playwright
 
-    if not os.path.exists(CHROMIUM):
-        sys.exit(f"no Chromium at {CHROMIUM}")
     viewport = {"width": max(1400, args.size[0] + 700), "height": max(1000, args.size[1] + 500)}
     results: dict[str, dict] = {}
     client = None
-    with tempfile.TemporaryDirectory(prefix="glframe-bench-") as tmp, jupyter_lab(Path(tmp)) as lab:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                streams = [v.strip() for v in args.streams.split(",") if v.strip()]
-                kinds = [f"glframe-{v}" for v in streams] + ([] if args.no_rfb else ["rfb"])
-                for kind in kinds:
-                    stream = kind.partition("-")[2]
-                    name = "jupyter_rfb" if kind == "rfb" else "glframe " + stream
-                    name = "glframe server" if stream == "auto" else name
-                    print(f"measuring {name} ...", flush=True)
-                    results[name] = measure_server(lab, browser, kind, args, viewport)
-                if not args.no_client:
-                    print("measuring glframe client ...", flush=True)
-                    client = measure_client(lab, browser, args, viewport)
-            finally:
-                browser.close()
+    t0 = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory(prefix="glframe-bench-") as tmp:
+            with jupyter_lab(Path(tmp)) as lab, sync_playwright() as p:
+                browser = p.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                )
+                try:
+                    streams = [v.strip() for v in args.streams.split(",") if v.strip()]
+                    kinds = [f"glframe-{v}" for v in streams] + ([] if args.no_rfb else ["rfb"])
+                    for kind in kinds:
+                        stream = kind.partition("-")[2]
+                        name = "jupyter_rfb" if kind == "rfb" else "glframe " + stream
+                        name = "glframe server" if stream == "auto" else name
+                        print(f"measuring {name} ...", flush=True)
+                        results[name] = measure_server(lab, browser, kind, args, viewport)
+                    if not args.no_client:
+                        print("measuring glframe client ...", flush=True)
+                        client = measure_client(lab, browser, args, viewport)
+                finally:
+                    browser.close()
+    except BenchmarkError as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 1
     report(results, client, args)
+    print(f"\n({time.perf_counter() - t0:.0f} s)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,0 +1,142 @@
+"""Every benchmark's quick mode runs and prints its tables, so a code change cannot break one
+unseen.
+
+Each script of ``benchmarks/`` runs with ``--quick`` (tiny sizes, peers skipped with a note
+when they are not installed) in a subprocess from the repository root, as a reader would run
+it; the test checks its exit status and the lines of its tables. Timings are not checked.
+``notebook.py`` needs JupyterLab, anywidget, Playwright and Chromium: outside CI a machine
+without them skips it with the reason, under CI=true that is a failure (as for the other
+browser tests).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from browser import CHROMIUM, _unavailable
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ROOT / "benchmarks"
+
+
+def run_quick(script: str, timeout: float) -> str:
+    """Run ``benchmarks/<script> --quick``; its output, after checking it exited 0."""
+    try:
+        proc = subprocess.run(
+            [sys.executable, str(BENCHMARKS / script), "--quick"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired as exc:
+        out = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else exc.stdout
+        pytest.fail(f"{script} --quick took more than {timeout:g} s; its output:\n{out}")
+    assert proc.returncode == 0, (
+        f"{script} --quick exited {proc.returncode}\n--- stdout\n{proc.stdout[-4000:]}"
+        f"\n--- stderr\n{proc.stderr[-6000:]}"
+    )
+    return proc.stdout
+
+
+def lines_starting(output: str, *starts: str) -> None:
+    """Each of ``starts`` begins a line of ``output`` (leading spaces ignored)."""
+    lines = [line.strip() for line in output.splitlines()]
+    missing = [s for s in starts if not any(line.startswith(s) for line in lines)]
+    assert not missing, f"no line starting with {missing} in:\n{output}"
+
+
+@pytest.fixture(scope="module")
+def gl():
+    """GL here stands for GL in the benchmark's process (same machine, same libraries)."""
+    from conftest import _gl_unavailable
+
+    reason = _gl_unavailable()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"no GL context under CI: {reason}")
+        pytest.skip(f"no GL context: {reason}")
+
+
+def test_benchmarks_all_have_a_test():
+    """A new script in benchmarks/ needs its quick mode here too."""
+    tested = {"glir_overhead.py", "transforms.py", "shaders.py", "transports.py", "notebook.py"}
+    assert {p.name for p in BENCHMARKS.glob("*.py")} == tested
+
+
+def test_glir_overhead_quick(gl):
+    out = run_quick("glir_overhead.py", timeout=180)
+    lines_starting(
+        out,
+        "GL renderer:",
+        "ms per frame, median, CPU (process_time)",
+        "ms per frame, median, wall (perf_counter)",
+        "N | gf build gf interp gf total |  raw GL | vp build",
+        "1 |",
+        "10 |",
+    )
+    if importlib.util.find_spec("vispy") is None:
+        lines_starting(out, "vispy is not installed")
+
+
+def test_transforms_quick():
+    out = run_quick("transforms.py", timeout=120)
+    lines_starting(
+        out,
+        "CPU map of 10,000 points",
+        "chain",
+        "polar ∘ log ∘ ST",
+        "ST ∘ matrix ∘ ST, simplified",
+        "ST ∘ matrix ∘ ST .imap",
+    )
+
+
+def test_shaders_quick(gl):
+    out = run_quick("shaders.py", timeout=120)
+    lines_starting(out, "glframe ms", "compose", "first draw", "update")
+
+
+def test_transports_quick():
+    out = run_quick("transports.py", timeout=120)
+    lines_starting(out, "payload")
+    rows = [line.split() for line in out.splitlines()[1:] if line.strip()]
+    encodings = {(row[0], row[3]) for row in rows if len(row) >= 7}
+    assert encodings == {
+        (payload, encoding)
+        for payload in ("10k", "128x128")
+        for encoding in ("binary", "base64", "deflate", "png")
+    }, out
+
+
+def test_notebook_quick(gl):
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("playwright is not installed")
+    if not os.path.exists(CHROMIUM):
+        _unavailable(f"no Chromium at {CHROMIUM}")
+    for module in ("jupyterlab", "anywidget", "ipykernel", "nbformat"):
+        if importlib.util.find_spec(module) is None:
+            _unavailable(f"{module} is not installed (pip install -e '.[notebook]')")
+    out = run_quick("notebook.py", timeout=480)
+    lines_starting(
+        out,
+        "Server mode, 320x240, 1,000 markers",
+        "contender           fps  lat med",
+        "glframe server",
+        "Latency legs",
+        "Messages from the page to the kernel",
+        "CPU during the drag",
+        "Client mode, 10,000 markers:",
+        "first frame:",
+        "0.5 s drag + 6 wheel turns:",
+    )
+    if importlib.util.find_spec("jupyter_rfb") is None:
+        lines_starting(out, "jupyter_rfb is not installed")
+    else:
+        lines_starting(out, "jupyter_rfb")
