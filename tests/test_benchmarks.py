@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -140,3 +141,30 @@ def test_notebook_quick(gl):
         lines_starting(out, "jupyter_rfb is not installed")
     else:
         lines_starting(out, "jupyter_rfb")
+
+
+def test_docs_point_inside_the_repository():
+    """README, docs and benchmark notes name no file outside the repository (nor a missing one).
+
+    Markdown links and ``../`` paths must resolve to a file of the repository (the notes once
+    sent readers to ``../shared/NOTEBOOK-E2E.md``, which is not in it); an absolute path of
+    one machine is refused wherever it appears.
+    """
+    pages = [ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("benchmarks/*.md")]
+    pages += ROOT.glob("examples/**/*.md")
+    bad = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)#\s]+)", text):
+            if re.match(r"[a-z]+:", target):
+                continue  # a URL
+            path = (page.parent / target).resolve()
+            if not path.is_relative_to(ROOT) or not path.exists():
+                bad.append(f"{page.relative_to(ROOT)}: link to {target}")
+        for found in re.findall(r"(?:\.\./)+[\w.-]+(?:/[\w.-]+)*", text):
+            path = (page.parent / found).resolve()
+            if not path.is_relative_to(ROOT) or not path.exists():
+                bad.append(f"{page.relative_to(ROOT)}: {found} is not in the repository")
+        for found in re.findall(r"(?<![\w.])/(?:work|home|tmp|root)/\S+", text):
+            bad.append(f"{page.relative_to(ROOT)}: {found} is a path of one machine")
+    assert not bad, "\n".join(bad)
