@@ -4,7 +4,10 @@ The document is parsed, not grepped: the commands are the ``### NAME`` headings
 of its "Commands" section, the version is its ``**Protocol version: N**`` line,
 and the FUNC whitelist is the table of the FUNC section (name and argument
 kinds). Each is compared with the code both ways, so a command, function,
-dtype or class added to one side only fails here.
+dtype or class added to one side only fails here. The other value tables
+(formats, wrap modes, uniform and sampler types, ...) are the runs of
+backticked names just before a mention of their glir name, e.g.
+``| `nearest`, `linear` (`glir.FILTERS`) |``.
 """
 
 from __future__ import annotations
@@ -112,3 +115,55 @@ def test_the_version_and_func_checks_catch_a_drifted_document():
     funcs = documented_funcs(text.replace("| `hint` | `ee` |", "| `hint` | `e` |"))
     assert funcs["hint"] != glir.FUNCS["hint"]
     assert "clearColor" not in documented_funcs(text.replace("| `clearColor` |", "| clearColor |"))
+
+
+#: glir tables that docs/glir.md lists where it names them (`glir.NAME`)
+LISTED_TABLES = (
+    "TEXTURE_FORMATS",
+    "ALLOC_DTYPES",
+    "OTHER_INTERNAL_FORMATS",
+    "RENDERBUFFER_FORMATS",
+    "WRAPS",
+    "FILTERS",
+    "UNIFORM_TYPES",
+    "SAMPLER_TYPES",
+    "ATTACHMENTS",
+    "CLEAR_MASKS",
+    "READ_FORMATS",
+    "READ_DTYPES",
+)
+_ITEM = r"`\w+`"
+_SEP = r"(?:\s*,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+|\s*[–…]\s*)"
+_RANGE = re.compile(r"`(\w*?)(\d)`\s*[–…]\s*`\1(\d)`")
+
+
+def documented_table(text: str, name: str) -> list[str]:
+    """The backticked names listed right before the first `glir.NAME` in the document;
+    ranges (`vec2`–`vec4`, `color0` … `color7`) are expanded."""
+    run = re.search(rf"({_ITEM}(?:{_SEP}{_ITEM})*)\s*[(:]?\s*`glir\.{name}`", text)
+    if run is None:
+        raise AssertionError(f"docs/glir.md lists no values before `glir.{name}`")
+    expand = lambda m: ", ".join(
+        f"`{m.group(1)}{i}`" for i in range(int(m.group(2)), int(m.group(3)) + 1)
+    )
+    return re.findall(r"`(\w+)`", _RANGE.sub(expand, run.group(1)))
+
+
+@pytest.mark.parametrize("name", LISTED_TABLES)
+def test_the_value_tables_are_documented(name):
+    documented = documented_table(_text(), name)
+    code = list(getattr(glir, name))
+    assert sorted(documented) == sorted(code), (
+        f"glir.{name}: only in docs/glir.md: {sorted(set(documented) - set(code))}; "
+        f"only in the code: {sorted(set(code) - set(documented))}"
+    )
+
+
+def test_the_table_check_catches_a_drifted_document():
+    text = _text()
+    assert documented_table(text, "UNIFORM_TYPES").count("vec3") == 1
+    assert documented_table(text, "ATTACHMENTS")[:8] == [f"color{i}" for i in range(8)]
+    edited = text.replace("`repeat` or `mirrored_repeat` (`glir.WRAPS`)", "`repeat` (`glir.WRAPS`)")
+    assert sorted(documented_table(edited, "WRAPS")) != sorted(glir.WRAPS)
+    with pytest.raises(AssertionError, match="glir.FILTERS"):
+        documented_table(text.replace("(`glir.FILTERS`)", ""), "FILTERS")

@@ -1,9 +1,10 @@
 """protocol.js's tables are generated from glframe.gloo.glir (tools/make_protocol_js.py).
 
 The browser's interpreter and the Python side must agree on the commands,
-object classes, dtypes, FUNC whitelist and draw modes; the committed
-protocol.js must be what the tool writes, so a table changed on one side
-only fails here.
+object classes, dtypes, FUNC whitelist, draw modes and the values objects and
+programs may name (formats, wrap modes, attachments, uniform and sampler
+types, ...); the committed protocol.js must be what the tool writes, so a
+table changed on one side only fails here.
 """
 
 from __future__ import annotations
@@ -65,3 +66,41 @@ def test_desktop_draw_modes_come_from_gloo():
     from glframe.gloo import _program
 
     assert _program.MODES is glir.DRAW_MODES
+
+
+def test_the_generated_tables_hold_glir_values(tool):
+    """Node imports protocol.js: each generated table equals glir's (tuples as lists)."""
+    import json
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    names = ["COMMANDS", "OBJECT_CLASSES", *(name for name, _ in tool.TABLES)]
+    script = (
+        f"const p = await import({json.dumps(tool.PROTOCOL_JS.as_uri())});"
+        f"console.log(JSON.stringify(Object.fromEntries({json.dumps(names)}"
+        ".map((n) => [n, p[n]]))));"
+    )
+    out = subprocess.run(
+        [node, "--input-type=module", "-e", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    tables = json.loads(out)
+    for name in names:
+        expected = [c.value for c in glir.Cmd] if name == "COMMANDS" else getattr(glir, name)
+        assert tables[name] == json.loads(json.dumps(expected)), name
+
+
+def test_tables_are_written_compactly(tool):
+    """A table fills lines (one line where it fits), not one item a line as in glir.py."""
+    assert tool.js_table("WRAPS", glir.WRAPS) == (
+        'export const WRAPS = Object.freeze(["clamp_to_edge", "repeat", "mirrored_repeat"]);'
+    )
+    block = tool.generated_block()
+    assert max(len(line) for line in block.splitlines()) <= tool.WIDTH
+    assert '\n  "int",\n' not in block and "\n  r8: " in block

@@ -13,23 +13,9 @@ import numpy as np
 
 from ._objects import GLObject
 from ._texture import Texture2D
-from .glir import Cmd
+from .glir import RENDERBUFFER_FORMATS, Cmd
 
 __all__ = ["RenderBuffer", "FrameBuffer"]
-
-_RB_FORMATS = (
-    "rgba8",
-    "rgb8",
-    "r8",
-    "rgba16f",
-    "rgba32f",
-    "r32f",
-    "depth_component16",
-    "depth_component24",
-    "depth_component32f",
-    "depth24_stencil8",
-    "stencil_index8",
-)
 
 
 class RenderBuffer(GLObject):
@@ -59,8 +45,10 @@ class RenderBuffer(GLObject):
     def resize(self, shape: tuple[int, int], format: str | None = None) -> None:
         """Reallocate as (H, W); the content is lost."""
         format = format or self._format
-        if format not in _RB_FORMATS:
-            raise ValueError(f"RenderBuffer: unknown format {format!r}; known: {_RB_FORMATS}")
+        if format not in RENDERBUFFER_FORMATS:
+            raise ValueError(
+                f"RenderBuffer: unknown format {format!r}; known: {RENDERBUFFER_FORMATS}"
+            )
         shape = tuple(int(s) for s in shape)
         if len(shape) != 2 or min(shape) < 1:
             raise ValueError(f"RenderBuffer: shape {shape} must be (H, W), both positive")

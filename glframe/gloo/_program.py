@@ -32,41 +32,19 @@ from ._buffer import BufferView, IndexBuffer, VertexBuffer
 from ._objects import GLObject
 from ._state import _current
 from ._texture import INTERNAL_FORMATS, Texture1D, Texture2D, Texture3D, _Texture
-from .glir import DRAW_MODES, Cmd
+from .glir import DRAW_MODES, SAMPLER_TYPES, UNIFORM_TYPES, Cmd, components
 
 __all__ = ["Program", "GLSL_TYPES", "parse_variables"]
 
-#: GLSL type -> (components, kind): f float, i int, u uint, b bool, s sampler.
+#: GLSL type -> (components, kind): f float, i int, u uint, b bool, s sampler; the
+#: protocol's uniform and sampler types (glir.UNIFORM_TYPES, glir.SAMPLER_TYPES).
 GLSL_TYPES: dict[str, tuple[int, str]] = {
-    "float": (1, "f"),
-    "int": (1, "i"),
-    "uint": (1, "u"),
-    "bool": (1, "b"),
+    t: (components(t), {"i": "i", "u": "u", "b": "b"}.get(t[0], "f")) for t in UNIFORM_TYPES
 }
-for _n in (2, 3, 4):
-    GLSL_TYPES.update(
-        {
-            f"vec{_n}": (_n, "f"),
-            f"ivec{_n}": (_n, "i"),
-            f"uvec{_n}": (_n, "u"),
-            f"bvec{_n}": (_n, "b"),
-            f"mat{_n}": (_n * _n, "f"),
-        }
-    )
-    for _m in (2, 3, 4):
-        if _m != _n:
-            GLSL_TYPES[f"mat{_n}x{_m}"] = (_n * _m, "f")
-_SAMPLERS = {
-    "sampler2D": (Texture2D, Texture1D),
-    "sampler3D": (Texture3D,),
-    "isampler2D": (Texture2D, Texture1D),
-    "usampler2D": (Texture2D, Texture1D),
-    "isampler3D": (Texture3D,),
-    "usampler3D": (Texture3D,),
-    "sampler2DShadow": (Texture2D,),
-}
-for _s in _SAMPLERS:
-    GLSL_TYPES[_s] = (1, "s")
+GLSL_TYPES.update((s, (1, "s")) for s in SAMPLER_TYPES)
+#: sampler type -> the gloo texture classes it reads
+_TEXTURES = {cls._kind: cls for cls in (Texture1D, Texture2D, Texture3D)}
+_SAMPLERS = {s: tuple(_TEXTURES[c] for c in classes) for s, classes in SAMPLER_TYPES.items()}
 
 MODES = DRAW_MODES  # the protocol's table (glir.py)
 

@@ -15,66 +15,32 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import glir
 from ._arrays import as_gl_array
 from ._objects import GLObject
-from .glir import Cmd
+from .glir import ALLOC_DTYPES, FILTERS, TEXTURE_FORMATS, WRAPS, Cmd
 
 __all__ = ["Texture1D", "Texture2D", "Texture3D", "INTERNAL_FORMATS"]
 
-FORMATS = ("red", "rg", "rgb", "rgba")
+#: the colour formats, by channel count (red, rg, rgb, rgba)
+FORMATS = tuple(f for f in TEXTURE_FORMATS if not f.startswith("depth"))
 
 #: internal format -> (channels, kind): kind "n" normalized/float, "i" signed
 #: integer, "u" unsigned integer, "d" depth, "s" depth-stencil.
-INTERNAL_FORMATS: dict[str, tuple[int, str]] = {}
-for _fmt, _n in zip(FORMATS, (1, 2, 3, 4)):
-    _base = {"red": "r"}.get(_fmt, _fmt)
-    for _suffix, _kind in (
-        ("8", "n"),
-        ("16f", "n"),
-        ("32f", "n"),
-        ("8i", "i"),
-        ("8ui", "u"),
-        ("16i", "i"),
-        ("16ui", "u"),
-        ("32i", "i"),
-        ("32ui", "u"),
-    ):
-        INTERNAL_FORMATS[_base + _suffix] = (_n, _kind)
-INTERNAL_FORMATS.update(
-    {
-        "srgb8": (3, "n"),
-        "srgb8_alpha8": (4, "n"),
-        "depth_component16": (1, "d"),
-        "depth_component24": (1, "d"),
-        "depth_component32f": (1, "d"),
-        "depth24_stencil8": (1, "s"),
-    }
-)
+INTERNAL_FORMATS: dict[str, tuple[int, str]] = {
+    name: (
+        TEXTURE_FORMATS[fmt],
+        {"depth_component": "d", "depth_stencil": "s"}.get(fmt)
+        or ("u" if name.endswith("ui") else "i" if name.endswith("i") else "n"),
+    )
+    for name, fmt in glir.INTERNAL_FORMATS.items()
+}
 
-_DTYPE_SUFFIX = {
-    "uint8": "8",
-    "float16": "16f",
-    "float32": "32f",
-    "int8": "8i",
-    "uint16": "16ui",
-    "int16": "16i",
-    "uint32": "32ui",
-    "int32": "32i",
-}
+# The internal-format suffix of data of each dtype (uint8 data: normalized "8", not "8ui").
+_DTYPE_SUFFIX = {dtype: suffix for suffix, dtype in ALLOC_DTYPES.items() if suffix != "8ui"}
 # Data dtypes that each internal format suffix accepts (GLES 3.0 table 3.2).
-_UPLOAD_DTYPES = {
-    "8": ("uint8",),
-    "16f": ("float16", "float32"),
-    "32f": ("float32",),
-    "8i": ("int8",),
-    "8ui": ("uint8",),
-    "16i": ("int16",),
-    "16ui": ("uint16",),
-    "32i": ("int32",),
-    "32ui": ("uint32",),
-}
-_WRAPS = ("clamp_to_edge", "repeat", "mirrored_repeat")
-_FILTERS = ("nearest", "linear")
+_UPLOAD_DTYPES = {suffix: (dtype,) for suffix, dtype in ALLOC_DTYPES.items()}
+_UPLOAD_DTYPES["16f"] = ("float16", "float32")
 
 
 def _default_internal(fmt: str, dtype: np.dtype) -> str:
@@ -132,8 +98,8 @@ class _Texture(GLObject):
     @interpolation.setter
     def interpolation(self, value: str | tuple[str, str]) -> None:
         pair = (value, value) if isinstance(value, str) else tuple(value)
-        if len(pair) != 2 or any(v not in _FILTERS for v in pair):
-            raise ValueError(f"{self._kind}: interpolation {value!r} must be one of {_FILTERS}")
+        if len(pair) != 2 or any(v not in FILTERS for v in pair):
+            raise ValueError(f"{self._kind}: interpolation {value!r} must be one of {FILTERS}")
         self._interpolation = pair
         self._glir(Cmd.INTERPOLATION, *pair)
 
@@ -145,9 +111,9 @@ class _Texture(GLObject):
     def wrapping(self, value: str | tuple) -> None:
         n = max(self._ndim, 2)
         wraps = (value,) * n if isinstance(value, str) else tuple(value)
-        if len(wraps) != n or any(w not in _WRAPS for w in wraps):
+        if len(wraps) != n or any(w not in WRAPS for w in wraps):
             raise ValueError(
-                f"{self._kind}: wrapping {value!r} must be one of {_WRAPS} or {n} of them"
+                f"{self._kind}: wrapping {value!r} must be one of {WRAPS} or {n} of them"
             )
         self._wrapping = wraps
         self._glir(Cmd.WRAPPING, wraps)
@@ -170,8 +136,10 @@ class _Texture(GLObject):
         if any(s < 1 for s in spatial):
             raise ValueError(f"{self._kind}: shape {tuple(shape)} must be positive")
         fmt = format or FORMATS[channels - 1]
-        if fmt not in FORMATS and fmt not in ("depth_component", "depth_stencil"):
-            raise ValueError(f"{self._kind}: unknown format {fmt!r}; known: {FORMATS}")
+        if fmt not in TEXTURE_FORMATS:
+            raise ValueError(
+                f"{self._kind}: unknown format {fmt!r}; known: {tuple(TEXTURE_FORMATS)}"
+            )
         internal = self._internal
         if internal is None:
             depth = {"depth_component": "depth_component24", "depth_stencil": "depth24_stencil8"}

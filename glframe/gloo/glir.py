@@ -4,7 +4,9 @@ GLIR ("GL intermediate representation") is the command stream that gloo objects
 record and that interpreters execute: the desktop interpreter in
 ``glframe.backends`` (PyOpenGL) and ``glir.js`` in a browser (WebGL2). The full
 protocol, with every argument and type, is in ``docs/glir.md``; a test checks
-that the document and this module list the same commands.
+that the document and this module list the same commands and tables. The
+tables here are the protocol's one source: gloo, the desktop interpreter and
+(through tools/make_protocol_js.py) the browser's protocol.js read them.
 
 A command is a tuple ``(name, id, *args)`` of plain data: ``name`` is a
 :class:`Cmd` (a ``str`` enum, so it compares equal to ``"DRAW"``), ``id`` an
@@ -63,6 +65,20 @@ __all__ = [
     "DTYPES",
     "FUNCS",
     "DRAW_MODES",
+    "TEXTURE_FORMATS",
+    "ALLOC_DTYPES",
+    "OTHER_INTERNAL_FORMATS",
+    "INTERNAL_FORMATS",
+    "RENDERBUFFER_FORMATS",
+    "WRAPS",
+    "FILTERS",
+    "ATTACHMENTS",
+    "UNIFORM_TYPES",
+    "SAMPLER_TYPES",
+    "components",
+    "CLEAR_MASKS",
+    "READ_FORMATS",
+    "READ_DTYPES",
     "GlirError",
     "ShaderError",
     "serialize",
@@ -157,6 +173,121 @@ DRAW_MODES = (
     "triangle_strip",
     "triangle_fan",
 )
+
+# ---- objects: the values SIZE, WRAPPING, INTERPOLATION and ATTACH may name ----------
+
+#: Texture formats (SIZE of a texture), with their channel counts.
+TEXTURE_FORMATS: dict[str, int] = {
+    "red": 1,
+    "rg": 2,
+    "rgb": 3,
+    "rgba": 4,
+    "depth_component": 1,
+    "depth_stencil": 1,
+}
+
+#: A colour internal format is a base (``r``, ``rg``, ``rgb``, ``rgba`` for the
+#: formats red ... rgba) and one of these suffixes (``r8``, ``rg16f``,
+#: ``rgba32ui``, ...); each suffix with the dtype SIZE allocates it with. A suffix
+#: ending in ``i`` is an integer format (read with isampler/usampler).
+ALLOC_DTYPES: dict[str, str] = {
+    "8": "uint8",
+    "16f": "float16",
+    "32f": "float32",
+    "8i": "int8",
+    "8ui": "uint8",
+    "16i": "int16",
+    "16ui": "uint16",
+    "32i": "int32",
+    "32ui": "uint32",
+}
+
+#: The other internal formats: name -> (texture format, the GL type SIZE allocates
+#: it with).
+OTHER_INTERNAL_FORMATS: dict[str, tuple[str, str]] = {
+    "srgb8": ("rgb", "UNSIGNED_BYTE"),
+    "srgb8_alpha8": ("rgba", "UNSIGNED_BYTE"),
+    "depth_component16": ("depth_component", "UNSIGNED_SHORT"),
+    "depth_component24": ("depth_component", "UNSIGNED_INT"),
+    "depth_component32f": ("depth_component", "FLOAT"),
+    "depth24_stencil8": ("depth_stencil", "UNSIGNED_INT_24_8"),
+}
+
+#: Every internal format SIZE may name -> the texture format it goes with.
+INTERNAL_FORMATS: dict[str, str] = {
+    **{
+        ("r" if fmt == "red" else fmt) + suffix: fmt
+        for fmt in ("red", "rg", "rgb", "rgba")
+        for suffix in ALLOC_DTYPES
+    },
+    **{name: fmt for name, (fmt, _) in OTHER_INTERNAL_FORMATS.items()},
+}
+
+#: Render buffer formats (SIZE of a RenderBuffer).
+RENDERBUFFER_FORMATS = (
+    "rgba8",
+    "rgb8",
+    "r8",
+    "rgba16f",
+    "rgba32f",
+    "r32f",
+    "depth_component16",
+    "depth_component24",
+    "depth_component32f",
+    "depth24_stencil8",
+    "stencil_index8",
+)
+
+#: Texture wrap modes (WRAPPING) and filters (INTERPOLATION).
+WRAPS = ("clamp_to_edge", "repeat", "mirrored_repeat")
+FILTERS = ("nearest", "linear")
+
+#: Frame buffer attachment points (ATTACH).
+ATTACHMENTS = (*(f"color{i}" for i in range(8)), "depth", "stencil", "depth_stencil")
+
+# ---- programs: the GLSL types UNIFORM and TEXTURE may name ----------------------------
+
+
+def _uniform_types() -> tuple[str, ...]:
+    types = ["float", "int", "uint", "bool"]
+    for n in (2, 3, 4):
+        types += [f"vec{n}", f"ivec{n}", f"uvec{n}", f"bvec{n}", f"mat{n}"]
+        types += [f"mat{n}x{m}" for m in (2, 3, 4) if m != n]
+    return tuple(types)
+
+
+#: GLSL types a UNIFORM may name: scalars, vectors and float matrices.
+UNIFORM_TYPES = _uniform_types()
+
+#: Sampler types (set by TEXTURE, never by UNIFORM), with the texture classes each
+#: reads; integer internal formats need isampler/usampler.
+SAMPLER_TYPES: dict[str, tuple[str, ...]] = {
+    "sampler2D": ("Texture2D", "Texture1D"),
+    "sampler3D": ("Texture3D",),
+    "isampler2D": ("Texture2D", "Texture1D"),
+    "usampler2D": ("Texture2D", "Texture1D"),
+    "isampler3D": ("Texture3D",),
+    "usampler3D": ("Texture3D",),
+    "sampler2DShadow": ("Texture2D",),
+}
+
+
+def components(gtype: str) -> int:
+    """Components of a GLSL type: N for vecN, C*R for matCxR, 1 for scalars and samplers."""
+    if gtype.startswith("mat"):
+        dims = gtype[3:]
+        return int(dims[0]) * int(dims[-1])
+    return int(gtype[-1]) if gtype[-1].isdigit() else 1
+
+
+# ---- state and read-back: FUNC's clear mask, READ_PIXELS ------------------------------
+
+#: The parts of a clear mask (FUNC kind "m"), joined by "|".
+CLEAR_MASKS = ("color", "depth", "stencil")
+
+#: READ_PIXELS formats with their channel counts, and its dtypes.
+READ_FORMATS: dict[str, int] = {"rgba": 4, "rgb": 3, "red": 1}
+READ_DTYPES = ("uint8", "float32")
 
 
 class GlirError(ValueError):

@@ -1,4 +1,9 @@
-"""GL enums and lookup tables shared by the desktop interpreter's modules."""
+"""GL enums and lookup tables shared by the desktop interpreter's modules.
+
+The names the protocol allows (formats, modes, attachments, uniform types, ...)
+are glframe.gloo.glir's tables, the ones protocol.js is generated from; this
+module only maps them to GL enums.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ...gloo.glir import DRAW_MODES, GlirError
+from ...gloo import glir
+from ...gloo.glir import GlirError, components
 from ._gl import GL
 
 GL_TYPES = {
@@ -20,45 +26,19 @@ GL_TYPES = {
     "float16": GL.GL_HALF_FLOAT,
     "float32": GL.GL_FLOAT,
 }
-FORMATS = {
-    "red": GL.GL_RED,
-    "rg": GL.GL_RG,
-    "rgb": GL.GL_RGB,
-    "rgba": GL.GL_RGBA,
-    "depth_component": GL.GL_DEPTH_COMPONENT,
-    "depth_stencil": GL.GL_DEPTH_STENCIL,
-}
-INT_FORMATS = {
-    "red": GL.GL_RED_INTEGER,
-    "rg": GL.GL_RG_INTEGER,
-    "rgb": GL.GL_RGB_INTEGER,
-    "rgba": GL.GL_RGBA_INTEGER,
-}
-# Type used to allocate a texture without data, by internal-format suffix.
-ALLOC_TYPES = {
-    "8": "uint8",
-    "16f": "float16",
-    "32f": "float32",
-    "8i": "int8",
-    "8ui": "uint8",
-    "16i": "int16",
-    "16ui": "uint16",
-    "32i": "int32",
-    "32ui": "uint32",
-}
+#: texture formats -> GL enums (upper-cased alike), and the colour ones' _INTEGER variants
+FORMATS = {f: getattr(GL, "GL_" + f.upper()) for f in glir.TEXTURE_FORMATS}
+INT_FORMATS = {f: getattr(GL, f"GL_{f.upper()}_INTEGER") for f in ("red", "rg", "rgb", "rgba")}
 #: GLIR's draw modes (glframe.gloo.glir.DRAW_MODES) -> GL enums, named alike
-MODES = {m: getattr(GL, "GL_" + m.upper()) for m in DRAW_MODES}
+MODES = {m: getattr(GL, "GL_" + m.upper()) for m in glir.DRAW_MODES}
+#: attachment points: color<i> -> COLOR_ATTACHMENT0 + i, depth -> DEPTH_ATTACHMENT, ...
 ATTACHMENTS = {
-    "depth": GL.GL_DEPTH_ATTACHMENT,
-    "stencil": GL.GL_STENCIL_ATTACHMENT,
-    "depth_stencil": GL.GL_DEPTH_STENCIL_ATTACHMENT,
-    **{f"color{i}": GL.GL_COLOR_ATTACHMENT0 + i for i in range(8)},
+    a: GL.GL_COLOR_ATTACHMENT0 + int(a[5:])
+    if a.startswith("color")
+    else getattr(GL, f"GL_{a.upper()}_ATTACHMENT")
+    for a in glir.ATTACHMENTS
 }
-CLEAR_BITS = {
-    "color": GL.GL_COLOR_BUFFER_BIT,
-    "depth": GL.GL_DEPTH_BUFFER_BIT,
-    "stencil": GL.GL_STENCIL_BUFFER_BIT,
-}
+CLEAR_BITS = {part: getattr(GL, f"GL_{part.upper()}_BUFFER_BIT") for part in glir.CLEAR_MASKS}
 FB_STATUS = {
     GL.GL_FRAMEBUFFER_INCOMPLETE_ATTACHMENT: "an attachment is incomplete (unsized?)",
     GL.GL_FRAMEBUFFER_INCOMPLETE_MISSING_ATTACHMENT: "it has no attachment",
@@ -74,22 +54,8 @@ GL_ERRORS = {
 }
 
 
-UNIFORM_TYPES = {"float", "int", "uint", "bool"}
-for _n in (2, 3, 4):
-    UNIFORM_TYPES |= {f"vec{_n}", f"ivec{_n}", f"uvec{_n}", f"bvec{_n}", f"mat{_n}"}
-    UNIFORM_TYPES |= {f"mat{_n}x{_m}" for _m in (2, 3, 4) if _m != _n}
-UNIFORM_TYPES |= {
-    "sampler2D",
-    "sampler3D",
-    "isampler2D",
-    "usampler2D",
-    "isampler3D",
-    "usampler3D",
-    "sampler2DShadow",
-}
-
-WRAPS = ("clamp_to_edge", "repeat", "mirrored_repeat")
-FILTERS = ("nearest", "linear")
+#: what UNIFORM accepts: the protocol's uniform types, and samplers (as ints)
+UNIFORM_TYPES = frozenset(glir.UNIFORM_TYPES) | frozenset(glir.SAMPLER_TYPES)
 
 
 def gl_enum(name: str) -> int:
@@ -131,13 +97,6 @@ def uniform_setter(gtype: str) -> Callable[[int, Sequence], None]:
             vector(loc, len(values) // n, np.asarray(values, dtype))
 
     return set_uniform
-
-
-def components(gtype: str) -> int:
-    if gtype.startswith("mat"):
-        dims = gtype[3:]
-        return int(dims[0]) * int(dims[-1])
-    return int(gtype[-1]) if gtype[-1].isdigit() else 1
 
 
 GL_TYPE_NAMES = {

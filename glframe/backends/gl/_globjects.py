@@ -12,19 +12,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...gloo.glir import GlirError
-from ._gl import GL
-from ._glconst import (
-    ALLOC_TYPES,
-    ATTACHMENTS,
-    FB_STATUS,
+from ...gloo.glir import (
+    ALLOC_DTYPES,
     FILTERS,
-    FORMATS,
-    GL_TYPES,
-    INT_FORMATS,
+    INTERNAL_FORMATS,
+    OTHER_INTERNAL_FORMATS,
     WRAPS,
-    gl_enum,
+    GlirError,
 )
+from ._gl import GL
+from ._glconst import ATTACHMENTS, FB_STATUS, FORMATS, GL_TYPES, INT_FORMATS, gl_enum
 
 if TYPE_CHECKING:
     from ._interpreter import GlirInterpreter
@@ -92,17 +89,14 @@ class GLTexture(GLObject):
         if len(shape) != dims:
             raise GlirError(f"{self.kind} needs a shape of {dims} values, not {tuple(shape)}")
         self.shape = self._gl_shape(shape)
-        integer = internal.endswith(("i", "ui")) and not internal.startswith("depth")
+        if internal not in INTERNAL_FORMATS:
+            raise GlirError(f"unknown GL enum name {internal!r}")
+        if internal in OTHER_INTERNAL_FORMATS:  # srgb, depth and depth-stencil formats
+            integer, gtype = False, gl_enum(OTHER_INTERNAL_FORMATS[internal][1])
+        else:  # a base and a suffix: r8, rgba32ui, ...
+            suffix = internal.lstrip("rgba")
+            integer, gtype = suffix.endswith("i"), GL_TYPES[ALLOC_DTYPES[suffix]]
         self.format = (INT_FORMATS if integer else FORMATS)[fmt]
-        if internal.startswith("depth"):
-            alloc = {"depth_component16": "uint16", "depth_component32f": "float32"}.get(
-                internal, "uint32"
-            )
-            gtype = GL.GL_UNSIGNED_INT_24_8 if internal == "depth24_stencil8" else GL_TYPES[alloc]
-        elif internal.startswith("srgb"):
-            gtype = GL.GL_UNSIGNED_BYTE
-        else:
-            gtype = GL_TYPES[ALLOC_TYPES[internal.lstrip("rgba")]]
         self._bind()
         if self.target == GL.GL_TEXTURE_3D:
             d, h, w = self.shape

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...gloo.glir import GlirError, ShaderError
+from ...gloo.glir import GlirError, ShaderError, components
 from ._gl import GL
-from ._glconst import GL_TYPE_NAMES, GL_TYPES, MODES, UNIFORM_TYPES, components, uniform_setter
+from ._glconst import GL_TYPE_NAMES, GL_TYPES, MODES, UNIFORM_TYPES, uniform_setter
 from ._globjects import GLBuffer, GLObject, GLTexture
 from ._shaders import adapt_for_desktop, quote_error
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from ...gloo.glir import FUNCS, Cmd, GlirError
+from ...gloo.glir import FUNCS, READ_DTYPES, READ_FORMATS, Cmd, GlirError
 from ._gl import GL
 from ._glconst import CLEAR_BITS, FORMATS, GL_ERRORS, GL_TYPES, gl_enum
 from ._globjects import GLBuffer, GLFrameBuffer, GLObject, GLRenderBuffer, GLTexture
@@ -302,11 +302,10 @@ class GlirInterpreter:
         x, y, w, h = (int(v) for v in viewport)
         if w <= 0 or h <= 0:
             raise GlirError(f"READ_PIXELS viewport {tuple(viewport)} is empty")
-        channels = {"rgba": 4, "rgb": 3, "red": 1}.get(fmt)
-        if channels is None or dtype not in ("uint8", "float32"):
-            raise GlirError(
-                f"READ_PIXELS format {fmt!r}/{dtype!r} is not rgba|rgb|red, uint8|float32"
-            )
+        channels = READ_FORMATS.get(fmt)
+        if channels is None or dtype not in READ_DTYPES:
+            known = f"{'|'.join(READ_FORMATS)}, {'|'.join(READ_DTYPES)}"
+            raise GlirError(f"READ_PIXELS format {fmt!r}/{dtype!r} is not {known}")
         out = np.empty((h, w, channels), dtype=dtype)
         GL.glReadPixels(x, y, w, h, FORMATS[fmt], GL_TYPES[dtype], out)
         self._replies[request] = np.ascontiguousarray(out[::-1])

@@ -23,7 +23,15 @@
 // batch starts by forgetting them) and nobody changes the pixel-store settings
 // (else call resetStateCache()).
 
-import { FUNCS, GlirError, ShaderError, shortRepr } from "./protocol.js";
+import {
+  CLEAR_MASKS,
+  FUNCS,
+  GlirError,
+  READ_DTYPES,
+  READ_FORMATS,
+  ShaderError,
+  shortRepr,
+} from "./protocol.js";
 import { GLBuffer, GLFrameBuffer, GLRenderBuffer, GLTexture, glEnum } from "./objects.js";
 import { GLProgram, LinkedProgram } from "./program.js";
 
@@ -43,11 +51,6 @@ export {
 } from "./protocol.js";
 export { PRECISION_BLOCK, adaptForWebGL, quoteCompileError } from "./glsl.js";
 
-const CLEAR_BITS = {
-  color: "COLOR_BUFFER_BIT",
-  depth: "DEPTH_BUFFER_BIT",
-  stencil: "STENCIL_BUFFER_BIT",
-};
 const GL_ERROR_NAMES = [
   "INVALID_ENUM",
   "INVALID_VALUE",
@@ -62,7 +65,6 @@ export const EXTENSIONS = Object.freeze([
   "OES_texture_float_linear", // linear filtering of 32-bit float textures
   "EXT_float_blend", // blending into 32-bit float colour targets
 ]);
-const READ_FORMATS = { rgba: 4, rgb: 3, red: 1 };
 // Arguments after the id, per command: [min, max] (SIZE and DRAW vary by form).
 const ARITY = {
   CREATE: [1, 1],
@@ -108,8 +110,8 @@ export function funcArguments(gl, name, args) {
       case "m": {
         let bits = 0;
         for (const part of String(arg).split("|")) {
-          if (!Object.hasOwn(CLEAR_BITS, part)) throw new GlirError(`unknown clear mask '${part}'`);
-          bits |= gl[CLEAR_BITS[part]];
+          if (!CLEAR_MASKS.includes(part)) throw new GlirError(`unknown clear mask '${part}'`);
+          bits |= gl[`${part.toUpperCase()}_BUFFER_BIT`];
         }
         return bits;
       }
@@ -570,10 +572,9 @@ export class GlirInterpreter {
       throw new GlirError(`READ_PIXELS viewport (${viewport.join(", ")}) is empty`);
     }
     const channels = Object.hasOwn(READ_FORMATS, format) ? READ_FORMATS[format] : undefined;
-    if (channels === undefined || (dtype !== "uint8" && dtype !== "float32")) {
-      throw new GlirError(
-        `READ_PIXELS format '${format}'/'${dtype}' is not rgba|rgb|red, uint8|float32`,
-      );
+    if (channels === undefined || !READ_DTYPES.includes(dtype)) {
+      const known = `${Object.keys(READ_FORMATS).join("|")}, ${READ_DTYPES.join("|")}`;
+      throw new GlirError(`READ_PIXELS format '${format}'/'${dtype}' is not ${known}`);
     }
     const kind = this._readKind();
     if (kind === "integer") {

@@ -11,92 +11,39 @@
 // is vertex-array state) and a VertexBuffer on ARRAY_BUFFER; a Texture1D is a 2D
 // texture of height 1; upload types come from the array's dtype.
 
-import { DTYPES, GlirError, tupleRepr } from "./protocol.js";
-
-/** Texture formats by name, with their channel counts. */
-export const TEXTURE_FORMATS = Object.freeze({
-  red: 1,
-  rg: 2,
-  rgb: 3,
-  rgba: 4,
-  depth_component: 1,
-  depth_stencil: 1,
-});
-
-// Internal format suffix -> dtype used to allocate without data (docs/glir.md SIZE).
-const ALLOC_DTYPES = {
-  8: "uint8",
-  "16f": "float16",
-  "32f": "float32",
-  "8i": "int8",
-  "8ui": "uint8",
-  "16i": "int16",
-  "16ui": "uint16",
-  "32i": "int32",
-  "32ui": "uint32",
-};
+import {
+  ALLOC_DTYPES,
+  ATTACHMENTS,
+  DTYPES,
+  FILTERS,
+  GlirError,
+  INTERNAL_FORMATS,
+  OTHER_INTERNAL_FORMATS,
+  RENDERBUFFER_FORMATS,
+  TEXTURE_FORMATS,
+  WRAPS,
+  tupleRepr,
+} from "./protocol.js";
 
 /**
- * Internal formats: name -> {format, alloc, integer, float}, `format` being the
- * texture format it goes with and `alloc` the GL type name used by SIZE.
+ * Internal formats (protocol.js's INTERNAL_FORMATS): name -> {format, alloc,
+ * integer, float}, `format` being the texture format it goes with and `alloc`
+ * the GL type name SIZE allocates it with.
  */
-export const INTERNAL_FORMATS = (() => {
+const TEXTURE_STORAGE = (() => {
   const table = {};
-  const bases = { r: "red", rg: "rg", rgb: "rgb", rgba: "rgba" };
-  for (const [base, format] of Object.entries(bases)) {
-    for (const [suffix, dtype] of Object.entries(ALLOC_DTYPES)) {
-      table[base + suffix] = {
-        format,
-        alloc: DTYPES[dtype].glType,
-        integer: suffix.endsWith("i"),
-        float: suffix.endsWith("f"),
-      };
-    }
-  }
-  const more = {
-    srgb8: ["rgb", "UNSIGNED_BYTE"],
-    srgb8_alpha8: ["rgba", "UNSIGNED_BYTE"],
-    depth_component16: ["depth_component", "UNSIGNED_SHORT"],
-    depth_component24: ["depth_component", "UNSIGNED_INT"],
-    depth_component32f: ["depth_component", "FLOAT"],
-    depth24_stencil8: ["depth_stencil", "UNSIGNED_INT_24_8"],
-  };
-  for (const [name, [format, alloc]] of Object.entries(more)) {
-    table[name] = { format, alloc, integer: false, float: name.endsWith("f") };
+  for (const [name, format] of Object.entries(INTERNAL_FORMATS)) {
+    const other = Object.hasOwn(OTHER_INTERNAL_FORMATS, name) ? OTHER_INTERNAL_FORMATS[name] : null;
+    const suffix = name.replace(/^[rgba]+/, ""); // r8 -> 8, rgba32ui -> 32ui
+    table[name] = {
+      format,
+      alloc: other !== null ? other[1] : DTYPES[ALLOC_DTYPES[suffix]].glType,
+      integer: other === null && suffix.endsWith("i"),
+      float: name.endsWith("f"),
+    };
   }
   return Object.freeze(table);
 })();
-
-/** Render buffer formats (docs/glir.md, SIZE of a RenderBuffer). */
-export const RENDERBUFFER_FORMATS = Object.freeze([
-  "rgba8",
-  "rgb8",
-  "r8",
-  "rgba16f",
-  "rgba32f",
-  "r32f",
-  "depth_component16",
-  "depth_component24",
-  "depth_component32f",
-  "depth24_stencil8",
-  "stencil_index8",
-]);
-
-const WRAPS = ["clamp_to_edge", "repeat", "mirrored_repeat"];
-const FILTERS = ["nearest", "linear"];
-const ATTACHMENT_NAMES = [
-  "color0",
-  "color1",
-  "color2",
-  "color3",
-  "color4",
-  "color5",
-  "color6",
-  "color7",
-  "depth",
-  "stencil",
-  "depth_stencil",
-];
 
 /** The GL enum for a lower-case name (`gl.RGBA8` for "rgba8"), or an error. */
 export function glEnum(gl, name) {
@@ -231,7 +178,7 @@ export class GLTexture extends GLObject {
     if (!Object.hasOwn(TEXTURE_FORMATS, format)) {
       throw new TypeError(`unknown format ${JSON.stringify(format)}`);
     }
-    const info = Object.hasOwn(INTERNAL_FORMATS, internal) ? INTERNAL_FORMATS[internal] : undefined;
+    const info = Object.hasOwn(TEXTURE_STORAGE, internal) ? TEXTURE_STORAGE[internal] : undefined;
     if (info === undefined) {
       throw new GlirError(`unknown GL enum name '${internal}'`);
     }
@@ -395,9 +342,9 @@ export class GLFrameBuffer extends GLObject {
 
   attach(attachment, targetId) {
     const gl = this.gl;
-    if (!ATTACHMENT_NAMES.includes(attachment)) {
+    if (!ATTACHMENTS.includes(attachment)) {
       throw new GlirError(
-        `unknown attachment '${attachment}'; known: ${ATTACHMENT_NAMES.join(", ")}`,
+        `unknown attachment '${attachment}'; known: ${ATTACHMENTS.join(", ")}`,
       );
     }
     const point = attachment.startsWith("color")

@@ -14,29 +14,12 @@
 // sharing program gave it (exactly as the desktop interpreter does); sampler units
 // are fixed per linked program, by sorted sampler name.
 
-import { DRAW_MODES, DTYPES, GlirError } from "./protocol.js";
+import { DRAW_MODES, DTYPES, GlirError, SAMPLER_TYPES, UNIFORM_TYPES } from "./protocol.js";
 import { linkProgram } from "./glsl.js";
 import { GLBuffer, GLObject, GLTexture } from "./objects.js";
 
-/** Uniform GLSL types a UNIFORM may name (samplers too, as ints, like the desktop). */
-export const UNIFORM_TYPES = (() => {
-  const types = ["float", "int", "uint", "bool"];
-  for (const n of [2, 3, 4]) {
-    types.push(`vec${n}`, `ivec${n}`, `uvec${n}`, `bvec${n}`, `mat${n}`);
-    for (const m of [2, 3, 4]) if (m !== n) types.push(`mat${n}x${m}`);
-  }
-  types.push(
-    "sampler2D",
-    "sampler3D",
-    "isampler2D",
-    "usampler2D",
-    "isampler3D",
-    "usampler3D",
-    "sampler2DShadow",
-  );
-  return Object.freeze(types);
-})();
-const UNIFORM_TYPE_SET = new Set(UNIFORM_TYPES);
+// Uniform types a UNIFORM may name, and samplers too (as ints, like the desktop).
+const UNIFORM_TYPE_SET = new Set([...UNIFORM_TYPES, ...Object.keys(SAMPLER_TYPES)]);
 
 const ATTRIBUTE_VALUE_TYPES = new Set(["float", "int", "uint"]);
 for (const n of [2, 3, 4]) {
@@ -245,15 +228,7 @@ export class GLProgram extends GLObject {
     normalized = Boolean(normalized); // ignored for integer types
     const spec = { kind: "buffer", gtype, bufferId, dtype, size, stride, offset, divisor };
     spec.normalized = normalized;
-    this.attributes.set(name, spec);
-    if (this.linked !== null) {
-      this.interp._bindVao(this.vao);
-      try {
-        this._applyAttribute(name, spec);
-      } finally {
-        this.interp._bindVao(null);
-      }
-    }
+    this._setAttribute(name, spec);
   }
 
   attributeValue(name, gtype, values) {
@@ -268,15 +243,18 @@ export class GLProgram extends GLObject {
     if (!numbers || values.length !== n) {
       throw new GlirError(`ATTRIBUTE_VALUE '${name}' (${gtype}) needs ${n} numbers`);
     }
-    const spec = { kind: "value", gtype, values: values.slice() };
+    this._setAttribute(name, { kind: "value", gtype, values: values.slice() });
+  }
+
+  /** Keep `spec` for `name`, and set it up in the vertex array now if linked. */
+  _setAttribute(name, spec) {
     this.attributes.set(name, spec);
-    if (this.linked !== null) {
-      this.interp._bindVao(this.vao);
-      try {
-        this._applyAttribute(name, spec);
-      } finally {
-        this.interp._bindVao(null);
-      }
+    if (this.linked === null) return;
+    this.interp._bindVao(this.vao);
+    try {
+      this._applyAttribute(name, spec);
+    } finally {
+      this.interp._bindVao(null);
     }
   }
 

@@ -21,33 +21,13 @@ export const GLIR_VERSION = 1;
 
 /** The 16 command names, in the order of docs/glir.md section 5. */
 export const COMMANDS = Object.freeze([
-  "CREATE",
-  "DELETE",
-  "SIZE",
-  "DATA",
-  "WRAPPING",
-  "INTERPOLATION",
-  "SHADERS",
-  "UNIFORM",
-  "TEXTURE",
-  "ATTRIBUTE",
-  "ATTRIBUTE_VALUE",
-  "DRAW",
-  "ATTACH",
-  "FRAMEBUFFER",
-  "FUNC",
-  "READ_PIXELS",
+  "CREATE", "DELETE", "SIZE", "DATA", "WRAPPING", "INTERPOLATION", "SHADERS", "UNIFORM", "TEXTURE",
+  "ATTRIBUTE", "ATTRIBUTE_VALUE", "DRAW", "ATTACH", "FRAMEBUFFER", "FUNC", "READ_PIXELS",
 ]);
 
 /** The classes a CREATE may name. */
 export const OBJECT_CLASSES = Object.freeze([
-  "Program",
-  "VertexBuffer",
-  "IndexBuffer",
-  "Texture1D",
-  "Texture2D",
-  "Texture3D",
-  "RenderBuffer",
+  "Program", "VertexBuffer", "IndexBuffer", "Texture1D", "Texture2D", "Texture3D", "RenderBuffer",
   "FrameBuffer",
 ]);
 
@@ -73,42 +53,94 @@ export const DTYPES = Object.freeze({
  * "i" int, "b" bool, "e" a GL enum by lower-case name, "m" a clear mask.
  */
 export const FUNCS = Object.freeze({
-  clearColor: "ffff",
-  clearDepth: "f",
-  clearStencil: "i",
-  clear: "m",
-  viewport: "iiii",
-  scissor: "iiii",
-  enable: "e",
-  disable: "e",
-  blendFuncSeparate: "eeee",
-  blendEquationSeparate: "ee",
-  blendColor: "ffff",
-  depthFunc: "e",
-  depthMask: "b",
-  depthRange: "ff",
-  colorMask: "bbbb",
-  cullFace: "e",
-  frontFace: "e",
-  lineWidth: "f",
-  polygonOffset: "ff",
-  stencilFuncSeparate: "eeii",
-  stencilOpSeparate: "eeee",
-  stencilMaskSeparate: "ei",
-  sampleCoverage: "fb",
-  hint: "ee",
+  clearColor: "ffff", clearDepth: "f", clearStencil: "i", clear: "m", viewport: "iiii",
+  scissor: "iiii", enable: "e", disable: "e", blendFuncSeparate: "eeee",
+  blendEquationSeparate: "ee", blendColor: "ffff", depthFunc: "e", depthMask: "b", depthRange: "ff",
+  colorMask: "bbbb", cullFace: "e", frontFace: "e", lineWidth: "f", polygonOffset: "ff",
+  stencilFuncSeparate: "eeii", stencilOpSeparate: "eeee", stencilMaskSeparate: "ei",
+  sampleCoverage: "fb", hint: "ee",
 });
 
 /** Draw modes by GLIR name. */
 export const DRAW_MODES = Object.freeze([
-  "points",
-  "lines",
-  "line_strip",
-  "line_loop",
-  "triangles",
-  "triangle_strip",
-  "triangle_fan",
+  "points", "lines", "line_strip", "line_loop", "triangles", "triangle_strip", "triangle_fan",
 ]);
+
+/** Texture formats (SIZE of a texture), with their channel counts. */
+export const TEXTURE_FORMATS = Object.freeze({
+  red: 1, rg: 2, rgb: 3, rgba: 4, depth_component: 1, depth_stencil: 1,
+});
+
+/**
+ * Colour internal-format suffixes (r8, rg16f, rgba32ui, ...), with the dtype SIZE
+ * allocates them with; a suffix ending in i is an integer format.
+ */
+export const ALLOC_DTYPES = Object.freeze({
+  "8": "uint8", "16f": "float16", "32f": "float32", "8i": "int8", "8ui": "uint8", "16i": "int16",
+  "16ui": "uint16", "32i": "int32", "32ui": "uint32",
+});
+
+/** The other internal formats: [texture format, GL type SIZE allocates with]. */
+export const OTHER_INTERNAL_FORMATS = Object.freeze({
+  srgb8: ["rgb", "UNSIGNED_BYTE"], srgb8_alpha8: ["rgba", "UNSIGNED_BYTE"],
+  depth_component16: ["depth_component", "UNSIGNED_SHORT"],
+  depth_component24: ["depth_component", "UNSIGNED_INT"],
+  depth_component32f: ["depth_component", "FLOAT"],
+  depth24_stencil8: ["depth_stencil", "UNSIGNED_INT_24_8"],
+});
+
+/** Every internal format SIZE may name -> the texture format it goes with. */
+export const INTERNAL_FORMATS = Object.freeze({
+  r8: "red", r16f: "red", r32f: "red", r8i: "red", r8ui: "red", r16i: "red", r16ui: "red",
+  r32i: "red", r32ui: "red", rg8: "rg", rg16f: "rg", rg32f: "rg", rg8i: "rg", rg8ui: "rg",
+  rg16i: "rg", rg16ui: "rg", rg32i: "rg", rg32ui: "rg", rgb8: "rgb", rgb16f: "rgb", rgb32f: "rgb",
+  rgb8i: "rgb", rgb8ui: "rgb", rgb16i: "rgb", rgb16ui: "rgb", rgb32i: "rgb", rgb32ui: "rgb",
+  rgba8: "rgba", rgba16f: "rgba", rgba32f: "rgba", rgba8i: "rgba", rgba8ui: "rgba", rgba16i: "rgba",
+  rgba16ui: "rgba", rgba32i: "rgba", rgba32ui: "rgba", srgb8: "rgb", srgb8_alpha8: "rgba",
+  depth_component16: "depth_component", depth_component24: "depth_component",
+  depth_component32f: "depth_component", depth24_stencil8: "depth_stencil",
+});
+
+/** Render buffer formats (SIZE of a RenderBuffer). */
+export const RENDERBUFFER_FORMATS = Object.freeze([
+  "rgba8", "rgb8", "r8", "rgba16f", "rgba32f", "r32f", "depth_component16", "depth_component24",
+  "depth_component32f", "depth24_stencil8", "stencil_index8",
+]);
+
+/** Texture wrap modes (WRAPPING). */
+export const WRAPS = Object.freeze(["clamp_to_edge", "repeat", "mirrored_repeat"]);
+
+/** Texture filters (INTERPOLATION). */
+export const FILTERS = Object.freeze(["nearest", "linear"]);
+
+/** Frame buffer attachment points (ATTACH). */
+export const ATTACHMENTS = Object.freeze([
+  "color0", "color1", "color2", "color3", "color4", "color5", "color6", "color7", "depth",
+  "stencil", "depth_stencil",
+]);
+
+/** GLSL types a UNIFORM may name. */
+export const UNIFORM_TYPES = Object.freeze([
+  "float", "int", "uint", "bool", "vec2", "ivec2", "uvec2", "bvec2", "mat2", "mat2x3", "mat2x4",
+  "vec3", "ivec3", "uvec3", "bvec3", "mat3", "mat3x2", "mat3x4", "vec4", "ivec4", "uvec4", "bvec4",
+  "mat4", "mat4x2", "mat4x3",
+]);
+
+/** Sampler types (set by TEXTURE), with the texture classes each reads. */
+export const SAMPLER_TYPES = Object.freeze({
+  sampler2D: ["Texture2D", "Texture1D"], sampler3D: ["Texture3D"],
+  isampler2D: ["Texture2D", "Texture1D"], usampler2D: ["Texture2D", "Texture1D"],
+  isampler3D: ["Texture3D"], usampler3D: ["Texture3D"], sampler2DShadow: ["Texture2D"],
+});
+
+/** The parts of a clear mask (FUNC kind "m"), joined by "|". */
+export const CLEAR_MASKS = Object.freeze(["color", "depth", "stencil"]);
+
+/** READ_PIXELS formats, with their channel counts. */
+export const READ_FORMATS = Object.freeze({ rgba: 4, rgb: 3, red: 1 });
+
+/** READ_PIXELS dtypes. */
+export const READ_DTYPES = Object.freeze(["uint8", "float32"]);
 // END GENERATED
 
 const COMMAND_SET = new Set(COMMANDS);
