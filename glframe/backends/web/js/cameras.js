@@ -361,4 +361,22 @@ export function derivedUniform(spec, inverse) {
   return ['UNIFORM', spec.program, spec.name, 'vec3', normalize(d)];
 }
 
+/**
+ * The UNIFORM commands that give each view's programs its camera: the camera's
+ * uniforms (`view.targets`) and those visuals derive from it (`view.derived`).
+ * A view is `{rect, cam, targets, derived}` (figure.js and remote.js keep them).
+ */
+export function viewUniforms(views) {
+  const updates = [];
+  for (const view of views) {
+    const values = view.cam.uniforms(view.rect[2], view.rect[3]);
+    for (const t of view.targets) updates.push(['UNIFORM', t.program, t.name, t.gtype, values[t.param]]);
+    if (view.derived && view.derived.length) {
+      const inverse = invert(cameraMatrix(values));
+      for (const d of view.derived) updates.push(derivedUniform(d, inverse));
+    }
+  }
+  return updates;
+}
+
 export const CAMERAS = { panzoom: PanZoom, turntable: Turntable, arcball: Arcball, fly: Fly, static: Static };

@@ -10,10 +10,19 @@
 // Nothing talks to Python. The canvas is drawn at the figure's physical size
 // and shown at its logical size in CSS pixels, scaling down with the page.
 
-import { CAMERAS, cameraMatrix, derivedUniform, dragCamera, invert, keyName } from "./cameras.js";
+import { CAMERAS, dragCamera, keyName, viewUniforms } from "./cameras.js";
 
-// what remote.js takes from this module too
-export { CAMERAS, cameraMatrix, derivedUniform, dragCamera, invert, keyName } from "./cameras.js";
+// cameras.js's API, as the figure bundle exports it (remote.js takes CAMERAS,
+// dragCamera, keyName and viewUniforms from this module)
+export {
+  CAMERAS,
+  cameraMatrix,
+  derivedUniform,
+  dragCamera,
+  invert,
+  keyName,
+  viewUniforms,
+} from "./cameras.js";
 
 /**
  * Decode the figure's buffers: base64 -> inflate (DecompressionStream) -> unshuffle.
@@ -93,17 +102,8 @@ export async function mount(element, figure, glir) {
   const views = figure.views.map((v) => ({ ...v, cam: new CAMERAS[v.camera.type](v.camera) }));
 
   function redraw() {
-    const updates = [];
-    for (const view of views) {
-      const values = view.cam.uniforms(view.rect[2], view.rect[3]);
-      for (const t of view.targets) updates.push(['UNIFORM', t.program, t.name, t.gtype, values[t.param]]);
-      if (view.derived && view.derived.length) {
-        const inverse = invert(cameraMatrix(values));
-        for (const d of view.derived) updates.push(derivedUniform(d, inverse));
-      }
-    }
     try {
-      interpreter.execute([...updates, ...frame]);
+      interpreter.execute([...viewUniforms(views), ...frame]);
     } catch (error) {
       // Never silent: show the error under the figure (and keep it for scripts).
       showError(element, error);

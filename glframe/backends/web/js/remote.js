@@ -99,16 +99,7 @@ export function connect(element, transport, glir, figure) {
   }
 
   function draw() {
-    const updates = [];
-    for (const view of cams) {
-      const values = view.cam.uniforms(view.rect[2], view.rect[3]);
-      for (const t of view.targets) updates.push(['UNIFORM', t.program, t.name, t.gtype, values[t.param]]);
-      if (view.derived && view.derived.length) {
-        const inverse = figure.invert(figure.cameraMatrix(values));
-        for (const d of view.derived) updates.push(figure.derivedUniform(d, inverse));
-      }
-    }
-    interp.execute([...updates, ...frame]);
+    interp.execute([...figure.viewUniforms(cams), ...frame]);
   }
 
   transport.onMessage(async (header, buffers) => {

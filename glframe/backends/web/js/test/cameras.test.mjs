@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import test from "node:test";
 
-import { CAMERAS, keyName } from "../cameras.js";
+import { CAMERAS, keyName, viewUniforms } from "../cameras.js";
 import * as figure from "../figure.js";
 
 const close = (a, b, what) => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-8, `${what}: ${a} vs ${b}`));
@@ -27,6 +27,19 @@ test("fly keys step along the heading, five times with shift", () => {
   cam.key(keyName("ArrowLeft"), true);  // sideways, left of +x is +y
   close(cam.state().position, [0.1, -4.5, 0], "left, shift");
   assert.equal(cam.key("x", false), false);
+});
+
+test("viewUniforms: each view's camera uniforms as UNIFORM commands, for figure.js and remote.js", () => {
+  const cam = new CAMERAS.panzoom({ rect: [0, 0, 4, 2], aspect: null, flip: [false, false], zoom_factor: 1.007 });
+  const view = { rect: [0, 0, 400, 200], cam, derived: [], targets: [
+    { program: 3, name: "u_scale", gtype: "vec3", param: "scale" },
+    { program: 3, name: "u_translate", gtype: "vec3", param: "translate" },
+  ] };
+  assert.deepEqual(viewUniforms([view]), [
+    ["UNIFORM", 3, "u_scale", "vec3", [0.5, 1, 1]],
+    ["UNIFORM", 3, "u_translate", "vec3", [-1, -1, 0]],
+  ]);
+  assert.deepEqual(viewUniforms([]), []);
 });
 
 test("the figure bundle exports what figure.js does", async () => {
