@@ -280,3 +280,15 @@ class ShadedMixin:
     def _material(self) -> list[float]:
         """The material as the lighting GLSL reads it: ambient, diffuse, specular, shininess."""
         return [self._values[k] for k in ("ambient", "diffuse", "specular", "shininess")]
+
+    def _lighting_recipes(self, prefix: str, local: np.ndarray) -> list[dict]:
+        """The camera uniforms an exported page recomputes (see Visual._camera_uniforms):
+        ``<prefix>_eye`` (the eye mapped by ``local``, 4x4) and ``<prefix>_light_dir``."""
+        return [
+            {"name": f"{prefix}_eye", "recipe": "eye", "local": local.ravel().tolist()},
+            {
+                "name": f"{prefix}_light_dir",
+                "recipe": "light",
+                "direction": [float(v) for v in self.light_dir],
+            },
+        ]

@@ -399,14 +399,7 @@ class Mesh(ShadedMixin, Visual):
         dirty.clear()
 
     def _camera_uniforms(self, view: Any) -> list[dict]:
-        return [
-            {"name": "u_mesh_eye", "recipe": "eye", "local": np.eye(4).ravel().tolist()},
-            {
-                "name": "u_mesh_light_dir",
-                "recipe": "light",
-                "direction": [float(v) for v in self.light_dir],
-            },
-        ]
+        return self._lighting_recipes("u_mesh", np.eye(4))
 
     def _draw(self, ctx: DrawContext) -> None:
         if not len(self._faces):

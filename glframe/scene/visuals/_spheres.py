@@ -248,14 +248,7 @@ class Spheres(ShadedMixin, Visual):
 
     def _camera_uniforms(self, view: Any) -> list[dict]:
         local = np.linalg.inv(linear_matrix(self.transform_to(view.scene)))
-        return [
-            {"name": "u_spheres_eye", "recipe": "eye", "local": local.ravel().tolist()},
-            {
-                "name": "u_spheres_light_dir",
-                "recipe": "light",
-                "direction": [float(v) for v in self.light_dir],
-            },
-        ]
+        return self._lighting_recipes("u_spheres", local)
 
     def _draw(self, ctx: DrawContext) -> None:
         if self._n:
