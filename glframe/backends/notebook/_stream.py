@@ -16,7 +16,10 @@ another port).
 
 A page on another machine cannot reach that loopback port: it goes through
 the notebook server instead, whose extension ``glframe_jupyter`` relays
-``{base_url}glframe/stream/<port>/<key>`` to it (same token). Where neither
+``{base_url}glframe/stream/<port>/<key>`` to it (same token). The relay goes
+only to ports that an endpoint has registered: on start, an endpoint writes
+``glframe-stream-<port>.json`` (its port and pid, owner-only) in Jupyter's
+runtime directory, and removes it when it closes or its process exits. Where neither
 works (no extension, a kernel on another machine than the server) or the
 socket closes, the view goes on over the comm: the stream is a fast path,
 never a requirement.
@@ -31,8 +34,11 @@ GL context live.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import hmac
+import json
 import logging
+import os
 import secrets
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -44,7 +50,7 @@ import tornado.websocket
 
 from ..web import MessageError, forget_write, read_message, ws_message
 
-__all__ = ["StreamEndpoint", "StreamPeer", "StreamSocket", "endpoint"]
+__all__ = ["StreamEndpoint", "StreamPeer", "StreamSocket", "endpoint", "register", "unregister"]
 
 log = logging.getLogger("glframe.stream")
 
@@ -67,12 +73,23 @@ class StreamEndpoint:
         on other machines could reach it; each peer's token still guards it.
     max_message_size
         Largest message accepted from a page (larger: a warning, dropped).
+    register
+        Register the port for the notebook server's relay (see :func:`register`)
+        while the endpoint runs.
     """
 
-    def __init__(self, host: str = "127.0.0.1", *, max_message_size: int = 64 * 1024) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        *,
+        max_message_size: int = 64 * 1024,
+        register: bool = True,
+    ) -> None:
         self.host = host
         self.port = 0
         self.max_message_size = int(max_message_size)
+        self.register_port = bool(register)
+        self.registration: str | None = None
         self._peers: dict[str, tuple[StreamPeer, str]] = {}
         self._http: tornado.httpserver.HTTPServer | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -95,12 +112,18 @@ class StreamEndpoint:
         self.port = sockets[0].getsockname()[1]
         self._http = tornado.httpserver.HTTPServer(self._app)
         self._http.add_sockets(sockets)
+        if self.register_port:
+            self.registration = register(self.port)
         return self
 
     def close(self) -> None:
+        """Stop listening, and withdraw the port from the relay."""
         if self._http is not None:
             self._http.stop()
             self._http = None
+        if self.registration is not None:
+            unregister(self.registration)
+            self.registration = None
 
     def add(self, key: str, peer: StreamPeer) -> str:
         """Give ``/glframe/<key>`` to ``peer``; returns the token its sockets must carry."""
@@ -180,6 +203,62 @@ class StreamSocket(tornado.websocket.WebSocketHandler):
             return False
         future.add_done_callback(forget_write)
         return True
+
+
+#: the registration file of a port, in Jupyter's runtime directory (glframe_jupyter reads it)
+REGISTRATION = "glframe-stream-{port}.json"
+
+# registrations this process wrote (path -> pid): removed at exit, by the writer only (a
+# forked child that exits normally must not withdraw its parent's port)
+_registered: dict[str, int] = {}
+
+
+def register(port: int) -> str | None:
+    """Register ``port`` for the notebook server's relay; returns the file, None without one.
+
+    The relay (``glframe_jupyter``) connects only to ports registered so by a
+    live process of its own user: a file ``glframe-stream-<port>.json`` holding
+    the port and this process's pid, owner-only (mode 0600), in the runtime
+    directory that the notebook server and its kernels share
+    (``jupyter_core.paths.jupyter_runtime_dir()``, ``$JUPYTER_RUNTIME_DIR``).
+    Without jupyter_core (no notebook server to relay) or where the directory
+    cannot be written, nothing is registered and pages use the direct socket or
+    the comm.
+    """
+    try:
+        from jupyter_core.paths import jupyter_runtime_dir, secure_write
+    except ImportError:
+        return None
+    directory = jupyter_runtime_dir()
+    path = os.path.join(directory, REGISTRATION.format(port=int(port)))
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        with secure_write(path) as f:
+            json.dump({"port": int(port), "pid": os.getpid()}, f)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: secure_write could not make it 0600
+        log.warning("glframe: stream port %d not registered for the notebook relay (%s)", port, exc)
+        return None
+    _registered[path] = os.getpid()
+    return path
+
+
+def unregister(path: str) -> None:
+    """Remove a registration written by :func:`register` in this process."""
+    if _registered.pop(path, None) != os.getpid():  # not ours, or a parent's (after a fork)
+        return
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        log.warning("glframe: could not remove %s (%s)", path, exc)
+
+
+@atexit.register
+def _unregister_all() -> None:
+    for path, pid in list(_registered.items()):
+        if pid == os.getpid():
+            unregister(path)
 
 
 _endpoint: StreamEndpoint | None = None
