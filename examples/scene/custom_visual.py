@@ -52,10 +52,7 @@ class Halos(Visual):
     def set_data(self, positions=None, **properties):
         """New positions (N, 2|3) and any properties, checked together."""
         pos = None if positions is None else checks.as_positions(positions, "Halos.positions")
-        self._assign(properties, None if pos is None else len(pos), caller="set_data")
-        if pos is not None:
-            self._values["positions"] = pos
-            self._dirty.add("positions")
+        self._set_items("positions", pos, properties)  # all checked before any is set
 
     def _prepare(self, ctx: DrawContext) -> None:
         for name in self._dirty:

@@ -211,3 +211,14 @@ class Reactive(Sealed):
             self._values[name] = value
             self._dirty.update(props[name].dirty)
         self.update()
+
+    def _set_items(
+        self, key: str, items: Any, properties: dict[str, Any], dirty: str | None = None
+    ) -> None:
+        """What every ``set_data`` does: new items (already checked; None keeps them),
+        stored under ``key``, and ``properties``, all checked before anything changes;
+        marks ``dirty`` (default ``key``)."""
+        self._assign(properties, None if items is None else len(items), caller="set_data")
+        if items is not None:
+            self._values[key] = items
+            self._dirty.add(dirty or key)

@@ -189,11 +189,10 @@ class Image(Colormapped, Visual):
     def set_data(self, data: ArrayLike | None = None, **properties: Any) -> None:
         """Replace the image (None: keep it) and set any properties, checked together (all
         or nothing); data of the same shape and kind reuses the textures."""
-        if data is None:
-            self._assign(properties, caller="set_data")
-            return
-        arr = _as_image(data)
+        arr = None if data is None else _as_image(data)
         self._assign(properties, caller="set_data")
+        if arr is None:
+            return
         self._data = arr
         if arr.ndim == 2:
             finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr

@@ -247,13 +247,8 @@ class Line(Visual):
     # ---- data --------------------------------------------------------------------------
     def set_data(self, positions: ArrayLike | None = None, **properties: Any) -> None:
         """Set positions and any properties at once (checked together: all or nothing)."""
-        if positions is None:
-            self._assign(properties, caller="set_data")
-            return
-        pos = as_positions(positions, "Line.positions")
-        self._assign(properties, len(pos), caller="set_data")
-        self._values["positions"] = pos
-        self._dirty.add("geometry")
+        pos = None if positions is None else as_positions(positions, "Line.positions")
+        self._set_items("positions", pos, properties, dirty="geometry")
 
     @property
     def positions(self) -> np.ndarray:

@@ -155,13 +155,8 @@ class Markers(Visual):
     # ---- data --------------------------------------------------------------------------
     def set_data(self, positions: ArrayLike | None = None, **properties: Any) -> None:
         """Set positions and any properties at once (checked together: all or nothing)."""
-        if positions is None:
-            self._assign(properties, caller="set_data")
-            return
-        pos = as_positions(positions, "Markers.positions")
-        self._assign(properties, len(pos), caller="set_data")
-        self._values["position"] = pos
-        self._dirty.add("position")
+        pos = None if positions is None else as_positions(positions, "Markers.positions")
+        self._set_items("position", pos, properties)
 
     @property
     def positions(self) -> np.ndarray:

@@ -182,15 +182,10 @@ class Spheres(ShadedMixin, Visual):
     def set_data(self, positions: ArrayLike | None = None, **properties: Any) -> None:
         """Set positions (the sphere count) and any properties at once (checked together:
         all or nothing; per-sphere values kept from before must fit the new count)."""
-        if positions is None:
-            self._assign(properties, caller="set_data")
-            return
-        pos = as_positions(positions, "Spheres.positions")
-        if not np.all(np.isfinite(pos)):
+        pos = None if positions is None else as_positions(positions, "Spheres.positions")
+        if pos is not None and not np.all(np.isfinite(pos)):
             raise ValueError("Spheres.positions: contains NaN or infinity")
-        self._assign(properties, len(pos), caller="set_data")
-        self._values["position"] = pos
-        self._dirty.add("position")
+        self._set_items("position", pos, properties)
 
     @property
     def positions(self) -> np.ndarray:

@@ -108,6 +108,25 @@ def _box() -> np.ndarray:
     return corners[index]
 
 
+def _as_volume(data: ArrayLike, max_size: int) -> np.ndarray:
+    """Checked (D, H, W) real data, every side within ``max_size``."""
+    arr = np.asarray(data)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"Volume.data: dtype {arr.dtype} is not a real number type")
+    if arr.ndim != 3:
+        raise ValueError(f"Volume.data: shape {arr.shape} is not (D, H, W)")
+    if min(arr.shape) < 1:
+        raise ValueError(f"Volume.data: shape {arr.shape} is empty")
+    if max(arr.shape) > max_size:
+        raise ValueError(
+            f"Volume.data: shape {arr.shape} has a side above max_texture_size "
+            f"({max_size}); downsample it"
+        )
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        raise ValueError("Volume.data: contains NaN or infinity")
+    return arr
+
+
 class Volume(Colormapped, Visual):
     """A volume drawn by ray casting: maximum intensity, translucent or iso-surface.
 
@@ -193,24 +212,10 @@ class Volume(Colormapped, Visual):
     def set_data(self, data: ArrayLike | None = None, **properties: Any) -> None:
         """Replace the volume (None: keep it) and set any properties, checked together (all
         or nothing); data of the same shape and kind reuses the texture."""
-        if data is None:
-            self._assign(properties, caller="set_data")
-            return
-        arr = np.asarray(data)
-        if arr.dtype.kind not in "biuf":
-            raise TypeError(f"Volume.data: dtype {arr.dtype} is not a real number type")
-        if arr.ndim != 3:
-            raise ValueError(f"Volume.data: shape {arr.shape} is not (D, H, W)")
-        if min(arr.shape) < 1:
-            raise ValueError(f"Volume.data: shape {arr.shape} is empty")
-        if max(arr.shape) > self.max_texture_size:
-            raise ValueError(
-                f"Volume.data: shape {arr.shape} has a side above max_texture_size "
-                f"({self.max_texture_size}); downsample it"
-            )
-        if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
-            raise ValueError("Volume.data: contains NaN or infinity")
+        arr = None if data is None else _as_volume(data, self.max_texture_size)
         self._assign(properties, caller="set_data")
+        if arr is None:
+            return
         if arr.dtype == np.bool_:
             arr = arr.astype(np.uint8)
         lo, hi = float(arr.min()), float(arr.max())
