@@ -79,6 +79,16 @@ __all__ = [
     "CLEAR_MASKS",
     "READ_FORMATS",
     "READ_DTYPES",
+    "MAX_OBJECT_BYTES",
+    "MAX_TOTAL_BYTES",
+    "MAX_DRAW_VERTICES",
+    "MAX_SHADER_BYTES",
+    "MAX_SHADER_DEFINES",
+    "MAX_MACRO_TOKENS",
+    "MAX_SHADER_NESTING",
+    "TEXEL_BYTES",
+    "RENDERBUFFER_BYTES",
+    "DATA_DTYPES",
     "GlirError",
     "ShaderError",
     "serialize",
@@ -288,6 +298,72 @@ CLEAR_MASKS = ("color", "depth", "stencil")
 #: READ_PIXELS formats with their channel counts, and its dtypes.
 READ_FORMATS: dict[str, int] = {"rgba": 4, "rgb": 3, "red": 1}
 READ_DTYPES = ("uint8", "float32")
+
+# ---- limits: what every interpreter checks before it calls GL (docs/glir.md 6.1) -------
+# One set of numbers for the desktop interpreter and glir.js (protocol.js is generated
+# from these), so that a stream refused by one is refused by the other, in the same words.
+
+#: Bytes one buffer, texture or render buffer may hold (SIZE): checked before GL allocates.
+MAX_OBJECT_BYTES = 2**32
+#: Bytes all buffers, textures and render buffers of one interpreter may hold together.
+MAX_TOTAL_BYTES = 2**34
+#: Vertices one DRAW may process (count x instances): a bound on how long one DRAW runs.
+MAX_DRAW_VERTICES = 2**28
+#: Bytes of one shader source (each stage of SHADERS, UTF-8).
+MAX_SHADER_BYTES = 2**18
+#: ``#define`` directives in one shader source.
+MAX_SHADER_DEFINES = 1024
+#: Tokens that macro expansion may produce in one shader source.
+MAX_MACRO_TOKENS = 2**18
+#: How deep one shader source may nest an expression (operators and brackets) or blocks.
+MAX_SHADER_NESTING = 1024
+
+_OTHER_TEXEL_BYTES = {
+    "srgb8": 3,
+    "srgb8_alpha8": 4,
+    "depth_component16": 2,
+    "depth_component24": 4,
+    "depth_component32f": 4,
+    "depth24_stencil8": 4,
+}
+#: Bytes of one texel of each internal format (what SIZE of a texture allocates).
+TEXEL_BYTES: dict[str, int] = {
+    name: _OTHER_TEXEL_BYTES.get(name)
+    or TEXTURE_FORMATS[fmt] * np.dtype(ALLOC_DTYPES[name.lstrip("rgba")]).itemsize
+    for name, fmt in INTERNAL_FORMATS.items()
+}
+#: Bytes of one pixel of each render buffer format (what SIZE of a render buffer allocates).
+RENDERBUFFER_BYTES: dict[str, int] = {
+    "rgba8": 4,
+    "rgb8": 3,
+    "r8": 1,
+    "rgba16f": 8,
+    "rgba32f": 16,
+    "r32f": 4,
+    "depth_component16": 2,
+    "depth_component24": 4,
+    "depth_component32f": 4,
+    "depth24_stencil8": 4,
+    "stencil_index8": 1,
+}
+_OTHER_DATA_DTYPES: dict[str, tuple[str, ...]] = {
+    "srgb8": ("uint8",),
+    "srgb8_alpha8": ("uint8",),
+    "depth_component16": ("uint16",),
+    "depth_component24": ("uint32",),
+    "depth_component32f": ("float32",),
+    "depth24_stencil8": (),  # GL wants UNSIGNED_INT_24_8, which no GLIR dtype is
+}
+#: The dtypes texture DATA accepts for each internal format (GLES 3.0 / WebGL2); the
+#: array's bytes must then be exactly region x channels x itemsize.
+DATA_DTYPES: dict[str, tuple[str, ...]] = {
+    name: _OTHER_DATA_DTYPES[name]
+    if name in _OTHER_DATA_DTYPES
+    else ("float16", "float32")
+    if name.endswith("16f")
+    else (ALLOC_DTYPES[name.lstrip("rgba")],)
+    for name in INTERNAL_FORMATS
+}
 
 
 class GlirError(ValueError):

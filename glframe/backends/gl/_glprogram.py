@@ -6,6 +6,11 @@ per-program machine code, which does not scale to thousands of programs).
 Each GLProgram keeps its own uniform values, sampler bindings and vertex array
 object; when it draws with a linked program that last held another program's
 values, it loads its own first. Relinking re-applies everything.
+
+A DRAW is checked before GL runs it, as WebGL2 does (docs/glir.md, DRAW): the
+vertices it reads (first + count, or the largest index) and its instances must
+lie within every buffer an active attribute reads, and count x instances within
+glir.MAX_DRAW_VERTICES; GL itself would read past a buffer's end or run for hours.
 """
 
 from __future__ import annotations
@@ -16,11 +21,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ...gloo.glir import GlirError, ShaderError, components
+from ...gloo.glir import MAX_DRAW_VERTICES, GlirError, ShaderError, components
 from ._gl import GL
 from ._glconst import GL_TYPE_NAMES, GL_TYPES, MODES, UNIFORM_TYPES, uniform_setter
-from ._globjects import GLBuffer, GLObject, GLTexture
-from ._shaders import adapt_for_desktop, quote_error
+from ._globjects import GLBuffer, GLObject, GLTexture, integer
+from ._shaders import adapt_for_desktop, check_source, quote_error
 
 if TYPE_CHECKING:
     from ._interpreter import GlirInterpreter
@@ -63,7 +68,14 @@ class LinkedProgram:
         GL.glDeleteProgram(self.handle)
 
 
+#: GL's first, count and instances are 32-bit signed ints
+_GL_INT = 2**31 - 1
+_INDEX_DTYPES = ("uint8", "uint16", "uint32")
+
+
 def _link(vert: str, frag: str) -> int:
+    for (stage, _), src in zip(_STAGES, (vert, frag)):
+        check_source(stage, src)  # before the driver sees it: it may hang or crash
     stages = []
     try:
         for (stage, kind), src in zip(_STAGES, (vert, frag)):
@@ -101,6 +113,9 @@ class GLProgram(GLObject):
         self.samplers: dict[str, int] = {}  # sampler name -> texture id
         self.attributes: dict[str, tuple] = {}
         self.constants: dict[str, tuple] = {}  # name -> (location, setter, values)
+        # name -> (buffer, the spec) of each active attribute that reads a buffer, as the
+        # VAO holds it (the buffer object, even if its id was deleted since)
+        self.reads: dict[str, tuple[GLBuffer, tuple]] = {}
 
     def delete(self) -> None:
         self._release()
@@ -153,6 +168,15 @@ class GLProgram(GLObject):
         self.samplers[name] = texture_id
 
     def attribute(self, name: str, *spec) -> None:
+        gtype, _buffer_id, dtype, size, stride, offset, divisor, _normalized = spec
+        if not isinstance(name, str) or not isinstance(gtype, str):
+            raise GlirError("attribute name and type must be strings")
+        if dtype not in GL_TYPES:
+            raise GlirError(f"unknown dtype {dtype!r}; known: {', '.join(GL_TYPES)}")
+        integer(size, "components", 1, 16)
+        integer(stride, "stride", 0, _GL_INT)
+        integer(offset, "offset", 0, _GL_INT)
+        integer(divisor, "divisor", 0, _GL_INT)
         self.attributes[name] = ("buffer", *spec)
         if self.linked is not None:
             self.interp._bind_vao(self.vao)
@@ -168,6 +192,7 @@ class GLProgram(GLObject):
         """Set up ``name`` in this program's VAO (which must be bound)."""
         loc = self.linked.attrib_locs.get(name, -1)
         self.constants.pop(name, None)
+        self.reads.pop(name, None)
         if loc < 0:
             return
         if spec[0] == "value":
@@ -181,6 +206,9 @@ class GLProgram(GLObject):
             return
         _, gtype, buffer_id, dtype, size, stride, offset, divisor, normalized = spec
         buf = self.interp._get(buffer_id, GLBuffer)
+        if buf.index:
+            raise GlirError(f"object {buffer_id} is an IndexBuffer; attributes read VertexBuffers")
+        self.reads[name] = (buf, spec)
         GL.glBindBuffer(GL.GL_ARRAY_BUFFER, buf.handle)
         gltype, itemsize = GL_TYPES[dtype], np.dtype(dtype).itemsize
         columns, per_column = 1, size
@@ -199,10 +227,68 @@ class GLProgram(GLObject):
             GL.glVertexAttribDivisor(loc + c, divisor)
 
     # ---- draw -----------------------------------------------------------------
+    def _check_draw(self, selection: Sequence, instances: int) -> tuple:
+        """The draw's (first, count, index buffer, dtype), checked against every buffer
+        it reads; a GlirError naming the rule and the numbers if any is exceeded."""
+        instances = integer(instances, "instances", 1, _GL_INT)
+        if not isinstance(selection, (tuple, list)) or len(selection) not in (2, 4):
+            raise GlirError(
+                "selection must be (first, count) or (index_buffer_id, dtype, count, first), "
+                f"not {selection!r}"
+            )
+        ibo = dtype = None
+        if len(selection) == 2:
+            first = integer(selection[0], "first", 0, _GL_INT)
+            count = integer(selection[1], "count", 0, _GL_INT - first)
+            vertices = first + count if count else 0  # vertices read: 0 .. vertices - 1
+        else:
+            ibo_id, dtype, count, first = selection
+            ibo = self.interp._get(ibo_id, GLBuffer)
+            if not ibo.index:
+                raise GlirError(
+                    f"object {ibo_id} is a VertexBuffer; indexed draws read IndexBuffers"
+                )
+            if dtype not in _INDEX_DTYPES:
+                raise GlirError(f"index dtype {dtype!r} is not one of {', '.join(_INDEX_DTYPES)}")
+            first = integer(first, "first", 0, _GL_INT)
+            count = integer(count, "count", 0, _GL_INT)
+            itemsize = np.dtype(dtype).itemsize
+            held = ibo.nbytes // itemsize
+            if first + count > held:
+                raise GlirError(
+                    f"indices {first}..{first + count} are outside index buffer {ibo_id}'s "
+                    f"{held} {dtype} indices ({ibo.nbytes} bytes)"
+                )
+            vertices = ibo.max_index(dtype, first, count) + 1
+        if count * instances > MAX_DRAW_VERTICES:
+            raise GlirError(
+                f"{count} vertices x {instances} instances is {count * instances}, more than "
+                f"one DRAW may process, {MAX_DRAW_VERTICES} (glir.MAX_DRAW_VERTICES)"
+            )
+        if count:
+            for name, (buf, spec) in self.reads.items():
+                _, _, buffer_id, dtype_, size, stride, offset, divisor, _ = spec
+                rows = _rows(buf.nbytes, np.dtype(dtype_).itemsize * size, stride, offset)
+                where = f"attribute '{name}' has {rows} in buffer {_buffer_name(buf, buffer_id)}"
+                if divisor == 0 and vertices > rows:
+                    what = f"index {vertices - 1}" if ibo else f"vertices {first}..{vertices}"
+                    raise GlirError(f"{what} read past the end: {where} ({buf.nbytes} bytes)")
+                needed = -(-instances // divisor) if divisor else 0
+                if needed > rows:
+                    raise GlirError(
+                        f"{instances} instances with divisor {divisor} read {needed} rows: "
+                        f"{where} ({buf.nbytes} bytes)"
+                    )
+        return first, count, instances, ibo, dtype
+
     def draw(self, mode: str, selection: Sequence, instances: int) -> None:
         linked = self.linked
         if linked is None:
             raise GlirError("program has no (working) shaders: SHADERS must come before DRAW")
+        glmode = MODES.get(mode) if isinstance(mode, str) else None
+        if glmode is None:
+            raise GlirError(f"unknown draw mode {mode!r}; known: {', '.join(MODES)}")
+        first, count, instances, ibo, dtype = self._check_draw(selection, instances)
         interp = self.interp
         interp._use_program(linked.handle)
         if linked.owner is not self:
@@ -215,15 +301,22 @@ class GLProgram(GLObject):
                 interp._bind_texture(unit, tex.target, tex.handle)
         for loc, setter, vals in self.constants.values():
             setter(loc, *vals)
-        glmode = MODES.get(mode)
-        if glmode is None:
-            raise GlirError(f"unknown draw mode {mode!r}; known: {', '.join(MODES)}")
-        if len(selection) == 2:
-            first, count = selection
+        if ibo is None:
             GL.glDrawArraysInstanced(glmode, first, count, instances)
         else:
-            ibo_id, dtype, count, first = selection
-            ibo = interp._get(ibo_id, GLBuffer)
             GL.glBindBuffer(GL.GL_ELEMENT_ARRAY_BUFFER, ibo.handle)
             ptr = ctypes.c_void_p(first * np.dtype(dtype).itemsize)
             GL.glDrawElementsInstanced(glmode, count, GL_TYPES[dtype], ptr, instances)
+
+
+def _rows(nbytes: int, element: int, stride: int, offset: int) -> int:
+    """How many vertices (or instances) an attribute finds in a buffer of ``nbytes``:
+    row i takes bytes offset + i * stride .. + element (stride 0: tightly packed)."""
+    stride = stride or element
+    if nbytes < offset + element:
+        return 0
+    return (nbytes - offset - element) // stride + 1
+
+
+def _buffer_name(buf: GLBuffer, buffer_id: int) -> str:
+    return str(buffer_id) if buf.interp._objects.get(buffer_id) is buf else f"{buffer_id} (deleted)"

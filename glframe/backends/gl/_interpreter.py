@@ -10,6 +10,13 @@ Errors are never silent: an unknown command or object id, a shader that does
 not compile (the message quotes its lines), an incomplete framebuffer, and any
 GL error (checked after every command) raise :class:`GlirError` naming the
 command. The interpreter stays usable afterwards.
+
+A stream may come from anywhere (a file, a peer), so every command is checked
+before GL is called (docs/glir.md section 6.1): sizes against the context's
+limits and glframe's byte limits, data bytes against what GL will read, draws
+against the buffers they read, shader sources against the input limits, and
+READ_PIXELS against the framebuffer. GL takes sizes on trust: a wrong one is a
+crash, a heap read or a hang, which no later GL error reports.
 """
 
 from __future__ import annotations
@@ -18,21 +25,35 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from ...gloo.glir import FUNCS, READ_DTYPES, READ_FORMATS, Cmd, GlirError
+from ...gloo.glir import (
+    FUNCS,
+    MAX_OBJECT_BYTES,
+    MAX_TOTAL_BYTES,
+    READ_DTYPES,
+    READ_FORMATS,
+    Cmd,
+    GlirError,
+)
 from ._gl import GL
 from ._glconst import CLEAR_BITS, FORMATS, GL_ERRORS, GL_TYPES, gl_enum
-from ._globjects import GLBuffer, GLFrameBuffer, GLObject, GLRenderBuffer, GLTexture
+from ._globjects import (
+    GLBuffer,
+    GLFrameBuffer,
+    GLObject,
+    GLRenderBuffer,
+    GLTexture,
+    integer,
+)
 from ._glprogram import GLProgram, LinkedProgram
 
 __all__ = ["GlirInterpreter"]
 
 _CLASSES = {
     "Program": GLProgram,
-    "VertexBuffer": GLBuffer,
-    "IndexBuffer": GLBuffer,
     "RenderBuffer": GLRenderBuffer,
     "FrameBuffer": GLFrameBuffer,
 }
+_GL_INT = 2**31 - 1
 
 
 class GlirInterpreter:
@@ -73,6 +94,11 @@ class GlirInterpreter:
             Cmd.READ_PIXELS: self._read_pixels,
         }
         self._replies: dict[int, np.ndarray] = {}
+        self._total_bytes = 0  # held by all objects (glir.MAX_TOTAL_BYTES)
+        #: this context's limits, which SIZE checks before allocating
+        self.max_texture_size = int(GL.glGetIntegerv(GL.GL_MAX_TEXTURE_SIZE))
+        self.max_3d_texture_size = int(GL.glGetIntegerv(GL.GL_MAX_3D_TEXTURE_SIZE))
+        self.max_renderbuffer_size = int(GL.glGetIntegerv(GL.GL_MAX_RENDERBUFFER_SIZE))
         GL.glPixelStorei(GL.GL_UNPACK_ALIGNMENT, 1)
         GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 1)
         # WebGL2 always honours gl_PointSize; desktop core GL only when enabled.
@@ -82,6 +108,30 @@ class GlirInterpreter:
     def live_objects(self) -> int:
         """How many GL objects the interpreter holds."""
         return len(self._objects)
+
+    @property
+    def held_bytes(self) -> int:
+        """Bytes the storage of all buffers, textures and render buffers holds."""
+        return self._total_bytes
+
+    def _check_bytes(self, obj: GLObject, nbytes: int, what: str) -> None:
+        """Refuse a SIZE over glir.MAX_OBJECT_BYTES, or one that brings the total over
+        glir.MAX_TOTAL_BYTES (the object's current storage is given back first)."""
+        if nbytes > MAX_OBJECT_BYTES:
+            raise GlirError(
+                f"{what} is more than one object may hold, {MAX_OBJECT_BYTES} bytes "
+                "(glir.MAX_OBJECT_BYTES)"
+            )
+        total = self._total_bytes - obj.held + nbytes
+        if total > MAX_TOTAL_BYTES:
+            raise GlirError(
+                f"{what} would bring all objects to {total} bytes, more than "
+                f"{MAX_TOTAL_BYTES} (glir.MAX_TOTAL_BYTES): delete objects first"
+            )
+
+    def _hold(self, obj: GLObject, nbytes: int) -> None:
+        self._total_bytes += nbytes - obj.held
+        obj.held = nbytes
 
     def execute(self, commands: Iterable[Sequence]) -> dict[int, np.ndarray]:
         """Run ``commands``; return the replies of READ_PIXELS as {id: array}.
@@ -201,9 +251,13 @@ class GlirInterpreter:
 
     # ---- commands ------------------------------------------------------------------
     def _create(self, oid: int, kind: str) -> None:
+        if isinstance(oid, bool) or not isinstance(oid, (int, np.integer)) or oid <= 0:
+            raise GlirError(f"object ids are integers > 0, not {oid!r}")
         if oid in self._objects:
             raise GlirError(f"object {oid} already exists")
-        if kind in ("Texture1D", "Texture2D", "Texture3D"):
+        if kind in ("VertexBuffer", "IndexBuffer"):
+            self._objects[oid] = GLBuffer(self, kind)
+        elif kind in ("Texture1D", "Texture2D", "Texture3D"):
             self._objects[oid] = GLTexture(self, kind)
         elif kind in _CLASSES:
             self._objects[oid] = _CLASSES[kind](self)
@@ -214,6 +268,7 @@ class GlirInterpreter:
         obj = self._objects.pop(oid, None)
         if obj is None:
             raise GlirError(f"no object with id {oid!r} to delete")
+        self._hold(obj, 0)
         if obj in self._fb_stack:  # GL would fall back to 0, not the canvas's FBO
             self._fb_stack = [fb for fb in self._fb_stack if fb is not obj]
             obj.delete()
@@ -298,17 +353,77 @@ class GlirInterpreter:
                 values.append(float(arg))
         getattr(GL, "gl" + name[0].upper() + name[1:])(*values)
 
+    def _read_size(self) -> tuple[int, int] | None:
+        """(width, height) of the colour buffer READ_PIXELS reads; None if unknown."""
+        if self._fb_stack:
+            return self._fb_stack[-1].read_size()
+        return _default_size(self.default_framebuffer)
+
     def _read_pixels(self, request: int, viewport, fmt: str = "rgba", dtype: str = "uint8") -> None:
-        x, y, w, h = (int(v) for v in viewport)
+        if not isinstance(viewport, (tuple, list)) or len(viewport) != 4:
+            raise GlirError(f"viewport must be 4 integers, not {viewport!r}")
+        x, y, w, h = (integer(v, "viewport value", -_GL_INT, _GL_INT) for v in viewport)
         if w <= 0 or h <= 0:
-            raise GlirError(f"READ_PIXELS viewport {tuple(viewport)} is empty")
-        channels = READ_FORMATS.get(fmt)
+            raise GlirError(f"READ_PIXELS viewport {(x, y, w, h)} is empty")
+        channels = READ_FORMATS.get(fmt) if isinstance(fmt, str) else None
         if channels is None or dtype not in READ_DTYPES:
             known = f"{'|'.join(READ_FORMATS)}, {'|'.join(READ_DTYPES)}"
             raise GlirError(f"READ_PIXELS format {fmt!r}/{dtype!r} is not {known}")
+        # GL leaves the part of a read outside the framebuffer undefined: in our reply
+        # that would be whatever the heap held before.
+        size = self._read_size()
+        if size is None and self._fb_stack:
+            raise GlirError("READ_PIXELS reads color0 of the bound frame buffer, which has none")
+        if size is not None:
+            fw, fh = size
+            if x < 0 or y < 0 or x + w > fw or y + h > fh:
+                raise GlirError(
+                    f"READ_PIXELS viewport {(x, y, w, h)} reaches outside the {fw}x{fh} "
+                    f"framebuffer (x {x}..{x + w}, y {y}..{y + h})"
+                )
         out = np.empty((h, w, channels), dtype=dtype)
         GL.glReadPixels(x, y, w, h, FORMATS[fmt], GL_TYPES[dtype], out)
         self._replies[request] = np.ascontiguousarray(out[::-1])
+
+
+def _default_size(handle: int) -> tuple[int, int] | None:
+    """The size of the default framebuffer (bound now): its colour attachment's for a
+    framebuffer object, the EGL surface's for a window; None where GL cannot say."""
+    if handle:
+        value = GL.GLint()
+        GL.glGetFramebufferAttachmentParameteriv(
+            GL.GL_FRAMEBUFFER,
+            GL.GL_COLOR_ATTACHMENT0,
+            GL.GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE,
+            value,
+        )
+        kind = value.value
+        GL.glGetFramebufferAttachmentParameteriv(
+            GL.GL_FRAMEBUFFER,
+            GL.GL_COLOR_ATTACHMENT0,
+            GL.GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME,
+            value,
+        )
+        if kind == GL.GL_RENDERBUFFER:
+            previous = int(GL.glGetIntegerv(GL.GL_RENDERBUFFER_BINDING))
+            GL.glBindRenderbuffer(GL.GL_RENDERBUFFER, value.value)
+            w = int(GL.glGetRenderbufferParameteriv(GL.GL_RENDERBUFFER, GL.GL_RENDERBUFFER_WIDTH))
+            h = int(GL.glGetRenderbufferParameteriv(GL.GL_RENDERBUFFER, GL.GL_RENDERBUFFER_HEIGHT))
+            GL.glBindRenderbuffer(GL.GL_RENDERBUFFER, previous)
+            return w, h
+        return None
+    try:  # a window: framebuffer 0 is the EGL surface
+        from OpenGL import EGL
+
+        display, surface = EGL.eglGetCurrentDisplay(), EGL.eglGetCurrentSurface(EGL.EGL_DRAW)
+        w, h = EGL.EGLint(), EGL.EGLint()
+        if EGL.eglQuerySurface(display, surface, EGL.EGL_WIDTH, w) and EGL.eglQuerySurface(
+            display, surface, EGL.EGL_HEIGHT, h
+        ):
+            return int(w.value), int(h.value)
+    except Exception:  # noqa: BLE001 - no EGL here: the check cannot be made
+        pass
+    return None
 
 
 def _short(cmd: Sequence) -> str:

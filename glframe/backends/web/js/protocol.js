@@ -141,6 +141,45 @@ export const READ_FORMATS = Object.freeze({ rgba: 4, rgb: 3, red: 1 });
 
 /** READ_PIXELS dtypes. */
 export const READ_DTYPES = Object.freeze(["uint8", "float32"]);
+
+/** Bytes of one texel of each internal format (what SIZE allocates). */
+export const TEXEL_BYTES = Object.freeze({
+  r8: 1, r16f: 2, r32f: 4, r8i: 1, r8ui: 1, r16i: 2, r16ui: 2, r32i: 4, r32ui: 4, rg8: 2, rg16f: 4,
+  rg32f: 8, rg8i: 2, rg8ui: 2, rg16i: 4, rg16ui: 4, rg32i: 8, rg32ui: 8, rgb8: 3, rgb16f: 6,
+  rgb32f: 12, rgb8i: 3, rgb8ui: 3, rgb16i: 6, rgb16ui: 6, rgb32i: 12, rgb32ui: 12, rgba8: 4,
+  rgba16f: 8, rgba32f: 16, rgba8i: 4, rgba8ui: 4, rgba16i: 8, rgba16ui: 8, rgba32i: 16,
+  rgba32ui: 16, srgb8: 3, srgb8_alpha8: 4, depth_component16: 2, depth_component24: 4,
+  depth_component32f: 4, depth24_stencil8: 4,
+});
+
+/** Bytes of one pixel of each render buffer format. */
+export const RENDERBUFFER_BYTES = Object.freeze({
+  rgba8: 4, rgb8: 3, r8: 1, rgba16f: 8, rgba32f: 16, r32f: 4, depth_component16: 2,
+  depth_component24: 4, depth_component32f: 4, depth24_stencil8: 4, stencil_index8: 1,
+});
+
+/** The dtypes texture DATA accepts for each internal format. */
+export const DATA_DTYPES = Object.freeze({
+  r8: ["uint8"], r16f: ["float16", "float32"], r32f: ["float32"], r8i: ["int8"], r8ui: ["uint8"],
+  r16i: ["int16"], r16ui: ["uint16"], r32i: ["int32"], r32ui: ["uint32"], rg8: ["uint8"],
+  rg16f: ["float16", "float32"], rg32f: ["float32"], rg8i: ["int8"], rg8ui: ["uint8"],
+  rg16i: ["int16"], rg16ui: ["uint16"], rg32i: ["int32"], rg32ui: ["uint32"], rgb8: ["uint8"],
+  rgb16f: ["float16", "float32"], rgb32f: ["float32"], rgb8i: ["int8"], rgb8ui: ["uint8"],
+  rgb16i: ["int16"], rgb16ui: ["uint16"], rgb32i: ["int32"], rgb32ui: ["uint32"], rgba8: ["uint8"],
+  rgba16f: ["float16", "float32"], rgba32f: ["float32"], rgba8i: ["int8"], rgba8ui: ["uint8"],
+  rgba16i: ["int16"], rgba16ui: ["uint16"], rgba32i: ["int32"], rgba32ui: ["uint32"],
+  srgb8: ["uint8"], srgb8_alpha8: ["uint8"], depth_component16: ["uint16"],
+  depth_component24: ["uint32"], depth_component32f: ["float32"], depth24_stencil8: [],
+});
+
+/** Limits checked before GL is called (docs/glir.md section 6.1). */
+export const MAX_OBJECT_BYTES = 4294967296;
+export const MAX_TOTAL_BYTES = 17179869184;
+export const MAX_DRAW_VERTICES = 268435456;
+export const MAX_SHADER_BYTES = 262144;
+export const MAX_SHADER_DEFINES = 1024;
+export const MAX_MACRO_TOKENS = 262144;
+export const MAX_SHADER_NESTING = 1024;
 // END GENERATED
 
 const COMMAND_SET = new Set(COMMANDS);
