@@ -54,7 +54,7 @@ def serve(
         Do not print the URL.
     **options
         ``max_in_flight``, ``quality``, ``settle``, ``max_size``,
-        ``max_message_size``, ``max_write_buffer``, ``title``: see
+        ``max_message_size``, ``max_write_buffer``, ``max_total_write_buffer``, ``title``: see
         ``glframe.backends.web.RemoteServer``.
 
     Returns

@@ -193,6 +193,12 @@ class RemoteSession:
         else:
             self._schedule_retry()
 
+    def resized(self) -> None:
+        """The source took this view's size: the next GLIR message carries the sizes and
+        the views' rectangles (a source that resizes later than asked calls this then)."""
+        self._resized = True
+        self._dirty = True
+
     def close(self) -> None:
         self._closed = True
         if hasattr(self.source, "off_update"):
@@ -390,7 +396,14 @@ class RemoteSession:
             ratio = _float(header, "pixel_ratio", 0.1, 16, default=1.0)
             w, h = min(w, self.max_size[0]), min(h, self.max_size[1])
             ratio = min(ratio, self.max_size[0] / w, self.max_size[1] / h)  # framebuffer too
-            if (w, h) != tuple(self.source.size) or ratio != getattr(self.source, "pixel_ratio", 1):
+            # a source that defers resizes (the server coalesces them) compares with the size
+            # it will have, so that the latest request wins even when it is the current size
+            target = getattr(self.source, "resize_target", None)
+            size, current = target or (
+                tuple(self.source.size),
+                getattr(self.source, "pixel_ratio", 1),
+            )
+            if (w, h) != tuple(size) or ratio != current:
                 # client mode: the next frame carries the sizes and the views' new
                 # rectangles; the page keeps its objects (no data is sent again)
                 self._resized = True
@@ -399,6 +412,8 @@ class RemoteSession:
                     self.source.resize(w, h, ratio)
                 finally:
                     self._syncing = False
+                if target is not None:
+                    return  # no frame at the old size: the source calls resized() later
             self._dirty = True
         elif kind == "event":
             self._event(header)

@@ -35,7 +35,18 @@ warning; the connection stays open. A closed connection (a tab closed in the
 middle of a frame) closes its session: nothing is written to it afterwards.
 A client that reads nothing gets at most ``max_in_flight`` frames in server
 mode; in client mode, more than ``max_write_buffer`` unread bytes close its
-connection. Sizes asked for by a browser are clamped to ``max_size``.
+connection, and when the unread bytes of all connections together exceed
+``max_total_write_buffer`` the connection holding the most is closed (code
+1013, the reason in the close message; counted as "dropped"). Sizes asked for
+by a browser are clamped to ``max_size``.
+
+Resizes are coalesced: a resize message records the size asked for (the latest
+wins, whichever connection sent it) and one callback on the loop reallocates
+the canvas, after the messages already received (a burst of resizes costs one
+reallocation) and, after a reallocation that took t seconds together with the
+frames it caused, not sooner than t later. A storm of resizes from one page
+(each near 4096 x 4096 costs about 0.1 s) thus takes at most about half of the
+loop's time, and the frames of the other pages go out in between.
 
 Several connections share one canvas (and its size: the last resize wins).
 Every GLIR change reaches each client-mode view, whichever view's frame
@@ -111,6 +122,12 @@ class RemoteServer:
     max_message_size, max_write_buffer
         Largest message accepted from a browser (larger: warning, dropped);
         unread bytes to a browser before its connection is closed.
+    max_total_write_buffer
+        Unread bytes to all browsers together (1 GiB by default): past it, the
+        connection with the most unread bytes is closed with a message saying
+        why (counted as "dropped" in :meth:`stats`). Keep it above the largest
+        message a page receives (a client-mode page's first one holds every
+        array of the canvas), or that page is closed whenever it connects.
 
     Examples
     --------
@@ -139,6 +156,7 @@ class RemoteServer:
         max_size: tuple[int, int] = (4096, 4096),
         max_message_size: int = 64 * 1024,
         max_write_buffer: int = 512 * 1024 * 1024,
+        max_total_write_buffer: int = 1024 * 1024 * 1024,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode {mode!r} must be one of {MODES}")
@@ -146,6 +164,15 @@ class RemoteServer:
             raise ValueError(f"port {port} must be in 0..65535")
         if token is not None and (not isinstance(token, str) or not token.strip()):
             raise ValueError("token must be a non-empty string")
+        for name, value in (
+            ("max_write_buffer", max_write_buffer),
+            ("max_total_write_buffer", max_total_write_buffer),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(
+                    f"RemoteServer: {name}={value!r} must be a positive int of bytes"
+                    f" (e.g. {name}=512 * 2**20)"
+                )
         self.source = source
         self.host = host
         self.port = int(port)
@@ -155,6 +182,7 @@ class RemoteServer:
         self.token = token if token is not None else secrets.token_urlsafe(16)
         self.max_message_size = int(max_message_size)
         self.max_write_buffer = int(max_write_buffer)
+        self.max_total_write_buffer = int(max_total_write_buffer)
         self.session_options = {
             "max_in_flight": max_in_flight,
             "quality": quality,
@@ -165,7 +193,20 @@ class RemoteServer:
         self.draws = 0
         self.max_backlog = 64 * 1024 * 1024
         self._handlers: set[_SocketHandler] = set()
-        self._counts = {"opened": 0, "refused": 0, "malformed": 0, "oversized": 0, "errors": 0}
+        self._counts = {
+            "opened": 0,
+            "refused": 0,
+            "malformed": 0,
+            "oversized": 0,
+            "errors": 0,
+            "dropped": 0,
+            "resize_requests": 0,
+            "resizes": 0,
+        }
+        # the coalesced resize: (width, height, pixel_ratio, the view that asked) or None
+        self._pending_resize: tuple[int, int, float, _View] | None = None
+        self._resize_handle: asyncio.Handle | None = None
+        self._resize_ready_at = 0.0  # loop time before which no reallocation starts
         self._http: tornado.httpserver.HTTPServer | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: int | None = None
@@ -218,6 +259,9 @@ class RemoteServer:
         if self._http is None or self._closed is None or self._closed.is_set():
             return
         self._http.stop()
+        if self._resize_handle is not None:
+            self._resize_handle.cancel()
+            self._resize_handle = None
         for handler in list(self._handlers):
             handler.close(1001, "the server is closing")
             handler.shutdown()
@@ -232,18 +276,87 @@ class RemoteServer:
 
     def count(self, kind: str) -> None:
         """Count one event in :meth:`stats`: "opened", "refused", "malformed",
-        "oversized" or "errors" (an error raised while drawing or handling a message)."""
+        "oversized", "errors" (an error raised while drawing or handling a message),
+        "dropped" (a connection closed for the unread bytes of all), "resize_requests"
+        (resizes asked for) or "resizes" (reallocations of the canvas)."""
         if kind not in self._counts:
             raise ValueError(f"unknown count {kind!r}; one of {', '.join(self._counts)}")
         self._counts[kind] += 1
 
     def stats(self) -> dict[str, Any]:
-        """Connections (open and opened), refused requests, bad messages, and each session's."""
+        """Connections (open and opened), refused requests, bad messages, connections
+        dropped, resizes asked for and made, the bytes written to open connections and
+        not yet taken by the system (``unsent_bytes``), and each session's stats."""
         return {
             "connections": len(self._handlers),
             **self._counts,
+            "unsent_bytes": self.unsent_bytes(),
             "sessions": [s.stats() for s in self.sessions],
         }
+
+    def unsent_bytes(self) -> int:
+        """Bytes written to the open connections that the system has not taken yet."""
+        return sum(handler.unsent for handler in self._handlers)
+
+    # ---- memory held for slow readers ------------------------------------------------------
+    def _check_unsent(self) -> None:
+        """Past ``max_total_write_buffer`` unread bytes in all, drop the slowest readers."""
+        total = self.unsent_bytes()
+        while total > self.max_total_write_buffer and self._handlers:
+            slowest = max(self._handlers, key=lambda handler: handler.unsent)
+            if slowest.unsent == 0:
+                return
+            held = slowest.unsent
+            slowest.drop(
+                f"{_mib(total)} MiB unread on the server exceeds max_total_write_buffer"
+                f" ({_mib(self.max_total_write_buffer)} MiB); this connection held the most"
+                f" ({_mib(held)} MiB)"
+            )
+            total -= held
+
+    # ---- resizes -----------------------------------------------------------------------------
+    def _request_resize(self, view: _View, width: int, height: int, ratio: float) -> None:
+        """A page asked for a size: keep the latest and reallocate once, soon (see the module)."""
+        self._counts["resize_requests"] += 1
+        current = (tuple(self.source.size), getattr(self.source, "pixel_ratio", 1.0))
+        if ((width, height), ratio) == current:
+            self._pending_resize = None  # back to the size the canvas has: no reallocation
+            self._resized(view)  # but a frame, at that size
+            return
+        self._pending_resize = (width, height, ratio, view)
+        if self._resize_handle is None and self._loop is not None:
+            delay = self._resize_ready_at - self._loop.time()
+            if delay > 0:
+                self._resize_handle = self._loop.call_later(delay, self._apply_resize)
+            else:  # before the pumps scheduled by the messages read with this one
+                self._resize_handle = self._loop.call_soon(self._apply_resize)
+
+    def _resized(self, view: _View) -> None:
+        """The session of ``view`` draws next at the canvas's size, which its GLIR says."""
+        for handler in list(self._handlers):
+            if handler.view is view and handler.session is not None:
+                handler.session.resized()
+
+    def _apply_resize(self) -> None:
+        """Reallocate the canvas to the latest size asked for; every view draws again."""
+        self._resize_handle = None
+        pending, self._pending_resize = self._pending_resize, None
+        if pending is None or self._closed is None or self._closed.is_set():
+            return
+        width, height, ratio, view = pending
+        self._resized(view)  # before the reallocation, whose update makes the frames
+        start = self._loop.time()
+        try:
+            # the canvas's update draws for every view that may: that belongs to the cost
+            self.source.resize(width, height, ratio)
+        except Exception as exc:  # a size the GL cannot have: that page is told, others go on
+            self.count("errors")
+            log.exception("glframe.serve: error while resizing to %dx%d", width, height)
+            view.warn(f"error while resizing to {width}x{height}: {type(exc).__name__}: {exc}")
+        finally:
+            end = self._loop.time()
+            self._counts["resizes"] += 1
+            self._resize_ready_at = end + (end - start)
 
     # ---- updates, draws ---------------------------------------------------------------------
     def _updated(self) -> None:
@@ -363,6 +476,18 @@ class _View:
     def size(self) -> tuple[int, int]:
         return self._source.size
 
+    @property
+    def resize_target(self) -> tuple[tuple[int, int], float]:
+        """The size and pixel ratio the canvas will have once the pending resize is made."""
+        pending = self.server._pending_resize
+        if pending is not None:
+            return (pending[0], pending[1]), pending[2]
+        return tuple(self._source.size), getattr(self._source, "pixel_ratio", 1.0)
+
+    def resize(self, width: int, height: int, pixel_ratio: float) -> None:
+        """Ask for a size: the server reallocates later, once for every request meanwhile."""
+        self.server._request_resize(self, int(width), int(height), float(pixel_ratio))
+
     def render(self) -> Any:
         self.server._share_pending()
         self.server.draws += 1
@@ -445,6 +570,10 @@ def _log_request(handler: tornado.web.RequestHandler) -> None:
 _TOKEN = re.compile(r"([?&]token=)[^&#]*")
 
 
+def _mib(nbytes: int) -> str:
+    return f"{nbytes / 2**20:.1f}"
+
+
 class _Refused(tornado.web.HTTPError):
     """A refused request: its reason goes to the client (the access log has the status)."""
 
@@ -488,6 +617,8 @@ class _SocketHandler(_Refusing, tornado.websocket.WebSocketHandler):
         self.session: RemoteSession | None = None
         self.view: _View | None = None
         self._mode = server.mode
+        #: bytes written to this connection that the system has not taken yet
+        self.unsent = 0
 
     def prepare(self) -> None:
         self._mode = self.server._authorize(self)
@@ -538,6 +669,22 @@ class _SocketHandler(_Refusing, tornado.websocket.WebSocketHandler):
     def _warn(self, message: str) -> None:
         self.send({"type": "warning", "message": message}, [])
 
+    def drop(self, reason: str) -> None:
+        """Close this connection for reading too slowly; ``reason`` goes in the close message."""
+        log.warning("glframe.serve: dropping a connection: %s", reason)
+        self.server.count("dropped")
+        stream = getattr(self.ws_connection, "stream", None)
+        # a close reason has at most 123 bytes (RFC 6455); the log has the whole of it
+        reason = reason.encode()[:123].decode(errors="ignore")
+        try:
+            # queued after the unread data: a page that reads again gets it; one that never
+            # reads is cut off when tornado's close handshake times out (5 s)
+            self.close(1013, reason)
+        except StreamBufferFullError:  # no room even for the close frame: cut it off now
+            if stream is not None:
+                stream.close()
+        self.shutdown()
+
     def send(self, header: dict, buffers: Sequence) -> None:
         """The session's ``send``: one websocket message; a closed socket ends the session."""
         if self.session is None and header.get("type") != "mode":
@@ -549,8 +696,17 @@ class _SocketHandler(_Refusing, tornado.websocket.WebSocketHandler):
             self.shutdown()
             return
         except StreamBufferFullError:
+            limit = _mib(self.server.max_write_buffer)
             log.warning("glframe.serve: a client reads too slowly; closing its connection")
-            self.close(1013, "too much unread data")
+            self.close(1013, f"more than max_write_buffer ({limit} MiB) unread on this connection")
             self.shutdown()
             return
-        future.add_done_callback(forget_write)
+        # the future ends when the system has taken the whole message (or the socket closed)
+        nbytes = len(data)
+        self.unsent += nbytes
+        future.add_done_callback(lambda done: self._written(done, nbytes))
+        self.server._check_unsent()
+
+    def _written(self, future: Any, nbytes: int) -> None:
+        self.unsent -= nbytes
+        forget_write(future)
