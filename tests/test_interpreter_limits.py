@@ -593,3 +593,135 @@ def test_docs_list_the_limits_with_the_codes_numbers():
     assert sorted(rows) == sorted(names)
     for name, value in rows.items():
         assert int(value.replace(" ", "")) == getattr(glir, name), name
+
+
+# ---- glir.js: the same checks, in the same words ---------------------------------------
+
+_NODE_RUNNER = """
+import { readFileSync } from "node:fs";
+import { GlirInterpreter, decodeJSON } from "%(js)s/glir.js";
+import { fakeGL } from "%(js)s/test/fake_gl.mjs";
+const job = JSON.parse(readFileSync(process.argv[1], "utf8"));
+const out = job.streams.map((text) => {
+  const options = { limits: job.limits, drawingBuffer: job.drawingBuffer };
+  const interp = new GlirInterpreter(fakeGL(options), options);
+  try {
+    interp.execute(decodeJSON(text));
+    return null;
+  } catch (err) {
+    return err.message;
+  }
+});
+console.log(JSON.stringify(out));
+"""
+
+
+def _parity_streams(p: int) -> list[list]:
+    """Hostile streams (ids from ``p``) whose refusal does not depend on the context
+    beyond the limits both sides are given."""
+    tex, buf, ibo = p + 1, p + 2, p + 3
+    program = [
+        (Cmd.CREATE, p, "Program"),
+        (Cmd.SHADERS, p, VERT2, WHITE),
+        (Cmd.CREATE, buf, "VertexBuffer"),
+        (Cmd.SIZE, buf, 24),
+        (Cmd.ATTRIBUTE, p, "a", "vec2", buf, "float32", 2, 8, 0, 0, False),
+        (Cmd.ATTRIBUTE_VALUE, p, "b", "float", (0.0,)),
+    ]
+    indices = [
+        (Cmd.CREATE, ibo, "IndexBuffer"),
+        (Cmd.SIZE, ibo, 8),
+        (Cmd.DATA, ibo, 0, np.array([0, 1, 3], np.uint16)),
+    ]
+    texture = [(Cmd.CREATE, tex, "Texture2D"), (Cmd.SIZE, tex, (4, 4), "rgba", "rgba32f")]
+    big3d = [(Cmd.CREATE, tex, "Texture3D"), (Cmd.SIZE, tex, (2048, 2048, 2048), "rgba", "rgba32f")]
+    doubling = f"precision highp float;\nout vec4 f;\n{DOUBLING}void main() {{ f = vec4(A40); }}\n"
+    product = "out vec4 f;\nuniform float u;\nvoid main() { f = vec4(" + "*".join(["u"] * 2000)
+    return [
+        [*texture, (Cmd.DATA, tex, (0, 0), np.zeros((4, 4), np.uint8))],
+        [*texture, (Cmd.DATA, tex, (0, 0), np.zeros((4, 4, 3), np.float32))],
+        [*texture, (Cmd.DATA, tex, (1, 1), np.zeros((4, 4, 4), np.float32))],
+        [
+            (Cmd.CREATE, tex, "Texture2D"),
+            (Cmd.SIZE, tex, (4, 4), "depth_stencil", "depth24_stencil8"),
+            (Cmd.DATA, tex, (0, 0), np.zeros((4, 4), np.uint32)),
+        ],
+        [(Cmd.CREATE, tex, "Texture2D"), (Cmd.SIZE, tex, (1, 99999), "rgba", "rgba8")],
+        [(Cmd.CREATE, tex, "Texture2D"), (Cmd.SIZE, tex, (0, 4), "rgba", "rgba8")],
+        [(Cmd.CREATE, tex, "Texture2D"), (Cmd.SIZE, tex, (4, 4), "rgb", "rgba8")],
+        big3d,
+        [(Cmd.CREATE, tex, "RenderBuffer"), (Cmd.SIZE, tex, (99999, 4), "rgba8")],
+        [(Cmd.CREATE, buf, "VertexBuffer"), (Cmd.SIZE, buf, 2**32 + 1)],
+        [(Cmd.CREATE, buf, "VertexBuffer"), (Cmd.SIZE, buf, -1)],
+        [
+            (Cmd.CREATE, buf, "VertexBuffer"),
+            (Cmd.SIZE, buf, 8),
+            (Cmd.DATA, buf, 4, np.zeros(2, np.float32)),
+        ],  # fmt: skip
+        [*program, (Cmd.DRAW, p, "triangles", (0, 4), 1)],
+        [*program, (Cmd.DRAW, p, "points", (0, 3), 2**31 - 1)],
+        [*program, (Cmd.DRAW, p, "points", (0, 3), 0)],
+        [
+            *program,
+            (Cmd.ATTRIBUTE, p, "b", "float", buf, "float32", 1, 4, 0, 3, False),
+            (Cmd.DRAW, p, "points", (0, 3), 19),
+        ],  # fmt: skip
+        [*program, *indices, (Cmd.DRAW, p, "triangles", (ibo, "uint16", 3, 2), 1)],
+        [*program, *indices, (Cmd.DRAW, p, "triangles", (ibo, "uint16", 3, 0), 1)],
+        [*program, (Cmd.DRAW, p, "points", (buf, "uint16", 3, 0), 1)],
+        [*program, *indices, (Cmd.DRAW, p, "points", (ibo, "float32", 3, 0), 1)],
+        [(Cmd.CREATE, p, "Program"), (Cmd.SHADERS, p, VERT, doubling)],
+        [(Cmd.CREATE, p, "Program"), (Cmd.SHADERS, p, VERT, product + "); }")],
+        [(Cmd.CREATE, p, "Program"), (Cmd.SHADERS, p, "// " + "x" * 300_000, WHITE)],
+        [
+            (Cmd.CREATE, p, "Program"),
+            (Cmd.SHADERS, p, "".join(f"#define D{i}\n" for i in range(1100)) + VERT, WHITE),
+        ],  # fmt: skip
+        [(Cmd.READ_PIXELS, p, (0, 0, 65, 48), "rgba", "uint8")],
+        [(Cmd.READ_PIXELS, p, (-1, 0, 1, 1), "rgba", "uint8")],
+        [(Cmd.CREATE, 0, "Program")],
+    ]
+
+
+def test_glir_js_refuses_the_same_streams_in_the_same_words(canvas, tmp_path):
+    """Each hostile stream, run by the desktop interpreter and by glir.js (on the fake
+    WebGL2 context of its Node tests, given the desktop context's limits), fails with
+    the same message."""
+    import json
+    import shutil
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (glir.js runs under Node for this test)")
+    interp = canvas.interpreter
+    assert canvas.size == (64, 48)
+    streams, desktop = [], []
+    for k in range(len(_parity_streams(0))):
+        p = BASE + 100 * (k + 1)
+        stream = _parity_streams(p)[k]
+        streams.append(glir.to_json(stream))
+        try:
+            execute(canvas, stream)
+        except GlirError as exc:
+            desktop.append(str(exc))
+        else:
+            desktop.append(None)
+    job = tmp_path / "job.json"
+    limits = {
+        "MAX_TEXTURE_SIZE": interp.max_texture_size,
+        "MAX_3D_TEXTURE_SIZE": interp.max_3d_texture_size,
+        "MAX_RENDERBUFFER_SIZE": interp.max_renderbuffer_size,
+    }
+    job.write_text(json.dumps({"streams": streams, "limits": limits, "drawingBuffer": [64, 48]}))
+    js = (ROOT / "glframe" / "backends" / "web" / "js").as_uri()
+    proc = subprocess.run(
+        [node, "--input-type=module", "-e", _NODE_RUNNER % {"js": js}, str(job)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    browser = json.loads(proc.stdout)
+    assert all(m is not None for m in desktop), desktop
+    for k, (ours, theirs) in enumerate(zip(desktop, browser)):
+        assert ours == theirs, f"stream {k}:\ndesktop: {ours}\nglir.js: {theirs}"

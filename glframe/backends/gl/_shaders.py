@@ -112,13 +112,14 @@ def quote_error(stage: str, source: str, log: str, context: int = 1) -> str:
 
 _CONTINUATION = re.compile(r"\\\r?\n")
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)", re.S)
-_DIRECTIVE = re.compile(r"\s*#\s*(\w*)(.*)")
-_DEFINE = re.compile(r"\s*([A-Za-z_]\w*)(\([^)]*\))?(.*)", re.S)
+_DIRECTIVE = re.compile(r"\s*#\s*(\w*)(.*)", re.A | re.S)
+_DEFINE = re.compile(r"\s*([A-Za-z_]\w*)(\([^)]*\))?(.*)", re.A | re.S)
 _TOKEN = re.compile(
     r"[A-Za-z_]\w*"
     r"|(?:0[xX][0-9A-Fa-f]+|\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)\w*"
     r"|<<=|>>=|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||\^\^|[-+*/%&|^]="
-    r"|\S"
+    r"|\S",
+    re.A,  # identifiers and numbers are ASCII in GLSL, and in glir.js's copy of this
 )
 #: tokens that add a level to an expression tree (binary, unary, ternary, assignment)
 _OPERATORS = frozenset(

@@ -22,17 +22,33 @@
 // texture or framebuffer bindings DURING a batch (between batches is fine: each
 // batch starts by forgetting them) and nobody changes the pixel-store settings
 // (else call resetStateCache()).
+//
+// Streams come from files, servers and peers, so every command is checked before
+// WebGL sees it, with the desktop interpreter's numbers and words (docs/glir.md
+// section 6.1): sizes against the context's limits and glframe's byte limits,
+// texture data bytes against what WebGL reads, draws against the buffers they
+// read, shader sources against the input limits, READ_PIXELS against the
+// framebuffer.
 
 import {
   CLEAR_MASKS,
   FUNCS,
   GlirError,
+  MAX_OBJECT_BYTES,
+  MAX_TOTAL_BYTES,
   READ_DTYPES,
   READ_FORMATS,
   ShaderError,
   shortRepr,
 } from "./protocol.js";
-import { GLBuffer, GLFrameBuffer, GLRenderBuffer, GLTexture, glEnum } from "./objects.js";
+import {
+  GLBuffer,
+  GLFrameBuffer,
+  GLRenderBuffer,
+  GLTexture,
+  glEnum,
+  integer,
+} from "./objects.js";
 import { GLProgram, LinkedProgram } from "./program.js";
 
 export {
@@ -49,7 +65,7 @@ export {
   encodeReplies,
   encodeRepliesJSON,
 } from "./protocol.js";
-export { PRECISION_BLOCK, adaptForWebGL, quoteCompileError } from "./glsl.js";
+export { PRECISION_BLOCK, adaptForWebGL, checkSource, quoteCompileError } from "./glsl.js";
 
 const GL_ERROR_NAMES = [
   "INVALID_ENUM",
@@ -172,6 +188,11 @@ export class GlirInterpreter {
     /** Names of the extensions that were enabled. */
     this.extensions = new Set(extensions.filter((name) => gl.getExtension(name) !== null));
     this.maxVertexAttribs = gl.getParameter(gl.MAX_VERTEX_ATTRIBS);
+    // This context's limits, which SIZE checks before allocating.
+    this.maxTextureSize = gl.getParameter(gl.MAX_TEXTURE_SIZE);
+    this.max3dTextureSize = gl.getParameter(gl.MAX_3D_TEXTURE_SIZE);
+    this.maxRenderbufferSize = gl.getParameter(gl.MAX_RENDERBUFFER_SIZE);
+    this._totalBytes = 0; // held by all objects (MAX_TOTAL_BYTES)
     this._objects = new Map(); // GLIR id -> GLObject
     this._fbStack = [];
     this._linked = new Map(); // sources key -> LinkedProgram
@@ -208,6 +229,11 @@ export class GlirInterpreter {
   /** How many distinct GL programs are linked (programs with identical sources share one). */
   get linkedPrograms() {
     return this._linked.size;
+  }
+
+  /** Bytes the storage of all buffers, textures and render buffers holds. */
+  get heldBytes() {
+    return this._totalBytes;
   }
 
   /**
@@ -389,6 +415,31 @@ export class GlirInterpreter {
     return obj;
   }
 
+  /**
+   * Refuse a SIZE over MAX_OBJECT_BYTES, or one that brings the total over
+   * MAX_TOTAL_BYTES (the object's current storage is given back first).
+   */
+  _checkBytes(obj, nbytes, what) {
+    if (nbytes > MAX_OBJECT_BYTES) {
+      throw new GlirError(
+        `${what} is more than one object may hold, ${MAX_OBJECT_BYTES} bytes ` +
+          "(glir.MAX_OBJECT_BYTES)",
+      );
+    }
+    const total = this._totalBytes - obj.held + nbytes;
+    if (total > MAX_TOTAL_BYTES) {
+      throw new GlirError(
+        `${what} would bring all objects to ${total} bytes, more than ` +
+          `${MAX_TOTAL_BYTES} (glir.MAX_TOTAL_BYTES): delete objects first`,
+      );
+    }
+  }
+
+  _hold(obj, nbytes) {
+    this._totalBytes += nbytes - obj.held;
+    obj.held = nbytes;
+  }
+
   _forgetBindings() {
     // undefined = unknown: the next bind always reaches GL.
     this._program = undefined;
@@ -458,7 +509,7 @@ export class GlirInterpreter {
   // ---- commands ----------------------------------------------------------------
   _create(id, kind) {
     if (!Number.isInteger(id) || id <= 0) {
-      throw new TypeError(`object ids are integers > 0, not ${shortRepr(id)}`);
+      throw new GlirError(`object ids are integers > 0, not ${shortRepr(id)}`);
     }
     if (this._objects.has(id)) throw new GlirError(`object ${id} already exists`);
     let obj;
@@ -491,6 +542,7 @@ export class GlirInterpreter {
     const obj = this._objects.get(id);
     if (obj === undefined) throw new GlirError(`no object with id ${shortRepr(id)} to delete`);
     this._objects.delete(id);
+    this._hold(obj, 0);
     if (this._fbStack.includes(obj)) {
       // GL would fall back to null, not to our default frame buffer.
       this._fbStack = this._fbStack.filter((fb) => fb !== obj);
@@ -562,11 +614,31 @@ export class GlirInterpreter {
     return type === gl.INT || type === gl.UNSIGNED_INT ? "integer" : "normalized";
   }
 
+  /** [width, height] of the colour buffer READ_PIXELS reads; null if unknown. */
+  _readSize() {
+    const gl = this.gl;
+    const n = this._fbStack.length;
+    if (n > 0) return this._fbStack[n - 1].readSize();
+    if (this.defaultFramebuffer === null) return [gl.drawingBufferWidth, gl.drawingBufferHeight];
+    // A frame buffer of the page's own as the default: its colour render buffer's size.
+    const query = (pname) =>
+      gl.getFramebufferAttachmentParameter(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, pname);
+    if (query(gl.FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE) !== gl.RENDERBUFFER) return null;
+    gl.bindRenderbuffer(gl.RENDERBUFFER, query(gl.FRAMEBUFFER_ATTACHMENT_OBJECT_NAME));
+    const size = [
+      gl.getRenderbufferParameter(gl.RENDERBUFFER, gl.RENDERBUFFER_WIDTH),
+      gl.getRenderbufferParameter(gl.RENDERBUFFER, gl.RENDERBUFFER_HEIGHT),
+    ];
+    gl.bindRenderbuffer(gl.RENDERBUFFER, null);
+    return size;
+  }
+
   _readPixels(request, viewport, format = "rgba", dtype = "uint8") {
     const gl = this.gl;
-    if (!Array.isArray(viewport) || viewport.length !== 4 || !viewport.every(Number.isInteger)) {
-      throw new TypeError(`viewport must be 4 integers, not ${shortRepr(viewport)}`);
+    if (!Array.isArray(viewport) || viewport.length !== 4) {
+      throw new GlirError(`viewport must be 4 integers, not ${shortRepr(viewport)}`);
     }
+    for (const v of viewport) integer(v, "viewport value", -(2 ** 31 - 1), 2 ** 31 - 1);
     const [x, y, w, h] = viewport;
     if (w <= 0 || h <= 0) {
       throw new GlirError(`READ_PIXELS viewport (${viewport.join(", ")}) is empty`);
@@ -575,6 +647,21 @@ export class GlirInterpreter {
     if (channels === undefined || !READ_DTYPES.includes(dtype)) {
       const known = `${Object.keys(READ_FORMATS).join("|")}, ${READ_DTYPES.join("|")}`;
       throw new GlirError(`READ_PIXELS format '${format}'/'${dtype}' is not ${known}`);
+    }
+    // WebGL2 returns zeros for pixels outside the framebuffer; GL leaves them
+    // undefined: either way, a reply must not pretend they were drawn.
+    const size = this._readSize();
+    if (size === null && this._fbStack.length > 0) {
+      throw new GlirError("READ_PIXELS reads color0 of the bound frame buffer, which has none");
+    }
+    if (size !== null) {
+      const [fw, fh] = size;
+      if (x < 0 || y < 0 || x + w > fw || y + h > fh) {
+        throw new GlirError(
+          `READ_PIXELS viewport (${viewport.join(", ")}) reaches outside the ${fw}x${fh} ` +
+            `framebuffer (x ${x}..${x + w}, y ${y}..${y + h})`,
+        );
+      }
     }
     const kind = this._readKind();
     if (kind === "integer") {

@@ -9,11 +9,23 @@
 // `// --- snippet S: NAME` and `#line 1 S`; logs then say "S:L", and the report
 // names the snippet and quotes its line L.
 //
+// Before a source reaches the compiler, checkSource() bounds what a hostile one
+// could make it do (docs/glir.md section 6.1): its size, its #define count, the
+// tokens its macros expand to, and how deep it nests expressions and blocks. It
+// is the desktop interpreter's check (glframe/backends/gl/_shaders.py), line for
+// line, with the same numbers and messages.
+//
 // Limits: lines are split on "\n" only (a "\r" stays at the end of a line, which
 // compilers ignore); the version line is recognised only where docs/glir.md
 // allows it (the first line that is neither blank nor a `//` comment).
 
-import { ShaderError } from "./protocol.js";
+import {
+  MAX_MACRO_TOKENS,
+  MAX_SHADER_BYTES,
+  MAX_SHADER_DEFINES,
+  MAX_SHADER_NESTING,
+  ShaderError,
+} from "./protocol.js";
 
 /** The version directive WebGL2 compilers need on the very first line. */
 export const WEBGL_VERSION_LINE = "#version 300 es";
@@ -187,6 +199,8 @@ export function compileShader(gl, stage, source) {
  * @throws {ShaderError} quoting the failing lines, or the link log.
  */
 export function linkProgram(gl, vertex, fragment) {
+  checkSource("vertex", vertex); // before the compiler sees it: it may hang or crash
+  checkSource("fragment", fragment);
   const shaders = [];
   try {
     shaders.push(compileShader(gl, "vertex", vertex));
@@ -204,4 +218,245 @@ export function linkProgram(gl, vertex, fragment) {
     // A linked program keeps its code; the shader objects are no longer needed.
     for (const shader of shaders) gl.deleteShader(shader);
   }
+}
+
+// ---- input limits --------------------------------------------------------------------
+// A small model of the GLSL preprocessor and parser: enough to count what the driver
+// will have to build, never to judge whether the shader is valid (the driver does).
+
+const CONTINUATION_RE = /\\\r?\n/g;
+const COMMENT_RE = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)/g;
+const DIRECTIVE_RE = /^\s*#\s*(\w*)(.*)$/s;
+const DEFINE_RE = /^\s*([A-Za-z_]\w*)(\([^)]*\))?(.*)$/s;
+const TOKEN_RE = new RegExp(
+  [
+    String.raw`[A-Za-z_]\w*`,
+    String.raw`(?:0[xX][0-9A-Fa-f]+|\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)\w*`,
+    String.raw`<<=|>>=|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||\^\^|[\-+*/%&|^]=`,
+    String.raw`\S`,
+  ].join("|"),
+  "gu",
+);
+/** Tokens that add a level to an expression tree (binary, unary, ternary, assignment). */
+const OPERATORS = new Set(
+  (
+    "+ - * / % < > = ! ~ & | ^ ? : << >> <= >= == != && || ^^ ++ -- += -= *= /= %= &= |= ^= " +
+    "<<= >>="
+  ).split(" "),
+);
+const NO_HIDING = new Set();
+
+/** A limit was passed: the message, without the stage. */
+class LimitError extends Error {}
+
+const tokensOf = (text) => text.match(TOKEN_RE) ?? [];
+
+/**
+ * How deep the expressions and blocks of a token stream nest (an estimate): the
+ * operators chained at one bracket level plus what its brackets hold; commas, `;`
+ * and braces end a chain. Drivers compile such trees recursively: a 20,000-term
+ * sum made Mesa overflow its stack where 15,000 compiled.
+ */
+class Nesting {
+  constructor() {
+    this.frames = [];
+    this.base = this.ops = this.child = this.best = 0;
+    this.blocks = 0;
+  }
+
+  feed(tok, line) {
+    if (OPERATORS.has(tok)) {
+      this.ops += 1;
+      this.check(this.base + this.ops + this.child, line);
+    } else if (tok === "(" || tok === "[") {
+      this.frames.push([this.base, this.ops, this.child, this.best]);
+      this.base += this.ops + 1;
+      this.ops = this.child = this.best = 0;
+      this.check(this.base, line);
+    } else if (tok === ")" || tok === "]") {
+      const depth = Math.max(this.best, this.ops + this.child) + 1;
+      if (this.frames.length > 0) {
+        [this.base, this.ops, this.child, this.best] = this.frames.pop();
+      } else {
+        this.base = this.ops = this.child = this.best = 0;
+      }
+      this.child = Math.max(this.child, depth);
+      this.check(this.base + this.ops + this.child, line);
+    } else if (tok === ",") {
+      this.best = Math.max(this.best, this.ops + this.child);
+      this.ops = this.child = 0;
+    } else if (tok === ";" || tok === "{" || tok === "}") {
+      this.frames.length = 0;
+      this.base = this.ops = this.child = this.best = 0;
+      this.blocks += tok === "{" ? 1 : tok === "}" ? -1 : 0;
+      this.check(this.blocks, line, "blocks");
+    }
+  }
+
+  check(depth, line, what = "an expression") {
+    if (depth > MAX_SHADER_NESTING) {
+      const fix = what === "blocks" ? "functions" : "temporary variables";
+      throw new LimitError(
+        `line ${line} nests ${what} more than ${MAX_SHADER_NESTING} levels deep ` +
+          "(glir.MAX_SHADER_NESTING; deeper trees can overflow the driver's stack): " +
+          `split it with ${fix}`,
+      );
+    }
+  }
+}
+
+/**
+ * Expand macros in `tokens` [[token, hide set, line]] into `nesting`. Hide sets stop
+ * a macro from expanding inside its own expansion, as in C. Every token a macro
+ * produces is charged to `budget.left`; arguments are substituted unexpanded and
+ * expanded when rescanned, which never counts less.
+ */
+function expand(tokens, macros, budget, nesting) {
+  const stack = tokens.slice().reverse();
+  let origin = ""; // the macro the source names, for the message
+  while (stack.length > 0) {
+    const [tok, hidden, line] = stack.pop();
+    const macro = macros.get(tok);
+    if (macro === undefined || hidden.has(tok)) {
+      nesting.feed(tok, line);
+      continue;
+    }
+    if (hidden.size === 0) origin = tok;
+    const { params, body } = macro;
+    let produced;
+    if (params === null) {
+      const hide = new Set(hidden).add(tok);
+      produced = body.map((t) => [t, hide, line]);
+    } else {
+      if (stack.length === 0 || stack[stack.length - 1][0] !== "(") {
+        nesting.feed(tok, line); // a function-like macro's name without arguments
+        continue;
+      }
+      stack.pop();
+      const args = [[]];
+      let depth = 0;
+      let closing = null;
+      while (stack.length > 0) {
+        const item = stack.pop();
+        const t = item[0];
+        if (t === ")" && depth === 0) {
+          closing = item;
+          break;
+        }
+        if (t === "," && depth === 0) {
+          args.push([]);
+          continue;
+        }
+        depth += (t === "(" ? 1 : 0) - (t === ")" ? 1 : 0);
+        args[args.length - 1].push(item);
+      }
+      if (closing === null) {
+        // unterminated: the driver reports it
+        for (const arg of args) for (const item of arg) nesting.feed(item[0], item[2]);
+        continue;
+      }
+      const hide = new Set([...hidden].filter((name) => closing[1].has(name))).add(tok);
+      produced = [];
+      for (const t of body) {
+        const index = params.get(t);
+        if (index === undefined) produced.push([t, hide, line]);
+        else if (index < args.length) produced.push(...args[index]);
+      }
+    }
+    budget.left -= produced.length + 1;
+    if (budget.left < 0) {
+      throw new LimitError(
+        `macro expansion produces more than ${MAX_MACRO_TOKENS} tokens ` +
+          `(glir.MAX_MACRO_TOKENS), at line ${line} in the expansion of '${origin}'`,
+      );
+    }
+    for (let i = produced.length - 1; i >= 0; i--) stack.push(produced[i]);
+  }
+}
+
+/**
+ * Refuse a shader source beyond the input limits (docs/glir.md section 6.1).
+ *
+ * @param {string} stage - "vertex" or "fragment", for the message.
+ * @param {string} source - the source as it travelled in SHADERS.
+ * @throws {ShaderError} naming the stage, the limit and the numbers.
+ */
+export function checkSource(stage, source) {
+  if (typeof source !== "string") {
+    throw new ShaderError(`${stage} shader must be a str, not ${typeof source}`);
+  }
+  try {
+    const size = new TextEncoder().encode(source).length;
+    if (size > MAX_SHADER_BYTES) {
+      throw new LimitError(
+        `source is ${size} bytes, more than ${MAX_SHADER_BYTES} ` +
+          "(glir.MAX_SHADER_BYTES): move large tables into a texture",
+      );
+    }
+    checkTokens(source);
+  } catch (err) {
+    if (err instanceof LimitError) throw new ShaderError(`${stage} shader: ${err.message}`);
+    throw err;
+  }
+}
+
+function checkTokens(source) {
+  // Continuations join lines and comments vanish before directives are seen, as in
+  // GLSL; a block comment keeps its line breaks so line numbers stay the author's.
+  let text = source.replace(CONTINUATION_RE, "");
+  text = text.replace(COMMENT_RE, (m) => "\n".repeat(m.split("\n").length - 1) || " ");
+  const macros = new Map(); // name -> {params: Map | null, body: tokens}
+  const budget = { left: MAX_MACRO_TOKENS };
+  const nesting = new Nesting();
+  let defines = 0;
+  const pending = []; // text between directives (a macro call may span lines)
+  const flush = () => {
+    if (macros.size > 0) expand(pending, macros, budget, nesting);
+    else for (const [tok, , line] of pending) nesting.feed(tok, line);
+    pending.length = 0;
+  };
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const number = i + 1;
+    const line = lines[i];
+    const directive = line.includes("#") ? DIRECTIVE_RE.exec(line) : null;
+    if (directive === null) {
+      for (const t of tokensOf(line)) pending.push([t, NO_HIDING, number]);
+      continue;
+    }
+    flush();
+    const [, name, rest] = directive;
+    if (name === "define") {
+      defines += 1;
+      if (defines > MAX_SHADER_DEFINES) {
+        throw new LimitError(
+          `line ${number} is #define number ${defines}, more than ` +
+            `${MAX_SHADER_DEFINES} (glir.MAX_SHADER_DEFINES)`,
+        );
+      }
+      const parts = DEFINE_RE.exec(rest);
+      if (parts !== null) {
+        const [, macro, paramText, body] = parts;
+        let params = null;
+        if (paramText !== undefined) {
+          params = new Map();
+          paramText
+            .slice(1, -1)
+            .split(",")
+            .forEach((p, index) => {
+              if (p.trim()) params.set(p.trim(), index);
+            });
+        }
+        macros.set(macro, { params, body: tokensOf(body) });
+      }
+    } else if (name === "undef") {
+      macros.delete(rest.trim());
+    } else if (name === "if" || name === "elif") {
+      // The condition is expanded too (`defined` names are not, a detail).
+      for (const t of tokensOf(rest)) pending.push([t, NO_HIDING, number]);
+      pending.push([";", NO_HIDING, number]);
+      flush();
+    }
+  }
+  flush();
 }

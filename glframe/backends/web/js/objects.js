@@ -10,20 +10,69 @@
 // ELEMENT_ARRAY_BUFFER (uploaded with no vertex array bound, since that binding
 // is vertex-array state) and a VertexBuffer on ARRAY_BUFFER; a Texture1D is a 2D
 // texture of height 1; upload types come from the array's dtype.
+//
+// Every argument is checked before WebGL sees it (docs/glir.md section 6.1), as
+// the desktop interpreter does and in its words: sizes are integers within the
+// context's limits and glframe's byte limits, texture data holds exactly the
+// bytes its region takes, in a dtype the format accepts. An index buffer keeps a
+// copy of its indices so that a DRAW can check the largest index it reads.
 
 import {
   ALLOC_DTYPES,
   ATTACHMENTS,
+  DATA_DTYPES,
   DTYPES,
   FILTERS,
   GlirError,
   INTERNAL_FORMATS,
   OTHER_INTERNAL_FORMATS,
+  RENDERBUFFER_BYTES,
   RENDERBUFFER_FORMATS,
+  TEXEL_BYTES,
   TEXTURE_FORMATS,
   WRAPS,
+  shortRepr,
   tupleRepr,
 } from "./protocol.js";
+
+/** The largest value any size, offset or count may have (a signed 64-bit integer). */
+export const MAX_INT = 2 ** 63 - 1; // 2^63 as a double: the text below is exact
+const MAX_INT_TEXT = "9223372036854775807";
+
+/**
+ * `value` if it is an integer in `low..high`; else a GlirError naming `what` and
+ * the value (the desktop's `integer()`).
+ */
+export function integer(value, what, low = 0, high = MAX_INT) {
+  if (!Number.isInteger(value)) {
+    throw new GlirError(`${what} must be an integer, not ${shortRepr(value)}`);
+  }
+  if (value < low || value > high) {
+    const top = high === MAX_INT ? MAX_INT_TEXT : `${high}`;
+    throw new GlirError(`${what} ${value} is outside ${low}..${top}`);
+  }
+  return value;
+}
+
+/** `shape` checked: `dims` integers in 1..`limit` (the context's `limitName`). */
+function checkShape(shape, dims, kind, limit, limitName) {
+  if (!Array.isArray(shape) || !shape.every(Number.isInteger)) {
+    throw new GlirError(`${kind} shape must be a list of integers, not ${shortRepr(shape)}`);
+  }
+  if (shape.length !== dims || shape.some((n) => n < 1)) {
+    throw new GlirError(`${kind} needs a shape of ${dims} values, not ${tupleRepr(shape)}`);
+  }
+  const largest = Math.max(...shape);
+  if (largest > limit) {
+    throw new GlirError(
+      `${kind} shape ${tupleRepr(shape)}: ${largest} is more than this context's ` +
+        `${limitName}, ${limit}`,
+    );
+  }
+  return shape;
+}
+
+const product = (values) => values.reduce((a, b) => a * b, 1);
 
 /**
  * Internal formats (protocol.js's INTERNAL_FORMATS): name -> {format, alloc,
@@ -56,18 +105,13 @@ export function glEnum(gl, name) {
   return value;
 }
 
-function checkInts(values, what) {
-  if (!Array.isArray(values) || !values.every(Number.isInteger)) {
-    throw new TypeError(`${what} must be a list of integers, not ${JSON.stringify(values)}`);
-  }
-}
-
 /** Base of every interpreter object: the interpreter, a GL handle, delete(). */
 export class GLObject {
   constructor(interp) {
     this.interp = interp;
     this.gl = interp.gl;
     this.handle = null;
+    this.held = 0; // bytes of storage, counted against MAX_TOTAL_BYTES
   }
 
   get className() {
@@ -86,6 +130,9 @@ export class GLBuffer extends GLObject {
     this.target = this.index ? this.gl.ELEMENT_ARRAY_BUFFER : this.gl.ARRAY_BUFFER;
     this.handle = this.gl.createBuffer();
     this.nbytes = 0;
+    // Indices on the CPU: a DRAW checks the largest one against the vertex buffers.
+    this.shadow = this.index ? new Uint8Array(0) : null;
+    this._maxIndex = new Map();
   }
 
   delete() {
@@ -100,31 +147,60 @@ export class GLBuffer extends GLObject {
   }
 
   size(nbytes) {
-    if (!Number.isInteger(nbytes) || nbytes < 0) {
-      throw new TypeError(`buffer size must be an integer >= 0, not ${JSON.stringify(nbytes)}`);
+    if (typeof nbytes !== "number" || !Number.isInteger(nbytes) || nbytes < 0) {
+      throw new GlirError(`buffer size must be an integer >= 0, not ${shortRepr(nbytes)}`);
     }
+    this.interp._checkBytes(this, nbytes, `a ${this.kind} of ${nbytes} bytes`);
+    // (WebGL2 fills a new buffer with zeros: the copy below holds the same indices.)
+    if (this.index) this.shadow = new Uint8Array(nbytes);
+    this._maxIndex.clear();
     this._bind();
     this.gl.bufferData(this.target, nbytes, this.gl.DYNAMIC_DRAW);
     this.nbytes = nbytes;
+    this.interp._hold(this, nbytes);
   }
 
   data(offset, array) {
-    if (!Number.isInteger(offset)) throw new TypeError(`buffer offset must be an integer`);
-    const view = bytesView(array);
-    if (offset < 0 || offset + view.byteLength > this.nbytes) {
+    const view = bytesView(array, "buffer DATA");
+    integer(offset, "buffer offset");
+    if (offset + view.byteLength > this.nbytes) {
       throw new GlirError(
         `bytes ${offset}..${offset + view.byteLength} are outside the buffer's ${this.nbytes}`,
       );
     }
     this._bind();
     this.gl.bufferSubData(this.target, offset, view);
+    if (this.index) {
+      this.shadow.set(view, offset);
+      this._maxIndex.clear();
+    }
+  }
+
+  /**
+   * The largest of `count` indices of `dtype` from index number `first`, leaving out
+   * the primitive restart index (the type's largest value), which WebGL2 always
+   * enables: it ends a strip, it names no vertex. -1 if there is none.
+   */
+  maxIndex(dtype, first, count) {
+    const key = `${dtype},${first},${count}`;
+    let value = this._maxIndex.get(key);
+    if (value === undefined) {
+      const info = DTYPES[dtype];
+      const indices = new info.ArrayType(this.shadow.buffer, first * info.bytes, count);
+      const restart = 2 ** (8 * info.bytes) - 1;
+      value = -1;
+      for (const i of indices) if (i > value && i !== restart) value = i;
+      this._maxIndex.set(key, value);
+    }
+    return value;
   }
 }
 
 /** The bytes of a typed array as a Uint8Array (no copy). */
-function bytesView(array) {
-  if (!ArrayBuffer.isView(array)) {
-    throw new TypeError(`DATA needs an array, not ${typeof array}`);
+function bytesView(array, what = "DATA") {
+  if (!ArrayBuffer.isView(array) || array instanceof DataView) {
+    const given = array === null ? "null" : (array?.constructor?.name ?? typeof array);
+    throw new GlirError(`${what} needs an array, not ${given}`);
   }
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
@@ -170,13 +246,16 @@ export class GLTexture extends GLObject {
 
   size(shape, format, internal) {
     const gl = this.gl;
+    const interp = this.interp;
     const dims = { Texture1D: 1, Texture2D: 2, Texture3D: 3 }[this.kind];
-    checkInts(shape, "texture shape");
-    if (shape.length !== dims || shape.some((n) => n < 1)) {
-      throw new GlirError(`${this.kind} needs a shape of ${dims} values, not ${tupleRepr(shape)}`);
+    if (dims === 3) {
+      checkShape(shape, dims, this.kind, interp.max3dTextureSize, "GL_MAX_3D_TEXTURE_SIZE");
+    } else {
+      checkShape(shape, dims, this.kind, interp.maxTextureSize, "GL_MAX_TEXTURE_SIZE");
     }
-    if (!Object.hasOwn(TEXTURE_FORMATS, format)) {
-      throw new TypeError(`unknown format ${JSON.stringify(format)}`);
+    if (typeof format !== "string" || !Object.hasOwn(TEXTURE_FORMATS, format)) {
+      const known = Object.keys(TEXTURE_FORMATS).join(", ");
+      throw new GlirError(`unknown texture format ${shortRepr(format)}; known: ${known}`);
     }
     const info = Object.hasOwn(TEXTURE_STORAGE, internal) ? TEXTURE_STORAGE[internal] : undefined;
     if (info === undefined) {
@@ -187,6 +266,8 @@ export class GLTexture extends GLObject {
         `internal format '${internal}' goes with format '${info.format}', not '${format}'`,
       );
     }
+    const nbytes = product(shape) * TEXEL_BYTES[internal];
+    interp._checkBytes(this, nbytes, `a ${tupleRepr(shape)} ${internal} ${this.kind}`);
     const glShape = this.kind === "Texture1D" ? [1, shape[0]] : shape.slice();
     const glFormat = glEnum(gl, info.integer ? `${format}_integer` : format);
     const glInternal = glEnum(gl, internal);
@@ -201,8 +282,10 @@ export class GLTexture extends GLObject {
     }
     this.shape = glShape;
     this.internal = internal;
+    this.fmt = format;
     this.channels = TEXTURE_FORMATS[format];
     this.format = glFormat;
+    interp._hold(this, nbytes);
     this._checkFilterable();
   }
 
@@ -220,15 +303,16 @@ export class GLTexture extends GLObject {
   data(offset, array) {
     const gl = this.gl;
     if (this.shape === null) throw new GlirError("texture DATA before SIZE");
-    checkInts(offset, "texture offset");
-    if (!ArrayBuffer.isView(array) || !Array.isArray(array.shape)) {
+    const bytes = bytesView(array, "texture DATA");
+    if (!Array.isArray(array.shape)) {
       throw new TypeError("texture DATA needs an array with a shape");
+    }
+    if (!Array.isArray(offset) || !offset.every(Number.isInteger)) {
+      throw new GlirError(`texture offset must be a list of integers, not ${shortRepr(offset)}`);
     }
     const nd = this.shape.length;
     const shape = array.shape;
     const is1D = this.kind === "Texture1D";
-    const region = is1D ? [1, shape[0]] : shape.slice(0, nd);
-    const at = is1D ? [0, ...offset] : offset.slice();
     const spatial = is1D ? 1 : nd;
     if (offset.length !== spatial || shape.length < spatial || shape.length > spatial + 1) {
       throw new GlirError(
@@ -237,20 +321,34 @@ export class GLTexture extends GLObject {
           `${tupleRepr(shape)}`,
       );
     }
-    const channels = shape.length > spatial ? shape[spatial] : 1;
-    if (channels !== this.channels) {
+    const dtype = dtypeOf(array);
+    const accepted = DATA_DTYPES[this.internal];
+    if (!accepted.includes(dtype)) {
+      const takes = accepted.length > 0 ? accepted.join(" or ") : "no";
+      const none = accepted.length > 0 ? "" : " (GLIR version 1 has no dtype for it)";
+      throw new GlirError(`a ${this.internal} texture takes ${takes} data, not ${dtype}${none}`);
+    }
+    // WebGL reads region x channels x itemsize bytes: they must be the array's bytes
+    // exactly (WebGL2 itself refuses fewer with a bare INVALID_OPERATION).
+    const given = shape.length > spatial ? shape[spatial] : 1;
+    const region = is1D ? [1, shape[0]] : shape.slice(0, nd);
+    const need = product(region) * this.channels * DTYPES[dtype].bytes;
+    if (given !== this.channels || bytes.byteLength !== need) {
+      const spatialShape = shape.slice(0, spatial);
+      const want = this.channels > 1 ? [...spatialShape, this.channels] : spatialShape;
       throw new GlirError(
-        `array of shape ${tupleRepr(shape)} has ${channels} channel(s); ` +
-          `the texture has ${this.channels}`,
+        `array of shape ${tupleRepr(shape)} has ${given} channel(s) (${bytes.byteLength} bytes); ` +
+          `the texture's format ${this.fmt} has ${this.channels} (${need} bytes of ${dtype}): ` +
+          `send shape ${tupleRepr(want)}`,
       );
     }
+    const at = is1D ? [0, ...offset] : offset.slice();
     if (at.some((o, i) => o < 0 || o + region[i] > this.shape[i])) {
       throw new GlirError(
         `region ${tupleRepr(region)} at ${tupleRepr(at)} is outside the texture ` +
           tupleRepr(this.shape),
       );
     }
-    const dtype = dtypeOf(array);
     const type = gl[DTYPES[dtype].glType];
     this._bind();
     if (nd === 3) {
@@ -299,6 +397,7 @@ export class GLRenderBuffer extends GLObject {
     super(interp);
     this.handle = this.gl.createRenderbuffer();
     this.internal = null;
+    this.shape = null;
   }
 
   delete() {
@@ -307,19 +406,22 @@ export class GLRenderBuffer extends GLObject {
 
   size(shape, format) {
     const gl = this.gl;
-    checkInts(shape, "render buffer shape");
-    if (shape.length !== 2 || shape.some((n) => n < 1)) {
-      throw new GlirError(`RenderBuffer needs a shape of 2 values, not ${tupleRepr(shape)}`);
-    }
+    const interp = this.interp;
+    checkShape(shape, 2, "RenderBuffer", interp.maxRenderbufferSize, "GL_MAX_RENDERBUFFER_SIZE");
     if (!RENDERBUFFER_FORMATS.includes(format)) {
       throw new GlirError(
-        `unknown render buffer format '${format}'; known: ${RENDERBUFFER_FORMATS.join(", ")}`,
+        `unknown render buffer format ${shortRepr(format)}; ` +
+          `known: ${RENDERBUFFER_FORMATS.join(", ")}`,
       );
     }
+    const nbytes = product(shape) * RENDERBUFFER_BYTES[format];
+    interp._checkBytes(this, nbytes, `a ${tupleRepr(shape)} ${format} RenderBuffer`);
     const [h, w] = shape;
     gl.bindRenderbuffer(gl.RENDERBUFFER, this.handle);
     gl.renderbufferStorage(gl.RENDERBUFFER, glEnum(gl, format), w, h);
     this.internal = format;
+    this.shape = shape.slice();
+    interp._hold(this, nbytes);
   }
 }
 
@@ -338,6 +440,14 @@ export class GLFrameBuffer extends GLObject {
   /** The internal format of the colour0 target ("rgba8", "r32f", ...), or null. */
   get readFormat() {
     return this.attached.get("color0")?.internal ?? null;
+  }
+
+  /** [width, height] of what READ_PIXELS reads (color0), or null without one. */
+  readSize() {
+    const shape = this.attached.get("color0")?.shape ?? null;
+    if (shape === null) return null;
+    const [h, w] = shape.slice(-2);
+    return [w, h];
   }
 
   attach(attachment, targetId) {

@@ -10,13 +10,39 @@
 // last loaded by another one loads all of its own values first. Each GLProgram
 // keeps its own vertex array object, texture choices and constant attributes.
 //
+// A DRAW is checked before WebGL runs it, as the desktop interpreter does and in
+// its words (docs/glir.md section 6.1): the vertices it reads (first + count, or
+// the largest index) and its instances must lie within every buffer an active
+// attribute reads, and count x instances within MAX_DRAW_VERTICES.
+//
 // Limits: a uniform that one sharing program never sets keeps the value another
 // sharing program gave it (exactly as the desktop interpreter does); sampler units
 // are fixed per linked program, by sorted sampler name.
 
-import { DRAW_MODES, DTYPES, GlirError, SAMPLER_TYPES, UNIFORM_TYPES } from "./protocol.js";
+import {
+  DRAW_MODES,
+  DTYPES,
+  GlirError,
+  MAX_DRAW_VERTICES,
+  SAMPLER_TYPES,
+  UNIFORM_TYPES,
+  shortRepr,
+} from "./protocol.js";
 import { linkProgram } from "./glsl.js";
-import { GLBuffer, GLObject, GLTexture } from "./objects.js";
+import { GLBuffer, GLObject, GLTexture, integer } from "./objects.js";
+
+/** GL's first, count and instances are 32-bit signed ints. */
+const GL_INT = 2 ** 31 - 1;
+
+/**
+ * How many vertices (or instances) an attribute finds in a buffer of `nbytes`: row
+ * i takes bytes offset + i * stride .. + element (stride 0: tightly packed).
+ */
+function rows(nbytes, element, stride, offset) {
+  const step = stride || element;
+  if (nbytes < offset + element) return 0;
+  return Math.floor((nbytes - offset - element) / step) + 1;
+}
 
 // Uniform types a UNIFORM may name, and samplers too (as ints, like the desktop).
 const UNIFORM_TYPE_SET = new Set([...UNIFORM_TYPES, ...Object.keys(SAMPLER_TYPES)]);
@@ -131,6 +157,9 @@ export class GLProgram extends GLObject {
     this.samplers = new Map(); // sampler name -> texture id
     this.attributes = new Map(); // name -> spec (buffer or constant value)
     this.constants = new Map(); // name -> {loc, method, values}: set at each DRAW
+    // name -> {buffer, spec} of each active attribute that reads a buffer, as the
+    // vertex array holds it (the buffer object, even if its id was deleted since)
+    this.reads = new Map();
   }
 
   delete() {
@@ -217,14 +246,13 @@ export class GLProgram extends GLObject {
       throw new TypeError("attribute name and type must be strings");
     }
     if (!Object.hasOwn(DTYPES, dtype)) {
-      throw new TypeError(`unknown dtype ${JSON.stringify(dtype)}`);
+      const known = Object.keys(DTYPES).join(", ");
+      throw new GlirError(`unknown dtype ${shortRepr(dtype)}; known: ${known}`);
     }
-    const ints = { components: size, stride, offset, divisor };
-    for (const [what, v] of Object.entries(ints)) {
-      if (!Number.isInteger(v) || v < 0) {
-        throw new TypeError(`${what} must be an integer >= 0, not ${v}`);
-      }
-    }
+    integer(size, "components", 1, 16);
+    integer(stride, "stride", 0, GL_INT);
+    integer(offset, "offset", 0, GL_INT);
+    integer(divisor, "divisor", 0, GL_INT);
     normalized = Boolean(normalized); // ignored for integer types
     const spec = { kind: "buffer", gtype, bufferId, dtype, size, stride, offset, divisor };
     spec.normalized = normalized;
@@ -263,6 +291,7 @@ export class GLProgram extends GLObject {
     const gl = this.gl;
     const loc = this.linked.attribLocs.get(name);
     this.constants.delete(name);
+    this.reads.delete(name);
     if (loc === undefined) return; // not in the program, or optimized away
     if (spec.kind === "value") {
       gl.disableVertexAttribArray(loc);
@@ -278,6 +307,7 @@ export class GLProgram extends GLObject {
         `object ${spec.bufferId} is an IndexBuffer; attributes read VertexBuffers`,
       );
     }
+    this.reads.set(name, { buffer, spec });
     const { bytes: itemsize, glType } = DTYPES[spec.dtype];
     let { stride } = spec;
     let columns = 1;
@@ -313,6 +343,77 @@ export class GLProgram extends GLObject {
   }
 
   // ---- draw ----------------------------------------------------------------------
+  /**
+   * Check a draw against every buffer it reads; return its indices ({buffer, dtype,
+   * count, first}) or null for an arrays draw. A GlirError names the rule and numbers.
+   */
+  _checkDraw(selection, instances) {
+    integer(instances, "instances", 1, GL_INT);
+    if (!Array.isArray(selection) || (selection.length !== 2 && selection.length !== 4)) {
+      throw new GlirError(
+        "selection must be (first, count) or (index_buffer_id, dtype, count, first), " +
+          `not ${shortRepr(selection)}`,
+      );
+    }
+    let indices = null;
+    let first;
+    let count;
+    let vertices; // vertices read: 0 .. vertices - 1
+    if (selection.length === 2) {
+      first = integer(selection[0], "first", 0, GL_INT);
+      count = integer(selection[1], "count", 0, GL_INT - first);
+      vertices = count ? first + count : 0;
+    } else {
+      const [bufferId, dtype] = selection;
+      const buffer = this.interp._get(bufferId, GLBuffer);
+      if (!buffer.index) {
+        throw new GlirError(
+          `object ${bufferId} is a VertexBuffer; indexed draws read IndexBuffers`,
+        );
+      }
+      if (!INDEX_DTYPES.includes(dtype)) {
+        throw new GlirError(`index dtype '${dtype}' is not one of ${INDEX_DTYPES.join(", ")}`);
+      }
+      first = integer(selection[3], "first", 0, GL_INT);
+      count = integer(selection[2], "count", 0, GL_INT);
+      const itemsize = DTYPES[dtype].bytes;
+      const held = Math.floor(buffer.nbytes / itemsize);
+      if (first + count > held) {
+        throw new GlirError(
+          `indices ${first}..${first + count} are outside index buffer ${bufferId}'s ` +
+            `${held} ${dtype} indices (${buffer.nbytes} bytes)`,
+        );
+      }
+      vertices = buffer.maxIndex(dtype, first, count) + 1;
+      indices = { buffer, dtype, count, first };
+    }
+    if (count * instances > MAX_DRAW_VERTICES) {
+      throw new GlirError(
+        `${count} vertices x ${instances} instances is ${count * instances}, more than ` +
+          `one DRAW may process, ${MAX_DRAW_VERTICES} (glir.MAX_DRAW_VERTICES)`,
+      );
+    }
+    if (count) {
+      for (const [name, { buffer, spec }] of this.reads) {
+        const element = DTYPES[spec.dtype].bytes * spec.size;
+        const n = rows(buffer.nbytes, element, spec.stride, spec.offset);
+        const where = `attribute '${name}' has ${n} in buffer ${bufferName(buffer, spec.bufferId)}`;
+        if (spec.divisor === 0 && vertices > n) {
+          const what = indices ? `index ${vertices - 1}` : `vertices ${first}..${vertices}`;
+          throw new GlirError(`${what} read past the end: ${where} (${buffer.nbytes} bytes)`);
+        }
+        const needed = spec.divisor ? Math.ceil(instances / spec.divisor) : 0;
+        if (needed > n) {
+          throw new GlirError(
+            `${instances} instances with divisor ${spec.divisor} read ${needed} rows: ` +
+              `${where} (${buffer.nbytes} bytes)`,
+          );
+        }
+      }
+    }
+    return indices;
+  }
+
   draw(mode, selection, instances = 1) {
     const gl = this.gl;
     const interp = this.interp;
@@ -323,38 +424,12 @@ export class GLProgram extends GLObject {
     if (!DRAW_MODES.includes(mode)) {
       throw new GlirError(`unknown draw mode '${mode}'; known: ${DRAW_MODES.join(", ")}`);
     }
-    if (!Number.isInteger(instances) || instances < 1) {
-      throw new TypeError(`instances must be an integer >= 1, not ${instances}`);
-    }
-    if (!Array.isArray(selection) || (selection.length !== 2 && selection.length !== 4)) {
-      throw new TypeError(
-        "selection must be [first, count] or [index_buffer_id, dtype, count, first]",
-      );
-    }
+    const indices = this._checkDraw(selection, instances);
     // Look everything up before touching GL state: a missing object fails cleanly.
     const textures = [];
     for (const [name, unit] of linked.units) {
       const textureId = this.samplers.get(name);
       if (textureId !== undefined) textures.push([unit, interp._get(textureId, GLTexture)]);
-    }
-    let indices = null;
-    if (selection.length === 4) {
-      const [bufferId, dtype, count, first] = selection;
-      const buffer = interp._get(bufferId, GLBuffer);
-      if (!buffer.index) {
-        throw new GlirError(
-          `object ${bufferId} is a VertexBuffer; indexed draws read IndexBuffers`,
-        );
-      }
-      if (!INDEX_DTYPES.includes(dtype)) {
-        throw new GlirError(`index dtype '${dtype}' is not one of ${INDEX_DTYPES.join(", ")}`);
-      }
-      if (!Number.isInteger(count) || !Number.isInteger(first) || count < 0 || first < 0) {
-        throw new TypeError("index count and first must be integers >= 0");
-      }
-      indices = { buffer, dtype, count, first };
-    } else if (!selection.every((v) => Number.isInteger(v) && v >= 0)) {
-      throw new TypeError("first and count must be integers >= 0");
     }
     interp._useProgram(linked.handle);
     if (linked.owner !== this) this._loadUniforms(linked);
@@ -378,6 +453,10 @@ export class GLProgram extends GLObject {
       interp._bindVao(null);
     }
   }
+}
+
+function bufferName(buffer, bufferId) {
+  return buffer.interp._objects.get(bufferId) === buffer ? `${bufferId}` : `${bufferId} (deleted)`;
 }
 
 function setUniform(gl, loc, { setter, data }) {

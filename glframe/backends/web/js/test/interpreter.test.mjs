@@ -3,165 +3,10 @@
 // (fixtures/webgl2_constants.json, read from Chromium), introspects programs by
 // parsing their sources, and "fails to compile" any shader containing "@@".
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import test from "node:test";
 
 import { GlirError, GlirInterpreter, ShaderError, decode, decodeJSON, funcArguments } from "../glir.js";
-
-const fixture = (name) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
-const GL = JSON.parse(fixture("webgl2_constants.json"));
-
-// ---- the fake context ---------------------------------------------------------------
-const GLSL_TYPES = {
-  float: "FLOAT",
-  vec2: "FLOAT_VEC2",
-  vec3: "FLOAT_VEC3",
-  vec4: "FLOAT_VEC4",
-  int: "INT",
-  ivec2: "INT_VEC2",
-  uint: "UNSIGNED_INT",
-  uvec2: "UNSIGNED_INT_VEC2",
-  bool: "BOOL",
-  mat2: "FLOAT_MAT2",
-  mat3: "FLOAT_MAT3",
-  mat4: "FLOAT_MAT4",
-  sampler2D: "SAMPLER_2D",
-  sampler3D: "SAMPLER_3D",
-  isampler2D: "INT_SAMPLER_2D",
-  usampler2D: "UNSIGNED_INT_SAMPLER_2D",
-};
-
-/** (source string, line) of the line at `index` of compiled `code` (GLSL ES 3.00 #line). */
-function numberOf(code, index) {
-  let string = 0;
-  let number = 1;
-  const lines = code.split("\n");
-  for (let i = 0; i < index; i++) {
-    const m = /^\s*#\s*line\s+(\d+)(?:\s+(\d+))?\s*$/.exec(lines[i]);
-    if (m) {
-      number = Number(m[1]);
-      if (m[2] !== undefined) string = Number(m[2]);
-    } else {
-      number += 1;
-    }
-  }
-  return `${string}:${number}`;
-}
-
-class FakeGLState {
-  constructor({ extensions = ["EXT_color_buffer_float"], failOn = {} } = {}) {
-    Object.assign(this, GL);
-    this.calls = [];
-    this.errors = []; // pending GL error codes
-    this.failOn = failOn; // method name -> GL error code it raises
-    this.extensionNames = extensions;
-    this.fbStatus = GL.FRAMEBUFFER_COMPLETE;
-    this.count = 0;
-  }
-
-  _make(kind, more = {}) {
-    this.count += 1;
-    return { kind, n: this.count, ...more };
-  }
-
-  createBuffer() { return this._make("buffer"); }
-  createTexture() { return this._make("texture"); }
-  createRenderbuffer() { return this._make("renderbuffer"); }
-  createFramebuffer() { return this._make("framebuffer"); }
-  createVertexArray() { return this._make("vao"); }
-  createShader(type) { return this._make("shader", { type }); }
-  createProgram() { return this._make("program", { sources: [] }); }
-  shaderSource(shader, source) { shader.source = source; }
-  compileShader(shader) {
-    const lines = shader.source.split("\n");
-    const bad = lines.findIndex((l) => l.includes("@@"));
-    shader.ok = bad < 0;
-    shader.log = bad < 0 ? "" : `ERROR: ${numberOf(shader.source, bad)}: '@' : syntax error\n`;
-  }
-  getShaderParameter(shader) { return shader.ok; }
-  getShaderInfoLog(shader) { return shader.log; }
-  attachShader(program, shader) { program.sources.push(shader.source); }
-  linkProgram(program) {
-    program.ok = !program.sources.some((s) => s.includes("LINKFAIL"));
-    program.uniforms = [];
-    const uniformRe = /uniform\s+(?:(?:lowp|mediump|highp)\s+)?(\w+)\s+(\w+)\s*(\[\s*(\d+)\s*\])?\s*;/g;
-    for (const source of program.sources) {
-      for (const m of source.matchAll(uniformRe)) {
-        if (program.uniforms.some((u) => u.base === m[2])) continue;
-        program.uniforms.push({ base: m[2], gtype: m[1], size: m[4] ? Number(m[4]) : 1 });
-      }
-    }
-    program.attribs = [];
-    let loc = 0;
-    const attribRe = /^\s*in\s+(?:(?:lowp|mediump|highp)\s+)?(\w+)\s+(\w+)\s*;/gm;
-    for (const m of program.sources[0].matchAll(attribRe)) {
-      program.attribs.push({ name: m[2], gtype: m[1], loc });
-      loc += m[1].startsWith("mat") ? Number(m[1][3]) : 1;
-    }
-    program.locations = new Map();
-  }
-  getProgramParameter(program, pname) {
-    if (pname === GL.LINK_STATUS) return program.ok;
-    if (pname === GL.ACTIVE_UNIFORMS) return program.uniforms.length;
-    if (pname === GL.ACTIVE_ATTRIBUTES) return program.attribs.length;
-    throw new Error(`fake: getProgramParameter ${pname}`);
-  }
-  getProgramInfoLog() { return "link error: LINKFAIL\n"; }
-  getActiveUniform(program, i) {
-    const u = program.uniforms[i];
-    return { name: u.size > 1 ? `${u.base}[0]` : u.base, size: u.size, type: GL[GLSL_TYPES[u.gtype]] };
-  }
-  getUniformLocation(program, name) {
-    const base = name.replace(/\[0\]$/, "");
-    if (!program.uniforms.some((u) => u.base === base)) return null;
-    if (!program.locations.has(base)) program.locations.set(base, { program: program.n, uniform: base });
-    return program.locations.get(base);
-  }
-  getActiveAttrib(program, i) {
-    const a = program.attribs[i];
-    return { name: a.name, size: 1, type: GL[GLSL_TYPES[a.gtype]] };
-  }
-  getAttribLocation(program, name) {
-    return program.attribs.find((a) => a.name === name)?.loc ?? -1;
-  }
-  getError() { return this.errors.shift() ?? GL.NO_ERROR; }
-  checkFramebufferStatus() { return this.fbStatus; }
-  getParameter(pname) {
-    if (pname === GL.MAX_VERTEX_ATTRIBS) return 16;
-    throw new Error(`fake: getParameter ${pname}`);
-  }
-  getExtension(name) { return this.extensionNames.includes(name) ? {} : null; }
-  readPixels(x, y, w, h, format, type, out) {
-    // Pixel (i, j) of the GL framebuffer (j up) is (i, j, 7, 255), or floats.
-    let o = 0;
-    for (let row = 0; row < h; row++) {
-      for (let col = 0; col < w; col++) {
-        const px = type === GL.FLOAT ? [(x + col) / 4, (y + row) / 4, 1.5, -0.25] : [x + col, y + row, 7, 255];
-        for (const v of px) out[o++] = v;
-      }
-    }
-  }
-}
-
-/** A fake WebGL2 context: every method call is recorded in `.calls` as [name, ...args]. */
-function fakeGL(options) {
-  const state = new FakeGLState(options);
-  return new Proxy(state, {
-    get(target, prop) {
-      if (typeof prop !== "string" || prop.startsWith("_") || prop === "constructor") return target[prop];
-      const value = target[prop];
-      if (/^[A-Z]/.test(prop) || (value !== undefined && typeof value !== "function")) return value;
-      return (...args) => {
-        target.calls.push([prop, ...args]);
-        if (Object.hasOwn(target.failOn, prop)) target.errors.push(target.failOn[prop]);
-        return typeof value === "function" ? value.apply(target, args) : undefined;
-      };
-    },
-  });
-}
-
-const callsOf = (gl, name) => gl.calls.filter((c) => c[0] === name);
-const namesOf = (gl) => gl.calls.map((c) => c[0]);
+import { GL, callsOf, fakeGL, fixture, namesOf } from "./fake_gl.mjs";
 
 const VERT = "in vec2 a_position;\nuniform vec4 u_color;\nvoid main() { gl_Position = vec4(a_position, 0.0, 1.0); }";
 const FRAG = "precision highp float;\nuniform vec4 u_color;\nout vec4 f_color;\nvoid main() { f_color = u_color; }";
@@ -421,7 +266,7 @@ test("index buffers stay on ELEMENT_ARRAY_BUFFER, uploaded with no vertex array 
   const vertexBuffer = callsOf(gl, "bindBuffer")[0][2];
   assert.ok(callsOf(gl, "bindBuffer").every((c) => c[1] === GL.ARRAY_BUFFER && c[2] === vertexBuffer));
   gl.calls.length = 0;
-  interp.execute([["SIZE", 3, 6], ["DATA", 3, 0, new Uint16Array([0, 1, 2])]]);
+  interp.execute([["SIZE", 3, 8], ["DATA", 3, 0, new Uint16Array([0, 1, 2, 0])]]);
   const binds = gl.calls.filter((c) => c[0] === "bindBuffer" || c[0] === "bindVertexArray");
   assert.deepEqual(binds.map((c) => c.slice(0, 2)), [
     ["bindVertexArray", null],
@@ -454,6 +299,7 @@ test("attributes: matrices take consecutive locations, integers use IPointer, di
   interp.execute([
     ["CREATE", 1, "Program"],
     ["CREATE", 2, "VertexBuffer"],
+    ["SIZE", 2, 112], // 3 instances of a_m: 4 + 3 x 36 bytes
     ["ATTRIBUTE", 1, "a_m", "mat3", 2, "float32", 9, 0, 4, 1, false], // before SHADERS: stored
     ["SHADERS", 1, vert, FRAG],
     ["ATTRIBUTE", 1, "a_i", "ivec2", 2, "int16", 2, 4, 0, 0, false],
@@ -548,7 +394,7 @@ test("textures: SIZE and DATA formats and types by internal format and dtype", (
   rgb.shape = [3, 3]; // a 1D region of 3 texels, 3 channels
   const cases = [
     [["DATA", 1, [3, 6], half], /region \(2, 3\) at \(3, 6\) is outside the texture \(4, 8\)/],
-    [["DATA", 2, [0], rgb], /array of shape \(3, 3\) has 3 channel\(s\); the texture has 4/],
+    [["DATA", 2, [0], rgb], /array of shape \(3, 3\) has 3 channel\(s\) \(9 bytes\); the texture's format rgba has 4 \(12 bytes of uint8\): send shape \(3, 4\)/],
     [["SIZE", 1, [4, 4], "rgb", "rgba8"], /internal format 'rgba8' goes with format 'rgba', not 'rgb'/],
     [["SIZE", 1, [4, 4], "rgba", "rgba64f"], /unknown GL enum name 'rgba64f'/],
     [["SIZE", 1, [4], "rgba", "rgba8"], /Texture2D needs a shape of 2 values, not \(4,\)/],
@@ -722,7 +568,8 @@ test("shader errors quote the failing line; the previous program stays", () => {
 test("the recorded hello triangle and textures frames run without error", () => {
   const extensions = ["EXT_color_buffer_float", "OES_texture_float_linear"];
   for (const [name, request, shape] of [["hello_triangle.json", "3", [48, 64, 4]], ["textures.json", null, null]]) {
-    const { gl, interp } = setup({ extensions });
+    const drawingBuffer = name === "textures.json" ? [640, 480] : [64, 48]; // as recorded
+    const { gl, interp } = setup({ extensions, drawingBuffer });
     const commands = decodeJSON(fixture(name));
     const replies = interp.execute(commands);
     if (request !== null) assert.deepEqual(replies[request].shape, shape);
@@ -730,14 +577,14 @@ test("the recorded hello triangle and textures frames run without error", () => 
     assert.equal(gl.errors.length, 0);
   }
   // The textures frame: R32F field with linear filtering, a 1D colormap, two samplers.
-  const { gl, interp } = setup({ extensions });
+  const { gl, interp } = setup({ extensions, drawingBuffer: [640, 480] });
   interp.execute(decodeJSON(fixture("textures.json")));
   const images = callsOf(gl, "texImage2D").map((c) => c[3]);
   assert.ok(images.includes(GL.R32F) && images.includes(GL.RGBA8));
   assert.equal(callsOf(gl, "uniform1i").length, 2);
   assert.equal(interp.liveObjects, 4);
   // Without OES_texture_float_linear the R32F field would sample black: an error says so.
-  const plain = setup().interp;
+  const plain = setup({ drawingBuffer: [640, 480] }).interp;
   assert.throws(
     () => plain.execute(decodeJSON(fixture("textures.json"))),
     /^GlirError: SIZE \d+: linear filtering of a r32f texture needs OES_texture_float_linear/,
