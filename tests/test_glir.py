@@ -28,21 +28,73 @@ def _same(a, b) -> bool:
     return type(a) is type(b) and a == b or (isinstance(a, Cmd) and a == b)
 
 
-scalars = st.one_of(
-    st.integers(-(2**53), 2**53),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.booleans(),
-    st.text(max_size=20),
-    st.none(),
-)
 arrays = st.sampled_from(glir.DTYPES).flatmap(
     lambda dt: hnp.arrays(np.dtype(dt), hnp.array_shapes(min_dims=0, max_dims=3, max_side=5))
 )
-values = st.recursive(
-    scalars | arrays, lambda inner: st.tuples(inner, inner) | st.tuples(inner), max_leaves=6
-)
-commands = st.tuples(st.sampled_from(list(Cmd)), st.integers(0, 10**6)).flatmap(
-    lambda head: st.lists(values, max_size=5).map(lambda args: (*head, *args))
+# Commands as the format allows them (deserialize checks each one), with values of
+# every kind: ids, ints up to 2^63-1, floats, bools, any text, tuples, arrays.
+ids = st.integers(1, 2**53 - 1)
+texts = st.text(max_size=20)
+floats = st.floats(allow_nan=False, allow_infinity=False)
+dims = st.integers(1, 2**31 - 1)
+
+
+def _cmd(name, *args):
+    return st.tuples(st.just(name), ids, *args)
+
+
+def _tuple(elements, n_min, n_max):
+    return st.lists(elements, min_size=n_min, max_size=n_max).map(tuple)
+
+
+commands = st.one_of(
+    _cmd(Cmd.CREATE, st.sampled_from(glir.OBJECT_CLASSES)),
+    _cmd(Cmd.DELETE),
+    _cmd(Cmd.SIZE, st.integers(0, 2**63 - 1)),
+    _cmd(Cmd.SIZE, _tuple(dims, 2, 2), st.sampled_from(glir.RENDERBUFFER_FORMATS)),
+    _cmd(
+        Cmd.SIZE,
+        _tuple(dims, 1, 3),
+        st.sampled_from(list(glir.TEXTURE_FORMATS)),
+        st.sampled_from(list(glir.INTERNAL_FORMATS)),
+    ),
+    _cmd(Cmd.DATA, st.integers(0, 2**63 - 1) | _tuple(st.integers(0, 2**31 - 1), 1, 3), arrays),
+    _cmd(Cmd.WRAPPING, _tuple(st.sampled_from(glir.WRAPS), 2, 3)),
+    _cmd(Cmd.INTERPOLATION, st.sampled_from(glir.FILTERS), st.sampled_from(glir.FILTERS)),
+    _cmd(Cmd.SHADERS, st.text(), st.text()),
+    _cmd(Cmd.UNIFORM, texts, st.just("vec2"), _tuple(floats, 1, 4).map(lambda v: v + v)),
+    _cmd(Cmd.UNIFORM, texts, st.just("int"), _tuple(st.integers(-(2**31), 2**31), 1, 4)),
+    _cmd(Cmd.TEXTURE, texts, ids),
+    _cmd(
+        Cmd.ATTRIBUTE,
+        texts,
+        st.just("vec3"),
+        ids,
+        st.sampled_from(glir.DTYPES),
+        st.integers(1, 4),
+        st.integers(0, 255),
+        st.integers(0, 2**63 - 1),
+        st.integers(0, 2**32 - 1),
+        st.booleans(),
+    ),
+    _cmd(Cmd.ATTRIBUTE_VALUE, texts, st.just("vec4"), _tuple(floats, 4, 4)),
+    _cmd(
+        Cmd.DRAW,
+        st.sampled_from(glir.DRAW_MODES),
+        _tuple(st.integers(0, 2**31 - 1), 2, 2)
+        | st.tuples(ids, st.sampled_from(["uint8", "uint16", "uint32"]), dims, dims),
+        st.integers(0, 2**31 - 1),
+    ),
+    _cmd(Cmd.ATTACH, st.sampled_from(glir.ATTACHMENTS), st.integers(0, 2**53 - 1)),
+    _cmd(Cmd.FRAMEBUFFER, st.booleans()),
+    st.tuples(st.just(Cmd.FUNC), st.just(0), st.just("clearColor"), floats, floats, floats, floats),
+    st.tuples(st.just(Cmd.FUNC), st.just(0), st.just("colorMask"), *[st.booleans()] * 4),
+    _cmd(
+        Cmd.READ_PIXELS,
+        st.tuples(st.integers(-(2**31), 2**31 - 1), st.integers(-(2**31), 2**31 - 1), dims, dims),
+        st.sampled_from(list(glir.READ_FORMATS)),
+        st.sampled_from(glir.READ_DTYPES),
+    ),
 )
 
 

@@ -29,6 +29,7 @@ from ..gloo import GlirContext
 from ._events import EmitterGroup
 from ._input import MouseState
 from ._loop import loop
+from ._replay import ReplaySpace
 
 if TYPE_CHECKING:
     from ..backends.gl import GlirInterpreter
@@ -137,6 +138,7 @@ class Canvas:
         self._interpreter = backends.GlirInterpreter(default_framebuffer=self._surface.framebuffer)
         self.context = GlirContext(name=title, size=self._surface.size)
         self.context.executor = self._execute
+        self._replays = ReplaySpace(self.context)  # streams replayed here: ids, GL state
         self.events = EmitterGroup(self, *EVENT_TYPES)
         self._title = title
         self.vsync = vsync
@@ -398,6 +400,7 @@ class Canvas:
     # ---- GLIR ---------------------------------------------------------------------
     def _execute(self, commands: Sequence[tuple]) -> dict:
         self._surface.make_current()
+        self._replays.note_own(commands)  # the GL state to restore after a replay
         return self._interpreter.execute(commands)
 
     def record(self) -> Recording:
@@ -405,11 +408,35 @@ class Canvas:
         return Recording(self.context)
 
     def replay(self, commands: Sequence[tuple]) -> dict[int, np.ndarray]:
-        """Execute recorded commands here; returns READ_PIXELS replies ``{id: image}``."""
+        """Execute GLIR from elsewhere here; returns READ_PIXELS replies ``{id: image}``.
+
+        ``commands`` (a recording, or :func:`glframe.gloo.glir.deserialize`'s result)
+        are untrusted: each is checked against the format first (a malformed one
+        raises :class:`~glframe.gloo.GlirError` and nothing runs). Replayed streams
+        have their own id space and GL state, kept per canvas across calls (so the
+        frames of one recording can be replayed in several calls): their ids are
+        remapped to fresh ones, so they can neither collide with nor reach the
+        canvas's own objects, and the GL state they set is undone at the end of
+        each call. Reply keys are the stream's request ids. A command that fails
+        does not stop the others; the first failure is raised at the end. Only
+        commands that ran enter the canvas's state snapshot. See
+        :meth:`reset_replay` and ``glframe/app/_replay.py``.
+        """
         self._check_open()
         self.context.execute_pending()  # keep order with anything queued before
-        self.context.state.update(commands)
-        return self._execute(commands)
+        self._surface.make_current()
+        return self._replays.run(commands, self._interpreter)
+
+    def reset_replay(self) -> None:
+        """Delete the objects replayed streams created here and start a fresh id space.
+
+        After it, a stream may reuse its ids (replay the same recording again
+        from its first CREATE); the canvas's own objects are untouched.
+        """
+        self._check_open()
+        self.context.execute_pending()
+        self._surface.make_current()
+        self._replays.reset(self._interpreter)
 
     def export_html(
         self, path: str | Path, *, title: str | None = None, pixel_ratio: float | None = None

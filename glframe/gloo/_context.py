@@ -134,6 +134,10 @@ class GlirContext:
         if commands:
             self.replies.update(self.executor(commands) or {})
 
+    def new_id(self) -> int:
+        """A fresh object id from the process-wide counter gloo objects take theirs from."""
+        return new_id()
+
     def request_pixels(
         self, viewport: tuple[int, int, int, int], fmt: str = "rgba", dtype: str = "uint8"
     ) -> int:
