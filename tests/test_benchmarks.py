@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, _unavailable
+from jupyter_helpers import require_browser, require_modules
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
@@ -115,15 +115,8 @@ def test_transports_quick():
 
 
 def test_notebook_quick(gl):
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("playwright is not installed")
-    if not os.path.exists(CHROMIUM):
-        _unavailable(f"no Chromium at {CHROMIUM}")
-    for module in ("jupyterlab", "anywidget", "ipykernel", "nbformat"):
-        if importlib.util.find_spec(module) is None:
-            _unavailable(f"{module} is not installed (pip install -e '.[notebook]')")
+    require_browser()
+    require_modules("jupyterlab", "anywidget", "ipykernel", "nbformat")
     out = run_quick("notebook.py", timeout=480)
     lines_starting(
         out,

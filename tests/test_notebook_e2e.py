@@ -17,20 +17,20 @@ skips with the reason; under CI=true that is a failure.
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-import uuid
 from pathlib import Path
 
 import numpy as np
 import pytest
 from browser import ARGS, CHROMIUM, _unavailable
+from jupyter_helpers import (
+    free_port,
+    jupyter_server,
+    require_browser,
+    require_modules,
+    server_env,
+)
 
 SIZE = (320, 240)
 DRAG = (40, 30)  # pixels right, down
@@ -91,70 +91,22 @@ PIXELS = """(el) => {
 }"""
 
 
-def _needs() -> None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("playwright is not installed")
-    if not os.path.exists(CHROMIUM):
-        _unavailable(f"no Chromium at {CHROMIUM}")
-    for module in ("jupyterlab", "anywidget", "ipykernel", "nbformat"):
-        if importlib.util.find_spec(module) is None:
-            _unavailable(f"{module} is not installed (pip install -e '.[notebook]')")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory, gl_available):
-    _needs()
+    require_browser()
+    require_modules("jupyterlab", "anywidget", "ipykernel", "nbformat")
     root = tmp_path_factory.mktemp("lab")
-    nbdir = root / "nbs"
-    nbdir.mkdir()
-    port, token = _free_port(), uuid.uuid4().hex
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(root / "cfg"),
-        JUPYTER_RUNTIME_DIR=str(root / "rt"),
-        JUPYTER_DATA_DIR=str(root / "data"),
+    env = server_env(
+        root,
         JUPYTERLAB_SETTINGS_DIR=str(root / "settings"),
         JUPYTERLAB_WORKSPACES_DIR=str(root / "ws"),
-        IPYTHONDIR=str(root / "ipython"),
     )
     notify = root / "settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings"
     notify.parent.mkdir(parents=True)
     notify.write_text('{"fetchNews": "false", "checkForUpdates": false}')
-    cmd = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
-        "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={nbdir}", "--ServerApp.port_retries=0",
-        "--JupyterNotebookApp.expose_app_in_browser=True",  # Notebook 7's kernel state
-    ]  # fmt: skip
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log = open(root / "lab.log", "w")  # noqa: SIM115 - open for the server's lifetime
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    base, deadline = f"http://127.0.0.1:{port}", time.time() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                pytest.fail("jupyter lab did not start:\n" + (root / "lab.log").read_text()[-3000:])
-            time.sleep(0.2)
-    yield {"base": base, "token": token, "nbdir": nbdir, "log": root / "lab.log"}
-    proc.terminate()  # our own child only; it shuts its kernels down
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    expose = "--JupyterNotebookApp.expose_app_in_browser=True"  # Notebook 7's kernel state
+    with jupyter_server(root, "jupyterlab", expose, env=env) as (base, token, log):
+        yield {"base": base, "token": token, "nbdir": root / "nbs", "log": log}
 
 
 @pytest.fixture(scope="module")
@@ -368,7 +320,7 @@ def test_the_relay_needs_the_notebook_servers_login(lab):
         return 101
 
     login = f"token={lab['token']}"
-    free = _free_port()  # nothing listens there
+    free = free_port()  # nothing listens there
     assert asyncio.run(status(f"{base}/{free}/abc?stream_token=x")) == 403  # not logged in
     assert asyncio.run(status(f"{base}/80/abc?{login}")) == 400  # not a kernel's port
     assert asyncio.run(status(f"{base}/{free}/abc?{login}&stream_token=x")) == 502

@@ -10,9 +10,7 @@ Executed and saved without widget state, nbconvert shows each widget's PNG.
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
-import os
 import re
 import subprocess
 import sys
@@ -20,18 +18,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from jupyter_helpers import require_modules
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "examples" / "notebooks").glob("*.ipynb"))
-
-
-def _require(*modules: str) -> None:
-    for module in modules:
-        if importlib.util.find_spec(module) is None:
-            reason = f"{module} is not installed (pip install -e '.[notebook]')"
-            if os.environ.get("CI") == "true":
-                pytest.fail(reason)
-            pytest.skip(reason)
 
 
 def test_there_are_notebooks():
@@ -40,7 +30,7 @@ def test_there_are_notebooks():
 
 
 def test_committed_notebooks_are_generated_and_have_no_outputs():
-    _require("nbformat")
+    require_modules("nbformat")
     sys.path.insert(0, str(ROOT / "tools"))
     try:
         import make_notebooks
@@ -56,7 +46,7 @@ def test_committed_notebooks_are_generated_and_have_no_outputs():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(path, make_canvas, tmp_path):
     make_canvas((1, 1))  # GL here (or skip / fail under CI): the kernel renders too
-    _require("nbclient", "nbformat", "nbconvert", "ipykernel", "anywidget")
+    require_modules("nbclient", "nbformat", "nbconvert", "ipykernel", "anywidget")
     import nbformat
     from nbclient import NotebookClient
 
@@ -88,7 +78,7 @@ def test_notebook_runs(path, make_canvas, tmp_path):
 
 def test_widget_mimebundle_has_a_png_snapshot(make_canvas):
     make_canvas((1, 1))
-    _require("anywidget")
+    require_modules("anywidget")
     from PIL import Image
 
     from glframe import scene
@@ -117,7 +107,7 @@ def test_widget_mimebundle_has_a_png_snapshot(make_canvas):
 def test_widget_handshake_and_views(make_canvas):
     """Nothing is sent before a view is ready; then the mode, size and a frame."""
     make_canvas((1, 1))
-    _require("anywidget")
+    require_modules("anywidget")
     from glframe import scene
 
     canvas = scene.SceneCanvas(size=(64, 48))
@@ -172,7 +162,7 @@ def test_glframe_imports_without_anywidget():
 def test_messages_from_another_thread_are_handled_on_the_widgets_loop(make_canvas):
     """ipykernel may call comm handlers on a subshell's thread; GL must stay on the loop's."""
     make_canvas((1, 1))
-    _require("anywidget")
+    require_modules("anywidget")
     import asyncio
     import threading
 

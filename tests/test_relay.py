@@ -19,95 +19,45 @@ logged in one line, never a traceback, and never the tokens.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import os
-import socket
 import stat
 import subprocess
 import sys
 import textwrap
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
-
-
-def _needs(*modules: str) -> None:
-    """Skip without ``modules`` (pip install -e '.[notebook]'); under CI=true, fail."""
-    for module in modules:
-        if importlib.util.find_spec(module) is None:
-            reason = f"{module} is not installed (pip install -e '.[notebook]')"
-            if os.environ.get("CI") == "true":
-                pytest.fail(reason)
-            pytest.skip(reason)
-
+from jupyter_helpers import free_port, jupyter_server, require_modules
 
 KEY = "abc"
 STREAM_TOKEN = "s" * 32
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    _needs("jupyter_server")
+    require_modules("jupyter_server")
     root = tmp_path_factory.mktemp("relay")
-    (root / "nbs").mkdir()
     (root / "cfg").mkdir()
     # the extension explicitly (an editable install may not have its data file in etc/jupyter)
     (root / "cfg/jupyter_server_config.json").write_text(
         json.dumps({"ServerApp": {"jpserver_extensions": {"glframe_jupyter": True}}})
     )
-    port, token = _free_port(), uuid.uuid4().hex
     runtime = root / "rt"
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(root / "cfg"),
-        JUPYTER_RUNTIME_DIR=str(runtime),
-        JUPYTER_DATA_DIR=str(root / "data"),
-        IPYTHONDIR=str(root / "ipython"),
-    )
-    cmd = [
-        sys.executable, "-m", "jupyter_server", "--no-browser", f"--port={port}",
-        "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root / 'nbs'}", "--ServerApp.port_retries=0",
-    ]  # fmt: skip
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log_path = root / "server.log"
-    log = open(log_path, "w")  # noqa: SIM115 - open for the server's lifetime
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    base, deadline = f"http://127.0.0.1:{port}", time.time() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                pytest.fail("jupyter server did not start:\n" + log_path.read_text()[-3000:])
-            time.sleep(0.2)
-    assert "glframe: widget streams relayed" in log_path.read_text(), log_path.read_text()[-3000:]
-    runtime.mkdir(exist_ok=True)
-    # the login cookie a browser holds once the token has been used: what a page elsewhere
-    # rides on (a request authenticated by a token in its URL skips Jupyter's Origin check)
-    answer = urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=10)
-    cookie = "; ".join(c.split(";")[0] for c in answer.headers.get_all("Set-Cookie") or [])
-    assert cookie, "the server set no login cookie"
-    yield {"base": base, "token": token, "cookie": cookie, "runtime": runtime, "log": log_path}
-    proc.terminate()  # our own child only
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with jupyter_server(root, "jupyter_server") as (base, token, log_path):
+        assert "glframe: widget streams relayed" in log_path.read_text(), log_path.read_text()[
+            -3000:
+        ]
+        runtime.mkdir(exist_ok=True)
+        # the login cookie a browser holds once the token has been used: what a page
+        # elsewhere rides on (a request authenticated by a token in its URL skips Jupyter's
+        # Origin check)
+        answer = urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=10)
+        cookie = "; ".join(c.split(";")[0] for c in answer.headers.get_all("Set-Cookie") or [])
+        assert cookie, "the server set no login cookie"
+        yield {"base": base, "token": token, "cookie": cookie, "runtime": runtime, "log": log_path}
 
 
 class Listener:
@@ -260,7 +210,7 @@ def test_every_upstream_failure_is_the_same_502_in_one_log_line_without_tracebac
         answers = {}
         async with Listener() as unregistered:
             answers["unregistered"] = await _attempt(_url(server, unregistered.port))
-        closed = _free_port()
+        closed = free_port()
         answers["closed"] = await _attempt(_url(server, closed))
         path = _register(server["runtime"], closed)
         try:
@@ -292,7 +242,7 @@ def test_every_upstream_failure_is_the_same_502_in_one_log_line_without_tracebac
 
 def test_a_registered_endpoint_is_relayed_both_ways(server, monkeypatch):
     """A real StreamEndpoint registers itself; the relay carries a same-origin page to it."""
-    _needs("anywidget")
+    require_modules("anywidget")
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(server["runtime"]))
     from glframe.backends.notebook import StreamEndpoint
 
@@ -340,7 +290,7 @@ def test_a_registered_endpoint_is_relayed_both_ways(server, monkeypatch):
 
 def test_an_endpoint_removes_its_registration_when_its_process_ends(tmp_path):
     """A kernel that exits without closing its endpoint leaves no registration behind."""
-    _needs("anywidget")
+    require_modules("anywidget")
     script = textwrap.dedent(
         """
         import asyncio, os, sys

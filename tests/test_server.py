@@ -32,6 +32,7 @@ from browser import browser, page  # noqa: F401 - fixtures
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from imagecompare import compare
+from loop_thread import LoopThread
 
 import glframe
 from glframe import scene
@@ -42,35 +43,9 @@ RECT = (0.0, 0.0, 40.0, 30.0)  # 0.1 scene units per pixel
 DRAG = (60, 40)  # pixels, from the red marker's centre
 
 
-# ---- the server's thread --------------------------------------------------------------------
-class ServerThread:
-    """An asyncio loop on its own thread; ``call`` runs a function there and returns its result."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.errors: list[dict] = []
-        self.loop.set_exception_handler(lambda loop, context: self.errors.append(context))
-        self.thread = threading.Thread(target=self.loop.run_forever, name="server", daemon=True)
-        self.thread.start()
-
-    def run(self, coroutine, timeout: float = 30):
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
-
-    def call(self, fn, *args, timeout: float = 30):
-        async def call():
-            return fn(*args)
-
-        return self.run(call(), timeout)
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-        self.loop.close()  # glframe's event loop no longer drives timers from it
-
-
 @pytest.fixture(scope="module")
 def server_thread():
-    thread = ServerThread()
+    thread = LoopThread("server")
     yield thread
     thread.stop()
 
@@ -467,7 +442,7 @@ def test_any_address_but_loopback_requires_a_token():
 class RawClient:
     """A websocket client on the server's loop (no browser), collecting what it receives."""
 
-    def __init__(self, thread: ServerThread, url: str, *, ack: bool = False) -> None:
+    def __init__(self, thread: LoopThread, url: str, *, ack: bool = False) -> None:
         from tornado.websocket import websocket_connect
 
         self.thread, self.messages, self.ack = thread, [], ack

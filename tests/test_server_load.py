@@ -18,42 +18,17 @@ import os
 import re
 import socket
 import struct
-import threading
 import time
 
 import numpy as np
 import pytest
+from loop_thread import LoopThread
 
 import glframe
 from glframe import scene
 from glframe.backends.web import RemoteServer, unpack
 
 MIB = 2**20
-
-
-class LoopThread:
-    """An asyncio loop on its own thread; ``call`` runs a function there and returns its result."""
-
-    def __init__(self, name: str) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.errors: list[dict] = []
-        self.loop.set_exception_handler(lambda loop, context: self.errors.append(context))
-        self.thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
-        self.thread.start()
-
-    def run(self, coroutine, timeout: float = 60):
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
-
-    def call(self, fn, *args, timeout: float = 60):
-        async def call():
-            return fn(*args)
-
-        return self.run(call(), timeout)
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-        self.loop.close()
 
 
 @pytest.fixture(scope="module")

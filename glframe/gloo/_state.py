@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._context import GlirContext, get_current_context
-from .glir import Cmd
+from .glir import BLEND_EQUATIONS, BLEND_FACTORS, COMPARE_FUNCS, FACES, Cmd
 
 __all__ = [
     "clear",
@@ -72,27 +72,6 @@ STATE_PRESETS: dict[str, dict] = {
         cull_face=False,
     ),
 }
-
-_BLEND_FACTORS = {
-    "zero",
-    "one",
-    "src_color",
-    "one_minus_src_color",
-    "dst_color",
-    "one_minus_dst_color",
-    "src_alpha",
-    "one_minus_src_alpha",
-    "dst_alpha",
-    "one_minus_dst_alpha",
-    "constant_color",
-    "one_minus_constant_color",
-    "constant_alpha",
-    "one_minus_constant_alpha",
-    "src_alpha_saturate",
-}
-_BLEND_EQUATIONS = {"func_add", "func_subtract", "func_reverse_subtract", "min", "max"}
-_DEPTH_FUNCS = {"never", "less", "equal", "lequal", "greater", "notequal", "gequal", "always"}
-_CULL = {"front", "back", "front_and_back"}
 
 
 def _current(what: str) -> GlirContext:
@@ -191,7 +170,8 @@ def set_state(preset: str | None = None, **settings) -> None:
         _SETTERS[key](value)
 
 
-def _choice(kind: str, value: str, allowed: set) -> str:
+def _choice(kind: str, value: str, allowed: Sequence[str] | set[str]) -> str:
+    # the names set_state accepts are those a FUNC may carry (glir's tables)
     if value not in allowed:
         raise ValueError(f"set_state: {kind} {value!r} is not one of {', '.join(sorted(allowed))}")
     return value
@@ -203,12 +183,12 @@ def _blend_func(value) -> None:
         vals = vals * 2
     if len(vals) != 4:
         raise ValueError(f"set_state: blend_func {value!r} needs 2 or 4 factors")
-    _func("blendFuncSeparate", *(_choice("blend factor", v, _BLEND_FACTORS) for v in vals))
+    _func("blendFuncSeparate", *(_choice("blend factor", v, BLEND_FACTORS) for v in vals))
 
 
 def _blend_equation(value) -> None:
     vals = (value, value) if isinstance(value, str) else tuple(value)
-    _func("blendEquationSeparate", *(_choice("blend equation", v, _BLEND_EQUATIONS) for v in vals))
+    _func("blendEquationSeparate", *(_choice("blend equation", v, BLEND_EQUATIONS) for v in vals))
 
 
 def _cull_face(value) -> None:
@@ -216,7 +196,7 @@ def _cull_face(value) -> None:
         _toggle("cull_face", False)
     else:
         _toggle("cull_face", True)
-        _func("cullFace", _choice("cull face", "back" if value is True else value, _CULL))
+        _func("cullFace", _choice("cull face", "back" if value is True else value, FACES))
 
 
 def _polygon_offset(value) -> None:
@@ -240,7 +220,7 @@ _SETTERS = {
     "blend_equation": _blend_equation,
     "blend_color": lambda v: _func("blendColor", *as_rgba(v)),
     "depth_test": lambda v: _toggle("depth_test", v),
-    "depth_func": lambda v: _func("depthFunc", _choice("depth func", v, _DEPTH_FUNCS)),
+    "depth_func": lambda v: _func("depthFunc", _choice("depth func", v, COMPARE_FUNCS)),
     "depth_mask": lambda v: _func("depthMask", bool(v)),
     "cull_face": _cull_face,
     "front_face": lambda v: _func("frontFace", _choice("front face", v, {"ccw", "cw"})),

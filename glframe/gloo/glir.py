@@ -594,7 +594,8 @@ _CAPABILITIES = (
     "scissor_test",
     "stencil_test",
 )
-_BLEND_FACTORS = (
+#: GL state names a FUNC (and gloo.set_state) may use
+BLEND_FACTORS = (
     "zero",
     "one",
     "src_color",
@@ -611,9 +612,9 @@ _BLEND_FACTORS = (
     "one_minus_constant_alpha",
     "src_alpha_saturate",
 )
-_BLEND_EQUATIONS = ("func_add", "func_subtract", "func_reverse_subtract", "min", "max")
-_COMPARE_FUNCS = ("never", "less", "equal", "lequal", "greater", "notequal", "gequal", "always")
-_FACES = ("front", "back", "front_and_back")
+BLEND_EQUATIONS = ("func_add", "func_subtract", "func_reverse_subtract", "min", "max")
+COMPARE_FUNCS = ("never", "less", "equal", "lequal", "greater", "notequal", "gequal", "always")
+FACES = ("front", "back", "front_and_back")
 _STENCIL_OPS = ("keep", "zero", "replace", "incr", "incr_wrap", "decr", "decr_wrap", "invert")
 
 #: The enum names each FUNC argument of kind "e" may take (docs/glir.md, FUNC): a stream
@@ -622,14 +623,14 @@ _STENCIL_OPS = ("keep", "zero", "replace", "incr", "incr_wrap", "decr", "decr_wr
 _FUNC_ENUMS: dict[str, tuple[tuple[str, ...], ...]] = {
     "enable": (_CAPABILITIES,),
     "disable": (_CAPABILITIES,),
-    "blendFuncSeparate": (_BLEND_FACTORS,) * 4,
-    "blendEquationSeparate": (_BLEND_EQUATIONS,) * 2,
-    "depthFunc": (_COMPARE_FUNCS,),
-    "cullFace": (_FACES,),
+    "blendFuncSeparate": (BLEND_FACTORS,) * 4,
+    "blendEquationSeparate": (BLEND_EQUATIONS,) * 2,
+    "depthFunc": (COMPARE_FUNCS,),
+    "cullFace": (FACES,),
     "frontFace": (("cw", "ccw"),),
-    "stencilFuncSeparate": (_FACES, _COMPARE_FUNCS),
-    "stencilOpSeparate": (_FACES, _STENCIL_OPS, _STENCIL_OPS, _STENCIL_OPS),
-    "stencilMaskSeparate": (_FACES,),
+    "stencilFuncSeparate": (FACES, COMPARE_FUNCS),
+    "stencilOpSeparate": (FACES, _STENCIL_OPS, _STENCIL_OPS, _STENCIL_OPS),
+    "stencilMaskSeparate": (FACES,),
     "hint": (
         ("generate_mipmap_hint", "fragment_shader_derivative_hint"),
         ("fastest", "nicest", "dont_care"),
