@@ -22,8 +22,9 @@ ALLOWED = {
     "shaders": {"gloo"},
     "transforms": {"shaders", "gloo"},
     "app": {"backends", "gloo"},
-    "scene": {"app", "transforms", "shaders", "gloo"},
-    "plot": {"scene", "app", "transforms", "shaders", "backends", "gloo"},
+    "scene": {"app", "transforms", "shaders", "gloo", "data"},
+    "plot": {"scene", "app", "transforms", "shaders", "backends", "gloo", "data"},
+    "data": set(),
 }
 GL_BINDINGS = {"OpenGL", "glfw"}
 

@@ -1,0 +1,11 @@
+"""glframe.data: what knows no GL — multiscale sources, tile caches and loaders.
+
+This layer imports nothing else of glframe (numpy always; zarr, h5py and dask
+where installed: ``pip install glframe[data]``), so it can be used, tested and
+run in workers without any GL. ``glframe.scene`` builds its multiscale visuals
+on it. See docs/data.md.
+"""
+
+from ._multiscale import Multiscale
+
+__all__ = ["Multiscale"]
