@@ -6,6 +6,8 @@ run in workers without any GL. ``glframe.scene`` builds its multiscale visuals
 on it. See docs/data.md.
 """
 
+from ._cache import TileCache, default_cpu_budget
 from ._multiscale import Multiscale
+from ._tiles import TileGrid, TileKey
 
-__all__ = ["Multiscale"]
+__all__ = ["Multiscale", "TileCache", "TileGrid", "TileKey", "default_cpu_budget"]

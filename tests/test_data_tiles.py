@@ -1,0 +1,261 @@
+"""glframe.data tiles, cache and loader: TileGrid layout, visibility, level choice and
+priority; TileCache budget, pinning and LRU order; TileLoader order, cancellation,
+waiting, errors, callbacks and shutdown."""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+import pytest
+
+from glframe.data import Multiscale, TileCache, TileGrid, default_cpu_budget
+
+
+def pyramid2d() -> Multiscale:
+    base = np.arange(100 * 150, dtype=np.uint16).reshape(100, 150)
+    return Multiscale([base[:: 2**k, :: 2**k] for k in range(3)], name="pyr2d")
+
+
+def pyramid3d() -> Multiscale:
+    base = np.zeros((40, 64, 64), np.uint8)
+    return Multiscale([base[:: 2**k, :: 2**k, :: 2**k] for k in range(3)], spatial_ndim=3)
+
+
+# -- TileGrid: layout -------------------------------------------------------------
+
+
+def test_2d_tile_counts_regions_and_extents():
+    grid = TileGrid(pyramid2d(), 32)
+    # level shapes (100, 150), (50, 75), (25, 38): ceil(shape / 32) tiles per axis
+    assert [grid.grid_shape(k) for k in range(3)] == [(4, 5), (2, 3), (1, 2)]
+    assert [grid.ntiles(k) for k in range(3)] == [20, 6, 2]
+    assert list(grid.keys(2)) == [(2, (0, 0)), (2, (0, 1))]
+    assert grid.region((0, (0, 0))) == (slice(0, 32), slice(0, 32))
+    assert grid.region((0, (3, 4))) == (slice(96, 100), slice(128, 150))  # clipped
+    assert grid.extent((0, (3, 4))) == ((96.0, 100.0), (128.0, 150.0))
+    assert grid.region((1, (1, 2))) == (slice(32, 50), slice(64, 75))
+    assert grid.extent((1, (1, 2))) == ((64.0, 100.0), (128.0, 150.0))
+    # level 2 has 38 columns of 4 level-0 pixels: it reaches 152, past level 0's 150
+    assert grid.region((2, (0, 1))) == (slice(0, 25), slice(32, 38))
+    assert grid.extent((2, (0, 1))) == ((0.0, 100.0), (128.0, 152.0))
+    assert grid.centre((2, (0, 1))).tolist() == [50.0, 140.0]
+
+
+def test_extents_follow_scale_and_translate():
+    base = np.zeros((64, 64))
+    ms = Multiscale([base, base[::2, ::2]], scale=[(1, 1), (2, 3)], translate=[(0, 0), (0.5, -1)])
+    grid = TileGrid(ms, (16, 8))
+    assert grid.grid_shape(1) == (2, 4)
+    assert grid.extent((1, (1, 3))) == ((0.5 + 16 * 2, 0.5 + 32 * 2), (-1 + 24 * 3, -1 + 32 * 3))
+
+
+def test_3d_tile_counts_regions_and_extents():
+    grid = TileGrid(pyramid3d(), 16)
+    assert [grid.grid_shape(k) for k in range(3)] == [(3, 4, 4), (2, 2, 2), (1, 1, 1)]
+    assert grid.ntiles(0) == 48
+    assert grid.region((0, (2, 3, 0))) == (slice(32, 40), slice(48, 64), slice(0, 16))
+    assert grid.region((1, (1, 1, 1))) == (slice(16, 20), slice(16, 32), slice(16, 32))
+    assert grid.extent((1, (1, 1, 1))) == ((32.0, 40.0), (32.0, 64.0), (32.0, 64.0))
+    assert grid.extent((2, (0, 0, 0))) == ((0.0, 40.0), (0.0, 64.0), (0.0, 64.0))
+
+
+def test_bad_tiles_and_keys_are_refused_by_name():
+    ms = pyramid2d()
+    for tile in (0, (32,), (32, -1), 2.5):
+        with pytest.raises(ValueError, match=r"TileGrid\(pyr2d\): tile must be"):
+            TileGrid(ms, tile)
+    grid = TileGrid(ms, 32)
+    with pytest.raises(IndexError, match=r"level must be in \[0, 3\), not 3"):
+        grid.grid_shape(3)
+    with pytest.raises(IndexError, match=r"tile \(4, 0\) is outside level 0's grid of \(4, 5\)"):
+        grid.region((0, (4, 0)))
+    with pytest.raises(ValueError, match="a tile key is"):
+        grid.region(7)
+
+
+# -- TileGrid: what a view wants ---------------------------------------------------
+
+
+def test_visible_2d_keys_for_known_boxes():
+    grid = TileGrid(pyramid2d(), 32)
+    # half open: a box ending at a tile's start does not reach it
+    assert grid.visible(0, ((0, 32), (0, 32))) == [(0, (0, 0))]
+    assert grid.visible(0, ((31, 33), (31, 33))) == [
+        (0, (0, 0)),
+        (0, (0, 1)),
+        (0, (1, 0)),
+        (0, (1, 1)),
+    ]
+    assert grid.visible(0, ((98.5, 99), (0, 150))) == [(0, (3, j)) for j in range(5)]
+    assert grid.visible(0, ((99, 500), (149, 500))) == [(0, (3, 4))]
+    assert grid.visible(0, ((-1e6, 1e6), (-1e6, 1e6))) == list(grid.keys(0))
+    assert grid.visible(0, ((-10, -1), (0, 10))) == []
+    assert grid.visible(0, ((5, 5), (0, 10))) == []  # empty box
+    assert grid.visible(0, ((100, 120), (0, 10))) == []  # past the image
+    # level 2's last column reaches 152: a box at 150..151 sees it, one at 152.. does not
+    assert grid.visible(2, ((0, 1), (150, 151))) == [(2, (0, 1))]
+    assert grid.visible(2, ((0, 1), (152, 153))) == []
+    assert grid.visible(1, ((60, 70), (60, 70))) == [
+        (1, (0, 0)),
+        (1, (0, 1)),
+        (1, (1, 0)),
+        (1, (1, 1)),
+    ]
+
+
+def test_visible_3d_keys_for_known_boxes():
+    grid = TileGrid(pyramid3d(), 16)
+    assert grid.visible(0, ((0, 16), (0, 1), (0, 1))) == [(0, (0, 0, 0))]
+    assert grid.visible(0, ((15, 17), (31, 33), (63, 64))) == [
+        (0, (0, 1, 3)),
+        (0, (0, 2, 3)),
+        (0, (1, 1, 3)),
+        (0, (1, 2, 3)),
+    ]
+    assert grid.visible(1, ((39, 40), (0, 64), (0, 1))) == [(1, (1, 0, 0)), (1, (1, 1, 0))]
+    assert len(grid.visible(0, ((0, 40), (0, 64), (0, 64)))) == 48
+    with pytest.raises(ValueError, match=r"box must be 3 \(start, stop\) pairs"):
+        grid.visible(0, ((0, 1), (0, 1)))
+
+
+def test_choose_level_2d_coarsest_with_a_texel_per_screen_pixel():
+    grid = TileGrid(pyramid2d(), 32)  # scales 1, 2, 4
+    cases = {0.25: 0, 1: 0, 1.99: 0, 2: 1, 3.99: 1, 4: 2, 1000: 2}
+    assert {p: grid.choose_level(p) for p in cases} == cases
+    # float noise at an exact power of two still picks that level
+    assert grid.choose_level(2 * (1 - 1e-12)) == 1
+    # per axis: the finer axis decides
+    assert grid.choose_level((4, 1)) == 0
+    assert grid.choose_level((4, 2)) == 1
+    assert grid.choose_level(4, max_screen_pixels_per_texel=0.5) == 1
+    for bad in (0, -1, float("nan")):
+        with pytest.raises(ValueError, match="pixels_per_screen_pixel must be finite numbers > 0"):
+            grid.choose_level(bad)
+
+
+def test_choose_level_3d_voxels_of_at_most_two_screen_pixels():
+    grid = TileGrid(pyramid3d(), 16)  # scales 1, 2, 4
+    cases = {0.25: 0, 0.49: 0, 0.5: 0, 0.99: 0, 1: 1, 1.5: 1, 1.99: 1, 2: 2, 50: 2}
+    assert {p: grid.choose_level(p) for p in cases} == cases
+    assert grid.choose_level(1, max_screen_pixels_per_texel=1) == 0
+
+
+def test_choose_level_by_scale_not_by_index():
+    base = np.zeros((64, 64))
+    ms = Multiscale([base, base[::4, ::4], base[::2, ::2]], scale=[(1, 1), (4, 4), (2, 2)])
+    grid = TileGrid(ms, 16)
+    assert [grid.choose_level(p) for p in (1, 2, 3, 4)] == [0, 2, 2, 1]
+
+
+def test_priority_2d_centre_first_and_coarse_first():
+    base = np.zeros((64, 64))
+    grid = TileGrid(Multiscale([base, base[::2, ::2], base[::4, ::4]]), 16)
+    # level 0 tile centres are at 8, 24, 40, 56 on each axis
+    order = grid.prioritize(grid.keys(0), centre=(40, 8))
+    assert order[:4] == [(0, (2, 0)), (0, (1, 0)), (0, (2, 1)), (0, (3, 0))]
+    assert grid.priority((0, (1, 0)), (40, 8)) == (0, 16.0, (1, 0))
+    assert grid.priority((0, (0, 3)), (40, 8)) == (0, math.hypot(32, 48), (0, 3))
+    distances = [grid.priority(k, (40, 8))[1] for k in order]
+    assert distances == sorted(distances)
+    mixed = [*grid.keys(0), *grid.keys(1), *grid.keys(2)]
+    levels = [k[0] for k in grid.prioritize(mixed, centre=(0, 0))]
+    assert levels == [2] * 1 + [1] * 4 + [0] * 16
+    with pytest.raises(ValueError, match="centre must be 2 finite numbers"):
+        grid.priority((0, (0, 0)), (1, 2, 3))
+
+
+def test_priority_3d_depth_along_the_view_plus_distance_from_its_axis():
+    grid = TileGrid(Multiscale([np.zeros((64, 64, 64))], spatial_ndim=3), 16)
+    keys = [(0, (3, 1, 1)), (0, (0, 0, 0)), (0, (1, 1, 1)), (0, (0, 1, 1))]
+    # looking along +planes through (32, 32, 32); direction need not be unit length
+    order = grid.prioritize(keys, centre=(32, 32, 32), direction=(2, 0, 0))
+    assert order == [(0, (0, 1, 1)), (0, (1, 1, 1)), (0, (0, 0, 0)), (0, (3, 1, 1))]
+    score = grid.priority((0, (0, 1, 1)), (32, 32, 32), (1, 0, 0))[1]
+    assert score == pytest.approx(-24 + math.sqrt(8**2 + 8**2))
+    score = grid.priority((0, (3, 1, 1)), (32, 32, 32), (1, 0, 0))[1]
+    assert score == pytest.approx(24 + math.sqrt(8**2 + 8**2))
+    # looking the other way reverses depth
+    back = grid.prioritize(keys, centre=(32, 32, 32), direction=(-1, 0, 0))
+    assert back[0] == (0, (3, 1, 1))
+    with pytest.raises(ValueError, match="direction must not be zero"):
+        grid.priority(keys[0], (0, 0, 0), (0, 0, 0))
+
+
+# -- TileCache ----------------------------------------------------------------------
+
+
+def tile(nbytes: int, value: int = 0) -> np.ndarray:
+    return np.full(nbytes, value, np.uint8)
+
+
+def test_cache_never_exceeds_budget_during_random_puts_and_keeps_pinned_tiles():
+    rng = np.random.default_rng(12)
+    cache = TileCache(10_000, pinned_levels={3})
+    pinned = {(3, (0, 0)): 1000, (3, (0, 1)): 1500}
+    for key, size in pinned.items():
+        cache.put(key, tile(size))
+    for step in range(2000):
+        key = (int(rng.integers(0, 3)), (int(rng.integers(0, 6)), int(rng.integers(0, 6))))
+        index = (int(rng.integers(0, 2)),)
+        cache.put(key, tile(int(rng.integers(1, 3000))), index)
+        assert cache.bytes <= cache.budget_bytes, step
+        assert cache.bytes == sum(cache.get(k[:2], k[2]).nbytes for k in cache.keys()), step
+        assert all(cache.contains(k) for k in pinned), step
+    stats = cache.stats()
+    assert stats["evictions"] > 0 and stats["bytes"] == cache.bytes <= 10_000
+    assert stats["tiles"] == len(cache)
+
+
+def test_cache_evicts_least_recently_used_first():
+    cache = TileCache(300)
+    for name in "abc":
+        cache.put((0, (ord(name),)), tile(100))
+    assert cache.get((0, (ord("a"),))) is not None  # a is now the most recent
+    assert cache.get((0, (ord("z"),))) is None
+    cache.put((0, (ord("d"),)), tile(100))
+    assert [k[1][0] for k in cache.keys()] == [ord("c"), ord("a"), ord("d")]  # b went
+    cache.put((0, (ord("e"),)), tile(150))  # needs c and a out
+    assert [k[1][0] for k in cache.keys()] == [ord("d"), ord("e")]
+    assert cache.stats() == {
+        "hits": 1,
+        "misses": 1,
+        "evictions": 3,
+        "bytes": 250,
+        "tiles": 2,
+        "budget_bytes": 300,
+    }
+
+
+def test_cache_replaces_keys_and_separates_leading_indices():
+    cache = TileCache(1000)
+    cache.put((0, (0, 0)), tile(100, 1))
+    cache.put((0, (0, 0)), tile(300, 2))
+    cache.put((0, (0, 0)), tile(200, 3), index=(1,))
+    assert cache.bytes == 500 and len(cache) == 2
+    assert cache.get((0, (0, 0)))[0] == 2 and cache.get((0, (0, 0)), (1,))[0] == 3
+    assert not cache.contains((0, (0, 0)), (2,))
+
+
+def test_cache_refuses_what_cannot_fit():
+    cache = TileCache(1000, pinned_levels=[2])
+    with pytest.raises(ValueError, match="1001 bytes, more than the whole budget of 1000 bytes"):
+        cache.put((0, (0, 0)), tile(1001))
+    cache.put((2, (0, 0)), tile(600))
+    cache.put((0, (0, 0)), tile(300))
+    with pytest.raises(MemoryError, match=r"pinned levels \[2\] hold 600 of the 1000-byte"):
+        cache.put((0, (0, 1)), tile(500))
+    # refused without evicting anything
+    assert cache.contains((0, (0, 0))) and cache.bytes == 900
+    with pytest.raises(ValueError, match="budget_bytes must be an int > 0"):
+        TileCache(0)
+
+
+def test_default_budget_is_a_fraction_of_physical_ram():
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    assert default_cpu_budget() == int(ram * 0.125)
+    assert default_cpu_budget(0.5) == int(ram * 0.5)
+    assert TileCache().budget_bytes == default_cpu_budget()
+    with pytest.raises(ValueError, match=r"fraction must be in \(0, 1\]"):
+        default_cpu_budget(0)
