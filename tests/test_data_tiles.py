@@ -6,11 +6,20 @@ from __future__ import annotations
 
 import math
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 
-from glframe.data import Multiscale, TileCache, TileGrid, default_cpu_budget
+from glframe.data import (
+    Multiscale,
+    TileCache,
+    TileGrid,
+    TileLoader,
+    TileLoadError,
+    default_cpu_budget,
+)
 
 
 def pyramid2d() -> Multiscale:
@@ -259,3 +268,220 @@ def test_default_budget_is_a_fraction_of_physical_ram():
     assert TileCache().budget_bytes == default_cpu_budget()
     with pytest.raises(ValueError, match=r"fraction must be in \(0, 1\]"):
         default_cpu_budget(0)
+
+
+# -- TileLoader -----------------------------------------------------------------------
+
+
+class Recording:
+    """An array-like level that logs each read; reads can be held on a gate or fail."""
+
+    def __init__(self, array, level, log, gate=None, started=None, fail=None):
+        self.array, self.level, self.log = array, level, log
+        self.shape, self.dtype = array.shape, array.dtype
+        self.gate, self.started, self.fail = gate, started, fail
+
+    def __getitem__(self, item):
+        self.log.append((self.level, item))
+        if self.started is not None:
+            self.started.set()
+        if self.gate is not None:
+            assert self.gate.wait(10), "test gate never opened"
+        if self.fail is not None and self.fail(self.level, item):
+            raise OSError(f"bad sector at level {self.level}")
+        return self.array[item]
+
+
+def recorded(gate=None, started=None, fail=None, leading=()):
+    base = np.arange(math.prod(leading) * 64 * 64, dtype=np.uint16).reshape(*leading, 64, 64)
+    log = []
+    lead = (slice(None),) * len(leading)
+    levels = [
+        Recording(
+            base[(*lead, slice(None, None, 2**k), slice(None, None, 2**k))],
+            k,
+            log,
+            gate,
+            started,
+            fail,
+        )
+        for k in range(3)
+    ]
+    ms = Multiscale(levels, name="rec")
+    return ms, TileGrid(ms, 16), log, base
+
+
+def read_keys(grid, log, nlead=0):
+    # map each logged read back to the tile key whose region it was
+    def bounds(region):
+        return tuple((r.start, r.stop) for r in region)  # slices are not hashable
+
+    by_region = {(k, bounds(grid.region(key))): key for k in range(3) for key in grid.keys(k)}
+    return [by_region[(level, bounds(item[nlead:]))] for level, item in log]
+
+
+def loader_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("glframe-tiles")]
+
+
+def test_loader_reads_in_priority_order_into_the_cache():
+    ms, grid, log, base = recorded()
+    cache = TileCache(1 << 20, pinned_levels={2})
+    keys = grid.prioritize(
+        [*grid.visible(2, ((0, 64), (0, 64))), *grid.visible(0, ((8, 40), (8, 40)))],
+        centre=(20, 20),
+    )
+    assert keys[0] == (2, (0, 0)) and keys[1] == (0, (1, 1))
+    loaded = []
+    with TileLoader(grid, cache, max_workers=1, on_loaded=loaded.append) as loader:
+        loader.request(keys)
+        assert loader.wait(timeout=10)
+        assert read_keys(grid, log) == keys
+        assert loaded == keys  # once per tile, in order (one worker)
+        stats = loader.stats()
+    assert stats == {
+        "tiles_loaded": 10,
+        "tiles_pending": 0,
+        "cancelled": 0,
+        "cpu_bytes": 16 * 16 * 2 * 10,
+        "errors": 0,
+        "last_error": None,
+    }
+    np.testing.assert_array_equal(cache.get((0, (1, 2))), base[16:32, 32:48])
+    np.testing.assert_array_equal(cache.get((2, (0, 0))), base[::4, ::4])
+    assert cache.get((0, (1, 2))).flags.c_contiguous
+
+
+def test_loader_skips_tiles_already_cached():
+    ms, grid, log, base = recorded()
+    cache = TileCache(1 << 20)
+    cache.put((0, (0, 0)), np.zeros((16, 16), np.uint16))
+    with TileLoader(grid, cache, max_workers=1) as loader:
+        loader.request([(0, (0, 0)), (0, (0, 1))])
+        assert loader.wait(timeout=10)
+        assert read_keys(grid, log) == [(0, (0, 1))]
+        assert loader.ready((0, (0, 0))) and loader.ready((0, (0, 1)))
+        assert not loader.ready((0, (1, 1)))
+        assert loader.stats()["tiles_loaded"] == 1
+
+
+def test_a_new_request_cancels_unstarted_reads_and_reorders_the_rest():
+    gate, started = threading.Event(), threading.Event()
+    ms, grid, log, base = recorded(gate=gate, started=started)
+    cache = TileCache(1 << 20)
+    loaded = []
+    a = [(0, (0, 0)), (0, (0, 1)), (0, (0, 2)), (0, (0, 3))]
+    b = [(0, (3, 3)), (0, (0, 3)), (0, (3, 2))]
+    with TileLoader(grid, cache, max_workers=1, on_loaded=loaded.append) as loader:
+        loader.request(a)
+        assert started.wait(10)  # a[0] is being read, the others are queued
+        assert loader.pending() == a
+        loader.request(b)
+        # a[1] and a[2] are no longer wanted and had not started; a[3] is wanted
+        # again, so it is requeued after b[0]
+        assert loader.stats()["cancelled"] == 2
+        assert loader.pending() == b
+        assert not loader.wait(timeout=0.05)
+        gate.set()
+        assert loader.wait(timeout=10)
+        assert loader.pending() == []
+        assert read_keys(grid, log) == [a[0], *b]
+        assert sorted(loaded) == sorted([a[0], *b]) and len(loaded) == 4
+        for key in (a[1], a[2]):
+            assert not cache.contains(key)
+        # the started read finished and was kept, though no longer wanted
+        assert cache.contains(a[0])
+        assert loader.stats()["tiles_loaded"] == 4
+
+
+def test_the_same_request_again_changes_nothing():
+    gate, started = threading.Event(), threading.Event()
+    ms, grid, log, base = recorded(gate=gate, started=started)
+    with TileLoader(grid, TileCache(1 << 20), max_workers=1) as loader:
+        keys = [(1, (0, 0)), (1, (0, 1)), (1, (1, 0))]
+        loader.request(keys)
+        assert started.wait(10)
+        loader.request(list(keys))
+        gate.set()
+        assert loader.wait(timeout=10)
+        assert read_keys(grid, log) == keys
+        assert loader.stats()["cancelled"] == 0
+
+
+def test_wait_reraises_a_read_error_once_and_loading_goes_on():
+    ms, grid, log, base = recorded(fail=lambda level, item: level == 0 and item[0].start == 16)
+    with TileLoader(grid, TileCache(1 << 20), max_workers=2) as loader:
+        keys = [(0, (0, 0)), (0, (1, 0)), (0, (2, 0))]
+        loader.request(keys)
+        with pytest.raises(
+            TileLoadError, match=r"rec\): reading tile \(0, \(1, 0\)\) at index"
+        ) as err:
+            loader.wait(timeout=10)
+        assert isinstance(err.value.__cause__, OSError)
+        assert loader.wait(timeout=10)  # raised once; the other tiles loaded
+        assert loader.ready((0, (0, 0))) and loader.ready((0, (2, 0)))
+        assert not loader.ready((0, (1, 0)))
+        stats = loader.stats()
+        assert stats["errors"] == 1 and stats["tiles_loaded"] == 2
+        assert "bad sector at level 0" in stats["last_error"]
+
+
+def test_an_on_loaded_error_is_kept_too():
+    ms, grid, log, base = recorded()
+
+    def boom(key):
+        raise ValueError(f"no redraw for {key}")
+
+    with TileLoader(grid, TileCache(1 << 20), max_workers=1, on_loaded=boom) as loader:
+        loader.request([(2, (0, 0))])
+        with pytest.raises(TileLoadError, match="on_loaded for tile") as err:
+            loader.wait(timeout=10)
+        assert isinstance(err.value.__cause__, ValueError)
+
+
+def test_loader_reads_at_the_leading_index():
+    ms, grid, log, base = recorded(leading=(3,))
+    cache = TileCache(1 << 20)
+    with TileLoader(grid, cache, max_workers=1) as loader:
+        loader.request([(0, (1, 1))], index=(2,))
+        assert loader.wait(timeout=10)
+        assert loader.ready((0, (1, 1))) and not loader.ready((0, (1, 1)), (0,))
+        np.testing.assert_array_equal(cache.get((0, (1, 1)), (2,)), base[2, 16:32, 16:32])
+        with pytest.raises(IndexError, match=r"index \(\) does not match the leading axes \(3,\)"):
+            loader.request([(0, (0, 0))])
+
+
+def test_close_leaves_no_threads_and_refuses_requests():
+    before = set(loader_threads())
+    ms, grid, log, base = recorded()
+    loader = TileLoader(grid, TileCache(1 << 20), max_workers=3)
+    loader.request(list(grid.keys(0)))
+    assert loader.wait(timeout=10)
+    assert set(loader_threads()) - before
+    loader.close()
+    assert set(loader_threads()) - before == set()
+    loader.close()  # twice is fine
+    with pytest.raises(RuntimeError, match=r"TileLoader\(rec\): closed"):
+        loader.request([(0, (0, 0))])
+
+
+def test_a_given_executor_is_used_and_left_running():
+    ms, grid, log, base = recorded()
+    with ThreadPoolExecutor(2, thread_name_prefix="shared") as pool:
+        loader = TileLoader(grid, TileCache(1 << 20), executor=pool)
+        loader.request(list(grid.keys(1)))
+        assert loader.wait(timeout=10)
+        loader.close()
+        assert pool.submit(lambda: 7).result(timeout=10) == 7
+        assert loader.stats()["tiles_loaded"] == 4
+        with pytest.raises(ValueError, match="sizes the loader's own executor"):
+            TileLoader(grid, TileCache(1 << 20), executor=pool, max_workers=2)
+
+
+def test_loader_refuses_bad_keys_before_changing_anything():
+    ms, grid, log, base = recorded()
+    with TileLoader(ms, TileCache(1 << 20), tile=16, max_workers=1) as loader:
+        assert loader.grid.tile == (16, 16)
+        with pytest.raises(IndexError, match="outside level 2's grid"):
+            loader.request([(2, (0, 0)), (2, (1, 0))])
+        assert loader.pending() == [] and log == []

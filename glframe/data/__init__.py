@@ -7,7 +7,16 @@ on it. See docs/data.md.
 """
 
 from ._cache import TileCache, default_cpu_budget
+from ._loader import TileLoader, TileLoadError
 from ._multiscale import Multiscale
 from ._tiles import TileGrid, TileKey
 
-__all__ = ["Multiscale", "TileCache", "TileGrid", "TileKey", "default_cpu_budget"]
+__all__ = [
+    "Multiscale",
+    "TileCache",
+    "TileGrid",
+    "TileKey",
+    "TileLoader",
+    "TileLoadError",
+    "default_cpu_budget",
+]
