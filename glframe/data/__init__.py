@@ -7,11 +7,14 @@ on it. See docs/data.md.
 """
 
 from ._cache import TileCache, default_cpu_budget
+from ._io import build_pyramid, open_multiscale
 from ._loader import TileLoader, TileLoadError
 from ._multiscale import Multiscale
 from ._tiles import TileGrid, TileKey
 
 __all__ = [
+    "build_pyramid",
+    "open_multiscale",
     "Multiscale",
     "TileCache",
     "TileGrid",
