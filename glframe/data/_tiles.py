@@ -81,6 +81,11 @@ class TileGrid:
             )
         self.multiscale = multiscale
         self.tile = tuple(int(t) for t in tiles)
+        # Computed once: key checks run for every key of every request.
+        self._grid_shapes = [
+            tuple(-(-n // t) for n, t in zip(multiscale.shape(k), self.tile))  # ceil division
+            for k in range(multiscale.nlevels)
+        ]
 
     # -- layout ---------------------------------------------------------------
 
@@ -104,10 +109,8 @@ class TileGrid:
 
     def grid_shape(self, level: int) -> tuple[int, ...]:
         """How many tiles ``level`` has along each spatial axis (edge tiles included)."""
-        level = self._check_level(level)
-        return tuple(
-            -(-n // t) for n, t in zip(self.multiscale.shape(level), self.tile)
-        )  # ceil division: the last tile of an axis may be partial
+        # ceil(shape / tile): the last tile of an axis may be partial
+        return self._grid_shapes[self._check_level(level)]
 
     def ntiles(self, level: int) -> int:
         """How many tiles ``level`` has in all."""
