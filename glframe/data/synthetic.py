@@ -269,27 +269,41 @@ def _mandelbrot_block(cr: np.ndarray, ci: np.ndarray, max_iter: int) -> np.ndarr
     cr, ci = cr[idx], ci[idx]
     zr, zi = cr.copy(), ci.copy()  # z_1 = c
     sr, si = zr.copy(), zi.copy()  # saved orbit point for cycle detection
+    alive = np.ones(idx.size, bool)
+    dead = 0
+    zr2, zi2, mag = np.empty_like(zr), np.empty_like(zr), np.empty_like(zr)
     scale = 254.0 / math.log1p(max_iter + 1)
     bail2 = _BAILOUT * _BAILOUT
     for n in range(1, max_iter + 1):
-        zr2 = zr * zr
-        zi2 = zi * zi
-        mag = zr2 + zi2
-        esc = mag > bail2
+        np.multiply(zr, zr, out=zr2)
+        np.multiply(zi, zi, out=zi2)
+        np.add(zr2, zi2, out=mag)
+        done = np.flatnonzero(mag > bail2)
+        if done.size:
+            mu = n - np.log2(0.5 * np.log(mag[done]) / _LOG2)
+            out[idx[done]] = np.clip(np.rint(scale * np.log1p(mu)), 0, 254)
         # Attracting cycles: an orbit back (within rounding) at the point saved at the
         # last power-of-two iteration is bounded forever (minibrots, other bulbs).
         # Checked every 4th iteration only (a cycle recurs, so it is found a little
         # later): the check costs as much as the iteration itself.
-        cyc = (np.abs(zr - sr) + np.abs(zi - si) < 1e-13) if n > 8 and not n & 3 else None
-        if esc.any() or (cyc is not None and cyc.any()):
-            if esc.any():
-                mu = n - np.log2(0.5 * np.log(mag[esc]) / _LOG2)
-                out[idx[esc]] = np.clip(np.rint(scale * np.log1p(mu)), 0, 254)
-            keep = ~esc if cyc is None else ~(esc | cyc)
-            idx, cr, ci, zr, zi = idx[keep], cr[keep], ci[keep], zr[keep], zi[keep]
-            zr2, zi2, sr, si = zr2[keep], zi2[keep], sr[keep], si[keep]
-            if not idx.size:
-                break
+        if n > 8 and not n & 3:
+            cyc = np.flatnonzero((np.abs(zr - sr) + np.abs(zi - si) < 1e-13) & alive)
+            done = np.concatenate([done, cyc]) if cyc.size else done
+        if done.size:
+            # Finished points are frozen at z = c = 0 (a fixed point that never escapes)
+            # rather than removed: removing means copying every array, so it is done
+            # only once a quarter of the points are frozen.
+            for a in (zr, zi, cr, ci, zr2, zi2):
+                a[done] = 0.0
+            alive[done] = False
+            dead += done.size
+            if dead * 4 > idx.size:
+                keep = np.flatnonzero(alive)
+                if not keep.size:
+                    break
+                idx, cr, ci, zr, zi = idx[keep], cr[keep], ci[keep], zr[keep], zi[keep]
+                zr2, zi2, sr, si = zr2[keep], zi2[keep], sr[keep], si[keep]
+                alive, dead, mag = np.ones(keep.size, bool), 0, np.empty_like(zr)
         if n & (n - 1) == 0:
             sr, si = zr.copy(), zi.copy()
         # z <- z**2 + c, in place: im = 2 zr zi + ci, re = zr2 - zi2 + cr
