@@ -11,6 +11,7 @@ from ._io import build_pyramid, open_multiscale
 from ._loader import TileLoader, TileLoadError
 from ._multiscale import Multiscale
 from ._tiles import TileGrid, TileKey
+from .synthetic import ComputedArray, mandelbrot, mandelbulb
 
 __all__ = [
     "build_pyramid",
@@ -22,4 +23,7 @@ __all__ = [
     "TileLoader",
     "TileLoadError",
     "default_cpu_budget",
+    "ComputedArray",
+    "mandelbrot",
+    "mandelbulb",
 ]
