@@ -16,6 +16,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
+import glframe.data._io
 from glframe.data import Multiscale, build_pyramid, open_multiscale
 
 zarr = pytest.importorskip("zarr")
@@ -58,7 +59,15 @@ def gradient(shape=(300, 500)) -> np.ndarray:
 # ---------------------------------------------------------------------------- build_pyramid
 
 
-def test_build_pyramid_2d_every_level_exact(tmp_path):
+@pytest.fixture(params=["one chunk per block", "default blocks"])
+def blocks(request, monkeypatch):
+    """Write one chunk per block (block edges everywhere), or as many as the default allows."""
+    if request.param == "one chunk per block":
+        monkeypatch.setattr(glframe.data._io, "_BLOCK_BYTES", 1)
+    return request.param
+
+
+def test_build_pyramid_2d_every_level_exact(tmp_path, blocks):
     image = gradient()
     path = tmp_path / "gradient.ome.zarr"
     ms = build_pyramid(image, path, tile=64, progress=False)
@@ -91,7 +100,7 @@ def test_build_pyramid_2d_every_level_exact(tmp_path):
     assert again.scale == ms.scale and again.translate == ms.translate
 
 
-def test_build_pyramid_float_values_and_region_reads(tmp_path):
+def test_build_pyramid_float_values_and_region_reads(tmp_path, blocks):
     image = np.random.default_rng(1).random((130, 70), dtype=np.float32)
     ms = build_pyramid(image, tmp_path / "f.zarr", tile=32, progress=False)
     expected = reference_levels(image, ms.nlevels)
@@ -102,7 +111,7 @@ def test_build_pyramid_float_values_and_region_reads(tmp_path):
     np.testing.assert_array_equal(ms.read(1, region), expected[1][region])
 
 
-def test_build_pyramid_3d_time_series(tmp_path):
+def test_build_pyramid_3d_time_series(tmp_path, blocks):
     series = np.random.default_rng(2).integers(0, 255, (2, 64, 96, 96), dtype=np.uint8)
     path = tmp_path / "series.ome.zarr"
     ms = build_pyramid(
@@ -154,6 +163,8 @@ def test_build_pyramid_of_a_large_dask_array_stays_chunked(tmp_path):
     # 4096x4096 float32 = 64 MiB, made of random 512x512 chunks computed on demand
     big = da.random.default_rng(3).random((4096, 4096), chunks=512, dtype=np.float32)
     limit = big.nbytes // 4
+    # Warm up first: the first write imports codecs and sets zarr up (several MiB, once).
+    build_pyramid(big[:600, :600], tmp_path / "warm.zarr", progress=False)
     tracemalloc.start()
     try:
         ms = build_pyramid(big, tmp_path / "big.zarr", tile=256, progress=False)
@@ -376,3 +387,10 @@ def test_missing_extras_name_the_install_command(tmp_path, monkeypatch):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "1"
+
+
+def test_docstring_examples():
+    import doctest
+
+    result = doctest.testmod(glframe.data._io, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 2 and result.failed == 0

@@ -366,16 +366,28 @@ def _downsample(block: np.ndarray, sn: int, method: str) -> np.ndarray:
     """
     if method == "nearest":
         return block[(Ellipsis, *([slice(None, None, 2)] * sn))]
-    lead = block.shape[:-sn]
     spatial = block.shape[-sn:]
-    pad = [(0, 0)] * len(lead) + [(0, n % 2) for n in spatial]
-    halves = [(n + 1) // 2 for n in spatial]
-    split = tuple(itertools.chain.from_iterable((h, 2) for h in halves))
-    sum_axes = tuple(len(lead) + 2 * i + 1 for i in range(sn))
-    total = np.pad(block.astype(np.float64), pad).reshape(lead + split).sum(axis=sum_axes)
-    # How many real (not padded) pixels each block holds: 2**sn inside, fewer on odd edges.
-    count = np.pad(np.ones(spatial), pad[len(lead) :]).reshape(split)
-    count = count.sum(axis=tuple(2 * i + 1 for i in range(sn)))
+    odd = [n % 2 for n in spatial]
+    if any(odd):
+        # Zero-pad odd edges to even; the count below leaves the zeros out of the mean.
+        block = np.pad(block, [(0, 0)] * (block.ndim - sn) + [(0, o) for o in odd])
+    # Sum the 2**sn pixels of each block as strided views (in float64: exact for values
+    # of up to 32 bits; no reshaped copy of the whole block).
+    total = None
+    for offsets in itertools.product((0, 1), repeat=sn):
+        view = block[(Ellipsis, *(slice(o, None, 2) for o in offsets))]
+        if total is None:
+            total = view.astype(np.float64)
+        else:
+            total += view
+    count = float(2**sn)
+    if any(odd):
+        # How many real (not padded) pixels each block holds: fewer on odd edges.
+        count = np.ones((), np.float64)
+        for i, n in enumerate(spatial):
+            per_axis = np.full((n + 1) // 2, 2.0)
+            per_axis[-1] = 2.0 - odd[i]
+            count = np.multiply.outer(count, per_axis)
     mean = total / count
     if np.issubdtype(block.dtype, np.integer):
         info = np.iinfo(block.dtype)
@@ -383,6 +395,14 @@ def _downsample(block: np.ndarray, sn: int, method: str) -> np.ndarray:
     elif block.dtype == np.bool_:
         mean = np.rint(mean)
     return mean.astype(block.dtype)
+
+
+_BLOCK_BYTES = 4 * 2**20
+
+
+def _chunks_per_block(tile: int, sn: int, itemsize: int) -> int:
+    """Chunks per spatial axis in one block: the block of the level before fits _BLOCK_BYTES."""
+    return max(1, int((_BLOCK_BYTES / (itemsize * (2 * tile) ** sn)) ** (1 / sn) + 1e-9))
 
 
 def _blocks(shape: Sequence[int], tile: int):
@@ -543,8 +563,13 @@ def build_pyramid(
             chunks=(1,) * len(lead_shape) + tuple(min(tile, n) for n in spatial),
             dtype=dtype,
         )
-        blocks = [(lead, blk) for lead in np.ndindex(*lead_shape) for blk in _blocks(spatial, tile)]
-        for done, (lead, blk) in enumerate(blocks, 1):
+        # Several chunks per zarr call (fewer calls, chunks encoded in parallel), as many as
+        # keep the block read from the level before under _BLOCK_BYTES.
+        step = tile * _chunks_per_block(tile, sn, dtype.itemsize)
+        blocks = [(lead, blk) for lead in np.ndindex(*lead_shape) for blk in _blocks(spatial, step)]
+        total = math.prod(lead_shape) * math.prod(-(-n // tile) for n in spatial)
+        done = 0
+        for lead, blk in blocks:
             if k == 0:
                 data = np.asarray(previous[lead + blk])
             else:
@@ -554,7 +579,8 @@ def build_pyramid(
                 )
                 data = _downsample(np.asarray(previous[lead + src]), sn, method)
             level[lead + blk] = data
-            bar.show(k, done, len(blocks))
+            done += math.prod(-(-(s.stop - s.start) // tile) for s in blk)
+            bar.show(k, done, total)
         previous = level
 
     datasets = []
