@@ -281,6 +281,27 @@ def test_hdf5_file_and_group(tmp_path):
         open_multiscale(f"{path}/nothing")
 
 
+def test_hdf5_with_a_user_block_and_refused_hdf5_levels(tmp_path):
+    path = tmp_path / "block.hdf5"
+    with h5py.File(path, "w", userblock_size=1024) as f:
+        f["0"] = np.zeros((8, 8), np.uint8)
+        f["1"] = np.zeros((8, 8), np.uint8)
+        f["g/0"] = np.ones((8, 8), np.uint8)
+        f["g/1"] = np.ones((4, 4), np.uint8)
+    assert open_multiscale(f"{path}/g").shape(1) == (4, 4)
+    with pytest.raises(
+        ValueError,
+        match=r"block\.hdf5: level 1 has spatial shape \(8, 8\), not "
+        r"smaller than level 0's \(8, 8\)",
+    ):
+        open_multiscale(path)
+    with h5py.File(path, "r+"):  # the refused open closed its file
+        pass
+    (tmp_path / "notes.txt").write_text("not an image")
+    with pytest.raises(ValueError, match=r"notes\.txt: neither an HDF5 file nor a zarr group"):
+        open_multiscale(tmp_path / "notes.txt")
+
+
 def test_plain_zarr_group_and_single_array(tmp_path):
     group = zarr.open_group(tmp_path / "plain.zarr", mode="w")
     image = gradient((40, 40))

@@ -128,18 +128,26 @@ def open_multiscale(
     return _open_zarr_node(zarr.open(store=path_or_store, mode="r"), name, spatial_ndim)
 
 
+def _has_hdf5_signature(path: str) -> bool:
+    """The HDF5 signature at offset 0, or after a user block (at 512, 1024, 2048, ...)."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as fh:
+        offset = 0
+        while offset + 8 <= size:
+            fh.seek(offset)
+            if fh.read(8) == _HDF5_SIGNATURE:
+                return True
+            offset = 512 if offset == 0 else 2 * offset
+    return False
+
+
 def _hdf5_split(path: str) -> tuple[str, str] | None:
     """``(file, inner group)`` when ``path`` is, or starts with, an HDF5 file."""
     parts = path.replace("\\", "/").split("/")
     for i in range(len(parts), 0, -1):
         head = "/".join(parts[:i]) or "/"
         if os.path.isfile(head):
-            with open(head, "rb") as fh:
-                # HDF5 files may carry a user block; the signature then sits at 512, 1024, ...
-                # The common case (no user block) is all this checks.
-                if fh.read(8) != _HDF5_SIGNATURE:
-                    return None
-            return head, "/".join(parts[i:])
+            return (head, "/".join(parts[i:])) if _has_hdf5_signature(head) else None
         if os.path.isdir(head):
             return None
     return None
@@ -155,7 +163,11 @@ def _open_path(path: str, name: str | None, spatial_ndim: int | None) -> Multisc
         except KeyError:
             f.close()
             raise ValueError(f"{path}: no group or dataset {split[1]!r} in {split[0]!r}") from None
-        return _open_h5(node, path, name, spatial_ndim)
+        try:
+            return _open_h5(node, path, name, spatial_ndim)
+        except Exception:
+            f.close()  # refused: do not leave the file open
+            raise
     if not os.path.exists(path) and "://" not in path:
         raise FileNotFoundError(f"open_multiscale: {path!r} does not exist")
     zarr = _require("zarr", f"opening {path!r}")
