@@ -35,6 +35,7 @@ def _visuals() -> dict[str, object]:
         "Text": v.Text("hello"),
         "Image": v.Image(np.zeros((4, 4))),
         "Volume": v.Volume(np.zeros((4, 4, 4))),
+        "MultiscaleImage": v.MultiscaleImage(np.zeros((4, 4))),
         "Mesh": v.Mesh(CUBE, CUBE_FACES),
         "Spheres": v.Spheres(np.zeros((3, 3))),
     }

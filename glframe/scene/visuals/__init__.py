@@ -11,6 +11,7 @@ from ._image import Image
 from ._line import Line
 from ._markers import SYMBOLS, Markers
 from ._mesh import Mesh
+from ._multiscale_image import MultiscaleImage
 from ._polygon import Polygon
 from ._shapes import Ellipse, Rectangle
 from ._spheres import Spheres
@@ -25,6 +26,7 @@ __all__ = [
     "SYMBOLS",
     "Image",
     "Volume",
+    "MultiscaleImage",
     "Line",
     "Polygon",
     "Rectangle",

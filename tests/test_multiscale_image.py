@@ -1,0 +1,237 @@
+"""MultiscaleImage: level choice, placement of every level, no frame without data, budgets,
+wait() against a plain Image, errors."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from glframe import scene
+from glframe.data import Multiscale
+from glframe.data.synthetic import mandelbrot
+
+SCENE_SIZE = (128, 128)
+RED = np.array([255, 0, 0])  # the background: not a viridis colour
+
+
+@pytest.fixture
+def made():
+    images = []
+    yield images
+    for image in images:
+        image.close()
+
+
+def mimage(made, source, view, **kwargs):
+    image = scene.visuals.MultiscaleImage(source, parent=view.scene, **kwargs)
+    made.append(image)
+    return image
+
+
+def view_of(scene_canvas, rect, bgcolor="black"):
+    canvas = scene_canvas(bgcolor=bgcolor)
+    camera = scene.PanZoomCamera(rect=rect, aspect=1, flip=(False, True))
+    return canvas, canvas.add_view(camera=camera)
+
+
+def constant_pyramid(translate=None):
+    """128^2, 64^2, 32^2 levels of constant values 1, 2, 3 (grays at 1/4, 2/4, 3/4)."""
+    levels = [np.full((128 >> k, 128 >> k), k + 1.0, np.float32) for k in range(3)]
+    return Multiscale(levels, translate=translate)
+
+
+def classify(pixels):
+    """Per pixel: 0 (black background), 1, 2 or 3 (the level's value), by the red channel."""
+    r = pixels[..., 0].astype(float)
+    return np.argmin(np.abs(r[..., None] - np.array([0, 63.75, 127.5, 191.25])), axis=-1)
+
+
+def test_level_follows_the_camera(scene_canvas, made):
+    canvas, view = view_of(scene_canvas, (0, 0, 128, 128))
+    image = mimage(made, mandelbrot(size=2**14, tile=256), view)  # levels 0..6
+    view.camera.set_range(margin=0)  # 16384 level-0 pixels over 128 screen pixels
+    canvas.render()
+    assert image.stats()["level"] == 6  # zoomed out: the coarsest
+    for rect, level in [((0, 0, 128, 128), 0), ((0, 0, 64, 64), 0), ((0, 0, 512, 512), 2)]:
+        view.camera.rect = rect
+        canvas.render()
+        assert image.stats()["level"] == level, rect
+    view.camera.rect = (0, 0, 16384 / 4, 16384 / 4)  # 32 level-0 pixels per screen pixel
+    canvas.render()
+    assert image.stats()["level"] == 5
+    assert image.bounds(0) == (0.0, 16384.0) and image.bounds(1) == (0.0, 16384.0)
+
+
+@pytest.mark.parametrize(
+    "rect, level, width",
+    [((0, 0, 128, 128), 0, 128), ((0, 0, 256, 256), 1, 64), ((0, 0, 512, 512), 2, 32)],
+)
+def test_each_level_covers_the_image_exactly(scene_canvas, made, rect, level, width):
+    canvas, view = view_of(scene_canvas, rect)
+    image = mimage(made, constant_pyramid(), view, cmap="grays", clim=(0, 4), tile=32)
+    canvas.render()
+    assert image.wait(timeout=30)
+    got = classify(canvas.render())
+    assert image.stats()["level"] == level
+    expected = np.zeros((128, 128), int)
+    expected[:width, :width] = level + 1
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_a_translated_level_is_placed_in_level0_pixels(scene_canvas, made):
+    # level 1 shifted by 2 level-0 pixels along x (columns): one screen pixel at 2:1
+    canvas, view = view_of(scene_canvas, (0, 0, 256, 256))
+    ms = constant_pyramid(translate=[(0, 0), (0, 2), (0, 0)])
+    image = mimage(made, ms, view, cmap="grays", clim=(0, 4), tile=32)
+    canvas.render()
+    image.wait(timeout=30)
+    got = classify(canvas.render())
+    expected = np.zeros((128, 128), int)
+    expected[:64, :64] = 3  # the coarsest level, under it
+    expected[:64, 1:65] = 2  # level 1: columns [2, 130) in level-0 pixels
+    np.testing.assert_array_equal(got, expected)
+
+
+class Gated:
+    """An array whose reads wait until ``go`` is set (a slow disk, made deterministic)."""
+
+    def __init__(self, array):
+        self.array, self.shape, self.dtype = array, array.shape, array.dtype
+        self.go = threading.Event()
+
+    def __getitem__(self, region):
+        assert self.go.wait(30)
+        return self.array[region]
+
+
+def test_a_missing_fine_tile_shows_the_coarse_one(scene_canvas, made):
+    canvas, view = view_of(scene_canvas, (0, 0, 128, 128))
+    ms = constant_pyramid()
+    gated = ms.levels[0] = Gated(ms.levels[0])
+    image = mimage(made, ms, view, cmap="grays", clim=(0, 4), tile=32)
+    image.uploads_per_frame = 1
+    got = classify(canvas.render())  # first frame: the coarsest level only
+    np.testing.assert_array_equal(got, np.full((128, 128), 3))
+    gated.go.set()
+    image._loader.wait(timeout=30)  # every level-0 tile loaded; one uploaded per frame
+    got = classify(canvas.render())
+    first = image._wanted[0]  # the most important tile: nearest the view centre
+    (r0, r1), (c0, c1) = image.grid.extent(first)
+    expected = np.full((128, 128), 3)
+    expected[int(r0) : int(r1), int(c0) : int(c1)] = 1
+    np.testing.assert_array_equal(got, expected)
+    assert image.stats()["tiles_pending"] == 15
+    for _ in range(15):
+        canvas.render()
+    np.testing.assert_array_equal(classify(canvas.render()), np.full((128, 128), 1))
+    assert image.stats()["tiles_pending"] == 0
+
+
+def test_wait_then_render_equals_a_plain_image(scene_canvas, made):
+    rng = np.random.default_rng(3)
+    base = rng.random((128, 128)).astype(np.float32)
+    levels = [base, base[::2, ::2].copy(), base[::4, ::4].copy()]
+    canvas, view = view_of(scene_canvas, (0, 0, 128, 128))
+    image = mimage(made, levels, view, clim=(0, 1), tile=48)
+    canvas.render()
+    assert image.wait(timeout=30)
+    got = canvas.render()
+    assert image.stats()["level"] == 0 and image.stats()["tiles_pending"] == 0
+    canvas2, view2 = view_of(scene_canvas, (0, 0, 128, 128))
+    scene.visuals.Image(base, clim=(0, 1), parent=view2.scene)
+    np.testing.assert_array_equal(got, canvas2.render())
+
+
+def inside_view(rng, rect, size):
+    """A random rect of the scene inside [0, size)^2."""
+    x, y, w, h = rect
+    f = rng.choice([0.5, 0.8, 1.0, 1.25, 2.0])
+    w = min(max(w / f, 64.0), size)
+    x = float(np.clip(x + rng.uniform(-0.3, 0.3) * w, 0, size - w))
+    y = float(np.clip(y + rng.uniform(-0.3, 0.3) * w, 0, size - w))
+    return (x, y, w, w)
+
+
+def test_no_frame_shows_a_pixel_without_data(scene_canvas, made):
+    size = 2**16
+    canvas, view = view_of(scene_canvas, (0, 0, size, size), bgcolor="red")
+    image = mimage(made, mandelbrot(size=size, tile=256), view, uploads_per_frame=2)
+    # a scripted zoom into the set's boundary, then a pan; the view stays inside the image
+    cx, cy = (-0.7453 + 0.75 + 1.5) / 3 * size, (0.5 - 0.1127 / 3) * size
+    w = float(size)
+    for frame in range(24):
+        if frame < 16:
+            w = max(w / 1.6, 64.0)
+        else:
+            cx += 0.4 * w
+        rect = (cx - w / 2, cy - w / 2, w, w)
+        view.camera.rect = rect
+        pixels = canvas.render()[..., :3]
+        background = np.all(pixels == RED, axis=-1)
+        assert not background.any(), (frame, rect, int(background.sum()))
+    assert image.stats()["level"] == 0
+
+
+def test_budgets_hold_in_every_frame_of_a_random_walk(scene_canvas, made):
+    size, tile = 2**14, 128  # coarsest: level 7, one 128^2 uint8 tile (16 KiB)
+    ms = mandelbrot(size=size, tile=tile)
+    cpu, gpu = 16384 * 7, 16384 * 5
+    canvas, view = view_of(scene_canvas, (0, 0, size, size), bgcolor="red")
+    image = mimage(made, ms, view, tile=tile, cpu_budget=cpu, gpu_budget=gpu)
+    rng = np.random.default_rng(12)
+    rect = (0.0, 0.0, float(size), float(size))
+    for frame in range(40):
+        rect = inside_view(rng, rect, size)
+        view.camera.rect = rect
+        pixels = canvas.render()[..., :3]
+        s = image.stats()
+        assert s["cpu_bytes"] <= cpu and s["gpu_bytes"] <= gpu, (frame, s)
+        assert not np.all(pixels == RED, axis=-1).any(), frame
+        if frame % 5 == 0:
+            image._loader.wait(timeout=30)
+    assert image.stats()["tiles_loaded"] > 5
+
+
+def test_debug_tints_and_outlines(scene_canvas, made):
+    canvas, view = view_of(scene_canvas, (0, 0, 128, 128))
+    image = mimage(made, constant_pyramid(), view, cmap="grays", clim=(0, 4), tile=32)
+    canvas.render()
+    image.wait(timeout=30)
+    plain = canvas.render()
+    image.debug = True
+    tinted = canvas.render()
+    assert not np.array_equal(plain, tinted)
+    # level 0 is tinted red; tile borders (every 32 pixels) are white
+    assert tinted[16, 16, 0] > tinted[16, 16, 1] + 40
+    assert np.all(tinted[32, 5:25, :3] == 255) or np.all(tinted[31, 5:25, :3] == 255)
+
+
+def test_errors_name_the_rule(made):
+    v = scene.visuals
+    with pytest.raises(TypeError, match=r"MultiscaleImage.source must be a glframe.data"):
+        v.MultiscaleImage("image.zarr")
+    cube = Multiscale([np.zeros((4, 4, 4))], spatial_ndim=3)
+    with pytest.raises(ValueError, match=r"MultiscaleImage.source must be 2D"):
+        v.MultiscaleImage(cube)
+    with pytest.raises(ValueError, match=r"must have no leading axes.*\(3,\)"):
+        v.MultiscaleImage(Multiscale([np.zeros((3, 8, 8))]))
+    with pytest.raises(TypeError, match=r"must hold real numbers.*complex"):
+        v.MultiscaleImage(np.zeros((8, 8), complex))
+    for bad in (0, -1, True, 1.5):
+        with pytest.raises(ValueError, match=r"MultiscaleImage.cpu_budget must be an int > 0"):
+            v.MultiscaleImage(np.zeros((8, 8)), cpu_budget=bad)
+        with pytest.raises(ValueError, match=r"MultiscaleImage.gpu_budget must be an int > 0"):
+            v.MultiscaleImage(np.zeros((8, 8)), gpu_budget=bad)
+    with pytest.raises(ValueError, match=r"gpu_budget must hold the coarsest level.*256 bytes"):
+        v.MultiscaleImage(np.zeros((8, 8)), gpu_budget=100)
+    with pytest.raises(ValueError, match=r"MultiscaleImage.tile must be an int >= 1"):
+        v.MultiscaleImage(np.zeros((8, 8)), tile=0)
+    image = v.MultiscaleImage(np.zeros((8, 8)))
+    made.append(image)
+    with pytest.raises(ValueError, match=r"MultiscaleImage.uploads_per_frame"):
+        image.uploads_per_frame = 0
+    with pytest.raises(AttributeError, match=r"has no attribute 'debgu'.*'debug'"):
+        image.debgu = True
+    assert set(image.stats()) >= {"level", "tiles_pending", "cpu_bytes", "gpu_bytes"}
