@@ -129,6 +129,23 @@ def test_a_missing_fine_tile_shows_the_coarse_one(scene_canvas, made):
     assert image.stats()["tiles_pending"] == 0
 
 
+def test_tiles_evicted_before_their_upload_are_read_again(scene_canvas, made):
+    # the CPU cache holds the coarsest tile and 3 of the 16 level-0 tiles (4 KiB each)
+    canvas, view = view_of(scene_canvas, (0, 0, 128, 128))
+    image = mimage(
+        made, constant_pyramid(), view, cmap="grays", clim=(0, 4), tile=32, cpu_budget=4 * 4096
+    )
+    image.uploads_per_frame = 1
+    for _ in range(60):
+        canvas.render()
+        assert image.stats()["cpu_bytes"] <= 4 * 4096
+        if image.stats()["tiles_pending"] == 0:
+            break
+        image._loader.wait(timeout=30)
+    assert image.stats()["tiles_pending"] == 0
+    np.testing.assert_array_equal(classify(canvas.render()), np.full((128, 128), 1))
+
+
 def test_wait_then_render_equals_a_plain_image(scene_canvas, made):
     rng = np.random.default_rng(3)
     base = rng.random((128, 128)).astype(np.float32)

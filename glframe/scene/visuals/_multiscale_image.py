@@ -395,8 +395,11 @@ class MultiscaleImage(Colormapped, Visual):
         wanted = (
             grid.prioritize(grid.visible(level, box), centre) if level != self._coarsest else []
         )
-        # the coarsest level is pinned and already in the cache: requesting it is free
-        self._loader.request(wanted + list(grid.keys(self._coarsest)))
+        # only what is not a texture yet (so a tile read, then evicted from a full CPU
+        # cache before its upload, is asked for again once another tile is uploaded); the
+        # coarsest level is pinned and already in the cache, so requesting it is free
+        missing = [k for k in wanted if k not in self._gpu]
+        self._loader.request(missing + list(grid.keys(self._coarsest)))
         self._level = level
         self._wanted = wanted
         return box
