@@ -114,6 +114,7 @@ def test_a_missing_fine_tile_shows_the_coarse_one(scene_canvas, made):
     image.uploads_per_frame = 1
     got = classify(canvas.render())  # first frame: the coarsest level only
     np.testing.assert_array_equal(got, np.full((128, 128), 3))
+    assert image.stats()["wanted_share"] == 0.0
     gated.go.set()
     image._loader.wait(timeout=30)  # every level-0 tile loaded; one uploaded per frame
     got = classify(canvas.render())
@@ -123,10 +124,12 @@ def test_a_missing_fine_tile_shows_the_coarse_one(scene_canvas, made):
     expected[int(r0) : int(r1), int(c0) : int(c1)] = 1
     np.testing.assert_array_equal(got, expected)
     assert image.stats()["tiles_pending"] == 15
+    assert image.stats()["wanted_share"] == pytest.approx(1 / 16)  # one of 16 equal tiles
     for _ in range(15):
         canvas.render()
     np.testing.assert_array_equal(classify(canvas.render()), np.full((128, 128), 1))
     assert image.stats()["tiles_pending"] == 0
+    assert image.stats()["wanted_share"] == 1.0
 
 
 def test_tiles_evicted_before_their_upload_are_read_again(scene_canvas, made):

@@ -293,9 +293,20 @@ class MultiscaleImage(Colormapped, Visual):
         """``level`` (the level chosen for the last view), ``tiles_pending`` (its visible
         tiles not drawn-ready: not loaded, or loaded and not uploaded), ``cpu_bytes``,
         ``gpu_bytes``, ``tiles_loaded`` (reads done), ``tiles_resident`` (textures),
-        ``uploads`` (textures filled so far), ``cpu_budget`` and ``gpu_budget``."""
+        ``uploads`` (textures filled so far), ``cpu_budget`` and ``gpu_budget``, and
+        ``wanted_share``: the share (0 to 1) of the image's visible area, as last drawn,
+        covered by resident tiles of the chosen level (1.0 when nothing finer than the
+        coarsest level is wanted); the rest shows a coarser level."""
         loader = self._loader.stats()
         pending = sum(1 for k in self._wanted if k not in self._gpu)
+        (y0, y1), (x0, x1) = self._box
+        total = drawn = 0.0
+        for key in self._wanted:
+            (r0, r1), (c0, c1) = self._grid.extent(key)
+            area = max(0.0, min(r1, y1) - max(r0, y0)) * max(0.0, min(c1, x1) - max(c0, x0))
+            total += area
+            if key in self._gpu:
+                drawn += area
         return {
             "level": self._level,
             "tiles_pending": pending,
@@ -306,6 +317,7 @@ class MultiscaleImage(Colormapped, Visual):
             "uploads": self._uploads,
             "cpu_budget": self._cpu_budget,
             "gpu_budget": self._gpu_budget,
+            "wanted_share": drawn / total if total > 0 else 1.0,
         }
 
     def wait(self, timeout: float | None = None) -> bool:
