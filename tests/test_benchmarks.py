@@ -66,7 +66,14 @@ def gl():
 
 def test_benchmarks_all_have_a_test():
     """A new script in benchmarks/ needs its quick mode here too."""
-    tested = {"glir_overhead.py", "transforms.py", "shaders.py", "transports.py", "notebook.py"}
+    tested = {
+        "glir_overhead.py",
+        "transforms.py",
+        "shaders.py",
+        "transports.py",
+        "notebook.py",
+        "multiscale.py",
+    }
     assert {p.name for p in BENCHMARKS.glob("*.py")} == tested
 
 
@@ -134,6 +141,33 @@ def test_notebook_quick(gl):
         lines_starting(out, "jupyter_rfb is not installed")
     else:
         lines_starting(out, "jupyter_rfb")
+
+
+def test_multiscale_quick(gl):
+    out = run_quick("multiscale.py", timeout=120)
+    lines_starting(
+        out,
+        "MultiscaleImage over mandelbrot(size=65536",
+        "napari: not measured",
+        "phase | frames | frame ms med",
+        "first |",
+        "zoom in |",
+        "stop 1 |",
+        "pan |",
+        "stop 2 |",
+        "zoom out |",
+        "idle |",
+        "time to first frame:",
+        "full resolution after stop 1:",
+        "full resolution after stop 2:",
+        "peak cpu_bytes:",
+        "peak gpu_bytes:",
+        "frame ms while loading",
+        "goal: first frame < 100 ms:",
+        "goal: loading/idle frame time <= 1.2:",
+        "goal: no frame after the first with a pixel without data:",
+        "goal: full resolution within 1 s of a stop:",
+    )
 
 
 def test_docs_point_inside_the_repository():
