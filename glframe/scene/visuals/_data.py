@@ -31,6 +31,7 @@ __all__ = [
     "colors",
     "flag",
     "vector",
+    "finite_range",
     "Colormapped",
 ]
 
@@ -283,6 +284,19 @@ def limits(value: Any, what: str) -> tuple[float, float]:
     if not (np.isfinite(lo) and np.isfinite(hi)) or lo == hi:
         raise ValueError(f"{what} must be two finite, different numbers, not {value!r}")
     return lo, hi
+
+
+def finite_range(arrays: Any) -> tuple[float, float] | None:
+    """(min, max) of the finite values of ``arrays``, widened by 0.5 each way when they are
+    all equal (a colormap needs two limits); None when there are none."""
+    lo, hi = np.inf, -np.inf
+    for arr in arrays:
+        finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
+        if finite.size:
+            lo, hi = min(lo, float(finite.min())), max(hi, float(finite.max()))
+    if not np.isfinite(lo):
+        return None
+    return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
 
 
 def _clim(value: Any, what: str) -> Any:

@@ -38,7 +38,7 @@ from ...shaders import snippet
 from .._reactive import Prop
 from .._visual import DrawContext, Visual
 from . import _data as checks
-from ._data import Colormapped
+from ._data import Colormapped, finite_range
 
 __all__ = ["Image"]
 
@@ -195,12 +195,7 @@ class Image(Colormapped, Visual):
             return
         self._data = arr
         if arr.ndim == 2:
-            finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
-            if finite.size:
-                lo, hi = float(finite.min()), float(finite.max())
-                self._auto_clim = (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
-            else:
-                self._auto_clim = (0.0, 1.0)
+            self._auto_clim = finite_range([arr]) or (0.0, 1.0)
         self._dirty.update(("data", "clim"))
 
     @property

@@ -55,7 +55,7 @@ from ...shaders import snippet
 from .._reactive import Prop
 from .._visual import DrawContext, Visual
 from . import _data as checks
-from ._data import Colormapped
+from ._data import Colormapped, finite_range
 
 __all__ = ["MultiscaleImage"]
 
@@ -357,7 +357,7 @@ class MultiscaleImage(Colormapped, Visual):
         with self._lock:
             if self._coarse_loaded:
                 return
-            lo, hi = np.inf, -np.inf
+            tiles = []
             for key in self._grid.keys(self._coarsest):
                 tile = self._cache.get(key)
                 if tile is None:
@@ -366,11 +366,8 @@ class MultiscaleImage(Colormapped, Visual):
                     if tile.dtype == np.bool_:
                         tile = tile.astype(np.uint8)
                     self._cache.put(key, tile)
-                finite = tile[np.isfinite(tile)] if tile.dtype.kind == "f" else tile
-                if finite.size:
-                    lo, hi = min(lo, float(finite.min())), max(hi, float(finite.max()))
-            if np.isfinite(lo):
-                self._auto_clim = (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
+                tiles.append(tile)
+            self._auto_clim = finite_range(tiles) or self._auto_clim
             self._coarse_loaded = True
             self._dirty.add("clim")
 
