@@ -485,3 +485,49 @@ def test_loader_refuses_bad_keys_before_changing_anything():
         with pytest.raises(IndexError, match="outside level 2's grid"):
             loader.request([(2, (0, 0)), (2, (1, 0))])
         assert loader.pending() == [] and log == []
+
+
+# -- Budget, resize, pinned index ---------------------------------------------------------
+
+
+def test_budget_shares_fairly_and_refuses_minimums_that_do_not_fit():
+    from glframe.data import Budget
+
+    class Consumer:
+        pass
+
+    budget = Budget(1200, name="gpu_budget")
+    a, b, c = Consumer(), Consumer(), Consumer()
+    budget.join(a, minimum=100)
+    assert budget.share(a) == 1200
+    budget.join(b, minimum=100)
+    assert (budget.share(a), budget.share(b)) == (600, 600)
+    budget.join(c, minimum=900)  # above an equal share: its minimum, the rest split
+    assert (budget.share(a), budget.share(b), budget.share(c)) == (150, 150, 900)
+    with pytest.raises(ValueError, match=r"gpu_budget: 200 bytes needed.*1100 of the 1200"):
+        budget.join(Consumer(), minimum=200)
+    assert budget.consumers == 3
+    budget.leave(c)
+    assert (budget.share(a), budget.share(b)) == (600, 600)
+    del b  # dropped without leave(): its share goes back
+    import gc
+
+    gc.collect()
+    assert budget.share(a) == 1200
+    with pytest.raises(ValueError, match=r"must be an int > 0"):
+        Budget(0)
+
+
+def test_cache_resize_evicts_unpinned_and_pinned_index_limits_pinning():
+    cache = TileCache(1000, pinned_levels={1}, pinned_index=(0,))
+    tile = np.zeros(100, np.uint8)
+    cache.put((1, (0, 0)), tile, (0,))
+    cache.put((1, (0, 0)), tile, (1,))  # another time point's coarsest: not pinned
+    for j in range(5):
+        cache.put((0, (0, j)), tile, (0,))
+    cache.resize(350)
+    assert cache.bytes <= 350 and cache.contains((1, (0, 0)), (0,))
+    assert not cache.contains((1, (0, 0)), (1,))  # evicted first (least recently used)
+    cache.pinned_index = (1,)
+    cache.resize(100)
+    assert cache.bytes == 100 and not cache.contains((1, (0, 0)), (0,))

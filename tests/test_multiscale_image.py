@@ -235,14 +235,17 @@ def test_errors_name_the_rule(made):
     cube = Multiscale([np.zeros((4, 4, 4))], spatial_ndim=3)
     with pytest.raises(ValueError, match=r"MultiscaleImage.source must be 2D"):
         v.MultiscaleImage(cube)
-    with pytest.raises(ValueError, match=r"must have no leading axes.*\(3,\)"):
-        v.MultiscaleImage(Multiscale([np.zeros((3, 8, 8))]))
+    series = Multiscale([np.zeros((3, 8, 8))])
+    with pytest.raises(IndexError, match=r"MultiscaleImage.index \(3,\) is out of range.*\(3,\)"):
+        v.MultiscaleImage(series, index=(3,))
+    with pytest.raises(ValueError, match=r"MultiscaleImage.index must be a tuple of 1 ints"):
+        v.MultiscaleImage(series, index=(0, 0))
     with pytest.raises(TypeError, match=r"must hold real numbers.*complex"):
         v.MultiscaleImage(np.zeros((8, 8), complex))
     for bad in (0, -1, True, 1.5):
         with pytest.raises(ValueError, match=r"MultiscaleImage.cpu_budget must be an int > 0"):
             v.MultiscaleImage(np.zeros((8, 8)), cpu_budget=bad)
-        with pytest.raises(ValueError, match=r"MultiscaleImage.gpu_budget must be an int > 0"):
+        with pytest.raises(ValueError, match=r"MultiscaleImage.gpu_budget must be an int > 0"):  # noqa: E501
             v.MultiscaleImage(np.zeros((8, 8)), gpu_budget=bad)
     with pytest.raises(ValueError, match=r"gpu_budget must hold the coarsest level.*256 bytes"):
         v.MultiscaleImage(np.zeros((8, 8)), gpu_budget=100)
@@ -255,3 +258,54 @@ def test_errors_name_the_rule(made):
     with pytest.raises(AttributeError, match=r"has no attribute 'debgu'.*'debug'"):
         image.debgu = True
     assert set(image.stats()) >= {"level", "tiles_pending", "cpu_bytes", "gpu_bytes"}
+
+
+def test_index_change_loads_the_new_slice_with_no_frame_without_data(scene_canvas, made):
+    # three time points of a two-level pyramid, valued t + 1 (level 0) and t + 1.5 (level 1)
+    levels = [
+        np.stack([np.full((64, 64), t + 1.0, np.float32) for t in range(3)]),
+        np.stack([np.full((32, 32), t + 1.5, np.float32) for t in range(3)]),
+    ]
+    canvas, view = view_of(scene_canvas, (0, 0, 64, 64))
+    image = mimage(made, Multiscale(levels), view, tile=16, clim=(0, 4), cmap="grays")
+    assert image.index == (0,)
+    image.wait(timeout=30)
+    canvas.render()
+    assert abs(int(canvas.render()[64, 64, 0]) - round(255 * 1 / 4)) <= 1  # t = 0, level 0
+    image.index = 2
+    assert image.index == (2,)
+    first = canvas.render()[..., 0].astype(int)
+    # the new slice at once: its coarsest level (3.5) or level 0 (3), never the old slice
+    new_values = (np.abs(first - round(255 * 3.5 / 4)) <= 1) | (np.abs(first - 191) <= 1)
+    assert np.all(new_values)
+    image.wait(timeout=30)
+    canvas.render()
+    final = canvas.render()[..., 0].astype(int)
+    assert np.all(np.abs(final - round(255 * 3 / 4)) <= 1)  # t = 2, level 0 everywhere
+    assert image.stats()["tiles_pending"] == 0
+
+
+def test_visuals_share_a_budget_fairly(scene_canvas, made):
+    from glframe.data import Budget
+
+    source = mandelbrot(size=2**12, tile=64)
+    level_bytes = 64 * 64  # the coarsest level: one uint8 tile of 64x64
+    shared = Budget(40 * level_bytes, name="gpu")
+    canvas, view = view_of(scene_canvas, (0, 0, 512, 512))
+    a = mimage(made, source, view, tile=64, gpu_budget=shared, uploads_per_frame=64)
+    canvas.render()
+    assert a.stats()["gpu_budget"] == 40 * level_bytes
+    b = mimage(made, source, view, tile=64, gpu_budget=shared, uploads_per_frame=64)
+    rng = np.random.default_rng(1)
+    for _ in range(12):
+        x, y = rng.uniform(0, 4096 - 256, 2)
+        view.camera.rect = (x, y, 256, 256)
+        a.wait(timeout=30)
+        b.wait(timeout=30)
+        canvas.render()
+        sa, sb = a.stats(), b.stats()
+        assert sa["gpu_budget"] == sb["gpu_budget"] == 20 * level_bytes
+        assert sa["gpu_bytes"] <= sa["gpu_budget"] and sb["gpu_bytes"] <= sb["gpu_budget"]
+    b.close()
+    canvas.render()
+    assert a.stats()["gpu_budget"] == 40 * level_bytes

@@ -6,6 +6,7 @@ run in workers without any GL. ``glframe.scene`` builds its multiscale visuals
 on it. See docs/data.md.
 """
 
+from ._budget import Budget
 from ._cache import TileCache, default_cpu_budget
 from ._io import build_pyramid, open_multiscale
 from ._loader import TileLoader, TileLoadError
@@ -14,6 +15,7 @@ from ._tiles import TileGrid, TileKey
 from .synthetic import ComputedArray, mandelbrot, mandelbulb
 
 __all__ = [
+    "Budget",
     "build_pyramid",
     "open_multiscale",
     "Multiscale",

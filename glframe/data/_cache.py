@@ -69,6 +69,10 @@ class TileCache:
     pinned_levels
         Levels whose tiles are never evicted (typically the coarsest level).
         Their tiles still count against the budget.
+    pinned_index
+        The leading index whose tiles of ``pinned_levels`` are pinned; None (the
+        default): every index. A visual of a time series sets it to the time
+        point shown, so the coarsest levels of other time points can be evicted.
 
     Examples
     --------
@@ -83,7 +87,11 @@ class TileCache:
     """
 
     def __init__(
-        self, budget_bytes: int | None = None, *, pinned_levels: Iterable[int] = ()
+        self,
+        budget_bytes: int | None = None,
+        *,
+        pinned_levels: Iterable[int] = (),
+        pinned_index: tuple | None = None,
     ) -> None:
         if budget_bytes is None:
             budget_bytes = default_cpu_budget()
@@ -95,6 +103,7 @@ class TileCache:
             raise ValueError(f"TileCache: budget_bytes must be an int > 0, not {budget_bytes!r}")
         self.budget_bytes = int(budget_bytes)
         self.pinned_levels = frozenset(int(k) for k in pinned_levels)
+        self.pinned_index = pinned_index
         # Most recently used last; a lock because loaders put from worker threads
         # while the draw gets from the main thread.
         self._tiles: OrderedDict[Any, np.ndarray] = OrderedDict()
@@ -159,7 +168,7 @@ class TileCache:
             victims = []
             if need > 0:
                 for vk, vt in self._tiles.items():  # oldest first
-                    if vk[0] in self.pinned_levels:
+                    if self._pinned(vk):
                         continue
                     victims.append(vk)
                     need -= vt.nbytes
@@ -182,8 +191,37 @@ class TileCache:
             self._tiles[k] = tile
             self._bytes += size
 
+    @property
+    def pinned_index(self) -> tuple | None:
+        """The leading index whose tiles of ``pinned_levels`` are pinned (None: every
+        index); settable."""
+        return self._pinned_index
+
+    @pinned_index.setter
+    def pinned_index(self, value: tuple | None) -> None:
+        self._pinned_index = None if value is None else tuple(int(i) for i in value)
+
+    def _pinned(self, k: tuple) -> bool:
+        index = self._pinned_index
+        return k[0] in self.pinned_levels and (index is None or k[2] == index)
+
     def _pinned_bytes(self) -> int:
-        return sum(t.nbytes for k, t in self._tiles.items() if k[0] in self.pinned_levels)
+        return sum(t.nbytes for k, t in self._tiles.items() if self._pinned(k))
+
+    def resize(self, budget_bytes: int) -> None:
+        """Set the budget, evicting least recently used unpinned tiles down to it (a
+        visual's fair share of a shared :class:`~glframe.data.Budget` changes when
+        another visual joins or leaves). Pinned tiles stay even above the budget."""
+        budget_bytes = int(budget_bytes)
+        if budget_bytes <= 0:
+            raise ValueError(f"TileCache: budget_bytes must be an int > 0, not {budget_bytes!r}")
+        with self._lock:
+            self.budget_bytes = budget_bytes
+            for vk in [k for k in self._tiles if not self._pinned(k)]:
+                if self._bytes <= budget_bytes:
+                    break
+                self._bytes -= self._tiles.pop(vk).nbytes
+                self._evictions += 1
 
     def clear(self) -> None:
         """Drop every tile, pinned ones too (stats other than bytes are kept)."""

@@ -30,7 +30,11 @@ A tile loaded on a worker thread asks for a redraw with ``update()`` (safe from
 any thread: it sets the canvas's dirty flag and wakes the event loop with a
 thread-safe call).
 
-Limits: 2D sources without leading axes (no ``index``), PanZoom-style views (a
+Leading axes (time, channel) are sliced by ``index``; changing it reads the new
+slice's coarsest level at the next frame and its finer tiles in the background,
+while the GPU keeps the other slices' textures until the budget needs room.
+
+Limits: PanZoom-style views (a
 rotated or 3D camera is handled through the bounding box of the view's corners on
 the image plane), nearest-neighbour sampling only, grayscale values through a
 colormap. Positions are float32 on the GPU: texel choice is exact (tile-local
@@ -41,8 +45,6 @@ fewer than about ``x / 2**22`` level-0 pixels.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -50,19 +52,16 @@ from typing import Any
 import numpy as np
 
 from ... import gloo
-from ...data import Multiscale, TileCache, TileGrid, TileLoader, default_cpu_budget
 from ...shaders import snippet
 from .._reactive import Prop
-from .._visual import DrawContext, Visual
+from .._visual import DrawContext
 from . import _data as checks
-from ._data import Colormapped, finite_range
+from ._tiled import Tiled
 
 __all__ = ["MultiscaleImage"]
 
 _GLSL = __package__
 
-#: GPU budget when none is given (no GL query exists in GLIR to size it to the GPU)
-DEFAULT_GPU_BUDGET = 512 * 2**20
 DEFAULT_TILE = 512
 
 VERT = """
@@ -122,55 +121,15 @@ void main() {
 _UNIT_QUAD = np.array([(0, 0), (1, 0), (1, 1), (0, 0), (1, 1), (0, 1)], np.float32)
 
 
-def _budget(value: Any, what: str, default: int) -> int:
-    if value is None:
-        return int(default)
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{what} must be an int > 0 (bytes) or None, not {value!r}")
-    return int(value)
-
-
-def _as_multiscale(source: Any) -> Multiscale:
-    if isinstance(source, Multiscale):
-        ms = source
-    elif (
-        isinstance(source, (list, tuple))
-        and source
-        and all(hasattr(a, "shape") and hasattr(a, "dtype") for a in source)
-    ):
-        ms = Multiscale(list(source), name="MultiscaleImage.source")
-    elif hasattr(source, "shape") and hasattr(source, "dtype"):
-        ms = Multiscale([source], name="MultiscaleImage.source")
-    else:
-        raise TypeError(
-            "MultiscaleImage.source must be a glframe.data.Multiscale, a list of arrays "
-            f"(finest first) or one array, not {type(source).__name__}"
-        )
-    if ms.spatial_ndim != 2:
-        raise ValueError(
-            f"MultiscaleImage.source must be 2D (spatial_ndim 2), not {ms.spatial_ndim}D "
-            f"({ms.name})"
-        )
-    if ms.leading_shape:
-        raise ValueError(
-            f"MultiscaleImage.source must have no leading axes (time, channel: an index is "
-            f"not supported yet), not {ms.leading_shape} ({ms.name})"
-        )
-    if ms.dtype.kind not in "biuf":
-        raise TypeError(
-            f"MultiscaleImage.source must hold real numbers (grayscale), not {ms.dtype} ({ms.name})"
-        )
-    return ms
-
-
-class MultiscaleImage(Colormapped, Visual):
+class MultiscaleImage(Tiled):
     """A 2D multiscale image drawn from tiles loaded in the background.
 
     Parameters
     ----------
     source
-        A :class:`glframe.data.Multiscale` (2D, no leading axes, real numbers), a
-        list of arrays finest first (each 2x coarser), or one array.
+        A :class:`glframe.data.Multiscale` (2D, real numbers; leading axes such as
+        time or channel are sliced by ``index``), a list of arrays finest first (each
+        2x coarser), or one array.
     cmap
         A colormap name of :func:`glframe.shaders.colormaps.names`.
     clim
@@ -179,12 +138,17 @@ class MultiscaleImage(Colormapped, Visual):
     tile
         Tile side in each level's pixels (default 512).
     cpu_budget
-        Bytes of tiles held in RAM (default: 1/8 of physical RAM). Must hold the
-        coarsest level.
+        Bytes of tiles held in RAM: an int (this visual's own), a
+        :class:`glframe.data.Budget` (shared fairly with the visuals given the same
+        one) or None (the default, shared by every multiscale visual without its own:
+        1/8 of physical RAM). The visual's share must hold the coarsest level.
     gpu_budget
-        Bytes of tile textures (default 512 MiB). Must hold the coarsest level.
+        Bytes of tile textures, likewise (default: 512 MiB shared).
     uploads_per_frame
         Loaded tiles turned into textures per frame at most (default 4).
+    index
+        The position on the source's leading axes (default: all 0); see
+        :attr:`index`.
     parent, **kwargs
         As for :class:`~glframe.scene.Node`.
 
@@ -223,89 +187,65 @@ class MultiscaleImage(Colormapped, Visual):
         cmap: str = "viridis",
         clim: Any = "auto",
         tile: int | None = None,
-        cpu_budget: int | None = None,
-        gpu_budget: int | None = None,
+        cpu_budget: Any = None,
+        gpu_budget: Any = None,
         uploads_per_frame: int = 4,
+        index: Any = None,
         parent: Any = None,
         **kwargs: Any,
     ) -> None:
-        ms = _as_multiscale(source)
-        tile = DEFAULT_TILE if tile is None else tile
-        if not isinstance(tile, (int, np.integer)) or isinstance(tile, bool) or tile < 1:
-            raise ValueError(f"MultiscaleImage.tile must be an int >= 1 or None, not {tile!r}")
-        cpu = _budget(cpu_budget, "MultiscaleImage.cpu_budget", default_cpu_budget())
-        gpu = _budget(gpu_budget, "MultiscaleImage.gpu_budget", DEFAULT_GPU_BUDGET)
-        grid = TileGrid(ms, int(tile))
-        coarsest = max(range(ms.nlevels), key=lambda k: (max(ms.scale[k]), k))
-        itemsize = 1 if ms.dtype in (np.uint8, np.bool_) else 4
-        cpu_itemsize = np.dtype(np.uint8 if ms.dtype == np.bool_ else ms.dtype).itemsize
-        npx = int(np.prod(ms.shape(coarsest)))
-        for what, budget, size in (
-            ("cpu_budget", cpu, npx * cpu_itemsize),
-            ("gpu_budget", gpu, npx * itemsize),
-        ):
-            if budget < size:
-                raise ValueError(
-                    f"MultiscaleImage.{what} must hold the coarsest level (level {coarsest}, "
-                    f"{size} bytes, always resident), not {budget}"
-                )
+        dtype = getattr(source, "dtype", None)
+        if dtype is None and isinstance(source, (list, tuple)) and source:
+            dtype = getattr(source[0], "dtype", None)
+        self._float = dtype is not None and np.dtype(dtype) not in (np.uint8, np.bool_)
         super().__init__(
-            VERT, FRAG_DECLARATIONS + snippet("image/sample", _GLSL) + FRAG_MAIN, parent, **kwargs
+            source,
+            VERT,
+            FRAG_DECLARATIONS + snippet("image/sample", _GLSL) + FRAG_MAIN,
+            tile=DEFAULT_TILE if tile is None else tile,
+            cpu_budget=cpu_budget,
+            gpu_budget=gpu_budget,
+            gpu_itemsize=4 if self._float else 1,
+            index=index,
+            parent=parent,
+            **kwargs,
         )
-        self._ms = ms
-        self._grid = grid
-        self._coarsest = coarsest
-        self._cpu_budget = cpu
-        self._gpu_budget = gpu
-        self._cache = TileCache(cpu, pinned_levels={coarsest})
-        self._loader = TileLoader(grid, self._cache, on_loaded=self._on_loaded)
-        self._float = ms.dtype not in (np.uint8, np.bool_)
-        # GPU side: key -> [texture, nbytes, frame last drawn], least recently drawn first
+        # GPU side: (key, index) -> [texture, nbytes, frame last drawn], least recently
+        # drawn first
         self._gpu: OrderedDict[Any, list] = OrderedDict()
         self._gpu_bytes = 0
+        self._gpu_limit = self._gpu_share.share(self)
         self._uploads = 0
         self._geometry: gloo.VertexBuffer | None = None
-        self._coarse_loaded = False
-        self._upload_all = False
-        self._level = coarsest
+        self._level = self._coarsest
         self._wanted: list = []  # the chosen level's visible tiles, in priority order
         self._frame = 0
         self._box: tuple = ((0.0, 0.0), (0.0, 0.0))
-        self._lock = threading.Lock()
-        self._auto_clim = (0.0, 255.0) if ms.dtype == np.uint8 else (0.0, 1.0)
         self._assign(
             dict(cmap=cmap, clim=clim, debug=False, uploads_per_frame=uploads_per_frame),
             caller="__init__",
         )
 
     # ---- public ----------------------------------------------------------------------
-    @property
-    def source(self) -> Multiscale:
-        """The multiscale source drawn."""
-        return self._ms
-
-    @property
-    def grid(self) -> TileGrid:
-        """The tile grid (levels, tiles, level choice)."""
-        return self._grid
-
     def stats(self) -> dict[str, Any]:
         """``level`` (the level chosen for the last view), ``tiles_pending`` (its visible
         tiles not drawn-ready: not loaded, or loaded and not uploaded), ``cpu_bytes``,
         ``gpu_bytes``, ``tiles_loaded`` (reads done), ``tiles_resident`` (textures),
-        ``uploads`` (textures filled so far), ``cpu_budget`` and ``gpu_budget``, and
-        ``wanted_share``: the share (0 to 1) of the image's visible area, as last drawn,
-        covered by resident tiles of the chosen level (1.0 when nothing finer than the
-        coarsest level is wanted); the rest shows a coarser level."""
+        ``uploads`` (textures filled so far), ``cpu_budget`` and ``gpu_budget`` (this
+        visual's shares of the budgets now), and ``wanted_share``: the share (0 to 1) of
+        the image's visible area, as last drawn, covered by resident tiles of the chosen
+        level (1.0 when nothing finer than the coarsest level is wanted); the rest shows
+        a coarser level."""
         loader = self._loader.stats()
-        pending = sum(1 for k in self._wanted if k not in self._gpu)
+        index = self._index
+        pending = sum(1 for k in self._wanted if (k, index) not in self._gpu)
         (y0, y1), (x0, x1) = self._box
         total = drawn = 0.0
         for key in self._wanted:
             (r0, r1), (c0, c1) = self._grid.extent(key)
             area = max(0.0, min(r1, y1) - max(r0, y0)) * max(0.0, min(c1, x1) - max(c0, x0))
             total += area
-            if key in self._gpu:
+            if (key, index) in self._gpu:
                 drawn += area
         return {
             "level": self._level,
@@ -315,69 +255,12 @@ class MultiscaleImage(Colormapped, Visual):
             "tiles_loaded": loader["tiles_loaded"],
             "tiles_resident": len(self._gpu),
             "uploads": self._uploads,
-            "cpu_budget": self._cpu_budget,
-            "gpu_budget": self._gpu_budget,
+            "cpu_budget": self._cache.budget_bytes,
+            "gpu_budget": self._gpu_limit,
             "wanted_share": drawn / total if total > 0 else 1.0,
         }
 
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until every tile the current view wants is loaded; the next frame then
-        uploads all of them (past ``uploads_per_frame``), so it is complete.
-
-        The wanted tiles are computed from the camera now (the view's size as last
-        drawn, or its rect times the canvas's pixel ratio before any draw); the
-        coarsest level is read here too if no frame was drawn yet. Returns True, or
-        False when ``timeout`` (seconds) passed first. For scripts and tests:
-        ``render()`` itself never waits. Raises a read error of the source as
-        :class:`glframe.data.TileLoadError`.
-        """
-        deadline = None if timeout is None else time.monotonic() + timeout
-        self._load_coarsest()
-        view = self.view
-        if view is not None:
-            size = self._viewport_size(view)
-            if size is not None:
-                self._update_wanted(view, size)
-        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-        done = self._loader.wait(remaining)
-        self._upload_all = True
-        self.update()
-        return done
-
-    def close(self) -> None:
-        """Stop loading (cancel queued reads, join the loader's threads)."""
-        self._loader.close()
-
     # ---- frame work --------------------------------------------------------------------
-    def _on_loaded(self, key: Any) -> None:
-        # on a loader thread: canvas.update() only sets a flag and wakes the loop
-        self.update()
-
-    def _load_coarsest(self) -> None:
-        with self._lock:
-            if self._coarse_loaded:
-                return
-            tiles = []
-            for key in self._grid.keys(self._coarsest):
-                tile = self._cache.get(key)
-                if tile is None:
-                    region = self._grid.region(key)
-                    tile = np.ascontiguousarray(self._ms.read(self._coarsest, region))
-                    if tile.dtype == np.bool_:
-                        tile = tile.astype(np.uint8)
-                    self._cache.put(key, tile)
-                tiles.append(tile)
-            self._auto_clim = finite_range(tiles) or self._auto_clim
-            self._coarse_loaded = True
-            self._dirty.add("clim")
-
-    def _viewport_size(self, view: Any) -> tuple[float, float] | None:
-        size = tuple(view.variables["viewport"].value)
-        if size == (1.0, 1.0):  # never drawn: the view's rect in framebuffer pixels
-            ratio = float(getattr(view.canvas, "pixel_ratio", 1.0) or 1.0)
-            size = (view.size[0] * ratio, view.size[1] * ratio)
-        return size if size[0] >= 1 and size[1] >= 1 else None
-
     def view_box(self, view: Any, size: Sequence[float]) -> tuple[tuple, tuple, float]:
         """The view's box in level-0 pixels, ``((row0, row1), (col0, col1))``, unclipped;
         the view centre ``(row, col)``; and level-0 pixels per framebuffer pixel
@@ -407,8 +290,9 @@ class MultiscaleImage(Colormapped, Visual):
         # only what is not a texture yet (so a tile read, then evicted from a full CPU
         # cache before its upload, is asked for again once another tile is uploaded); the
         # coarsest level is pinned and already in the cache, so requesting it is free
-        missing = [k for k in wanted if k not in self._gpu]
-        self._loader.request(missing + list(grid.keys(self._coarsest)))
+        index = self._index
+        missing = [k for k in wanted if (k, index) not in self._gpu]
+        self._loader.request(missing + list(grid.keys(self._coarsest)), index)
         self._level = level
         self._wanted = wanted
         return box
@@ -417,16 +301,17 @@ class MultiscaleImage(Colormapped, Visual):
         return int(tile.size) * (4 if self._float else 1)
 
     def _upload(self, key: Any, tile: np.ndarray, protected: set) -> bool:
-        """Make ``key`` resident; False when the GPU budget has no room."""
+        """Make ``key`` (a tile key and an index) resident; False when the GPU budget has
+        no room."""
         data = tile.astype(np.float32) if self._float and tile.dtype != np.float32 else tile
         if data.dtype == np.bool_:
             data = data.astype(np.uint8)
         size = self._texture_bytes(data)
-        need = self._gpu_bytes + size - self._gpu_budget
+        need = self._gpu_bytes + size - self._gpu_limit
         victims = []
         if need > 0:
             for vk, entry in self._gpu.items():  # least recently drawn first
-                if vk[0] == self._coarsest or vk in protected:
+                if vk in protected:
                     continue
                 victims.append(vk)
                 need -= entry[1]
@@ -455,7 +340,8 @@ class MultiscaleImage(Colormapped, Visual):
     def _prepare(self, ctx: DrawContext) -> None:
         self._frame += 1
         program = self.program
-        self._load_coarsest()
+        self._gpu_limit = self._budgets()
+        coarse_tiles = self._load_coarsest()
         if self._geometry is None:
             self._geometry = gloo.VertexBuffer(_UNIT_QUAD)
             program["a_unit"] = self._geometry
@@ -474,25 +360,36 @@ class MultiscaleImage(Colormapped, Visual):
             program["u_debug"] = 1.0 if self.debug else 0.0
         size = tuple(ctx.view.variables["viewport"].value)
         self._box = self._update_wanted(ctx.view, size)
-        # the coarsest level: whole at the first draw (and again if it was ever missing)
-        coarse = list(self._grid.keys(self._coarsest))
-        protected = set(coarse) | set(self._wanted)
-        for key in coarse:
+        index = self._index
+        # the coarsest level: whole at the first draw and at each index change
+        coarse = [(key, index) for key in self._grid.keys(self._coarsest)]
+        protected = set(coarse) | {(key, index) for key in self._wanted}
+        for key, tile in zip(coarse, coarse_tiles):
             if key not in self._gpu:
-                self._upload(key, self._cache.get(key), protected)
+                self._upload(key, tile, protected)
         budget = len(self._wanted) if self._upload_all else int(self.uploads_per_frame)
         self._upload_all = False
         for key in self._wanted:
             if budget <= 0:
                 break
-            if key in self._gpu:
+            if (key, index) in self._gpu:
                 continue
-            tile = self._cache.get(key)
+            tile = self._cache.get(key, index)
             if tile is None:
                 continue
-            if not self._upload(key, tile, protected):
+            if not self._upload((key, index), tile, protected):
                 break
             budget -= 1
+        # over the share (another visual joined): give back what is not drawn
+        self._evict_to(self._gpu_limit, protected)
+
+    def _evict_to(self, limit: int, protected: set) -> None:
+        for vk in [k for k in self._gpu if k not in protected]:
+            if self._gpu_bytes <= limit:
+                break
+            texture, nbytes, _ = self._gpu.pop(vk)
+            texture.delete()
+            self._gpu_bytes -= nbytes
 
     def _draw(self, ctx: DrawContext) -> None:
         if self._geometry is None:
@@ -500,7 +397,10 @@ class MultiscaleImage(Colormapped, Visual):
         (y0, y1), (x0, x1) = self._box
         grid, ms = self._grid, self._ms
         drawn = []
-        for key in self._gpu:
+        index = self._index
+        for key, key_index in self._gpu:
+            if key_index != index:
+                continue
             level = key[0]
             if key[0] != self._coarsest and max(ms.scale[level]) < max(ms.scale[self._level]):
                 continue  # finer than the chosen level: not drawn
@@ -512,9 +412,9 @@ class MultiscaleImage(Colormapped, Visual):
         drawn.sort(key=lambda k: (-max(ms.scale[k[0]]), -k[0]))
         program = self.program
         for key in drawn:
-            entry = self._gpu[key]
+            entry = self._gpu[key, index]
             entry[2] = self._frame
-            self._gpu.move_to_end(key)
+            self._gpu.move_to_end((key, index))
             level = key[0]
             rows, cols = grid.region(key)
             sy, sx = ms.scale[level]
