@@ -36,6 +36,7 @@ def _visuals() -> dict[str, object]:
         "Image": v.Image(np.zeros((4, 4))),
         "Volume": v.Volume(np.zeros((4, 4, 4))),
         "MultiscaleImage": v.MultiscaleImage(np.zeros((4, 4))),
+        "MultiscaleVolume": v.MultiscaleVolume(np.zeros((4, 4, 4))),
         "Mesh": v.Mesh(CUBE, CUBE_FACES),
         "Spheres": v.Spheres(np.zeros((3, 3))),
     }

@@ -12,6 +12,7 @@ from ._line import Line
 from ._markers import SYMBOLS, Markers
 from ._mesh import Mesh
 from ._multiscale_image import MultiscaleImage
+from ._multiscale_volume import MultiscaleVolume
 from ._polygon import Polygon
 from ._shapes import Ellipse, Rectangle
 from ._spheres import Spheres
@@ -27,6 +28,7 @@ __all__ = [
     "Image",
     "Volume",
     "MultiscaleImage",
+    "MultiscaleVolume",
     "Line",
     "Polygon",
     "Rectangle",

@@ -46,7 +46,7 @@ from .._visual import DrawContext, Visual
 from . import _data as checks
 from ._data import Colormapped
 
-__all__ = ["Volume"]
+__all__ = ["Volume", "RayCast"]
 
 _GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
 
@@ -71,7 +71,12 @@ uniform float u_opacity;
 uniform float u_method;
 in vec3 v_pos;
 out vec4 f_color;
+float volume_value(vec3 p) {
+    return texture(u_volume, p / u_shape).r;
+}
 """
+#: the ray caster's main(): ``volume_value`` and the uniforms of glsl/volume/raycast.glsl
+#: come before it
 FRAG_MAIN = """
 void main() {
     bool perspective = u_eye.w > 0.5;
@@ -127,7 +132,74 @@ def _as_volume(data: ArrayLike, max_size: int) -> np.ndarray:
     return arr
 
 
-class Volume(Colormapped, Visual):
+class RayCast:
+    """The ray caster's properties and camera uniforms, shared by Volume and
+    MultiscaleVolume (both draw with glsl/volume/raycast.glsl and FRAG_MAIN)."""
+
+    method = Prop(
+        checks.choice(*METHODS),
+        'How a ray is drawn: "mip" (maximum intensity), "translucent" (compositing) or '
+        '"iso" (the surface at threshold).',
+    )
+    gamma = Prop(checks.number(above=0), "Exponent applied to the normalized value (> 0).")
+    threshold = Auto(
+        checks.optional(checks.number()),
+        'For "iso": the level in data units; None: the middle of clim (reads give the level '
+        "in use).",
+        unset=None,
+        resolve=lambda volume: sum(volume.clim) / 2,
+    )
+    step_size = Prop(
+        checks.number(above=0),
+        "Distance between samples along a ray, in voxels (> 0; smaller is finer).",
+    )
+    opacity = Prop(
+        checks.number(minimum=0, maximum=1),
+        'For "translucent": the opacity of one voxel at the top of clim, in [0, 1].',
+    )
+    interpolation = Prop(
+        checks.choice("nearest", "linear"),
+        'Sampling between voxel centres: "linear" (trilinear) or "nearest".',
+    )
+
+    _range = (0.0, 1.0)  # data values at texture values 0 and 1
+
+    def _to_texture(self, value: float) -> float:
+        lo, hi = self._range
+        return (value - lo) / (hi - lo)
+
+    def _ray_uniforms(self, dirty: set) -> None:
+        """Set the ray caster's uniforms whose properties are dirty (clim and threshold
+        in texture units: ``self._to_texture``)."""
+        program = self.program
+        if "method" in dirty:
+            program["u_method"] = METHODS[self.method]
+        if "clim" in dirty:
+            program["u_clim"] = tuple(self._to_texture(v) for v in self.clim)
+        if dirty & {"clim", "threshold"}:  # the default threshold follows clim
+            program["u_threshold"] = self._to_texture(self.threshold)
+        if "gamma" in dirty:
+            program["u_gamma"] = self.gamma
+        if "opacity" in dirty:
+            program["u_opacity"] = self.opacity
+
+    def _eye(self, view: Any) -> tuple[float, float, float, float]:
+        """The eye in local coordinates (w = 1), or the direction towards it (w = 0)."""
+        towards_viewer = np.array([[0.0, 0.0, -1.0, 0.0]])  # homogeneous: imap keeps w
+        eye = self.transform_to(view.scene).imap(view.camera.transform.imap(towards_viewer))[0]
+        xyz, w = eye[:3], eye[3]
+        if abs(w) > 1e-9 * np.linalg.norm(xyz):
+            return (*(xyz / w), 1.0)
+        return (*(xyz / np.linalg.norm(xyz)), 0.0)
+
+    def _camera_uniforms(self, view: Any) -> list[dict]:
+        from ._geometry import linear_matrix
+
+        local = np.linalg.inv(linear_matrix(self.transform_to(view.scene)))
+        return [{"name": "u_eye", "recipe": "eye", "local": local.ravel().tolist()}]
+
+
+class Volume(RayCast, Colormapped, Visual):
     """A volume drawn by ray casting: maximum intensity, translucent or iso-surface.
 
     Parameters
@@ -241,37 +313,7 @@ class Volume(Colormapped, Visual):
     def data(self, value: ArrayLike) -> None:
         self.set_data(value)
 
-    method = Prop(
-        checks.choice(*METHODS),
-        'How a ray is drawn: "mip" (maximum intensity), "translucent" (compositing) or '
-        '"iso" (the surface at threshold).',
-    )
-    gamma = Prop(checks.number(above=0), "Exponent applied to the normalized value (> 0).")
-    threshold = Auto(
-        checks.optional(checks.number()),
-        'For "iso": the level in data units; None: the middle of clim (reads give the level '
-        "in use).",
-        unset=None,
-        resolve=lambda volume: sum(volume.clim) / 2,
-    )
-    step_size = Prop(
-        checks.number(above=0),
-        "Distance between samples along a ray, in voxels (> 0; smaller is finer).",
-    )
-    opacity = Prop(
-        checks.number(minimum=0, maximum=1),
-        'For "translucent": the opacity of one voxel at the top of clim, in [0, 1].',
-    )
-    interpolation = Prop(
-        checks.choice("nearest", "linear"),
-        'Sampling between voxel centres: "linear" (trilinear) or "nearest".',
-    )
-
     # ---- drawing ------------------------------------------------------------------------
-    def _to_texture(self, value: float) -> float:
-        lo, hi = self._range
-        return (value - lo) / (hi - lo)
-
     def _prepare(self, ctx: DrawContext) -> None:
         if self._data is None:
             return  # what is dirty stays so until there is data
@@ -306,34 +348,10 @@ class Volume(Colormapped, Visual):
             program["u_shape"] = (float(w), float(h), float(d))
         if "interpolation" in dirty and self._texture.interpolation[0] != self.interpolation:
             self._texture.interpolation = self.interpolation
-        if "method" in dirty:
-            program["u_method"] = METHODS[self.method]
-        if "clim" in dirty:
-            program["u_clim"] = tuple(self._to_texture(v) for v in self.clim)
-        if dirty & {"clim", "threshold"}:  # the default threshold follows clim
-            program["u_threshold"] = self._to_texture(self.threshold)
-        if "gamma" in dirty:
-            program["u_gamma"] = self.gamma
+        self._ray_uniforms(dirty)
         if "step_size" in dirty:
             program["u_step"] = self.step_size
-        if "opacity" in dirty:
-            program["u_opacity"] = self.opacity
         program["u_eye"] = self._eye(ctx.view)
-
-    def _eye(self, view: Any) -> tuple[float, float, float, float]:
-        """The eye in local coordinates (w = 1), or the direction towards it (w = 0)."""
-        towards_viewer = np.array([[0.0, 0.0, -1.0, 0.0]])  # homogeneous: imap keeps w
-        eye = self.transform_to(view.scene).imap(view.camera.transform.imap(towards_viewer))[0]
-        xyz, w = eye[:3], eye[3]
-        if abs(w) > 1e-9 * np.linalg.norm(xyz):
-            return (*(xyz / w), 1.0)
-        return (*(xyz / np.linalg.norm(xyz)), 0.0)
-
-    def _camera_uniforms(self, view: Any) -> list[dict]:
-        from ._geometry import linear_matrix
-
-        local = np.linalg.inv(linear_matrix(self.transform_to(view.scene)))
-        return [{"name": "u_eye", "recipe": "eye", "local": local.ravel().tolist()}]
 
     def _draw(self, ctx: DrawContext) -> None:
         if self._data is not None:

@@ -1,14 +1,11 @@
 // Ray casting through a volume's box [0, W] x [0, H] x [0, D] in the visual's local
 // coordinates (one unit per voxel; voxel (k, i, j) is centred at (j, i, k) + 0.5).
-// Needs the uniforms u_volume (a sampler3D), u_cmap (a 256-texel colormap), u_shape
+// Needs a function `float volume_value(vec3 p)` (the value at local point p, in texture
+// units) declared before it, and the uniforms u_cmap (a 256-texel colormap), u_shape
 // ((W, H, D)), u_clim and u_threshold (in texture units), u_gamma, u_step (local units),
 // u_opacity (per voxel, translucent) and u_method (0 mip, 1 translucent, 2 iso).
 
 const int VOLUME_MAX_STEPS = 1024;
-
-float volume_value(vec3 p) {
-    return texture(u_volume, p / u_shape).r;
-}
 
 // a texture value normalized by the contrast limits, then gamma
 float volume_level(float value) {

@@ -1,0 +1,595 @@
+"""MultiscaleVolume: a 3D volume bigger than memory, ray cast from bricks of a multiscale source.
+
+Level 0's voxel (k, i, j) covers [j, j + 1] x [i, i + 1] x [k, k + 1] in the visual's
+coordinates, as with :class:`~glframe.scene.visuals.Volume`; coarser levels cover the
+same box. The GL-free work (level and brick choice, RAM cache, background reads in
+priority order) is done by :mod:`glframe.data` through the :class:`Tiled` base.
+
+On the GPU there are two 3D textures:
+
+- the **coarsest level**, whole, read and uploaded at the first draw (and at each
+  ``index`` change): every ray always has data, so no frame shows a hole;
+- a **brick window** of the chosen level: a texture of ``slots`` bricks per axis into
+  which the visible bricks are patched with partial uploads (``set_data(offset=)``),
+  brick ``b`` in slot ``b mod slots`` on each axis. The texture wraps (REPEAT), so
+  the window is a torus: when the view moves by a brick, only the bricks that came
+  into view are uploaded, and linear filtering is seamless across slots. A small
+  ``presence`` texture (one texel per slot) says which slots hold the brick of the
+  window; the ray samples the window there and the coarsest level elsewhere.
+
+Each frame (``_prepare``): the view's frustum, clipped to the box, and the size of a
+screen pixel at the camera's centre give the visible box and the level (voxels of at
+most about 2 screen pixels, ``TileGrid.choose_level``), made coarser until the window
+fits the GPU share; its visible bricks are requested nearest the eye and the view axis
+first; at most ``uploads_per_frame`` loaded bricks are uploaded (a quarter of that
+while the camera moves). While the camera moves the ray steps twice as far; a timer
+redraws at full quality once it has been still for ``settle`` seconds.
+
+Values: uint8 as R8; other types normalized by the coarsest level's range (read at
+the first draw) and stored as R16F, as Volume does.
+
+Limits: the chain from the visual to clip space must be linear (as for Volume); level
+0's ``translate`` is taken as 0 (the box is ``[0, W] x [0, H] x [0, D]``); positions
+are float32 in the shader, so at level-0 coordinate x a sample lands within about
+``x / 2**23`` voxels (1/8 voxel at 2**20); one fine level at a time: where a brick
+of the chosen level is not resident yet the coarsest level shows; at most 1024 steps
+per ray. ``debug`` tints each pixel by the finest level its ray sampled (no outlines).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import numpy as np
+
+from ... import gloo
+from ...shaders import snippet
+from .._reactive import Prop
+from .._visual import DrawContext
+from . import _data as checks
+from ._tiled import Tiled
+from ._volume import FRAG_MAIN, VERT, RayCast, _box
+
+__all__ = ["MultiscaleVolume"]
+
+_GLSL = __package__
+DEFAULT_TILE = 64
+#: largest side of the brick window texture, in voxels (WebGL2 guarantees 256 only)
+MAX_WINDOW_SIDE = 2048
+
+FRAG_DECLARATIONS = """
+uniform highp sampler3D u_coarse;   // the coarsest level, whole
+uniform highp sampler3D u_window;   // the chosen level's brick window (wraps)
+uniform lowp sampler3D u_present;   // one texel per slot: 1 where it holds its brick
+uniform sampler2D u_cmap;
+uniform vec3 u_shape;               // the box (W, H, D) in level-0 voxels
+uniform vec3 u_coarse_origin;       // the coarsest level's corner, level-0 voxels (x, y, z)
+uniform vec3 u_coarse_scale;        // one of its voxels in level-0 voxels
+uniform vec3 u_coarse_size;         // its voxels (x, y, z)
+uniform vec3 u_fine_origin;         // the chosen level's corner, its scale and ...
+uniform vec3 u_fine_scale;
+uniform vec3 u_window_lo;           // ... the window, in its voxels (brick-aligned)
+uniform vec3 u_window_hi;
+uniform vec3 u_window_size;         // the window texture's voxels (slots * brick)
+uniform vec3 u_brick;               // brick size in voxels
+uniform vec3 u_slots;               // slots per axis
+uniform float u_has_window;
+uniform float u_debug;
+uniform float u_level;
+uniform float u_coarsest;
+uniform vec4 u_eye;
+uniform vec2 u_clim;
+uniform float u_threshold;
+uniform float u_gamma;
+uniform float u_step;
+uniform float u_opacity;
+uniform float u_method;
+in vec3 v_pos;
+out vec4 f_color;
+float g_fine_used = 0.0;  // for the debugger: did this ray sample the window?
+
+float volume_value(vec3 p) {
+    if (u_has_window > 0.5) {
+        vec3 q = (p - u_fine_origin) / u_fine_scale;   // voxels of the chosen level
+        if (all(greaterThanEqual(q, u_window_lo)) && all(lessThan(q, u_window_hi))) {
+            ivec3 slot = ivec3(mod(floor(q / u_brick), u_slots));
+            if (texelFetch(u_present, slot, 0).r > 0.5) {
+                g_fine_used = 1.0;
+                // wrapped before normalizing: exact for q < 2^24
+                return texture(u_window, mod(q, u_window_size) / u_window_size).r;
+            }
+        }
+    }
+    vec3 c = (p - u_coarse_origin) / u_coarse_scale;
+    return texture(u_coarse, c / u_coarse_size).r;
+}
+"""
+DEBUG = """
+vec3 level_tint(float level) {
+    int k = int(level) % 6;
+    if (k == 0) return vec3(1.0, 0.2, 0.2);
+    if (k == 1) return vec3(0.2, 1.0, 0.2);
+    if (k == 2) return vec3(0.3, 0.4, 1.0);
+    if (k == 3) return vec3(1.0, 1.0, 0.2);
+    if (k == 4) return vec3(1.0, 0.2, 1.0);
+    return vec3(0.2, 1.0, 1.0);
+}
+vec4 debug_tint(vec4 color) {
+    if (u_debug < 0.5) return color;
+    float level = g_fine_used > 0.5 ? u_level : u_coarsest;
+    return vec4(mix(color.rgb, level_tint(level), 0.45), color.a);
+}
+"""
+# the ray caster's main, with the debugger's tint before the colour goes out
+MAIN = FRAG_MAIN.replace("f_color = $post(color);", "f_color = $post(debug_tint(color));")
+
+
+class MultiscaleVolume(RayCast, Tiled):
+    """A 3D multiscale volume ray cast from bricks loaded in the background.
+
+    Parameters
+    ----------
+    source
+        A :class:`glframe.data.Multiscale` with ``spatial_ndim=3`` (real numbers;
+        leading axes such as time are sliced by ``index``), a list of (D, H, W)
+        arrays finest first, or one array.
+    method, cmap, clim, gamma, threshold, step_size, opacity, interpolation
+        As for :class:`~glframe.scene.visuals.Volume`; ``step_size`` is in voxels of
+        the level drawn; "auto" clim is the coarsest level's range.
+    tile
+        Brick side in each level's voxels (default 64).
+    cpu_budget, gpu_budget
+        As for :class:`~glframe.scene.visuals.MultiscaleImage` (an int, a shared
+        :class:`glframe.data.Budget`, or None for the default shared ones). The GPU
+        share holds the coarsest level and the brick window: the level drawn is made
+        coarser until its visible bricks fit.
+    uploads_per_frame
+        Loaded bricks uploaded per frame at most (default 8; a quarter while the
+        camera moves).
+    settle
+        Seconds without camera motion after which the full quality frame is drawn
+        (default 0.25).
+    index
+        The position on the source's leading axes (default: all 0).
+    parent, **kwargs
+        As for :class:`~glframe.scene.Node`.
+
+    Examples
+    --------
+    >>> from glframe import scene
+    >>> from glframe.data.synthetic import mandelbulb
+    >>> canvas = scene.SceneCanvas(size=(128, 128))
+    >>> view = canvas.add_view(camera=scene.TurntableCamera(azimuth=30, elevation=20))
+    >>> volume = scene.visuals.MultiscaleVolume(mandelbulb(size=2**9, tile=32),
+    ...                                         tile=32, parent=view.scene)
+    >>> view.camera.set_range()
+    >>> volume.wait(timeout=60)
+    True
+    >>> canvas.render().shape, volume.stats()["tiles_pending"]
+    ((128, 128, 4), 0)
+    >>> volume.close(); canvas.close()
+    """
+
+    _ndim = 3
+
+    debug = Prop(
+        checks.flag(),
+        "The visual debugger: tint each pixel by the finest level its ray sampled (red, "
+        "green, blue, yellow, magenta, cyan, then again: level modulo 6).",
+    )
+    uploads_per_frame = Prop(
+        checks.integer(minimum=1),
+        "Loaded bricks uploaded per frame at most (a quarter of it, at least 1, while the "
+        "camera moves; the frame after wait() uploads every wanted brick).",
+    )
+    settle = Prop(
+        checks.number(above=0),
+        "Seconds without camera motion after which the frame is drawn at full quality "
+        "(finer ray steps, full upload rate).",
+    )
+
+    def __init__(
+        self,
+        source: Any,
+        *,
+        method: str = "mip",
+        cmap: str = "viridis",
+        clim: Any = "auto",
+        gamma: float = 1.0,
+        threshold: float | None = None,
+        step_size: float = 0.5,
+        opacity: float = 0.1,
+        interpolation: str = "linear",
+        tile: int | None = None,
+        cpu_budget: Any = None,
+        gpu_budget: Any = None,
+        uploads_per_frame: int = 8,
+        settle: float = 0.25,
+        index: Any = None,
+        parent: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        dtype = getattr(source, "dtype", None)
+        if dtype is None and isinstance(source, (list, tuple)) and source:
+            dtype = getattr(source[0], "dtype", None)
+        self._uint8 = dtype is not None and np.dtype(dtype) in (np.uint8, np.bool_)
+        frag = FRAG_DECLARATIONS + DEBUG + snippet("volume/raycast", _GLSL) + MAIN
+        super().__init__(
+            source,
+            VERT,
+            frag,
+            tile=DEFAULT_TILE if tile is None else tile,
+            cpu_budget=cpu_budget,
+            gpu_budget=gpu_budget,
+            gpu_itemsize=1 if self._uint8 else 2,
+            index=index,
+            parent=parent,
+            **kwargs,
+        )
+        self.frag["transform"] = self._chain  # depths in the fragment stage, as Volume
+        ms = self._ms
+        self._brick = np.array(self._grid.tile, int)  # (z, y, x)
+        self._coarse_tex: gloo.Texture3D | None = None
+        self._coarse_at: tuple | None = None  # the index the coarse texture holds
+        self._window: gloo.Texture3D | None = None
+        self._slots = np.zeros(3, int)  # slots per axis (z, y, x) of the window texture
+        self._present_tex: gloo.Texture3D | None = None
+        self._in_slot: dict[tuple, Any] = {}  # slot (z, y, x) -> (key, index) it holds
+        self._window_lo = np.zeros(3, int)  # the window, in bricks (z, y, x)
+        self._window_n = np.zeros(3, int)
+        self._window_level: int | None = None
+        self._geometry: gloo.VertexBuffer | None = None
+        self._level = self._coarsest
+        self._wanted: list = []
+        self._gpu_limit = self._gpu_share.share(self)
+        self._uploads = 0
+        self._motion_key: Any = None
+        self._px = 0.0
+        self._box: tuple = ()
+        self._next_window: Any = None
+        self._moving = False
+        self._moved_at = 0.0
+        self._timer: threading.Timer | None = None
+        self._range = (0.0, 255.0) if self._uint8 else (0.0, 1.0)
+        extent = ms.extent(0)
+        self._extent = np.array([e[1] for e in extent], float)  # (D, H, W)
+        self._assign(
+            dict(
+                method=method,
+                cmap=cmap,
+                clim=clim,
+                gamma=gamma,
+                threshold=threshold,
+                step_size=step_size,
+                opacity=opacity,
+                interpolation=interpolation,
+                debug=False,
+                uploads_per_frame=uploads_per_frame,
+                settle=settle,
+            ),
+            caller="__init__",
+        )
+
+    # ---- public ----------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        """``level`` (the level chosen for the last view), ``tiles_pending`` (its
+        visible bricks not resident), ``cpu_bytes``, ``gpu_bytes`` (the coarsest level,
+        the window and its presence texture), ``tiles_loaded`` (reads done),
+        ``tiles_resident`` (bricks in the window), ``uploads`` (bricks uploaded so
+        far), ``cpu_budget`` and ``gpu_budget`` (this visual's shares now),
+        ``wanted_share`` (the share of the visible bricks' volume resident; 1.0 when
+        only the coarsest level is wanted), ``moving`` (whether the last frame saw the
+        camera move) and ``window_slots`` (slots per axis, z, y, x)."""
+        index = self._index
+        resident = self._resident_keys()
+        total = drawn = 0.0
+        for key in self._wanted:
+            v = float(np.prod([b - a for a, b in self._grid.extent(key)]))
+            total += v
+            if (key, index) in resident:
+                drawn += v
+        return {
+            "level": self._level,
+            "tiles_pending": sum(1 for k in self._wanted if (k, index) not in resident),
+            "cpu_bytes": self._cache.bytes,
+            "gpu_bytes": self._gpu_bytes(),
+            "tiles_loaded": self._loader.stats()["tiles_loaded"],
+            "tiles_resident": len(resident),
+            "uploads": self._uploads,
+            "cpu_budget": self._cache.budget_bytes,
+            "gpu_budget": self._gpu_limit,
+            "wanted_share": drawn / total if total > 0 else 1.0,
+            "moving": self._moving,
+            "window_slots": tuple(int(s) for s in self._slots),
+        }
+
+    def close(self) -> None:
+        """Stop loading and the settle timer; give the budgets' shares back."""
+        if self._timer is not None:
+            self._timer.cancel()
+        super().close()
+
+    # ---- the view ----------------------------------------------------------------------
+    @property
+    def _itemsize(self) -> int:
+        return 1 if self._uint8 else 2
+
+    def _gpu_bytes(self) -> int:
+        coarse = int(np.prod(self._ms.shape(self._coarsest))) * self._itemsize
+        window = int(np.prod(self._slots * self._brick)) * self._itemsize
+        return coarse + window + int(np.prod(self._slots))
+
+    def _resident_keys(self) -> set:
+        """(key, index) of the bricks in the window that it draws now."""
+        lo, n = self._window_lo, self._window_n
+        out = set()
+        for key in self._in_slot.values():
+            b = np.array(key[0][1])
+            if key[0][0] == self._window_level and np.all(b >= lo) and np.all(b < lo + n):
+                out.add(key)
+        return out
+
+    def view_state(self, view: Any, size: Any) -> tuple[tuple, np.ndarray, np.ndarray, float]:
+        """For ``view`` of ``size`` (w, h) framebuffer pixels: the visible box in level-0
+        voxels ``((z0, z1), (y0, y1), (x0, x1))`` (the frustum's bounding box clipped to
+        the volume), the focus (z, y, x: the camera's centre, or the box's), the view
+        direction (z, y, x, away from the eye) and level-0 voxels per screen pixel at
+        the focus."""
+        to_local = self.transform_to(view.scene)
+        cam = view.camera.transform
+        d, h, w = self._extent
+        centre = getattr(view.camera, "center", None)
+        focus = (
+            to_local.imap(np.array([centre], float))[0, :3]
+            if centre is not None and len(centre) == 3
+            else np.array([w / 2, h / 2, d / 2])
+        )
+        clip = cam.map(to_local.map(np.array([[*focus, 1.0]])))[0]
+        z = float(np.clip(clip[2] / clip[3], -0.999, 0.999)) if clip[3] > 0 else 0.0
+        probe = np.array([[0, 0, z], [2.0 / size[0], 0, z], [0, 2.0 / size[1], z]], float)
+        p = to_local.imap(cam.imap(probe))[:, :3]
+        px = max(np.linalg.norm(p[1] - p[0]), np.linalg.norm(p[2] - p[0]))
+        corners = np.array([[x, y, zz] for x in (-1, 1) for y in (-1, 1) for zz in (-1, 1)], float)
+        hom = to_local.imap(cam.imap(np.c_[corners, np.ones(8)]))
+        finite = np.abs(hom[:, 3]) > 1e-12
+        pts = hom[finite, :3] / hom[finite, 3:4]
+        lo = np.array([0.0, 0.0, 0.0])
+        hi = np.array([w, h, d])
+        if len(pts) == 8 and np.all(np.isfinite(pts)):
+            lo = np.maximum(lo, pts.min(axis=0))
+            hi = np.minimum(hi, pts.max(axis=0))
+        box = tuple((float(lo[a]), float(hi[a])) for a in (2, 1, 0))
+        eye = self._eye(view)
+        direction = focus - np.array(eye[:3]) if eye[3] > 0.5 else -np.array(eye[:3])
+        return box, focus[::-1].copy(), direction[::-1].copy(), float(px)
+
+    def _window_bytes(self, slots: np.ndarray) -> int:
+        """GPU bytes of the coarsest level plus a window of ``slots`` (z, y, x)."""
+        coarse = int(np.prod(self._ms.shape(self._coarsest))) * self._itemsize
+        return coarse + int(np.prod(slots * self._brick)) * self._itemsize + int(np.prod(slots))
+
+    def _fits(self, level: int, box: tuple, limit: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """The window (first brick, bricks per axis; z, y, x) holding ``level``'s visible
+        bricks, or None when it does not fit ``limit`` GPU bytes or MAX_WINDOW_SIDE."""
+        keys = self._grid.visible(level, box)
+        if not keys:
+            return np.zeros(3, int), np.zeros(3, int)
+        idx = np.array([k[1] for k in keys])
+        lo, n = idx.min(axis=0), idx.max(axis=0) - idx.min(axis=0) + 1
+        if self._window_bytes(n) > limit or (n * self._brick).max() > MAX_WINDOW_SIDE:
+            return None
+        return lo, n
+
+    def _update_wanted(self, view: Any, size: Any) -> tuple:
+        box, focus, direction, px = self.view_state(view, size)
+        grid = self._grid
+        level = grid.choose_level(px) if np.isfinite(px) and px > 0 else self._coarsest
+        scales = [max(s) for s in self._ms.scale]
+        window = None
+        while level != self._coarsest:
+            window = self._fits(level, box, self._gpu_limit)
+            if window is not None:
+                break
+            coarser = [k for k in range(self._ms.nlevels) if scales[k] > scales[level]]
+            level = min(coarser, key=lambda k: scales[k])  # the next coarser level
+        wanted: list = []
+        if level != self._coarsest and window is not None:
+            keys = grid.visible(level, box)
+            if np.linalg.norm(direction) > 0:
+                wanted = grid.prioritize(keys, focus, direction)
+            else:
+                wanted = grid.prioritize(keys, focus)
+        index = self._index
+        resident = self._resident_keys() if level == self._window_level else set()
+        missing = [k for k in wanted if (k, index) not in resident]
+        self._loader.request(missing + list(grid.keys(self._coarsest)), index)
+        self._level = level
+        self._wanted = wanted
+        self._next_window = window
+        self._px, self._box = px, box
+        return box
+
+    # ---- frame work --------------------------------------------------------------------
+    def _upload_coarse(self, tiles: list) -> None:
+        grid, level = self._grid, self._coarsest
+        data = np.zeros(self._ms.shape(level), np.uint8 if self._uint8 else np.float16)
+        for key, tile in zip(grid.keys(level), tiles):
+            data[grid.region(key)] = self._stored(tile)
+        if self._coarse_tex is None or self._coarse_tex.shape[:3] != data.shape:
+            if self._coarse_tex is not None:
+                self._coarse_tex.delete()
+            self._coarse_tex = gloo.Texture3D(data, interpolation=self.interpolation)
+            self.program["u_coarse"] = self._coarse_tex
+        else:
+            self._coarse_tex.set_data(data)
+        self._coarse_at = self._index
+
+    def _stored(self, tile: np.ndarray) -> np.ndarray:
+        if self._uint8:
+            return tile.astype(np.uint8, copy=False)
+        lo, hi = self._range
+        return ((tile.astype(np.float32) - np.float32(lo)) / np.float32(hi - lo)).astype(np.float16)
+
+    def _set_window(self, level: int, lo: np.ndarray, n: np.ndarray) -> None:
+        """Make the window show ``n`` bricks from ``lo`` of ``level``. The texture is kept
+        while the level stays and its slots suffice (then only bricks that came into view
+        are uploaded); a new one when the level changes, more slots are needed, or the
+        slots no longer fit the GPU share."""
+        n = np.maximum(n, 1)
+        slots = self._slots
+        keep = (
+            level == self._window_level
+            and np.all(n <= slots)
+            and self._window_bytes(slots) <= self._gpu_limit
+        )
+        if not keep:
+            grown = np.maximum(n, slots) if level == self._window_level else n
+            if self._window_bytes(grown) > self._gpu_limit or (grown * self._brick).max() > (
+                MAX_WINDOW_SIDE
+            ):
+                grown = n
+            self._in_slot.clear()
+            if self._window is not None:
+                self._window.delete()
+                self._present_tex.delete()
+            self._window = gloo.Texture3D(
+                shape=tuple(int(v) for v in grown * self._brick),
+                internalformat="r8" if self._uint8 else "r16f",
+                interpolation=self.interpolation,
+                wrapping="repeat",
+            )
+            self._present_tex = gloo.Texture3D(
+                shape=tuple(int(v) for v in grown), internalformat="r8", interpolation="nearest"
+            )
+            self._slots = grown
+            self._window_level = level
+            program = self.program
+            program["u_window"] = self._window
+            program["u_present"] = self._present_tex
+            program["u_slots"] = tuple(float(v) for v in grown[::-1])
+            program["u_window_size"] = tuple(float(v) for v in (grown * self._brick)[::-1])
+        self._window_lo, self._window_n = lo, n
+
+    def _upload_brick(self, key: Any, tile: np.ndarray) -> None:
+        b = np.array(key[1])
+        slot = tuple(int(v) for v in b % self._slots)
+        self._window.set_data(
+            self._stored(tile), offset=tuple(int(v) for v in np.array(slot) * self._brick)
+        )
+        self._in_slot[slot] = (key, self._index)
+        self._uploads += 1
+
+    def _presence(self) -> None:
+        present = np.zeros(tuple(int(v) for v in self._slots), np.uint8)
+        for slot, (key, index) in self._in_slot.items():
+            b = np.array(key[1])
+            lo, n = self._window_lo, self._window_n
+            if index == self._index and np.all(b >= lo) and np.all(b < lo + n):
+                present[slot] = 255
+        self._present_tex.set_data(present)
+
+    def _prepare(self, ctx: DrawContext) -> None:
+        program = self.program
+        self._gpu_limit = self._budgets()
+        coarse_tiles = self._load_coarsest()
+        if self._range == (0.0, 1.0) and not self._uint8:
+            self._range = self._auto_clim  # float data: stored normalized by this range
+        dirty, self._dirty = self._dirty, set()
+        if self._geometry is None:
+            d, h, w = self._extent
+            self._geometry = gloo.VertexBuffer(_box() * np.array([w, h, d], np.float32))
+            program["a_position"] = self._geometry
+            program["u_shape"] = (float(w), float(h), float(d))
+            program["u_coarsest"] = float(self._coarsest)
+            ms, k = self._ms, self._coarsest
+            program["u_coarse_origin"] = tuple(ms.translate[k][::-1])
+            program["u_coarse_scale"] = tuple(ms.scale[k][::-1])
+            program["u_coarse_size"] = tuple(float(v) for v in ms.shape(k)[::-1])
+            program["u_brick"] = tuple(float(v) for v in self._brick[::-1])
+            program["u_has_window"] = 0.0
+            # until a finer level is wanted: a one-voxel window, never sampled
+            internal = "r8" if self._uint8 else "r16f"
+            self._window = gloo.Texture3D(shape=(1, 1, 1), internalformat=internal)
+            self._present_tex = gloo.Texture3D(shape=(1, 1, 1), internalformat="r8")
+            program["u_window"] = self._window
+            program["u_present"] = self._present_tex
+            program["u_slots"] = program["u_window_size"] = (1.0, 1.0, 1.0)
+            for name in ("u_fine_origin", "u_fine_scale", "u_window_lo", "u_window_hi"):
+                program[name] = (0.0, 0.0, 0.0)
+            program["u_level"] = float(self._coarsest)
+        if self._coarse_at != self._index:
+            self._upload_coarse(coarse_tiles)
+        if "cmap" in dirty:
+            self._upload_colormap()
+        if "interpolation" in dirty:
+            for texture in (self._coarse_tex, self._window):
+                if texture is not None:
+                    texture.interpolation = self.interpolation
+        if "debug" in dirty:
+            program["u_debug"] = 1.0 if self.debug else 0.0
+        self._ray_uniforms(dirty)
+        program["u_eye"] = eye = self._eye(ctx.view)
+        size = tuple(ctx.view.variables["viewport"].value)
+        self._update_wanted(ctx.view, size)
+        # the frame after wait() is complete: full quality whatever the camera did
+        self._track_motion((eye, self._px, self._box, tuple(size)), still=self._upload_all)
+        window = self._next_window
+        if self._level != self._coarsest and window is not None:
+            self._set_window(self._level, *window)
+            budget = int(self.uploads_per_frame)
+            if self._moving:
+                budget = max(1, budget // 4)
+            if self._upload_all:
+                budget = len(self._wanted)
+            resident = self._resident_keys()
+            index = self._index
+            for key in self._wanted:
+                if budget <= 0:
+                    break
+                if (key, index) in resident:
+                    continue
+                tile = self._cache.get(key, index)
+                if tile is not None:
+                    self._upload_brick(key, tile)
+                    budget -= 1
+            self._presence()
+            ms, level = self._ms, self._level
+            lo, n = self._window_lo, self._window_n
+            program["u_has_window"] = 1.0
+            program["u_level"] = float(level)
+            program["u_fine_origin"] = tuple(ms.translate[level][::-1])
+            program["u_fine_scale"] = tuple(ms.scale[level][::-1])
+            program["u_window_lo"] = tuple(float(v) for v in (lo * self._brick)[::-1])
+            program["u_window_hi"] = tuple(float(v) for v in ((lo + n) * self._brick)[::-1])
+            voxel = min(ms.scale[level])
+        else:
+            program["u_has_window"] = 0.0
+            voxel = min(self._ms.scale[self._coarsest])
+        self._upload_all = False
+        program["u_step"] = self.step_size * voxel * (2.0 if self._moving else 1.0)
+
+    def _track_motion(self, key: Any, still: bool = False) -> None:
+        """``moving`` while the camera changes between frames; a timer asks for the
+        full-quality frame once it has been still for ``settle`` seconds."""
+        now = time.monotonic()
+        changed = self._motion_key is not None and key != self._motion_key
+        self._motion_key = key
+        if still:
+            self._moved_at = -np.inf
+        elif changed:
+            self._moved_at = now
+        self._moving = now - self._moved_at < self.settle
+        if self._moving and (self._timer is None or not self._timer.is_alive()):
+            self._timer = threading.Timer(self.settle * 1.05, self.update)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _draw(self, ctx: DrawContext) -> None:
+        if self._geometry is not None:
+            self.program.draw("triangles")
+
+    def bounds(self, axis: int) -> tuple[float, float] | None:
+        d, h, w = self._extent
+        return (0.0, float((w, h, d)[axis]))
