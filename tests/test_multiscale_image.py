@@ -94,6 +94,43 @@ def test_a_translated_level_is_placed_in_level0_pixels(scene_canvas, made):
     np.testing.assert_array_equal(got, expected)
 
 
+def test_tiles_go_into_one_atlas_by_partial_uploads_and_are_drawn_by_one_draw(scene_canvas, made):
+    from glframe.gloo.glir import Cmd
+
+    canvas, view = view_of(scene_canvas, (0, 0, 128, 128))
+    image = mimage(made, constant_pyramid(), view, cmap="grays", clim=(0, 4), tile=32)
+    sent = []
+    canvas.context.listeners.append(sent.extend)
+    frames = []
+    for _ in range(8):  # 1 coarsest tile, then 16 level-0 tiles at most 4 a frame
+        sent.clear()
+        got = classify(canvas.render())
+        frames.append((list(sent), image.stats()))
+        image._loader.wait(timeout=30)
+    np.testing.assert_array_equal(got, np.full((128, 128), 1))
+    commands = [c for cmds, _ in frames for c in cmds]
+    atlas = image._atlas.pages
+    assert len(atlas) == 1  # one texture for every tile: made once, never resized
+    textures = [c for c in commands if c[0] == Cmd.CREATE and c[2] == "Texture2D"]
+    assert [c[1] for c in textures] == [atlas[0].id]
+    assert [c for c in commands if c[0] == Cmd.SIZE and c[1] == atlas[0].id][1:] == []
+    uploads = [c for c in commands if c[0] == Cmd.DATA and c[1] == atlas[0].id]
+    assert len(uploads) == 17 == image.stats()["uploads"] == image.stats()["tiles_resident"]
+    offsets = {c[2] for c in uploads}
+    assert len(offsets) == 17 and all(r % 32 == 0 and c % 32 == 0 for r, c in offsets)
+    assert all(c[3].shape == (32, 32) for c in uploads)  # a tile each, not the atlas
+    assert image.stats()["atlas_slots"] >= 17
+    assert image.stats()["gpu_bytes"] == 17 * 32 * 32 * 4  # float32 slots in use
+    # each frame: one instanced draw of every drawn tile (the coarsest, then level 0's)
+    for cmds, stats in frames:
+        draws = [c for c in cmds if c[0] == Cmd.DRAW and c[1] == image.program.id]
+        assert len(draws) == 1
+        # uploads_per_frame (4), and the coarsest tile at the first frame
+        assert sum(1 for c in cmds if c[0] == Cmd.DATA and c[1] == atlas[0].id) <= 1 + 4
+        assert stats["gpu_bytes"] == stats["tiles_resident"] * 32 * 32 * 4
+    assert draws[0][4] == 17
+
+
 class Gated:
     """An array whose reads wait until ``go`` is set (a slow disk, made deterministic)."""
 
@@ -159,6 +196,26 @@ def test_wait_then_render_equals_a_plain_image(scene_canvas, made):
     assert image.wait(timeout=30)
     got = canvas.render()
     assert image.stats()["level"] == 0 and image.stats()["tiles_pending"] == 0
+    canvas2, view2 = view_of(scene_canvas, (0, 0, 128, 128))
+    scene.visuals.Image(base, clim=(0, 1), parent=view2.scene)
+    np.testing.assert_array_equal(got, canvas2.render())
+
+
+def test_atlas_pages_when_one_texture_is_too_small(scene_canvas, made, monkeypatch):
+    from glframe.scene.visuals import _multiscale_image
+
+    # pages of 2x2 slots of 48^2: 9 level-0 tiles and the coarsest tile fill 3 pages
+    monkeypatch.setattr(_multiscale_image, "MAX_SIDE", 96)
+    rng = np.random.default_rng(5)
+    base = rng.random((128, 128)).astype(np.float32)
+    levels = [base, base[::2, ::2].copy(), base[::4, ::4].copy()]
+    canvas, view = view_of(scene_canvas, (0, 0, 128, 128))
+    image = mimage(made, levels, view, clim=(0, 1), tile=48)
+    canvas.render()
+    assert image.wait(timeout=30)
+    got = canvas.render()
+    assert len(image._atlas.pages) == 3 and image.stats()["atlas_slots"] == 12
+    assert image.stats()["tiles_resident"] == 10 and image.stats()["tiles_pending"] == 0
     canvas2, view2 = view_of(scene_canvas, (0, 0, 128, 128))
     scene.visuals.Image(base, clim=(0, 1), parent=view2.scene)
     np.testing.assert_array_equal(got, canvas2.render())

@@ -18,13 +18,24 @@ Each frame (``_prepare``):
 2. The visible tiles of that level are requested, nearest the view centre
    first. Every tile of the coarsest level is pinned in the cache and was read
    synchronously at the first draw, so no frame shows a pixel without data.
-3. At most ``uploads_per_frame`` loaded tiles become textures (one texture per
-   resident tile; a tile evicted for a same-shaped one lends it its texture,
-   updated with ``set_data``). GPU bytes stay within ``gpu_budget``: the least
-   recently drawn tiles not of the coarsest level are evicted.
-4. Drawing: the coarsest level first, then the resident tiles of finer levels
-   down to the chosen one, coarse to fine, so a missing fine tile shows the
-   coarse one under it.
+3. Loaded tiles are copied into a **tile atlas**: one large 2D texture (R8 for
+   uint8 and bool sources, R32F otherwise; nearest texel fetches) divided into
+   slots of one tile each, or a few such textures ("pages", at most
+   ``MAX_PAGES``, each at most ``MAX_SIDE`` texels a side) when the GPU share
+   holds more slots than one page. A tile goes into a free slot, or the slot of
+   the least recently drawn tile that is neither of the coarsest level at the
+   current index nor wanted now, with one partial upload
+   (``Texture2D.set_data(tile, offset=...)``): the atlas is never reallocated
+   for a tile. At most ``uploads_per_frame`` tiles are uploaded per frame, a
+   quarter of that (at least one) while the camera moves (``stats()["moving"]``),
+   so frames stay short during a zoom or pan and the rest follows once the view
+   is still. GPU bytes (slots in use times a slot's bytes) stay within the
+   visual's share of ``gpu_budget`` every frame.
+4. Drawing: one instanced draw for every drawn tile (per instance: its origin
+   and texel size in level-0 pixels, its size, its slot's texel offset, its
+   level and page), the coarsest level first, then the finer levels down to the
+   chosen one: instances are drawn in order, so finer tiles cover coarser ones
+   and a missing fine tile shows the coarse one under it.
 
 A tile loaded on a worker thread asks for a redraw with ``update()`` (safe from
 any thread: it sets the canvas's dirty flag and wakes the event loop with a
@@ -32,19 +43,25 @@ thread-safe call).
 
 Leading axes (time, channel) are sliced by ``index``; changing it reads the new
 slice's coarsest level at the next frame and its finer tiles in the background,
-while the GPU keeps the other slices' textures until the budget needs room.
+while the atlas keeps the other slices' tiles until it needs their slots.
 
 Limits: PanZoom-style views (a
 rotated or 3D camera is handled through the bounding box of the view's corners on
 the image plane), nearest-neighbour sampling only, grayscale values through a
-colormap. Positions are float32 on the GPU: texel choice is exact (tile-local
-coordinates), but tile placement is off by about ``x / 2**24`` level-0 pixels at
-level-0 coordinate ``x``, which shows as seams only when one screen pixel covers
-fewer than about ``x / 2**22`` level-0 pixels.
+colormap. A slot is a whole tile, so a source whose coarsest level is smaller
+than a slot (edge tiles) uses more GPU bytes than the pixels it holds; the
+coarsest level at the current index is always resident, even when its slots
+exceed the share (the share's minimum counts its pixels, not its slots). The
+atlas pages are allocated as the share allows (never shrunk: a smaller share
+leaves slots unused). Positions are float32 on the GPU: texel choice is exact
+(tile-local coordinates), but tile placement is off by about ``x / 2**24``
+level-0 pixels at level-0 coordinate ``x``, which shows as seams only when one
+screen pixel covers fewer than about ``x / 2**22`` level-0 pixels.
 """
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -63,20 +80,35 @@ __all__ = ["MultiscaleImage"]
 _GLSL = __package__
 
 DEFAULT_TILE = 512
+#: an atlas page's side at most, in texels (every WebGL2 implementation in use takes 4096)
+MAX_SIDE = 4096
+#: atlas pages (textures) at most: one sampler each, next to the colormap's
+MAX_PAGES = 4
+#: the samplers of the pages; page 0 is ``u_data``, the name sample.glsl reads
+_PAGE_SAMPLERS = ("u_data", "u_atlas1", "u_atlas2", "u_atlas3")
 
 VERT = """
 in vec2 a_unit;          // the unit quad
-uniform vec2 u_origin;   // the tile's corner in level-0 pixels (x, y)
-uniform vec2 u_scale;    // one texel of the tile's level in level-0 pixels (x, y)
-uniform vec2 u_size;     // the tile's size in its level's pixels (columns, rows)
+in vec4 a_place;         // per tile: its corner (x, y) and one texel's size (x, y), in
+                         // level-0 pixels
+in vec4 a_tile;          // per tile: its size (columns, rows) in its level's pixels, and
+                         // its slot's first texel (x, y) in its atlas page
+in vec2 a_layer;         // per tile: its level, its atlas page
 out vec2 v_local;        // position in the tile, in its level's pixels
+flat out vec4 v_tile;
+flat out vec2 v_layer;
 void main() {
-    v_local = a_unit * u_size;
-    gl_Position = $transform(vec4(u_origin + v_local * u_scale, 0.0, 1.0));
+    v_local = a_unit * a_tile.xy;
+    v_tile = a_tile;
+    v_layer = a_layer;
+    gl_Position = $transform(vec4(a_place.xy + v_local * a_place.zw, 0.0, 1.0));
 }
 """
 FRAG_DECLARATIONS = """
-uniform highp sampler2D u_data;
+uniform highp sampler2D u_data;     // atlas page 0 (the name sample.glsl reads)
+uniform highp sampler2D u_atlas1;   // pages 1 to 3 (page 0 again where there is none)
+uniform highp sampler2D u_atlas2;
+uniform highp sampler2D u_atlas3;
 uniform sampler2D u_cmap;
 uniform vec2 u_tile_origin;   // unused here (sample.glsl's image_texel)
 uniform vec2 u_image_size;    // unused here
@@ -85,10 +117,10 @@ uniform float u_color_mode;   // unused here
 uniform vec2 u_clim;
 uniform float u_gamma;
 uniform float u_value_scale;
-uniform vec2 u_size;
 uniform float u_debug;
-uniform float u_level;
 in vec2 v_local;
+flat in vec4 v_tile;
+flat in vec2 v_layer;
 out vec4 f_color;
 """
 FRAG_MAIN = """
@@ -101,16 +133,25 @@ vec3 level_tint(float level) {
     if (k == 4) return vec3(1.0, 0.2, 1.0);
     return vec3(0.2, 1.0, 1.0);
 }
+// GLSL ES 3.00 indexes sampler arrays by constants only: one branch per page
+vec4 atlas_fetch(int page, ivec2 texel) {
+    if (page == 0) return texelFetch(u_data, texel, 0);
+    if (page == 1) return texelFetch(u_atlas1, texel, 0);
+    if (page == 2) return texelFetch(u_atlas2, texel, 0);
+    return texelFetch(u_atlas3, texel, 0);
+}
 void main() {
-    // texel by tile-local index: exact however far the tile is from the origin
-    ivec2 i = clamp(ivec2(floor(v_local)), ivec2(0), ivec2(u_size) - 1);
-    vec4 s = texelFetch(u_data, i, 0);
+    // texel by tile-local index, clamped to the tile (an edge tile fills part of its
+    // slot): exact however far the tile is from the origin
+    vec2 size = v_tile.xy;
+    ivec2 i = clamp(ivec2(floor(v_local)), ivec2(0), ivec2(size) - 1);
+    vec4 s = atlas_fetch(int(v_layer.y + 0.5), i + ivec2(v_tile.zw));
     vec4 color = image_colormap(s.r * u_value_scale);
     if (image_missing(s)) color = vec4(0.0);
     if (u_debug > 0.5) {
-        color.rgb = mix(color.rgb, level_tint(u_level), 0.45);
+        color.rgb = mix(color.rgb, level_tint(v_layer.x), 0.45);
         vec2 w = fwidth(v_local);
-        vec2 edge = min(v_local, u_size - v_local) / max(w, vec2(1e-6));
+        vec2 edge = min(v_local, size - v_local) / max(w, vec2(1e-6));
         if (min(edge.x, edge.y) < 1.5) color = vec4(1.0, 1.0, 1.0, 1.0);
     }
     if (color.a <= 0.0) discard;
@@ -119,6 +160,63 @@ void main() {
 """
 
 _UNIT_QUAD = np.array([(0, 0), (1, 0), (1, 1), (0, 0), (1, 1), (0, 1)], np.float32)
+
+
+class _Atlas:
+    """Slots of one tile shape in up to ``MAX_PAGES`` textures, allocated as needed.
+
+    ``capacity`` (slots that may be in use, from the GPU share) is set by the visual
+    each frame; a page is allocated only when a slot is needed, no free one exists
+    and the capacity allows more, sized for the slots missing (a near-square grid of
+    slots, at most ``MAX_SIDE`` texels a side). Slots are ``(page, row, col)`` in
+    slot units; :meth:`offset` gives a slot's first texel (row, column).
+    """
+
+    def __init__(self, slot: tuple[int, int], internalformat: str) -> None:
+        self.slot = slot
+        self.internalformat = internalformat
+        self.pages: list[gloo.Texture2D] = []
+        self.free: list[tuple[int, int, int]] = []
+        self.slots = 0  # slot positions allocated, over all pages
+        self.capacity = 0
+        rows, cols = slot
+        self.per_page = (max(1, MAX_SIDE // rows), max(1, MAX_SIDE // cols))
+
+    def take(self, in_use: int) -> tuple[int, int, int] | None:
+        """A free slot, allocating a page if the capacity allows; None if none."""
+        if in_use >= self.capacity:
+            return None
+        if not self.free and len(self.pages) < MAX_PAGES:
+            self._add_page(self.capacity - in_use)
+        return self.free.pop() if self.free else None
+
+    def give(self, slot: tuple[int, int, int]) -> None:
+        self.free.append(slot)
+
+    def _add_page(self, wanted: int) -> None:
+        max_rows, max_cols = self.per_page
+        n = max(1, min(wanted, max_rows * max_cols))
+        cols = min(max_cols, math.ceil(math.sqrt(n)))
+        rows = min(max_rows, math.ceil(n / cols))
+        page = len(self.pages)
+        texture = gloo.Texture2D(
+            shape=(rows * self.slot[0], cols * self.slot[1], 1),
+            format="red",
+            internalformat=self.internalformat,
+            interpolation="nearest",
+        )
+        self.pages.append(texture)
+        # popped from the end: page order, then row-major
+        self.free[:0] = [(page, r, c) for r in reversed(range(rows)) for c in reversed(range(cols))]
+        self.slots += rows * cols
+
+    def offset(self, slot: tuple[int, int, int]) -> tuple[int, int]:
+        return slot[1] * self.slot[0], slot[2] * self.slot[1]
+
+    def delete(self) -> None:
+        for texture in self.pages:
+            texture.delete()
+        self.pages, self.free, self.slots = [], [], 0
 
 
 class MultiscaleImage(Tiled):
@@ -143,9 +241,9 @@ class MultiscaleImage(Tiled):
         one) or None (the default, shared by every multiscale visual without its own:
         1/8 of physical RAM). The visual's share must hold the coarsest level.
     gpu_budget
-        Bytes of tile textures, likewise (default: 512 MiB shared).
+        Bytes of the tile atlas's slots in use, likewise (default: 512 MiB shared).
     uploads_per_frame
-        Loaded tiles turned into textures per frame at most (default 4).
+        Loaded tiles copied into the atlas per frame at most (default 4).
     index
         The position on the source's leading axes (default: all 0); see
         :attr:`index`.
@@ -175,9 +273,10 @@ class MultiscaleImage(Tiled):
     )
     uploads_per_frame = Prop(
         checks.integer(minimum=1),
-        "Loaded tiles turned into textures per frame at most, so that a frame never stalls "
-        "on uploads (the coarsest level is uploaded whole at the first draw, and the frame "
-        "after wait() uploads every wanted tile).",
+        "Loaded tiles copied into the atlas per frame at most while the camera is still; "
+        "while the view changes from frame to frame, a quarter of it (at least 1), so that "
+        "a frame never stalls on uploads (the coarsest level is uploaded whole at the first "
+        "draw, and the frame after wait() uploads every wanted tile).",
     )
 
     def __init__(
@@ -210,17 +309,22 @@ class MultiscaleImage(Tiled):
             parent=parent,
             **kwargs,
         )
-        # GPU side: (key, index) -> [texture, nbytes, frame last drawn], least recently
-        # drawn first
-        self._gpu: OrderedDict[Any, list] = OrderedDict()
-        self._gpu_bytes = 0
+        # a slot holds the largest tile (level 0's, unless the image is smaller than one)
+        shape0 = self._ms.shape(0)
+        slot = (min(self._grid.tile[0], shape0[0]), min(self._grid.tile[1], shape0[1]))
+        self._atlas = _Atlas(slot, "r32f" if self._float else "r8")
+        self._slot_bytes = slot[0] * slot[1] * (4 if self._float else 1)
+        # GPU side: (key, index) -> slot (page, row, col), least recently drawn first
+        self._gpu: OrderedDict[Any, tuple[int, int, int]] = OrderedDict()
         self._gpu_limit = self._gpu_share.share(self)
         self._uploads = 0
         self._geometry: gloo.VertexBuffer | None = None
         self._level = self._coarsest
         self._wanted: list = []  # the chosen level's visible tiles, in priority order
-        self._frame = 0
         self._box: tuple = ((0.0, 0.0), (0.0, 0.0))
+        self._last_view: tuple | None = None  # (box, size) of the last frame
+        self._moving = False
+        self._drawn = 0  # instances in the last draw
         self._assign(
             dict(cmap=cmap, clim=clim, debug=False, uploads_per_frame=uploads_per_frame),
             caller="__init__",
@@ -230,9 +334,12 @@ class MultiscaleImage(Tiled):
     def stats(self) -> dict[str, Any]:
         """``level`` (the level chosen for the last view), ``tiles_pending`` (its visible
         tiles not drawn-ready: not loaded, or loaded and not uploaded), ``cpu_bytes``,
-        ``gpu_bytes``, ``tiles_loaded`` (reads done), ``tiles_resident`` (textures),
-        ``uploads`` (textures filled so far), ``cpu_budget`` and ``gpu_budget`` (this
-        visual's shares of the budgets now), and ``wanted_share``: the share (0 to 1) of
+        ``gpu_bytes`` (atlas slots in use times a slot's bytes), ``tiles_loaded`` (reads
+        done), ``tiles_resident`` (atlas slots in use), ``atlas_slots`` (slots allocated
+        in the atlas's textures), ``uploads`` (tiles copied into the atlas so far),
+        ``cpu_budget`` and ``gpu_budget`` (this visual's shares of the budgets now),
+        ``moving`` (the view changed since the previous frame: uploads are paced down to
+        ``max(1, uploads_per_frame // 4)``), and ``wanted_share``: the share (0 to 1) of
         the image's visible area, as last drawn, covered by resident tiles of the chosen
         level (1.0 when nothing finer than the coarsest level is wanted); the rest shows
         a coarser level."""
@@ -254,11 +361,17 @@ class MultiscaleImage(Tiled):
             "gpu_bytes": self._gpu_bytes,
             "tiles_loaded": loader["tiles_loaded"],
             "tiles_resident": len(self._gpu),
+            "atlas_slots": self._atlas.slots,
             "uploads": self._uploads,
             "cpu_budget": self._cache.budget_bytes,
             "gpu_budget": self._gpu_limit,
+            "moving": self._moving,
             "wanted_share": drawn / total if total > 0 else 1.0,
         }
+
+    @property
+    def _gpu_bytes(self) -> int:
+        return len(self._gpu) * self._slot_bytes
 
     # ---- frame work --------------------------------------------------------------------
     def view_box(self, view: Any, size: Sequence[float]) -> tuple[tuple, tuple, float]:
@@ -287,7 +400,7 @@ class MultiscaleImage(Tiled):
         wanted = (
             grid.prioritize(grid.visible(level, box), centre) if level != self._coarsest else []
         )
-        # only what is not a texture yet (so a tile read, then evicted from a full CPU
+        # only what is not in the atlas yet (so a tile read, then evicted from a full CPU
         # cache before its upload, is asked for again once another tile is uploaded); the
         # coarsest level is pinned and already in the cache, so requesting it is free
         index = self._index
@@ -297,50 +410,36 @@ class MultiscaleImage(Tiled):
         self._wanted = wanted
         return box
 
-    def _texture_bytes(self, tile: np.ndarray) -> int:
-        return int(tile.size) * (4 if self._float else 1)
-
-    def _upload(self, key: Any, tile: np.ndarray, protected: set) -> bool:
-        """Make ``key`` (a tile key and an index) resident; False when the GPU budget has
-        no room."""
-        data = tile.astype(np.float32) if self._float and tile.dtype != np.float32 else tile
+    def _upload(self, key: Any, tile: np.ndarray, protected: set, force: bool = False) -> bool:
+        """Copy ``key``'s tile (a tile key and an index) into a slot of the atlas: a free
+        one, or the least recently drawn one not ``protected``; False when there is none
+        (``force``: the coarsest level, which gets a slot past the share if it must)."""
+        atlas = self._atlas
+        slot = atlas.take(len(self._gpu))
+        if slot is None:
+            for vk in self._gpu:  # least recently drawn first
+                if vk not in protected:
+                    slot = self._gpu.pop(vk)
+                    break
+        if slot is None and force:
+            atlas.capacity = len(self._gpu) + 1
+            slot = atlas.take(len(self._gpu))
+        if slot is None:
+            return False
+        data = tile
         if data.dtype == np.bool_:
             data = data.astype(np.uint8)
-        size = self._texture_bytes(data)
-        need = self._gpu_bytes + size - self._gpu_limit
-        victims = []
-        if need > 0:
-            for vk, entry in self._gpu.items():  # least recently drawn first
-                if vk in protected:
-                    continue
-                victims.append(vk)
-                need -= entry[1]
-                if need <= 0:
-                    break
-            if need > 0:
-                return False
-        reuse = None
-        for vk in victims:
-            texture, nbytes, _ = self._gpu.pop(vk)
-            self._gpu_bytes -= nbytes
-            if reuse is None and texture.shape[:2] == data.shape[:2] and nbytes == size:
-                reuse = texture
-            else:
-                texture.delete()
-        if reuse is not None:
-            reuse.set_data(data)
-            texture = reuse
-        else:
-            texture = gloo.Texture2D(data)
-        self._gpu[key] = [texture, size, self._frame]
-        self._gpu_bytes += size
+        if self._float and data.dtype != np.float32:
+            data = data.astype(np.float32)
+        atlas.pages[slot[0]].set_data(data, offset=atlas.offset(slot))
+        self._gpu[key] = slot
         self._uploads += 1
         return True
 
     def _prepare(self, ctx: DrawContext) -> None:
-        self._frame += 1
         program = self.program
         self._gpu_limit = self._budgets()
+        self._atlas.capacity = self._gpu_limit // self._slot_bytes
         coarse_tiles = self._load_coarsest()
         if self._geometry is None:
             self._geometry = gloo.VertexBuffer(_UNIT_QUAD)
@@ -360,14 +459,24 @@ class MultiscaleImage(Tiled):
             program["u_debug"] = 1.0 if self.debug else 0.0
         size = tuple(ctx.view.variables["viewport"].value)
         self._box = self._update_wanted(ctx.view, size)
+        view = (self._box, size)
+        self._moving = self._last_view is not None and view != self._last_view
+        self._last_view = view
         index = self._index
         # the coarsest level: whole at the first draw and at each index change
         coarse = [(key, index) for key in self._grid.keys(self._coarsest)]
         protected = set(coarse) | {(key, index) for key in self._wanted}
+        # over the share (another visual joined): give back what is not drawn first
+        self._evict_to(self._gpu_limit, protected)
         for key, tile in zip(coarse, coarse_tiles):
             if key not in self._gpu:
-                self._upload(key, tile, protected)
-        budget = len(self._wanted) if self._upload_all else int(self.uploads_per_frame)
+                self._upload(key, tile, protected, force=True)
+        if self._upload_all:
+            budget = len(self._wanted)
+        elif self._moving:
+            budget = max(1, int(self.uploads_per_frame) // 4)
+        else:
+            budget = int(self.uploads_per_frame)
         self._upload_all = False
         for key in self._wanted:
             if budget <= 0:
@@ -380,51 +489,58 @@ class MultiscaleImage(Tiled):
             if not self._upload((key, index), tile, protected):
                 break
             budget -= 1
-        # over the share (another visual joined): give back what is not drawn
-        self._evict_to(self._gpu_limit, protected)
 
     def _evict_to(self, limit: int, protected: set) -> None:
         for vk in [k for k in self._gpu if k not in protected]:
             if self._gpu_bytes <= limit:
                 break
-            texture, nbytes, _ = self._gpu.pop(vk)
-            texture.delete()
-            self._gpu_bytes -= nbytes
+            self._atlas.give(self._gpu.pop(vk))
 
     def _draw(self, ctx: DrawContext) -> None:
-        if self._geometry is None:
+        atlas = self._atlas
+        if self._geometry is None or not atlas.pages:
             return
         (y0, y1), (x0, x1) = self._box
         grid, ms = self._grid, self._ms
         drawn = []
         index = self._index
+        chosen = max(ms.scale[self._level])
         for key, key_index in self._gpu:
             if key_index != index:
                 continue
             level = key[0]
-            if key[0] != self._coarsest and max(ms.scale[level]) < max(ms.scale[self._level]):
+            if level != self._coarsest and max(ms.scale[level]) < chosen:
                 continue  # finer than the chosen level: not drawn
             (r0, r1), (c0, c1) = grid.extent(key)
             if r1 <= y0 or r0 >= y1 or c1 <= x0 or c0 >= x1:
                 continue
             drawn.append(key)
-        # coarse to fine: finer tiles go over the coarser ones
+        self._drawn = len(drawn)
+        if not drawn:
+            return
+        # coarse to fine: instances are drawn in order, so finer tiles cover coarser ones
         drawn.sort(key=lambda k: (-max(ms.scale[k[0]]), -k[0]))
-        program = self.program
-        for key in drawn:
-            entry = self._gpu[key, index]
-            entry[2] = self._frame
+        place = np.empty((len(drawn), 4), np.float32)
+        tiles = np.empty((len(drawn), 4), np.float32)
+        layer = np.empty((len(drawn), 2), np.float32)
+        for n, key in enumerate(drawn):
+            slot = self._gpu[key, index]
             self._gpu.move_to_end((key, index))
             level = key[0]
             rows, cols = grid.region(key)
             sy, sx = ms.scale[level]
             ty, tx = ms.translate[level]
-            program["u_data"] = entry[0]
-            program["u_origin"] = (tx + cols.start * sx, ty + rows.start * sy)
-            program["u_scale"] = (sx, sy)
-            program["u_size"] = (float(cols.stop - cols.start), float(rows.stop - rows.start))
-            program["u_level"] = float(level)
-            program.draw("triangles")
+            row, col = atlas.offset(slot)
+            place[n] = (tx + cols.start * sx, ty + rows.start * sy, sx, sy)
+            tiles[n] = (cols.stop - cols.start, rows.stop - rows.start, col, row)
+            layer[n] = (level, slot[0])
+        program = self.program
+        for name, page in zip(_PAGE_SAMPLERS, atlas.pages + atlas.pages[:1] * MAX_PAGES):
+            program[name] = page
+        self._bind("a_place", place, 1, divisor=1)
+        self._bind("a_tile", tiles, 1, divisor=1)
+        self._bind("a_layer", layer, 1, divisor=1)
+        program.draw("triangles", instances=len(drawn))
 
     def bounds(self, axis: int) -> tuple[float, float] | None:
         (r0, r1), (c0, c1) = self._ms.extent(0)
