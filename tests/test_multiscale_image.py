@@ -169,6 +169,31 @@ def test_a_missing_fine_tile_shows_the_coarse_one(scene_canvas, made):
     assert image.stats()["wanted_share"] == 1.0
 
 
+def test_uploads_are_paced_while_the_camera_moves(scene_canvas, made):
+    # 64 level-0 tiles of 16^2, all loaded; 8 uploads a frame when still, 2 when moving
+    canvas, view = view_of(scene_canvas, (0, 0, 128, 128))
+    image = mimage(made, constant_pyramid(), view, tile=16, uploads_per_frame=8)
+    canvas.render()
+    assert image.stats()["moving"] is False
+    assert image._loader.wait(timeout=30)
+    uploads = image.stats()["uploads"]
+    for frame in range(5):
+        view.camera.rect = (0.25 * (frame + 1), 0, 128, 128)  # a slow pan: same tiles
+        canvas.render()
+        s = image.stats()
+        assert s["moving"] is True and s["level"] == 0
+        assert s["uploads"] - uploads == 2, frame  # max(1, 8 // 4)
+        uploads = s["uploads"]
+    canvas.render()  # the camera stopped: full rate again
+    s = image.stats()
+    assert s["moving"] is False and s["uploads"] - uploads == 8
+    image.uploads_per_frame = 3  # a quarter of 3 rounds down to 0: at least 1
+    uploads = s["uploads"]
+    view.camera.rect = (0, 0, 128, 128)
+    canvas.render()
+    assert image.stats()["moving"] is True and image.stats()["uploads"] - uploads == 1
+
+
 def test_tiles_evicted_before_their_upload_are_read_again(scene_canvas, made):
     # the CPU cache holds the coarsest tile and 3 of the 16 level-0 tiles (4 KiB each)
     canvas, view = view_of(scene_canvas, (0, 0, 128, 128))
