@@ -105,6 +105,10 @@ float volume_value(vec3 p) {
     vec3 c = (p - u_coarse_origin) / u_coarse_scale;
     return texture(u_coarse, c / u_coarse_size).r;
 }
+float volume_voxel() {
+    return u_has_window > 0.5 ? min(u_fine_scale.x, min(u_fine_scale.y, u_fine_scale.z))
+                              : min(u_coarse_scale.x, min(u_coarse_scale.y, u_coarse_scale.z));
+}
 """
 DEBUG = """
 vec3 level_tint(float level) {

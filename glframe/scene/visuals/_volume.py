@@ -74,6 +74,9 @@ out vec4 f_color;
 float volume_value(vec3 p) {
     return texture(u_volume, p / u_shape).r;
 }
+float volume_voxel() {
+    return 1.0;
+}
 """
 #: the ray caster's main(): ``volume_value`` and the uniforms of glsl/volume/raycast.glsl
 #: come before it

@@ -1,7 +1,8 @@
 // Ray casting through a volume's box [0, W] x [0, H] x [0, D] in the visual's local
 // coordinates (one unit per voxel; voxel (k, i, j) is centred at (j, i, k) + 0.5).
-// Needs a function `float volume_value(vec3 p)` (the value at local point p, in texture
-// units) declared before it, and the uniforms u_cmap (a 256-texel colormap), u_shape
+// Needs the functions `float volume_value(vec3 p)` (the value at local point p, in texture
+// units) and `float volume_voxel()` (the side of the voxels sampled, in local units: the
+// iso-surface's gradient is taken over it) declared before it, and the uniforms u_cmap (a 256-texel colormap), u_shape
 // ((W, H, D)), u_clim and u_threshold (in texture units), u_gamma, u_step (local units),
 // u_opacity (per voxel, translucent) and u_method (0 mip, 1 translucent, 2 iso).
 
@@ -84,10 +85,11 @@ vec4 volume_iso(vec3 o, vec3 d, float t0, float dt, int n, out float t_hit) {
     }
     if (!found) return vec4(0.0);
     vec3 p = o + d * t_hit;
+    float h = volume_voxel();
     vec3 g = vec3(
-        volume_value(p + vec3(1.0, 0.0, 0.0)) - volume_value(p - vec3(1.0, 0.0, 0.0)),
-        volume_value(p + vec3(0.0, 1.0, 0.0)) - volume_value(p - vec3(0.0, 1.0, 0.0)),
-        volume_value(p + vec3(0.0, 0.0, 1.0)) - volume_value(p - vec3(0.0, 0.0, 1.0)));
+        volume_value(p + vec3(h, 0.0, 0.0)) - volume_value(p - vec3(h, 0.0, 0.0)),
+        volume_value(p + vec3(0.0, h, 0.0)) - volume_value(p - vec3(0.0, h, 0.0)),
+        volume_value(p + vec3(0.0, 0.0, h)) - volume_value(p - vec3(0.0, 0.0, h)));
     vec3 normal = length(g) > 0.0 ? -normalize(g) : -d;
     float facing = abs(dot(normal, d));  // a two-sided headlight
     vec3 base = volume_colormap(volume_level(u_threshold)).rgb;
