@@ -260,3 +260,27 @@ def test_errors_name_the_rule(made):
         volume.method = "max"
     with pytest.raises(AttributeError, match=r"has no attribute 'setle'.*'settle'"):
         volume.setle = 1
+
+
+def test_an_ome_zarr_time_series_written_by_build_pyramid(scene_canvas, made, tmp_path):
+    pytest.importorskip("zarr")
+    from glframe.data import build_pyramid, open_multiscale
+
+    # two time points: a bright cube at x in [8, 24) (t = 0), then at x in [40, 56) (t = 1)
+    series = np.zeros((2, 64, 64, 64), np.uint8)
+    series[0, 24:40, 24:40, 8:24] = 200
+    series[1, 24:40, 24:40, 40:56] = 200
+    build_pyramid(series, tmp_path / "s.ome.zarr", tile=16, spatial_ndim=3, progress=False)
+    ms = open_multiscale(tmp_path / "s.ome.zarr")
+    assert ms.leading_shape == (2,) and ms.nlevels == 3
+    canvas, view = top_view(scene_canvas, 64, 75)  # level 0: 0.5 voxel per screen pixel
+    volume = mvolume(made, ms, view, tile=16, clim=(0, 200), cmap="grays")
+    x = 32 + (np.arange(150) + 0.5 - 75) * 75 / 150  # local x of each screen column
+    for t, (x0, x1) in enumerate([(8, 24), (40, 56)]):
+        volume.index = (t,)
+        assert volume.wait(timeout=60)
+        row = canvas.render()[75, :, 0].astype(int)  # y = 32: through the cube
+        assert volume.stats()["level"] == 0
+        bright = row > 128
+        assert np.all(bright[(x > x0 + 1) & (x < x1 - 1)]), t
+        assert not np.any(bright[(x < x0 - 1) | (x > x1 + 1)]), t
