@@ -17,8 +17,10 @@ On the GPU there are two 3D textures:
   ``presence`` texture (one texel per slot) says which slots hold the brick of the
   window; the ray samples the window there and the coarsest level elsewhere.
 
-Each frame (``_prepare``): the view's frustum, clipped to the box, and the size of a
-screen pixel at the camera's centre give the visible box and the level (voxels of at
+Each frame (``_prepare``): the view's frustum (for a perspective camera, up to twice
+the distance of the camera's centre: beyond it the coarsest level shows), clipped to the
+box, and the size of a screen pixel at the camera's centre give the visible box and the
+level (voxels of at
 most about 2 screen pixels, ``TileGrid.choose_level``), made coarser until the window
 fits the GPU share; its visible bricks are requested nearest the eye and the view axis
 first; at most ``uploads_per_frame`` loaded bricks are uploaded (a quarter of that
@@ -338,7 +340,8 @@ class MultiscaleVolume(RayCast, Tiled):
     def view_state(self, view: Any, size: Any) -> tuple[tuple, np.ndarray, np.ndarray, float]:
         """For ``view`` of ``size`` (w, h) framebuffer pixels: the visible box in level-0
         voxels ``((z0, z1), (y0, y1), (x0, x1))`` (the frustum's bounding box clipped to
-        the volume), the focus (z, y, x: the camera's centre, or the box's), the view
+        the volume; for a perspective camera, the frustum up to twice the focus's
+        distance), the focus (z, y, x: the camera's centre, or the box's), the view
         direction (z, y, x, away from the eye) and level-0 voxels per screen pixel at
         the focus."""
         to_local = self.transform_to(view.scene)
@@ -355,7 +358,17 @@ class MultiscaleVolume(RayCast, Tiled):
         probe = np.array([[0, 0, z], [2.0 / size[0], 0, z], [0, 2.0 / size[1], z]], float)
         p = to_local.imap(cam.imap(probe))[:, :3]
         px = max(np.linalg.norm(p[1] - p[0]), np.linalg.norm(p[2] - p[0]))
-        corners = np.array([[x, y, zz] for x in (-1, 1) for y in (-1, 1) for zz in (-1, 1)], float)
+        eye = self._eye(view)
+        z_far = 1.0
+        if eye[3] > 0.5:  # perspective: up to twice the focus's distance (beyond, voxels of
+            # the chosen level are under a screen pixel; the coarsest level shows there)
+            far = np.array(eye[:3]) + 2.0 * (focus - np.array(eye[:3]))
+            clip_far = cam.map(to_local.map(np.array([[*far, 1.0]])))[0]
+            if clip_far[3] > 0:
+                z_far = float(np.clip(clip_far[2] / clip_far[3], -1.0, 1.0))
+        corners = np.array(
+            [[x, y, zz] for x in (-1, 1) for y in (-1, 1) for zz in (-1, z_far)], float
+        )
         hom = to_local.imap(cam.imap(np.c_[corners, np.ones(8)]))
         finite = np.abs(hom[:, 3]) > 1e-12
         pts = hom[finite, :3] / hom[finite, 3:4]
@@ -365,7 +378,6 @@ class MultiscaleVolume(RayCast, Tiled):
             lo = np.maximum(lo, pts.min(axis=0))
             hi = np.minimum(hi, pts.max(axis=0))
         box = tuple((float(lo[a]), float(hi[a])) for a in (2, 1, 0))
-        eye = self._eye(view)
         direction = focus - np.array(eye[:3]) if eye[3] > 0.5 else -np.array(eye[:3])
         return box, focus[::-1].copy(), direction[::-1].copy(), float(px)
 
