@@ -94,9 +94,13 @@ def test_a_translated_level_is_placed_in_level0_pixels(scene_canvas, made):
     np.testing.assert_array_equal(got, expected)
 
 
-def test_tiles_go_into_one_atlas_by_partial_uploads_and_are_drawn_by_one_draw(scene_canvas, made):
+def test_tiles_go_into_one_atlas_by_partial_uploads_and_are_drawn_by_one_draw(
+    scene_canvas, made, monkeypatch
+):
     from glframe.gloo.glir import Cmd
+    from glframe.scene.visuals import _multiscale_image
 
+    monkeypatch.setattr(_multiscale_image, "FIRST_PAGE_SLOTS", 32)  # all 17 in one page
     canvas, view = view_of(scene_canvas, (0, 0, 128, 128))
     image = mimage(made, constant_pyramid(), view, cmap="grays", clim=(0, 4), tile=32)
     sent = []
@@ -128,7 +132,36 @@ def test_tiles_go_into_one_atlas_by_partial_uploads_and_are_drawn_by_one_draw(sc
         # uploads_per_frame (4), and the coarsest tile at the first frame
         assert sum(1 for c in cmds if c[0] == Cmd.DATA and c[1] == atlas[0].id) <= 1 + 4
         assert stats["gpu_bytes"] == stats["tiles_resident"] * 32 * 32 * 4
-    assert draws[0][4] == 17
+    assert draws[0][4] == 16  # the coarsest tile, covered by level 0's, is left out
+
+
+def test_covered_tiles_are_not_drawn_unless_a_finer_texel_is_missing(scene_canvas, made):
+    from glframe.gloo.glir import Cmd
+
+    canvas, view = view_of(scene_canvas, (0, 0, 128, 128))
+    ms = constant_pyramid()
+    ms.levels[0][5, 70] = np.nan  # one missing texel in level 0's tile (0, 2)
+    image = mimage(made, ms, view, cmap="grays", clim=(0, 4), tile=32)
+    canvas.render()
+    image.wait(timeout=30)
+    sent = []
+    canvas.context.listeners.append(sent.extend)
+    got = classify(canvas.render())
+    expected = np.full((128, 128), 1)
+    expected[5, 70] = 3  # the coarsest level shows through the hole
+    np.testing.assert_array_equal(got, expected)
+    draws = [c for c in sent if c[0] == Cmd.DRAW and c[1] == image.program.id]
+    assert [d[4] for d in draws] == [17]  # the coarsest is drawn: not covered
+    ms.levels[0][5, 70] = 1.0
+    image.close()
+    made.remove(image)
+    image = mimage(made, ms, view, cmap="grays", clim=(0, 4), tile=32)
+    canvas.render()
+    image.wait(timeout=30)
+    sent.clear()
+    np.testing.assert_array_equal(classify(canvas.render()), np.full((128, 128), 1))
+    draws = [c for c in sent if c[0] == Cmd.DRAW and c[1] == image.program.id]
+    assert [d[4] for d in draws] == [16]  # level 0's 16 tiles: the coarsest is covered
 
 
 class Gated:
@@ -244,6 +277,18 @@ def test_atlas_pages_when_one_texture_is_too_small(scene_canvas, made, monkeypat
     canvas2, view2 = view_of(scene_canvas, (0, 0, 128, 128))
     scene.visuals.Image(base, clim=(0, 1), parent=view2.scene)
     np.testing.assert_array_equal(got, canvas2.render())
+
+
+def test_atlas_pages_grow_from_a_small_first_one(scene_canvas, made):
+    # 64 level-0 tiles and 4 coarsest tiles of 16^2: a first page of 16 slots, then 64
+    canvas, view = view_of(scene_canvas, (0, 0, 128, 128))
+    image = mimage(made, constant_pyramid(), view, cmap="grays", clim=(0, 4), tile=16)
+    canvas.render()
+    assert image._atlas.slots == 16  # the first frame allocates 16 slots (4 coarsest)
+    image.wait(timeout=30)
+    np.testing.assert_array_equal(classify(canvas.render()), np.full((128, 128), 1))
+    assert [p.shape for p in image._atlas.pages] == [(64, 64, 1), (128, 128, 1)]
+    assert image.stats()["atlas_slots"] == 80 and image.stats()["tiles_resident"] == 68
 
 
 def inside_view(rng, rect, size):

@@ -35,7 +35,10 @@ Each frame (``_prepare``):
    and texel size in level-0 pixels, its size, its slot's texel offset, its
    level and page), the coarsest level first, then the finer levels down to the
    chosen one: instances are drawn in order, so finer tiles cover coarser ones
-   and a missing fine tile shows the coarse one under it.
+   and a missing fine tile shows the coarse one under it. A tile whose visible
+   part is covered by drawn tiles of one finer level (none with a missing, NaN,
+   texel) is left out: on a software rasterizer every layer of overdraw costs as
+   much as the picture itself (a deep zoom stacks a dozen levels).
 
 A tile loaded on a worker thread asks for a redraw with ``update()`` (safe from
 any thread: it sets the canvas's dirty flag and wakes the event loop with a
@@ -54,9 +57,10 @@ coarsest level at the current index is always resident, even when its slots
 exceed the share (the share's minimum counts its pixels, not its slots). The
 atlas pages are allocated as the share allows (never shrunk: a smaller share
 leaves slots unused). Positions are float32 on the GPU: texel choice is exact
-(tile-local coordinates), but tile placement is off by about ``x / 2**24``
-level-0 pixels at level-0 coordinate ``x``, which shows as seams only when one
-screen pixel covers fewer than about ``x / 2**22`` level-0 pixels.
+(tile-local coordinates), and neighbouring tiles share their corners bit for bit
+(each corner is rounded once from its exact value), so tiles of one level leave no
+seam; a level's placement is off by about ``x / 2**24`` level-0 pixels at
+level-0 coordinate ``x``.
 """
 
 from __future__ import annotations
@@ -84,13 +88,17 @@ DEFAULT_TILE = 512
 MAX_SIDE = 4096
 #: atlas pages (textures) at most: one sampler each, next to the colormap's
 MAX_PAGES = 4
+#: slots of the first page at most; each next page may hold 4 times more, up to MAX_SIDE
+#: (allocating a texture costs about 1 ms a MiB on llvmpipe: the first frame waits for
+#: the first page only, 4 MiB of 512^2 R8 slots instead of 16)
+FIRST_PAGE_SLOTS = 16
 #: the samplers of the pages; page 0 is ``u_data``, the name sample.glsl reads
 _PAGE_SAMPLERS = ("u_data", "u_atlas1", "u_atlas2", "u_atlas3")
 
 VERT = """
 in vec2 a_unit;          // the unit quad
-in vec4 a_place;         // per tile: its corner (x, y) and one texel's size (x, y), in
-                         // level-0 pixels
+in vec4 a_place;         // per tile: its corners (x0, y0, x1, y1) in level-0 pixels:
+                         // neighbours share an edge bit for bit, so no seam between them
 in vec4 a_tile;          // per tile: its size (columns, rows) in its level's pixels, and
                          // its slot's first texel (x, y) in its atlas page
 in vec2 a_layer;         // per tile: its level, its atlas page
@@ -101,7 +109,9 @@ void main() {
     v_local = a_unit * a_tile.xy;
     v_tile = a_tile;
     v_layer = a_layer;
-    gl_Position = $transform(vec4(a_place.xy + v_local * a_place.zw, 0.0, 1.0));
+    vec2 corner = vec2(a_unit.x < 0.5 ? a_place.x : a_place.z,
+                       a_unit.y < 0.5 ? a_place.y : a_place.w);
+    gl_Position = $transform(vec4(corner, 0.0, 1.0));
 }
 """
 FRAG_DECLARATIONS = """
@@ -168,7 +178,8 @@ class _Atlas:
     ``capacity`` (slots that may be in use, from the GPU share) is set by the visual
     each frame; a page is allocated only when a slot is needed, no free one exists
     and the capacity allows more, sized for the slots missing (a near-square grid of
-    slots, at most ``MAX_SIDE`` texels a side). Slots are ``(page, row, col)`` in
+    slots, at most ``MAX_SIDE`` texels a side, and at most ``FIRST_PAGE_SLOTS * 4**k``
+    slots for page ``k``). Slots are ``(page, row, col)`` in
     slot units; :meth:`offset` gives a slot's first texel (row, column).
     """
 
@@ -195,7 +206,7 @@ class _Atlas:
 
     def _add_page(self, wanted: int) -> None:
         max_rows, max_cols = self.per_page
-        n = max(1, min(wanted, max_rows * max_cols))
+        n = max(1, min(wanted, max_rows * max_cols, FIRST_PAGE_SLOTS * 4 ** len(self.pages)))
         cols = min(max_cols, math.ceil(math.sqrt(n)))
         rows = min(max_rows, math.ceil(n / cols))
         page = len(self.pages)
@@ -316,6 +327,7 @@ class MultiscaleImage(Tiled):
         self._slot_bytes = slot[0] * slot[1] * (4 if self._float else 1)
         # GPU side: (key, index) -> slot (page, row, col), least recently drawn first
         self._gpu: OrderedDict[Any, tuple[int, int, int]] = OrderedDict()
+        self._holes: set = set()  # resident (key, index) with missing (NaN) texels
         self._gpu_limit = self._gpu_share.share(self)
         self._uploads = 0
         self._geometry: gloo.VertexBuffer | None = None
@@ -420,6 +432,7 @@ class MultiscaleImage(Tiled):
             for vk in self._gpu:  # least recently drawn first
                 if vk not in protected:
                     slot = self._gpu.pop(vk)
+                    self._holes.discard(vk)
                     break
         if slot is None and force:
             atlas.capacity = len(self._gpu) + 1
@@ -433,6 +446,10 @@ class MultiscaleImage(Tiled):
             data = data.astype(np.float32)
         atlas.pages[slot[0]].set_data(data, offset=atlas.offset(slot))
         self._gpu[key] = slot
+        if self._float and np.isnan(data).any():
+            self._holes.add(key)
+        else:
+            self._holes.discard(key)
         self._uploads += 1
         return True
 
@@ -495,6 +512,7 @@ class MultiscaleImage(Tiled):
             if self._gpu_bytes <= limit:
                 break
             self._atlas.give(self._gpu.pop(vk))
+            self._holes.discard(vk)
 
     def _draw(self, ctx: DrawContext) -> None:
         atlas = self._atlas
@@ -515,23 +533,31 @@ class MultiscaleImage(Tiled):
             if r1 <= y0 or r0 >= y1 or c1 <= x0 or c0 >= x1:
                 continue
             drawn.append(key)
+        # coarse to fine: instances are drawn in order, so finer tiles cover coarser ones
+        drawn.sort(key=lambda k: (-max(ms.scale[k[0]]), -k[0]))
+        for key in drawn:  # least recently drawn last (covered tiles too: the fallback)
+            self._gpu.move_to_end((key, index))
+        drawn = self._uncovered(drawn)
         self._drawn = len(drawn)
         if not drawn:
             return
-        # coarse to fine: instances are drawn in order, so finer tiles cover coarser ones
-        drawn.sort(key=lambda k: (-max(ms.scale[k[0]]), -k[0]))
         place = np.empty((len(drawn), 4), np.float32)
         tiles = np.empty((len(drawn), 4), np.float32)
         layer = np.empty((len(drawn), 2), np.float32)
         for n, key in enumerate(drawn):
             slot = self._gpu[key, index]
-            self._gpu.move_to_end((key, index))
             level = key[0]
             rows, cols = grid.region(key)
             sy, sx = ms.scale[level]
             ty, tx = ms.translate[level]
             row, col = atlas.offset(slot)
-            place[n] = (tx + cols.start * sx, ty + rows.start * sy, sx, sy)
+            # corners from exact float64 values: a tile's stop is its neighbour's start
+            place[n] = (
+                tx + cols.start * sx,
+                ty + rows.start * sy,
+                tx + cols.stop * sx,
+                ty + rows.stop * sy,
+            )
             tiles[n] = (cols.stop - cols.start, rows.stop - rows.start, col, row)
             layer[n] = (level, slot[0])
         program = self.program
@@ -541,6 +567,38 @@ class MultiscaleImage(Tiled):
         self._bind("a_tile", tiles, 1, divisor=1)
         self._bind("a_layer", layer, 1, divisor=1)
         program.draw("triangles", instances=len(drawn))
+
+    def _uncovered(self, drawn: list) -> list:
+        """``drawn`` (coarse to fine) less the tiles whose visible part is covered by
+        drawn tiles of one finer level, none of them with missing (NaN) texels: a
+        covered tile would be overdrawn entirely, and on a software rasterizer each
+        layer of overdraw costs as much as the visible tiles themselves."""
+        grid, ms = self._grid, self._ms
+        index = self._index
+        (y0, y1), (x0, x1) = self._box
+        solid = {k for k in drawn if (k, index) not in self._holes}
+        by_level: dict[int, list] = {}
+        for key in drawn:
+            by_level.setdefault(key[0], []).append(key)
+        levels = list(by_level)  # coarse to fine
+        keep = []
+        for key in drawn:
+            (r0, r1), (c0, c1) = grid.extent(key)
+            box = ((max(r0, y0), min(r1, y1)), (max(c0, x0), min(c1, x1)))
+            covered = False
+            for level in levels[levels.index(key[0]) + 1 :]:
+                (e0, e1), (f0, f1) = ms.extent(level)
+                if not (
+                    e0 <= box[0][0] and box[0][1] <= e1 and f0 <= box[1][0] and box[1][1] <= f1
+                ):
+                    continue
+                under = grid.visible(level, box)
+                if under and all(k in solid for k in under):
+                    covered = True
+                    break
+            if not covered:
+                keep.append(key)
+        return keep
 
     def bounds(self, axis: int) -> tuple[float, float] | None:
         (r0, r1), (c0, c1) = self._ms.extent(0)
