@@ -307,3 +307,36 @@ def test_computed_array_checks_what_compute_returns():
         a[0:2, 0:2]
     with pytest.raises(ValueError, match="chunks"):
         ComputedArray((4, 4), np.uint8, lambda b: b, chunks=(2,))
+
+
+def test_a_read_of_several_blocks_is_shared_by_the_cores_off_the_loader(monkeypatch):
+    import os
+    import threading
+
+    from glframe.data import TileCache, TileGrid, TileLoader
+    from glframe.data import synthetic as syn
+
+    ms = syn.mandelbrot(size=2**10, tile=512)
+    region = (slice(0, 512), slice(0, 512))  # 4 blocks of 2^16 points
+    used = []
+    original = syn._blocks_pool
+
+    def spy():
+        pool = original()
+        used.append((threading.current_thread().name, pool is not None))
+        return pool
+
+    monkeypatch.setattr(syn, "_blocks_pool", spy)
+    shared = ms.read(0, region)
+    assert used == [(threading.current_thread().name, (os.cpu_count() or 1) > 1)]
+    monkeypatch.setattr(syn, "_blocks_pool", lambda: None)
+    np.testing.assert_array_equal(shared, ms.read(0, region))  # the same pixels
+    # on a loader's worker thread, the read stays on that thread
+    monkeypatch.setattr(syn, "_blocks_pool", spy)
+    used.clear()
+    grid = TileGrid(ms, 512)
+    with TileLoader(grid, TileCache(1 << 22), max_workers=1) as loader:
+        loader.request([(0, (0, 0))])
+        assert loader.wait(timeout=60)
+        np.testing.assert_array_equal(loader.cache.get((0, (0, 0))), shared)
+    assert len(used) == 1 and used[0][0].startswith("glframe-tiles") and not used[0][1]

@@ -531,3 +531,43 @@ def test_cache_resize_evicts_unpinned_and_pinned_index_limits_pinning():
     cache.pinned_index = (1,)
     cache.resize(100)
     assert cache.bytes == 100 and not cache.contains((1, (0, 0)), (0,))
+
+
+class Niceness:
+    """An array that records, at each read, the reading thread's niceness and whether it
+    is a loader worker."""
+
+    def __init__(self, array):
+        self.array, self.shape, self.dtype = array, array.shape, array.dtype
+        self.seen = []
+
+    def __getitem__(self, region):
+        from glframe.data._loader import in_worker
+
+        nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        self.seen.append((nice, in_worker()))
+        return self.array[region]
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="per-thread niceness: Linux")
+def test_the_loaders_own_threads_run_at_a_lower_priority():
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("per-thread niceness is Linux's")
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    for nice, expected in [(None, min(19, mine + 10)), (0, mine), (5, min(19, mine + 5))]:
+        source = Niceness(np.zeros((64, 64), np.uint8))
+        grid = TileGrid(Multiscale([source]), 32)
+        kwargs = {} if nice is None else {"nice": nice}
+        with TileLoader(grid, TileCache(1 << 20), max_workers=2, **kwargs) as loader:
+            loader.request(list(grid.keys(0)))
+            assert loader.wait(timeout=10)
+        assert source.seen and all(s == (expected, True) for s in source.seen), nice
+    # the caller keeps its own; a thread outside a loader is not a worker
+    from glframe.data._loader import in_worker
+
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
+    assert not in_worker()
+    with pytest.raises(ValueError, match=r"nice must be an int from 0 to 19"):
+        TileLoader(grid, TileCache(1 << 20), nice=-1)

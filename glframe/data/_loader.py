@@ -13,8 +13,18 @@ tiles no longer wanted that have not started are cancelled
 (:meth:`concurrent.futures.Future.cancel`), and the tiles still queued are
 resubmitted in the new order, so a camera move reorders the queue at once.
 
+The loader's own threads run at a lower OS priority than the thread that
+draws (``nice``, default +10, on Linux where a thread's niceness is its own):
+reads are CPU work too (decompression, computed sources) and on a small machine
+they would otherwise take the cores from the render thread and the software
+rasterizer's threads in the middle of a frame; an idle render thread leaves
+them every core.
+
 Limits: a read that has started runs to the end (threads cannot be
-interrupted; its tile still lands in the cache). The priority order holds
+interrupted; its tile still lands in the cache). Niceness cannot be lowered
+back without privileges, so each worker thread keeps it for its life (the
+threads are the loader's own, joined by :meth:`close`); elsewhere than Linux
+``nice`` is ignored. The priority order holds
 within one loader; with a shared executor, loaders' tasks interleave in
 submission order. Dask-backed levels are computed inside the worker thread
 (``np.asarray`` on the dask slice), with dask's own scheduler.
@@ -23,6 +33,7 @@ submission order. Dask-backed levels are computed inside the worker thread
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -41,9 +52,32 @@ __all__ = ["TileLoadError", "TileLoader"]
 # 64^3 uint8 brick is 256 KiB, small enough to load many per frame.
 DEFAULT_TILE = {2: 512, 3: 64}
 # Reads are mostly I/O or decompression (which releases the GIL); a few threads
-# saturate a disk without starving the draw of CPU.
+# saturate a disk. They run niced (below), so they take no core the draw needs and
+# every core when it is idle: fewer threads on small machines would only slow loading
+# (measured on 2 cores: one niced thread loaded half as many tiles, frames no faster).
 DEFAULT_MAX_WORKERS = min(4, os.cpu_count() or 1)
+#: the niceness added to the loader's own worker threads (Linux)
+DEFAULT_NICE = 10
 THREAD_NAME_PREFIX = "glframe-tiles"
+
+_worker = threading.local()
+
+
+def in_worker() -> bool:
+    """Whether the calling thread is a worker of a TileLoader's own executor (sources
+    that could split a read over threads do not, there: the loader already reads in
+    parallel)."""
+    return getattr(_worker, "active", False)
+
+
+def _init_worker(nice: int) -> None:
+    # the ThreadPoolExecutor initializer: runs once on each new worker thread
+    _worker.active = True
+    if nice and sys.platform.startswith("linux"):
+        try:  # on Linux a thread's niceness is its own (a thread id is a process id)
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+        except OSError:  # a sandbox without setpriority: normal priority
+            pass
 
 
 class TileLoadError(RuntimeError):
@@ -69,6 +103,10 @@ class TileLoader:
         Default: the loader's own ``ThreadPoolExecutor``.
     max_workers
         Threads of the loader's own executor (default ``min(4, cpu_count)``).
+    nice
+        Niceness added to the own executor's threads (default ``DEFAULT_NICE``, +10: they yield the
+        cores to the drawing threads; 0 leaves them at the caller's priority). Linux
+        only; not for a given ``executor``.
     on_loaded
         ``on_loaded(key)`` after each tile is in the cache, e.g. to ask for a
         redraw. It is called **from the worker thread**: keep it short and
@@ -98,6 +136,7 @@ class TileLoader:
         tile: int | tuple[int, ...] | None = None,
         executor: Executor | None = None,
         max_workers: int | None = None,
+        nice: int | None = None,
         on_loaded: Callable[[TileKey], Any] | None = None,
     ) -> None:
         if isinstance(multiscale, TileGrid):
@@ -122,7 +161,17 @@ class TileLoader:
                 raise ValueError(
                     f"TileLoader({self.name}): max_workers must be an int >= 1, not {max_workers!r}"
                 )
-            executor = ThreadPoolExecutor(workers, thread_name_prefix=THREAD_NAME_PREFIX)
+            nice = DEFAULT_NICE if nice is None else nice
+            if not isinstance(nice, int) or isinstance(nice, bool) or not 0 <= nice <= 19:
+                raise ValueError(
+                    f"TileLoader({self.name}): nice must be an int from 0 to 19, not {nice!r}"
+                )
+            executor = ThreadPoolExecutor(
+                workers,
+                thread_name_prefix=THREAD_NAME_PREFIX,
+                initializer=_init_worker,
+                initargs=(nice,),
+            )
             self._own_executor = True
         else:
             if max_workers is not None:

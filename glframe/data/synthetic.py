@@ -18,7 +18,12 @@ only on its level and index, never on the region it was read with, so
 overlapping reads agree exactly.
 
 Limits: the computation is plain numpy (vectorized per region, iterating only
-the points still bounded; no numba), float64, single-threaded. A 512 x 512
+the points still bounded; no numba), float64. A Mandelbrot read of several
+blocks (``_BLOCK`` points) outside a :class:`~glframe.data.TileLoader`'s worker
+threads (the coarsest level, read on the drawing thread at a visual's first
+frame) spreads its blocks over the cores (numpy releases the GIL inside each
+operation); a read on a loader worker stays on that thread, the loader being
+parallel already. A 512 x 512
 Mandelbrot tile takes from about a millisecond (outside the set) to a few
 tenths of a second (a tile full of slowly escaping boundary points); a 64**3
 Mandelbulb tile takes up to a few tenths of a second. Detail finer than
@@ -30,7 +35,10 @@ Mandelbulb tile takes up to a few tenths of a second. Detail finer than
 from __future__ import annotations
 
 import math
+import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -41,6 +49,24 @@ __all__ = ["ComputedArray", "mandelbrot", "mandelbrot_values", "mandelbulb", "ma
 # block (a dozen float64 arrays) stay in cache and memory stays bounded
 # whatever the region's size.
 _BLOCK = 1 << 16
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _blocks_pool() -> ThreadPoolExecutor | None:
+    """The threads that share a read's blocks (one per core), or None: on one core, and
+    on a TileLoader's worker threads, which already read in parallel."""
+    global _pool
+    from ._loader import in_worker
+
+    cores = os.cpu_count() or 1
+    if cores < 2 or in_worker():
+        return None
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(cores, thread_name_prefix="glframe-synthetic")
+        return _pool
 
 
 class ComputedArray:
@@ -252,8 +278,18 @@ def mandelbrot_values(re: Any, im: Any, max_iter: int = 256) -> np.ndarray:
     re, im = np.broadcast_arrays(np.asarray(re, np.float64), np.asarray(im, np.float64))
     cr, ci = re.ravel(), im.ravel()
     out = np.empty(cr.size, np.uint8)
-    for s in range(0, cr.size, _BLOCK):
+    starts = range(0, cr.size, _BLOCK)
+
+    def block(s: int) -> None:
         out[s : s + _BLOCK] = _mandelbrot_block(cr[s : s + _BLOCK], ci[s : s + _BLOCK], max_iter)
+
+    pool = _blocks_pool() if len(starts) > 1 else None
+    if pool is None:
+        for s in starts:
+            block(s)
+    else:
+        for _ in pool.map(block, starts):  # re-raises a block's error
+            pass
     return out.reshape(re.shape)
 
 
