@@ -20,13 +20,36 @@ whole path, and (the goal's measure) at each stop's view against the same view r
 again after the path once ``wait()`` made it resident, with the process's CPU use. The
 issue's goals are checked and printed as met / NOT met with the numbers.
 
-The peer (napari's multiscale image, with PyQt5 under Xvfb) is not measured here: it is
-not installed in this session, and the script says so.
+The peer, napari's multiscale image, runs after glframe in a subprocess of this script
+(``--napari-child``; napari and PyQt5 come with the ``bench`` extra): a
+``napari.Viewer(show=True)`` on ``$DISPLAY``, or on an ``Xvfb :N`` (N free, from 90) that
+the script starts and stops when ``DISPLAY`` is unset, its canvas fixed to the same size
+(layer docks hidden, red background), ``viewer.add_image(source.levels, multiscale=True,
+colormap="viridis", contrast_limits=(0, 255))`` over the same source's levels: napari
+0.9.2 slices the ``ComputedArray`` levels as they are (``--napari-dask`` wraps each in
+``dask.array.from_array(level, chunks=(512, 512))`` instead), with its default synchronous
+slicing. The same path on the same schedule: each rect becomes ``viewer.camera.center``
+(pixel centres: ``rect centre - 0.5``) and ``viewer.camera.zoom`` (canvas width / rect
+width). Per frame: the camera set, ``update()`` of the canvas and one
+``QApplication.processEvents()`` (napari's events, its draw, and its slicing, which runs
+in ``on_draw`` when the level or visible corners change; no readback: napari shows on
+screen), the frame's wall time; whether it sliced (``data_level`` / ``corner_pixels``
+changed); the pixels without data, from a screenshot after the frame
+(``grabFramebuffer()``, outside the frame time). Input blocked: a 10 ms ``QTimer``'s
+lateness (less the screenshots' time), its max per phase, charged to the frame that ran
+longest in the late gap; glframe's equivalent is its longest ``render()`` (its loop waits
+for a render; tiles load in threads). Time to full resolution after a stop: no napari
+event tells when the visible data is loaded, so a stop's screenshots are compared with
+the same view's after it settled (3 s, two equal screenshots): the first frame differing
+in at most 0.01% of the pixels. A side-by-side table (glframe | napari | ratio) ends the
+run. When napari is not installed, or does not start, the script says why and prints
+glframe's figures alone.
 
 Run: ``.venv/bin/python benchmarks/multiscale.py``; options: ``--size 800x600``,
 ``--source-size 134217728``, ``--fps 60``, ``--stop 2``, ``--frames-csv PATH`` (one line
-per frame); ``--quick`` (what the test suite runs): 320x240, a 2^16 source, a path of a
-few frames.
+per frame, glframe's); ``--no-napari``, ``--napari-dask``; ``--quick`` (what the test
+suite runs): 320x240, a 2^16 source, a path of a few frames, glframe alone unless
+``--peer`` is given too.
 """
 
 from __future__ import annotations
@@ -99,6 +122,394 @@ def pct(values, q):
     return float(np.percentile(values, q)) if len(values) else float("nan")
 
 
+NAPARI_ORDER = ["first", "zoom in", "stop 1", "pan", "stop 2", "zoom out", "idle"]
+
+
+def napari_skip_reason(args) -> str | None:
+    """Why napari is not measured in this run, or None when it is."""
+    if args.no_napari:
+        return "--no-napari given"
+    if args.quick and not args.peer:
+        return "--quick runs glframe alone; add --peer to measure napari too"
+    import importlib.util
+
+    missing = [m for m in ("napari", "PyQt5") if importlib.util.find_spec(m) is None]
+    if missing:
+        return (
+            f"{' and '.join(missing)} not installed; the peer is napari's multiscale image "
+            "with PyQt5 under Xvfb: .venv/bin/pip install -e '.[bench]'"
+        )
+    return None
+
+
+def start_xvfb():
+    """``(display, process)``: ``$DISPLAY`` if set, else a new ``Xvfb :N`` (N free)."""
+    import os
+    import shutil
+    import subprocess
+
+    if os.environ.get("DISPLAY"):
+        return os.environ["DISPLAY"], None
+    if shutil.which("Xvfb") is None:
+        raise RuntimeError("DISPLAY is unset and Xvfb is not installed (apt-get install xvfb)")
+    for n in range(90, 140):
+        if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
+            continue
+        proc = subprocess.Popen(
+            ["Xvfb", f":{n}", "-screen", "0", "1600x1200x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(100):  # up to 5 s for its socket
+            if os.path.exists(f"/tmp/.X11-unix/X{n}"):
+                return f":{n}", proc
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait()
+    raise RuntimeError("could not start Xvfb on any display :90 to :139")
+
+
+def run_napari_child(args, width, height, source_size, fps, phases):
+    """Run the napari measurement in a subprocess: ``(results, None)`` or ``(None, why)``."""
+    import json
+    import os
+    import subprocess
+    import tempfile
+
+    try:
+        display, xvfb = start_xvfb()
+    except RuntimeError as e:
+        return None, str(e)
+    out = tempfile.NamedTemporaryFile(suffix=".json", delete=False)
+    out.close()
+    params = {
+        "width": width,
+        "height": height,
+        "source_size": source_size,
+        "fps": fps,
+        "phases": phases,
+        "out": out.name,
+        "dask": args.napari_dask,
+    }
+    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
+    # glframe's EGL backend set PYOPENGL_PLATFORM=egl in this process; napari's vispy draws
+    # in Qt's GLX context, which PyOpenGL finds only with its default (GLX) platform
+    env.pop("PYOPENGL_PLATFORM", None)
+    try:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--napari-child", json.dumps(params)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
+        if proc.returncode != 0:
+            tail = (proc.stderr or proc.stdout).strip().splitlines()[-6:]
+            return None, f"the napari run exited with {proc.returncode}: " + " | ".join(tail)
+        with open(out.name) as f:
+            return json.load(f), None
+    except subprocess.TimeoutExpired:
+        return None, "the napari run took over 20 minutes"
+    finally:
+        os.unlink(out.name)
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait()
+
+
+def napari_child(params: dict) -> None:
+    """The napari side (in its own process, on ``$DISPLAY``): results written as JSON."""
+    import json
+
+    from glframe.data.synthetic import mandelbrot
+
+    width, height = params["width"], params["height"]
+    source_size, fps, phases = params["source_size"], params["fps"], params["phases"]
+    path = build_path(source_size, width / height, fps, phases)
+    source = mandelbrot(size=source_size, tile=512)
+
+    import napari
+    from qtpy.QtCore import Qt, QTimer
+    from qtpy.QtGui import QImage
+    from qtpy.QtWidgets import QApplication
+
+    viewer = napari.Viewer(show=True)
+    app = QApplication.instance()
+    qt_viewer = viewer.window._qt_viewer
+    native = qt_viewer.canvas.native  # the QOpenGLWidget
+    for dock in (qt_viewer.dockLayerList, qt_viewer.dockLayerControls):
+        dock.hide()
+    native.setFixedSize(width, height)
+    viewer.canvas.background_color_override = "red"
+    for _ in range(20):
+        app.processEvents()
+        time.sleep(0.01)
+    shown = (native.width(), native.height())
+    if shown != (width, height):
+        raise RuntimeError(f"napari's canvas is {shown}, not {(width, height)}")
+
+    harness = [0.0]  # seconds the harness itself kept the event loop (screenshots)
+
+    def grab() -> np.ndarray:
+        t = time.perf_counter()
+        img = native.grabFramebuffer().convertToFormat(QImage.Format_RGBA8888)
+        ptr = img.constBits()
+        ptr.setsize(img.sizeInBytes())
+        rows = np.frombuffer(ptr, np.uint8).reshape(img.height(), img.bytesPerLine())
+        pixels = rows[:, : 4 * img.width()].reshape(img.height(), img.width(), 4)[..., :3].copy()
+        harness[0] += time.perf_counter() - t
+        return pixels
+
+    # the event-loop lateness probe: a 10 ms timer; its lateness (less harness time) is how
+    # long input would have waited
+    phase_now = ["first"]
+    lateness = {p: 0.0 for p in NAPARI_ORDER}
+    timer_last = [time.perf_counter(), 0.0]
+    interval = 0.010
+
+    spans = []  # (start, end or None while running, phase) of the frames
+
+    def tick():
+        now = time.perf_counter()
+        late = (now - timer_last[0]) - interval - (harness[0] - timer_last[1])
+        # the late tick may come in the next frame's processEvents(): charge the phase of
+        # the frame that ran longest in the gap
+        phase, most = phase_now[0], 0.0
+        for start, end, name in spans[-4:]:
+            overlap = min(now if end is None else end, now) - max(start, timer_last[0])
+            if overlap > most:
+                phase, most = name, overlap
+        lateness[phase] = max(lateness[phase], late)
+        timer_last[0], timer_last[1] = now, harness[0]
+
+    timer = QTimer()
+    timer.setTimerType(Qt.PreciseTimer)
+    timer.setInterval(int(interval * 1000))
+    timer.timeout.connect(tick)
+
+    def set_rect(rect):  # glframe's rect (pixel corners) -> napari's centre and zoom
+        x, y, w, h = rect
+        viewer.camera.center = (y + h / 2 - 0.5, x + w / 2 - 0.5)
+        viewer.camera.zoom = width / w
+
+    levels = list(source.levels)
+    wrapped = "ComputedArray levels as they are"
+    if params["dask"]:
+        import dask.array as da
+
+        levels = [da.from_array(lv, chunks=(512, 512)) for lv in levels]
+        wrapped = "levels wrapped in dask.array.from_array(chunks=512)"
+
+    draws = [0]
+    qt_viewer.canvas._scene_canvas.events.draw.connect(lambda e: draws.__setitem__(0, draws[0] + 1))
+    set_rect(path[0][2])
+    app.processEvents()
+    t_make = time.perf_counter()
+    layer = viewer.add_image(
+        levels, multiscale=True, colormap="viridis", contrast_limits=(0, 255), name="mandelbrot"
+    )
+    set_rect(path[0][2])
+    before = draws[0]
+    while draws[0] == before:
+        app.processEvents()
+    first_ms = 1000 * (time.perf_counter() - t_make)
+
+    def state():
+        return layer.data_level, layer.corner_pixels.tobytes()
+
+    frames = []  # (phase, frame ms, sliced, no-data px, level, t)
+    shots = {}  # stop -> [(t, pixels)]
+    stop_start = {}
+    dropped = undrawn = 0
+    timer.start()
+    t0 = time.perf_counter()
+    timer_last[0], timer_last[1] = t0, harness[0]
+    index = 0
+    while index < len(path):
+        now = time.perf_counter() - t0
+        due = int(now * fps)
+        if due > index:
+            dropped += min(due, len(path) - 1) - index
+            index = min(due, len(path) - 1)
+        while (time.perf_counter() - t0) < index / fps:  # wait, serving the event loop
+            app.processEvents()
+            time.sleep(0.001)
+        t_slot, phase, rect = path[index]
+        phase_now[0] = phase
+        was, drawn = state(), draws[0]
+        start = time.perf_counter()
+        spans.append((start, None, phase))
+        set_rect(rect)
+        native.update()  # a frame every slot, as glframe's loop renders one
+        app.processEvents()
+        end = time.perf_counter()
+        spans[-1] = (start, end, phase)
+        undrawn += draws[0] == drawn
+        pixels = grab()
+        mask = inside_mask(rect, pixels.shape[:2], source_size)
+        empty = int(np.count_nonzero(np.all(pixels == RED, axis=-1) & mask))
+        frames.append(
+            (phase, 1000 * (end - start), state() != was, empty, layer.data_level, end - t0)
+        )
+        if phase.startswith("stop"):
+            stop_start.setdefault(phase, t_slot)
+            shots.setdefault(phase, []).append(((end - t0) - stop_start[phase], pixels))
+        index += 1
+    timer.stop()
+
+    # each stop's view, settled: the reference picture and the idle frame time
+    full_s, still, closest = {}, {}, {}
+    for phase in ("stop 1", "stop 2"):
+        rect = next(p[2] for p in path if p[1] == phase)
+        set_rect(rect)
+        settle = time.perf_counter() + 3.0
+        while time.perf_counter() < settle:
+            app.processEvents()
+            time.sleep(0.005)
+        final = grab()
+        if not np.array_equal(final, grab()):
+            raise RuntimeError(f"napari's {phase} view still changes after 3 s")
+        limit = max(1, final.shape[0] * final.shape[1] // 10000)  # 0.01% of the pixels
+        differ = [
+            (t, int(np.count_nonzero(np.any(pixels != final, axis=-1))))
+            for t, pixels in shots.get(phase, [])
+        ]
+        full_s[phase] = next((t for t, n in differ if n <= limit), None)
+        closest[phase] = min((n for t, n in differ), default=None)
+        times = []
+        for _ in range(10):
+            start = time.perf_counter()
+            native.update()
+            app.processEvents()
+            times.append(1000 * (time.perf_counter() - start))
+        still[phase] = statistics.median(times)
+
+    ratios = []
+    for phase in ("stop 1", "stop 2"):
+        held = [f[1] for f in frames if f[0] == phase and f[2]]
+        if held:
+            ratios.append(statistics.median(held) / still[phase])
+    empty_after = [f for f in frames[1:] if f[3] > 0]
+    total_s = frames[-1][5]
+    result = {
+        "version": napari.__version__,
+        "levels": wrapped,
+        "first_ms": first_ms,
+        "frames": len(frames),
+        "dropped": dropped,
+        "fps": len(frames) / total_s,
+        "total_s": total_s,
+        "rows": {p: [[f[1], f[2], f[3], f[4]] for f in frames if f[0] == p] for p in NAPARI_ORDER},
+        "phase_ms": {
+            p: statistics.median([f[1] for f in frames if f[0] == p] or [float("nan")])
+            for p in NAPARI_ORDER
+        },
+        "blocked_ms": {  # none for a phase without frames (its slots all dropped)
+            p: 1000 * lateness[p] if any(f[0] == p for f in frames) else None for p in NAPARI_ORDER
+        },
+        "full_s": full_s,
+        "still_ms": still,
+        "empty_frames": len(empty_after),
+        "empty_px": max((f[3] for f in empty_after), default=0),
+        "stop_ratio": max(ratios) if ratios else float("nan"),
+        "sliced_frames": sum(1 for f in frames if f[2]),
+        "screenshot_s": harness[0],
+        "undrawn": undrawn,
+        "closest_px": closest,
+    }
+    viewer.close()
+    with open(params["out"], "w") as f:
+        json.dump(result, f)
+
+
+def print_peer(peer: dict) -> None:
+    print(
+        f"napari {peer['version']} (PyQt5, Xvfb; {peer['levels']}; synchronous slicing, "
+        "its default): frame = camera set + one QApplication.processEvents() (events and "
+        "drawing; no readback); input blocked = the longest lateness of a 10 ms QTimer"
+    )
+    print(
+        f"{'phase':>9} | {'frames':>6} | {'frame ms med':>12} {'p95':>6} {'max':>6} | "
+        f"{'sliced':>6} | {'blocked ms':>10} | {'no-data px max':>14} | {'levels':>7}"
+    )
+    for phase in NAPARI_ORDER:
+        rows = peer["rows"][phase]
+        if not rows:
+            print(f"{phase:>9} | {0:>6} | (every slot dropped)")
+            continue
+        ms = [r[0] for r in rows]
+        levels = sorted({r[3] for r in rows})
+        print(
+            f"{phase:>9} | {len(rows):>6} | {statistics.median(ms):>12.1f} {pct(ms, 95):>6.1f} "
+            f"{max(ms):>6.1f} | {sum(r[1] for r in rows):>6} | "
+            f"{peer['blocked_ms'][phase]:>10.1f} | {max(r[2] for r in rows):>14} | "
+            f"{f'{levels[0]}-{levels[-1]}':>7}"
+        )
+    print(
+        f"frames: {peer['frames']} rendered, {peer['dropped']} slots dropped, "
+        f"{peer['total_s']:.1f} s ({peer['fps']:.1f} fps), {peer['undrawn']} frames without a "
+        f"draw; screenshots (for the no-data "
+        f"pixels and full resolution, not in frame ms nor in blocked ms) took "
+        f"{peer['screenshot_s']:.1f} s of it"
+    )
+    print(f"time to first frame: {peer['first_ms']:.1f} ms (add_image + first draw)")
+    for phase in ("stop 1", "stop 2"):
+        got = peer["full_s"].get(phase)
+        text = (
+            f"{got:.2f} s"
+            if got is not None
+            else "no frame during the stop"
+            if peer["closest_px"][phase] is None
+            else f"not reached during the stop (its closest frame: "
+            f"{peer['closest_px'][phase]} px differ)"
+        )
+        print(
+            f"full resolution after {phase}: {text} (first frame whose screenshot matches "
+            f"the view's after 3 s settled; idle frame there {peer['still_ms'][phase]:.1f} ms)"
+        )
+
+
+def print_side_by_side(ours: dict, peer: dict) -> None:
+    def known(v):
+        return v is not None and bool(np.isfinite(v))
+
+    def fmt(v):
+        if not known(v):
+            return "n/a"
+        return f"{v:.2f}" if isinstance(v, float) else f"{v}"
+
+    def ratio(a, b):
+        return f"{a / b:.2f}" if known(a) and known(b) and b else "n/a"
+
+    rows = [("time to first frame (ms)", ours["first_ms"], peer["first_ms"])]
+    for p in ("zoom in", "stop 1", "pan", "stop 2", "zoom out", "idle"):
+        rows.append((f"frame ms median, {p}", ours["phase_ms"][p], peer["phase_ms"][p]))
+    for p in ("zoom in", "stop 1", "pan", "stop 2", "zoom out", "idle"):
+        rows.append((f"input blocked ms (max), {p}", ours["blocked_ms"][p], peer["blocked_ms"][p]))
+    rows += [
+        ("frames rendered", ours["frames"], peer["frames"]),
+        ("slots dropped", ours["dropped"], peer["dropped"]),
+        ("fps over the path", ours["fps"], peer["fps"]),
+        ("full resolution after stop 1 (s)", ours["full_s"]["stop 1"], peer["full_s"]["stop 1"]),
+        ("full resolution after stop 2 (s)", ours["full_s"]["stop 2"], peer["full_s"]["stop 2"]),
+        ("frames with no-data px (after 1st)", ours["empty_frames"], peer["empty_frames"]),
+        ("no-data px max (after 1st)", ours["empty_px"], peer["empty_px"]),
+        ("stop view loading/idle frame ms", ours["stop_ratio"], peer["stop_ratio"]),
+    ]
+    print(f"{'side by side':<36} | {'glframe':>9} | {'napari':>9} | {'glframe/napari':>14}")
+    for name, a, b in rows:
+        print(f"{name:<36} | {fmt(a):>9} | {fmt(b):>9} | {ratio(a, b):>14}")
+    print(
+        "n/a: not reached during the stop, no frame in the phase, or no such figure; "
+        "input blocked: glframe's longest render() (its loop waits for it; tiles load in "
+        "threads); napari's longest 10 ms-timer lateness (its slicing and drawing run on "
+        "the Qt thread)"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", help="canvas WxH (default 800x600)")
@@ -107,7 +518,22 @@ def main() -> int:
     parser.add_argument("--stop", type=float, help="seconds of each stop (default 2)")
     parser.add_argument("--frames-csv", help="write one line per frame to this file")
     parser.add_argument("--quick", action="store_true", help="tiny sizes (the test suite's)")
+    parser.add_argument(
+        "--peer", action="store_true", help="with --quick: measure napari too (if installed)"
+    )
+    parser.add_argument("--no-napari", action="store_true", help="measure glframe alone")
+    parser.add_argument(
+        "--napari-dask",
+        action="store_true",
+        help="give napari the levels wrapped in dask.array.from_array (default: as they are)",
+    )
+    parser.add_argument("--napari-child", help=argparse.SUPPRESS)  # internal: the peer's run
     args = parser.parse_args()
+    if args.napari_child:
+        import json
+
+        napari_child(json.loads(args.napari_child))
+        return 0
     if args.quick:
         size_s, source_size, fps, stop = "320x240", 2**16, 20.0, 0.3
         phases = {"zoom in": 0.4, "pan": 0.2, "zoom out": 0.2, "idle": 0.2}
@@ -133,10 +559,11 @@ def main() -> int:
         f"{source.nlevels} levels; canvas {width}x{height}; path: {len(path)} slots at "
         f"{fps:g} fps, zoom x4096 in {phases['zoom in']:g} s, stops of {phases['stop']:g} s"
     )
-    print(
-        "napari: not measured (the peer is napari's multiscale image, with PyQt5 under "
-        "Xvfb; not installed in this session)"
-    )
+    peer_reason = napari_skip_reason(args)
+    if peer_reason:
+        print(f"napari: not measured ({peer_reason})")
+    else:
+        print("napari: measured after glframe, in a subprocess (PyQt5 under Xvfb)")
 
     frames = []  # (phase, frame ms, wanted share, pixels without data, pending, level)
     peaks = {"cpu_bytes": 0, "gpu_bytes": 0}
@@ -300,6 +727,31 @@ def main() -> int:
     print()
     for name, ok, text in goals:
         print(f"goal: {name}: {'met' if ok else 'NOT met'} ({text})")
+
+    ours = {
+        "first_ms": 1000 * first_frame,
+        "frames": len(frames),
+        "dropped": dropped,
+        "fps": len(frames) / total_s,
+        "phase_ms": {p: statistics.median([f[1] for f in frames if f[0] == p] or [np.nan])
+                     for p in order},
+        "blocked_ms": {p: max([f[1] for f in frames if f[0] == p] or [np.nan])
+                       for p in order},
+        "full_s": {p: full_at.get(p) for p in ("stop 1", "stop 2")},
+        "empty_frames": len(empty_after),
+        "empty_px": max((f[3] for f in empty_after), default=0),
+        "stop_ratio": max(ratios) if ratios else float("nan"),
+    }  # fmt: skip
+    if peer_reason:
+        return 0
+    peer, why = run_napari_child(args, width, height, source_size, fps, phases)
+    print()
+    if peer is None:
+        print(f"napari: not measured ({why})")
+        return 0
+    print_peer(peer)
+    print()
+    print_side_by_side(ours, peer)
     return 0
 
 
