@@ -145,7 +145,7 @@ class Canvas:
         self._closed = False
         # called by update(): remote views of this canvas (see on_update)
         self._update_callbacks: list[Callable[[], None]] = []
-        self._drawing = self._close_after_frame = False
+        self._drawing = self._close_after_frame = self._update_in_frame = False
         self._mouse = MouseState()
         self._sizes = (self.logical_size, self.size)
         self._dirty = True
@@ -250,6 +250,9 @@ class Canvas:
             self._drawing = False
             if self._close_after_frame:  # close() was called by a draw callback
                 self.close()
+            elif self._update_in_frame:  # update() from a draw callback: tell them now
+                self._update_in_frame = False
+                self._updated()
 
     def _draw_frame(self, read: bool) -> np.ndarray | None:
         w, h = self.size
@@ -286,6 +289,14 @@ class Canvas:
         self._dirty = True
         if self.backend == "window" and not self._closed:
             loop._wake()
+        if self._drawing:
+            # from inside a frame (a visual that has more to show next frame): the remote
+            # views hear of it once this frame is done, so that none draws inside it
+            self._update_in_frame = True
+            return
+        self._updated()
+
+    def _updated(self) -> None:
         for callback in list(self._update_callbacks):
             callback()
 
@@ -449,8 +460,7 @@ class Canvas:
         default; 2 makes it sharp on HiDPI screens, at no cost in file size
         for data in buffers). See docs/web.md.
         """
-        from ..backends.web import figure_data, write_html
-        from ..gloo import Cmd
+        from ..backends.web import figure_data, per_frame_commands, write_html
 
         ratio = self.pixel_ratio if pixel_ratio is None else _check_ratio(pixel_ratio)
         if ratio != self.pixel_ratio and self.backend == "window":
@@ -466,13 +476,11 @@ class Canvas:
         finally:
             if ratio != kept:
                 self.pixel_ratio = kept
-        per_frame = (Cmd.FUNC, Cmd.DRAW, Cmd.FRAMEBUFFER)
-        frame = [c for c in rec.frame_commands if c[0] in per_frame]
+        views = self._export_views()
+        frame = per_frame_commands(rec.frame_commands, views)
         setup = self.context.state.commands()
         title = self.title if title is None else title
-        figure = figure_data(
-            setup, frame, size, physical_size=physical, views=self._export_views(), title=title
-        )
+        figure = figure_data(setup, frame, size, physical_size=physical, views=views, title=title)
         return write_html(path, figure)
 
     def _export_views(self) -> list[dict]:

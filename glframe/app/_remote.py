@@ -17,8 +17,6 @@ from ..gloo import Cmd
 
 __all__ = ["CanvasSource"]
 
-_PER_FRAME = (Cmd.FUNC, Cmd.DRAW, Cmd.FRAMEBUFFER)
-
 
 class CanvasSource:
     """What a RemoteSession sees of a canvas."""
@@ -57,8 +55,11 @@ class CanvasSource:
         self.canvas.draw()  # every object exists and is current
         with self.canvas.record() as rec:
             self.canvas.draw()
-        frame = [c for c in rec.frame_commands if c[0] in _PER_FRAME]
-        return self.canvas.context.state.commands(), frame, self.canvas._export_views()
+        from ..backends.web import per_frame_commands
+
+        views = self.canvas._export_views()
+        frame = per_frame_commands(rec.frame_commands, views)
+        return self.canvas.context.state.commands(), frame, views
 
     def glir_frame(self) -> list:
         with self.canvas.record() as rec:

@@ -33,7 +33,7 @@ from ._page import (
     page_shell,
     script_json,
 )
-from ._remote import MODES, RemoteSession, RemoteSource
+from ._remote import MODES, RemoteSession, RemoteSource, per_frame_commands
 from ._server import RemoteServer, is_loopback
 from ._transport import ENCODINGS, TransportError, decode, encode, shuffle, unshuffle
 from ._wire import (
@@ -60,6 +60,7 @@ __all__ = [
     "MODES",
     "RemoteSession",
     "RemoteSource",
+    "per_frame_commands",
     "RemoteServer",
     "is_loopback",
     "ENCODINGS",

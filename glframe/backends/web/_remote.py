@@ -37,7 +37,9 @@ Browser -> kernel: ``{"type": "ack", "id"}``, ``{"type": "visible", "visible"}``
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -48,7 +50,7 @@ import numpy as np
 from ...gloo import glir
 from ._wire import encode_image
 
-__all__ = ["RemoteSession", "RemoteSource", "MODES"]
+__all__ = ["RemoteSession", "RemoteSource", "MODES", "per_frame_commands"]
 
 log = logging.getLogger("glframe.remote")
 
@@ -63,6 +65,46 @@ _POINTER = {
     "double_click": "mouse_double_click",
     "wheel": "mouse_wheel",
 }
+
+
+_PER_FRAME = ("FUNC", "DRAW", "FRAMEBUFFER")
+_BETWEEN_DRAWS = ("UNIFORM", "TEXTURE", "ATTRIBUTE", "ATTRIBUTE_VALUE")
+
+
+def per_frame_commands(commands: Sequence[tuple], views: Sequence[dict]) -> list[tuple]:
+    """The commands a page replays to draw a frame again (an export, a client-mode page).
+
+    The frame's state functions, draws and framebuffer bindings, and the uniforms,
+    textures and attributes it set between them (a visual that draws one program
+    several times with other values: the tiles of a MultiscaleImage), except the
+    uniforms the page's cameras drive (``views``' targets and derived uniforms, see
+    ``Canvas._export_views``: the page sets them before the frame). A value set once
+    a frame is in the state snapshot too; replaying it is harmless. remote.js keeps
+    the same commands of each GLIR frame it gets (``frameOf``).
+    """
+    driven = _driven(views)
+    return [
+        c
+        for c in commands
+        if str(c[0]) in _PER_FRAME or (str(c[0]) in _BETWEEN_DRAWS and (c[1], c[2]) not in driven)
+    ]
+
+
+def _driven(views: Sequence[dict]) -> set:
+    """(program, uniform name) of every uniform a page's camera sets."""
+    return {
+        (spec.get("program"), spec.get("name"))
+        for view in views
+        for spec in (*view.get("targets", ()), *view.get("derived", ()))
+    }
+
+
+def _frame_key(commands: Sequence[tuple]) -> bytes:
+    """Commands as bytes, to tell whether a frame is the one a page already draws."""
+    header, buffers = glir.serialize(list(commands))
+    return json.dumps(header, sort_keys=True).encode() + b"".join(
+        bytes(memoryview(b).cast("B")) for b in buffers
+    )
 
 
 class RemoteSource(Protocol):
@@ -139,6 +181,19 @@ class RemoteSession:
         self._syncing = False
         self._closed = False
         self._pump_scheduled = False
+        self._drawing = False  # inside the source's render / GLIR recording
+        # client mode: the camera states and the frame the page has (a page camera's
+        # change is drawn here too, for the visuals that follow the camera, and sent
+        # only if the page lacks something of it)
+        self._page_cameras: list | None = None
+        self._page_frame: bytes | None = None
+        self._camera_sync = False  # the next draw is for a page camera's change only
+        # updates come from any thread (a tile loaded by a worker): drawing is this one's
+        self._thread = threading.get_ident()
+        try:
+            self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            self._loop = None
         #: errors the browser reported (glir.js in client mode), newest last
         self.errors: deque[str] = deque(maxlen=20)
         self._stats = {
@@ -172,12 +227,41 @@ class RemoteSession:
             self.request_draw()
 
     def request_draw(self) -> None:
-        """The canvas changed: send a new frame (or GLIR) when flow control allows."""
+        """The canvas changed: send a new frame (or GLIR) when flow control allows.
+
+        From another thread than the session's (a worker that loaded data and called
+        ``update()``), the request is handed to the session's loop: the canvas is only
+        drawn on its own thread. Without a loop, the canvas is marked dirty and the next
+        message's pump sends it."""
+        if threading.get_ident() != self._thread:
+            loop = self._loop
+            if loop is not None and not loop.is_closed() and not self._closed:
+                try:
+                    loop.call_soon_threadsafe(self._safe_request_draw)
+                    return
+                except RuntimeError:  # the loop closed meanwhile
+                    pass
+            self._dirty = True
+            return
         if self._syncing:
             return
         self._dirty = True
+        self._camera_sync = False  # a change of the canvas's own: its frame goes out
         self._last_change = time.perf_counter()
+        if self._drawing:
+            # an update while this session draws (from another view's callback): the
+            # next frame, once the loop is back (without a loop: the next message's pump)
+            if self._loop is not None and not self._pump_scheduled:
+                self._pump_scheduled = True
+                self._loop.call_soon(self._scheduled_pump)
+            return
         self.pump()
+
+    def _safe_request_draw(self) -> None:
+        try:
+            self.request_draw()
+        except Exception as exc:  # a bug in a draw callback: out of reach of the transport
+            self.on_error(exc)
 
     def pump(self) -> None:
         """Send what is due; called after each message and each update."""
@@ -241,8 +325,12 @@ class RemoteSession:
         return time.perf_counter() - self._last_change < self.settle
 
     def _send_frame(self, fmt: str) -> None:
-        image = self.source.render()
-        self._dirty = False
+        self._dirty = False  # before drawing: an update made meanwhile asks for the next
+        self._drawing = True
+        try:
+            image = self.source.render()
+        finally:
+            self._drawing = False
         t0 = time.perf_counter()
         data = encode_image(image, fmt, self.quality)
         self._stats["encode_ms"].append((time.perf_counter() - t0) * 1e3)
@@ -305,15 +393,41 @@ class RemoteSession:
         # else: the PNG goes out when an acknowledgement opens the window
 
     def _send_glir(self) -> None:
-        if not self._glir_started:
-            setup, frame, views = self.source.glir_snapshot()
-            commands, reset = [*setup, *frame], True
-            self._glir_started = True
-        else:
-            commands, reset, views = self.source.glir_frame(), False, None
-            if self._resized and hasattr(self.source, "views"):
-                views = self.source.views()
-        self._dirty = False
+        cameras = getattr(self.source, "camera_states", None)
+        self._dirty = False  # before drawing: an update made meanwhile asks for the next
+        self._drawing = True
+        try:
+            if not self._glir_started:
+                setup, frame, views = self.source.glir_snapshot()
+                commands, reset = [*setup, *frame], True
+                self._glir_started = True
+                self._page_frame = _frame_key(frame)
+            else:
+                commands, reset, views = self.source.glir_frame(), False, None
+                if self._resized and hasattr(self.source, "views"):
+                    views = self.source.views()
+        finally:
+            self._drawing = False
+        states = cameras() if cameras is not None else None
+        if not reset:
+            all_views = views or (self.source.views() if hasattr(self.source, "views") else [])
+            frame = per_frame_commands(commands, all_views)
+            key = _frame_key(frame)
+            driven = _driven(all_views)
+            camera_sync, self._camera_sync = self._camera_sync, False
+            if (
+                camera_sync
+                and views is None
+                and not self._resized
+                and states == self._page_cameras
+                and key == self._page_frame
+                # nothing but the frame and the uniforms the page's cameras set
+                and len(frame)
+                + sum(str(c[0]) == "UNIFORM" and (c[1], c[2]) in driven for c in commands)
+                == len(commands)
+            ):
+                return  # the page drew this already (its camera moved; nothing else did)
+            self._page_frame = key
         header, buffers = glir.serialize(commands)
         message = {"type": "glir", "glir": header, "reset": reset, "frameStart": None}
         if reset:
@@ -325,9 +439,11 @@ class RemoteSession:
             physical = getattr(self.source, "physical_size", self.source.size)
             message["physical_size"] = [int(v) for v in physical]  # the WebGL canvas
         self._resized = False
-        if not reset and views is None and hasattr(self.source, "camera_states"):
-            # cameras moved by Python: the page's cameras must start from there
-            message["cameras"] = self.source.camera_states()
+        if not reset and views is None and states is not None and states != self._page_cameras:
+            # cameras moved by Python: the page's cameras must start from there (not sent
+            # when they are where the page put them: it may have moved them on meanwhile)
+            message["cameras"] = states
+        self._page_cameras = states
         self._send(message, buffers)
         self._stats["glir_messages"] += 1
         self._stats["bytes_sent"] += sum(memoryview(b).nbytes for b in buffers)
@@ -422,13 +538,20 @@ class RemoteSession:
             if not isinstance(state, dict):
                 raise _Refused("camera message: 'state' must be an object")
             view = _int(header, "view", 0, 10**4)
-            self._syncing = True  # the browser drew this already: send nothing back
+            self._syncing = True  # the browser drew this already: no frame for the update
             try:
                 self.source.set_camera_state(view, state)
             except (KeyError, TypeError, ValueError, IndexError) as exc:
                 raise _Refused(f"camera message: {exc}") from None
             finally:
                 self._syncing = False
+            if hasattr(self.source, "camera_states"):
+                self._page_cameras = self.source.camera_states()
+            if self._mode == "client" and self._glir_started:
+                # draw here anyway: visuals that follow the view (a MultiscaleImage asks
+                # for the tiles it now shows) see it; the frame goes to the page only if
+                # it holds something the page lacks (see _send_glir)
+                self._dirty = self._camera_sync = True
         elif kind == "error":
             # glir.js failed in the page (client mode): never silent on this side either
             message = str(header.get("message", ""))[:2000]

@@ -13,6 +13,24 @@
 // Pointer moves and wheel turns are coalesced to one message per animation
 // frame; resizes are observed and sent with the device pixel ratio.
 
+// What a page replays to draw a frame again: the state functions, draws and framebuffer
+// bindings, and the uniforms, textures and attributes set between draws (a MultiscaleImage
+// draws one program once per tile), except the uniforms our cameras set before the frame.
+// The same choice as Python's per_frame_commands (glframe/backends/web/_remote.py).
+const PER_FRAME = new Set(['FUNC', 'DRAW', 'FRAMEBUFFER']);
+const BETWEEN_DRAWS = new Set(['UNIFORM', 'TEXTURE', 'ATTRIBUTE', 'ATTRIBUTE_VALUE']);
+export function frameOf(commands, views) {
+  const driven = new Set();
+  for (const v of views) {
+    for (const t of [...(v.targets || []), ...(v.derived || [])]) driven.add(`${t.program} ${t.name}`);
+  }
+  return commands.filter((c) => PER_FRAME.has(c[0])
+    || (BETWEEN_DRAWS.has(c[0]) && !driven.has(`${c[1]} ${c[2]}`)));
+}
+
+// During a drag of a camera that moves in the page, its state goes to Python this often (ms)
+export const CAMERA_INTERVAL = 250;
+
 const MODIFIER_KEYS = [['shiftKey', 'shift'], ['ctrlKey', 'control'], ['altKey', 'alt'], ['metaKey', 'super']];
 const modifiers = (e) => MODIFIER_KEYS.filter(([k]) => e[k]).map(([, name]) => name);
 
@@ -86,14 +104,16 @@ export function connect(element, transport, glir, figure) {
         cams = header.views.map((v) => ({ ...v, cam: new figure.CAMERAS[v.camera.type](v.camera) }));
         state.views = cams;
       }
-      // cameras moved in Python: ours continue from there
+      // cameras moved in Python: ours continue from there (without them, ours are where
+      // this page put them, maybe further than the state Python drew this frame with)
       (header.cameras || []).forEach((camera, i) => {
         if (cams[i]) cams[i].cam = new figure.CAMERAS[camera.type](camera);
       });
-      // a frame from Python: its state changes apply now, its drawing replaces ours
-      interp.execute(commands);
-      const perFrame = new Set(['FUNC', 'DRAW', 'FRAMEBUFFER']);
-      frame = commands.filter((c) => perFrame.has(c[0]));
+      // a frame from Python: its state changes apply now, its drawing replaces ours,
+      // drawn with our cameras
+      interp.execute(commands.filter((c) => !PER_FRAME.has(c[0])));
+      frame = frameOf(commands, cams);
+      draw();
     }
     view3d.dataset.frames = String((state.frames += 1));
   }
@@ -149,6 +169,20 @@ export function connect(element, transport, glir, figure) {
   const movesHere = (view) => !!view && view.camera.type !== 'static';
   let drag = null;  // a drag of a camera that moves here
   let pressed = false;  // a press (client mode) whose events go to Python
+  // A camera that moves here tells Python its state: on each wheel turn, when a drag
+  // ends, and every CAMERA_INTERVAL ms during a drag, so that what Python draws for the
+  // view (the tiles a MultiscaleImage shows) follows a long drag too.
+  let cameraTimer = null;
+  const sendCamera = (view) => {
+    transport.send({ type: 'camera', view: cams.indexOf(view), state: view.cam.state() }, []);
+  };
+  const sendCameraSoon = (view) => {
+    if (cameraTimer !== null) return;
+    cameraTimer = setTimeout(() => {
+      cameraTimer = null;
+      if (drag && drag.view === view) sendCamera(view);
+    }, CAMERA_INTERVAL);
+  };
   box.addEventListener('pointerdown', (e) => {
     box.focus();
     current().setPointerCapture(e.pointerId);
@@ -169,6 +203,7 @@ export function connect(element, transport, glir, figure) {
       if (drag) {
         figure.dragCamera(drag, toCanvas(e), e);
         draw();
+        sendCameraSoon(drag.view);
         return;
       }
       if (!pressed && movesHere(viewAt(toCanvas(e)))) return;
@@ -178,7 +213,9 @@ export function connect(element, transport, glir, figure) {
   box.addEventListener('pointerup', (e) => {
     if (state.mode === 'client') {
       if (drag) {
-        transport.send({ type: 'camera', view: cams.indexOf(drag.view), state: drag.view.cam.state() }, []);
+        clearTimeout(cameraTimer);
+        cameraTimer = null;
+        sendCamera(drag.view);
         drag = null;
         return;
       }
@@ -198,7 +235,7 @@ export function connect(element, transport, glir, figure) {
       if (movesHere(view)) {
         view.cam.wheel(-notches, pos[0] - view.rect[0], pos[1] - view.rect[1], view.rect[2], view.rect[3]);
         draw();
-        transport.send({ type: 'camera', view: cams.indexOf(view), state: view.cam.state() }, []);
+        sendCamera(view);
         return;
       }
     }
