@@ -122,7 +122,75 @@ ANIMATION = [
     new_code_cell("timer.stop()"),
 ]
 
-NOTEBOOKS = {"scatter.ipynb": SCATTER, "animation.ipynb": ANIMATION}
+MULTISCALE = [
+    new_markdown_cell(
+        "# The Mandelbrot set as a multiscale image\n\n"
+        "`MultiscaleImage` draws an image far bigger than memory from tiles of a "
+        "multiscale source, read (here: computed) on worker threads while the view "
+        "moves; the coarsest level is always there, finer tiles replace it as they "
+        "arrive. `glframe.data.synthetic.mandelbrot(size=2**27)` (the default) is the "
+        "set as a 134,217,728² image of 19 levels; this notebook uses `2**20` so that "
+        "it runs in a second or two, but a view costs the same at any size: only the "
+        "visible tiles of one level are ever computed."
+    ),
+    new_code_cell(
+        "from glframe import scene\n"
+        "from glframe.data.synthetic import mandelbrot\n"
+        "\n"
+        "size = 2**20  # 2**27: the whole 134M-pixel set, just as fast per view\n"
+        "source = mandelbrot(size=size, tile=256)\n"
+        "\n"
+        'canvas = scene.SceneCanvas(size=(480, 320), bgcolor="black")\n'
+        "view = canvas.add_view(camera=scene.PanZoomCamera(aspect=1, flip=(False, True)))\n"
+        "image = scene.visuals.MultiscaleImage(\n"
+        '    source, cmap="magma", clim=(20, 255), tile=256, parent=view.scene\n'
+        ")\n"
+        "view.camera.set_range(margin=0)\n"
+        "canvas.render()  # the first frame: the coarsest level, the visible tiles asked for\n"
+        "image.wait(timeout=60)  # scripts and tests only: a widget never waits"
+    ),
+    new_markdown_cell(
+        "**Server mode** (the default): the kernel renders and streams frames. Drag to "
+        "pan, turn the wheel to zoom: the kernel loads the tiles of each new view on its "
+        "workers and the frames fill in as they arrive."
+    ),
+    new_code_cell('widget = canvas.widget(mode="server")\nwidget'),
+    new_markdown_cell(
+        "Move the camera from Python: into Seahorse Valley, 400 times closer. The "
+        "widget follows; `image.stats()` tells the level chosen, the tiles still "
+        "pending and the share of the view already at that level."
+    ),
+    new_code_cell(
+        "def pixel(c: complex) -> tuple[float, float]:\n"
+        '    """Level-0 (column, row) of a point of the complex plane."""\n'
+        "    return ((c.real + 0.75) / 3 + 0.5) * size, (0.5 - c.imag / 3) * size\n"
+        "\n"
+        "\n"
+        "x, y = pixel(-0.7453 + 0.1127j)\n"
+        "w = size / 400\n"
+        "view.camera.rect = (x - w / 2, y - w / 2, w, w)\n"
+        "image.wait(timeout=60)\n"
+        "image.stats()"
+    ),
+    new_markdown_cell(
+        "**Client mode**: the browser draws with WebGL2 and moves the camera itself. Its "
+        "state comes to Python on each wheel turn and when a drag ends; Python then "
+        "chooses the level for that view, loads its tiles and sends them to the page as "
+        "texture updates (only what is new: the tiles already there stay)."
+    ),
+    new_code_cell('widget.mode = "client"'),
+    new_markdown_cell(
+        "The visual debugger tints each tile by its level and outlines it: zoom in the "
+        "widget and watch finer levels arrive."
+    ),
+    new_code_cell('image.debug = True\nimage.stats()["level"], widget.stats()["mode"]'),
+]
+
+NOTEBOOKS = {
+    "scatter.ipynb": SCATTER,
+    "animation.ipynb": ANIMATION,
+    "multiscale.ipynb": MULTISCALE,
+}
 
 
 def notebook(cells: list) -> nbformat.NotebookNode:
