@@ -66,7 +66,9 @@ uniform highp sampler3D u_coarse;   // the coarsest level, whole
 uniform highp sampler3D u_window;   // the chosen level's brick window (wraps)
 uniform lowp sampler3D u_present;   // one texel per slot: 1 where it holds its brick
 uniform sampler2D u_cmap;
-uniform vec3 u_shape;               // the box (W, H, D) in level-0 voxels
+uniform vec3 u_shape;               // the volume (W, H, D) in level-0 voxels
+uniform vec3 u_box_lo;              // the part drawn: the view's frustum (to a depth) ...
+uniform vec3 u_box_hi;              // ... clipped to the volume (x, y, z)
 uniform vec3 u_coarse_origin;       // the coarsest level's corner, level-0 voxels (x, y, z)
 uniform vec3 u_coarse_scale;        // one of its voxels in level-0 voxels
 uniform vec3 u_coarse_size;         // its voxels (x, y, z)
@@ -130,6 +132,11 @@ vec4 debug_tint(vec4 color) {
 """
 # the ray caster's main, with the debugger's tint before the colour goes out
 MAIN = FRAG_MAIN.replace("f_color = $post(color);", "f_color = $post(debug_tint(color));")
+# rays are clipped to the box drawn (the visible part of the volume), not the whole volume
+MAIN = MAIN.replace(
+    "volume_ray_box(origin, d)", "volume_ray_between(origin, d, u_box_lo, u_box_hi)"
+)
+assert "volume_ray_between" in MAIN and "debug_tint" in MAIN
 
 
 class MultiscaleVolume(RayCast, Tiled):
@@ -254,6 +261,8 @@ class MultiscaleVolume(RayCast, Tiled):
         self._motion_key: Any = None
         self._px = 0.0
         self._box: tuple = ()
+        self._drawn: Any = None  # (lo, hi) x, y, z of the box the rays march
+        self._drawn_now: Any = None  # what the geometry holds
         self._next_window: Any = None
         self._moving = False
         self._moved_at = 0.0
@@ -337,13 +346,15 @@ class MultiscaleVolume(RayCast, Tiled):
                 out.add(key)
         return out
 
-    def view_state(self, view: Any, size: Any) -> tuple[tuple, np.ndarray, np.ndarray, float]:
-        """For ``view`` of ``size`` (w, h) framebuffer pixels: the visible box in level-0
-        voxels ``((z0, z1), (y0, y1), (x0, x1))`` (the frustum's bounding box clipped to
-        the volume; for a perspective camera, the frustum up to twice the focus's
-        distance), the focus (z, y, x: the camera's centre, or the box's), the view
-        direction (z, y, x, away from the eye) and level-0 voxels per screen pixel at
-        the focus."""
+    def view_state(self, view: Any, size: Any) -> dict[str, Any]:
+        """For ``view`` of ``size`` (w, h) framebuffer pixels: ``box``, the part of the
+        volume whose bricks the view wants, in level-0 voxels ``((z0, z1), (y0, y1), (x0,
+        x1))`` (the frustum's bounding box clipped to the volume; for a perspective
+        camera, the frustum up to twice the focus's distance); ``drawn`` (x, y, z lo and
+        hi), the part the rays march (the frustum to half the far plane's distance, whose
+        bounding box stays within the far plane); ``focus`` (z, y, x: the camera's
+        centre, or the volume's); ``direction`` (z, y, x, away from the eye); ``px``,
+        level-0 voxels per screen pixel at the focus."""
         to_local = self.transform_to(view.scene)
         cam = view.camera.transform
         d, h, w = self._extent
@@ -353,33 +364,45 @@ class MultiscaleVolume(RayCast, Tiled):
             if centre is not None and len(centre) == 3
             else np.array([w / 2, h / 2, d / 2])
         )
-        clip = cam.map(to_local.map(np.array([[*focus, 1.0]])))[0]
-        z = float(np.clip(clip[2] / clip[3], -0.999, 0.999)) if clip[3] > 0 else 0.0
+
+        def ndc_z(point: np.ndarray) -> float:
+            clip = cam.map(to_local.map(np.array([[*point, 1.0]])))[0]
+            return float(np.clip(clip[2] / clip[3], -1.0, 1.0)) if clip[3] > 0 else 1.0
+
+        def frustum_box(z_far: float) -> tuple[np.ndarray, np.ndarray]:
+            corners = [[x, y, z, 1.0] for x in (-1, 1) for y in (-1, 1) for z in (-1, z_far)]
+            hom = to_local.imap(cam.imap(np.array(corners, float)))
+            lo, hi = np.zeros(3), np.array([w, h, d])
+            if np.all(np.abs(hom[:, 3]) > 1e-12):
+                pts = hom[:, :3] / hom[:, 3:4]
+                if np.all(np.isfinite(pts)):
+                    lo, hi = np.maximum(lo, pts.min(axis=0)), np.minimum(hi, pts.max(axis=0))
+            return lo, np.maximum(hi, lo)
+
+        z = float(np.clip(ndc_z(focus), -0.999, 0.999))
         probe = np.array([[0, 0, z], [2.0 / size[0], 0, z], [0, 2.0 / size[1], z]], float)
         p = to_local.imap(cam.imap(probe))[:, :3]
         px = max(np.linalg.norm(p[1] - p[0]), np.linalg.norm(p[2] - p[0]))
         eye = self._eye(view)
-        z_far = 1.0
-        if eye[3] > 0.5:  # perspective: up to twice the focus's distance (beyond, voxels of
-            # the chosen level are under a screen pixel; the coarsest level shows there)
-            far = np.array(eye[:3]) + 2.0 * (focus - np.array(eye[:3]))
-            clip_far = cam.map(to_local.map(np.array([[*far, 1.0]])))[0]
-            if clip_far[3] > 0:
-                z_far = float(np.clip(clip_far[2] / clip_far[3], -1.0, 1.0))
-        corners = np.array(
-            [[x, y, zz] for x in (-1, 1) for y in (-1, 1) for zz in (-1, z_far)], float
-        )
-        hom = to_local.imap(cam.imap(np.c_[corners, np.ones(8)]))
-        finite = np.abs(hom[:, 3]) > 1e-12
-        pts = hom[finite, :3] / hom[finite, 3:4]
-        lo = np.array([0.0, 0.0, 0.0])
-        hi = np.array([w, h, d])
-        if len(pts) == 8 and np.all(np.isfinite(pts)):
-            lo = np.maximum(lo, pts.min(axis=0))
-            hi = np.minimum(hi, pts.max(axis=0))
-        box = tuple((float(lo[a]), float(hi[a])) for a in (2, 1, 0))
-        direction = focus - np.array(eye[:3]) if eye[3] > 0.5 else -np.array(eye[:3])
-        return box, focus[::-1].copy(), direction[::-1].copy(), float(px)
+        if eye[3] > 0.5:  # perspective: depths along the ray from the eye
+            e = np.array(eye[:3])
+            far = to_local.imap(cam.imap(np.array([[0.0, 0.0, 1.0]])))[0, :3]
+            toward = (focus - e) / max(np.linalg.norm(focus - e), 1e-300)
+            t_far = float((far - e) @ toward)
+            z_wanted = ndc_z(e + 2.0 * (focus - e))
+            z_drawn = ndc_z(e + 0.5 * t_far * toward)
+            direction = focus - e
+        else:  # orthographic: NDC z is linear in depth
+            z_wanted, z_drawn = 1.0, 0.0
+            direction = -np.array(eye[:3])
+        lo, hi = frustum_box(z_wanted)
+        return {
+            "box": tuple((float(lo[a]), float(hi[a])) for a in (2, 1, 0)),
+            "drawn": frustum_box(z_drawn),
+            "focus": focus[::-1].copy(),
+            "direction": direction[::-1].copy(),
+            "px": float(px),
+        }
 
     def _window_bytes(self, slots: np.ndarray) -> int:
         """GPU bytes of the coarsest level plus a window of ``slots`` (z, y, x)."""
@@ -399,7 +422,8 @@ class MultiscaleVolume(RayCast, Tiled):
         return lo, n
 
     def _update_wanted(self, view: Any, size: Any) -> tuple:
-        box, focus, direction, px = self.view_state(view, size)
+        state = self.view_state(view, size)
+        box, focus, direction, px = (state[k] for k in ("box", "focus", "direction", "px"))
         grid = self._grid
         level = grid.choose_level(px) if np.isfinite(px) and px > 0 else self._coarsest
         scales = [max(s) for s in self._ms.scale]
@@ -424,7 +448,7 @@ class MultiscaleVolume(RayCast, Tiled):
         self._level = level
         self._wanted = wanted
         self._next_window = window
-        self._px, self._box = px, box
+        self._px, self._box, self._drawn = px, box, state["drawn"]
         return box
 
     # ---- frame work --------------------------------------------------------------------
@@ -517,6 +541,7 @@ class MultiscaleVolume(RayCast, Tiled):
             d, h, w = self._extent
             self._geometry = gloo.VertexBuffer(_box() * np.array([w, h, d], np.float32))
             program["a_position"] = self._geometry
+            program["u_box_lo"], program["u_box_hi"] = (0.0, 0.0, 0.0), (w, h, d)
             program["u_shape"] = (float(w), float(h), float(d))
             program["u_coarsest"] = float(self._coarsest)
             ms, k = self._ms, self._coarsest
@@ -551,6 +576,14 @@ class MultiscaleVolume(RayCast, Tiled):
         self._update_wanted(ctx.view, size)
         # the frame after wait() is complete: full quality whatever the camera did
         self._track_motion((eye, self._px, self._box, tuple(size)), still=self._upload_all)
+        lo, hi = self._drawn
+        if self._drawn_now is None or not (
+            np.array_equal(lo, self._drawn_now[0]) and np.array_equal(hi, self._drawn_now[1])
+        ):
+            # the box drawn: its back faces start the rays (within the far plane)
+            self._geometry.set_data((lo + _box() * (hi - lo)).astype(np.float32))
+            program["u_box_lo"], program["u_box_hi"] = tuple(lo), tuple(hi)
+            self._drawn_now = (lo, hi)
         window = self._next_window
         if self._level != self._coarsest and window is not None:
             self._set_window(self._level, *window)
@@ -562,10 +595,13 @@ class MultiscaleVolume(RayCast, Tiled):
             resident = self._resident_keys()
             index = self._index
             for key in self._wanted:
-                if budget <= 0:
-                    break
-                if (key, index) in resident:
+                if (key, index) in resident or not self._cache.contains(key, index):
                     continue
+                if budget <= 0:
+                    # loaded bricks left over: their on_loaded already fired, so ask for
+                    # the frame that uploads them (else a window would wait for input)
+                    self.update()
+                    break
                 tile = self._cache.get(key, index)
                 if tile is not None:
                     self._upload_brick(key, tile)
