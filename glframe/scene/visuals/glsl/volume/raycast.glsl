@@ -27,13 +27,18 @@ vec4 volume_colormap(float t) {
     return volume_lut(t);
 }
 
-// (entry, exit) distances of the ray o + t d through the box (slab method)
-vec2 volume_ray_box(vec3 o, vec3 d) {
-    vec3 a = -o / d;
-    vec3 b = (u_shape - o) / d;
+// (entry, exit) distances of the ray o + t d through the box [box_lo, box_hi] (slab method)
+vec2 volume_ray_between(vec3 o, vec3 d, vec3 box_lo, vec3 box_hi) {
+    vec3 a = (box_lo - o) / d;
+    vec3 b = (box_hi - o) / d;
     vec3 lo = min(a, b);
     vec3 hi = max(a, b);
     return vec2(max(max(lo.x, lo.y), lo.z), min(min(hi.x, hi.y), hi.z));
+}
+
+// (entry, exit) distances of the ray o + t d through the volume's box [0, u_shape]
+vec2 volume_ray_box(vec3 o, vec3 d) {
+    return volume_ray_between(o, d, vec3(0.0), u_shape);
 }
 
 // window depth of a local point (0 when behind the eye)
