@@ -414,3 +414,48 @@ def test_client_mode_zoom_in_the_page_loads_finer_tiles_and_sends_them(
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, errors
     assert not server_thread.errors, server_thread.errors
+
+
+# ---- 5. a MultiscaleVolume in a window: bricks uploaded through the event loop ------------------
+def test_a_window_loads_volume_bricks_through_its_event_loop(gl, xvfb):
+    from glframe.app import loop
+    from glframe.data.synthetic import mandelbulb
+
+    def make(backend):
+        canvas = scene.SceneCanvas(size=(160, 120), bgcolor="black", backend=backend)
+        view = canvas.add_view(
+            camera=scene.TurntableCamera(azimuth=35, elevation=25, fov=40, scale_factor=600)
+        )
+        view.camera.center = (256, 256, 256)
+        volume = scene.visuals.MultiscaleVolume(
+            mandelbulb(size=2**9, tile=32), tile=32, method="iso", uploads_per_frame=2,
+            parent=view.scene,
+        )  # fmt: skip
+        return canvas, volume
+
+    canvas, volume = make("window")
+    try:
+        assert canvas.backend == "window"
+        canvas.draw()
+        wanted = volume.stats()["tiles_pending"]
+        assert wanted > volume.uploads_per_frame  # more than one frame uploads
+        until(lambda: volume.stats()["tiles_loaded"] >= wanted, what="the bricks to load")
+        until(
+            lambda: volume.stats()["tiles_pending"] == 0,
+            timeout=20,
+            what="the window's loop to upload every wanted brick",
+            step=loop.process_events,
+        )
+        shown = canvas.render()
+    finally:
+        volume.close()
+        canvas.close()
+    canvas, volume = make("offscreen")
+    try:
+        canvas.render()
+        volume.wait(timeout=60)
+        expected = canvas.render()
+    finally:
+        volume.close()
+        canvas.close()
+    assert_same(shown, expected, "the volume in a window")
