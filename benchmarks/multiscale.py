@@ -1,4 +1,5 @@
-"""MultiscaleImage over the 2^27 Mandelbrot: a scripted camera path, frame by frame.
+"""MultiscaleImage over the 2^27 Mandelbrot and MultiscaleVolume over the 2^20 Mandelbulb:
+scripted camera paths, frame by frame.
 
 An offscreen ``SceneCanvas`` (800x600, PanZoomCamera) shows
 ``MultiscaleImage(glframe.data.synthetic.mandelbrot(size=2**27, tile=512))`` and follows
@@ -45,7 +46,20 @@ in at most 0.01% of the pixels. A side-by-side table (glframe | napari | ratio) 
 run. When napari is not installed, or does not start, the script says why and prints
 glframe's figures alone.
 
-Run: ``.venv/bin/python benchmarks/multiscale.py``; options: ``--size 800x600``,
+The 3D path (``--part volume``; ``both``, the default, runs it after the 2D one): an
+offscreen 400x300 ``SceneCanvas`` with a ``TurntableCamera`` (fov 40) shows
+``MultiscaleVolume(mandelbulb(size=2**20, tile=64), method="iso")`` along the same kind
+of path: the whole bulb, a zoom in by 2^12 over 10 s towards a point of its surface
+(found by bisection along the view direction; it stays put on screen), a stop, a pan of
+four view widths, a stop, a zoom out, an idle hold. Per phase: frame time, the share of
+the visible bricks resident, the levels; overall: first frame, full quality after each
+stop (no brick pending and the camera settled), peak bytes against the budgets, and the
+frame time while loading against the same still view idle. No pixel can lack data in 3D
+(every ray samples the coarsest level, resident from the first frame; the tests assert
+it in every frame of a random walk), and there is no peer: napari draws a 3D multiscale
+image at its coarsest level only.
+
+Run: ``.venv/bin/python benchmarks/multiscale.py``; options: ``--part image|volume|both``, ``--size 800x600``,
 ``--source-size 134217728``, ``--fps 60``, ``--stop 2``, ``--frames-csv PATH`` (one line
 per frame, glframe's); ``--no-napari``, ``--napari-dask``; ``--quick`` (what the test
 suite runs): 320x240, a 2^16 source, a path of a few frames, glframe alone unless
