@@ -227,6 +227,22 @@ def test_uploads_are_paced_while_the_camera_moves(scene_canvas, made):
     assert image.stats()["moving"] is True and image.stats()["uploads"] - uploads == 1
 
 
+def test_loaded_tiles_left_for_the_next_frame_ask_for_it(scene_canvas, made):
+    # an event loop draws only when asked: the frame that leaves loaded tiles unuploaded
+    # (uploads_per_frame) asks for the next, until every wanted tile is in the atlas
+    canvas, view = view_of(scene_canvas, (0, 0, 128, 128))
+    image = mimage(made, constant_pyramid(), view, tile=32, uploads_per_frame=4)
+    canvas.render()
+    assert image._loader.wait(timeout=30)
+    asked = []
+    while not asked or asked[-1][1] > 0:
+        canvas.render()
+        asked.append((canvas._dirty, image.stats()["tiles_pending"]))
+        assert len(asked) <= 4  # 16 tiles, 4 a frame
+    assert len(asked) >= 2 and all(dirty for dirty, _ in asked[:-1]), asked
+    assert asked[-1] == (False, 0)  # all uploaded: nothing more to ask
+
+
 def test_tiles_evicted_before_their_upload_are_read_again(scene_canvas, made):
     # the CPU cache holds the coarsest tile and 3 of the 16 level-0 tiles (4 KiB each)
     canvas, view = view_of(scene_canvas, (0, 0, 128, 128))

@@ -29,8 +29,10 @@ Each frame (``_prepare``):
    for a tile. At most ``uploads_per_frame`` tiles are uploaded per frame, a
    quarter of that (at least one) while the camera moves (``stats()["moving"]``),
    so frames stay short during a zoom or pan and the rest follows once the view
-   is still. GPU bytes (slots in use times a slot's bytes) stay within the
-   visual's share of ``gpu_budget`` every frame.
+   is still. A frame that leaves loaded tiles for later asks for the next one
+   (``update()``): an event loop draws only when asked. GPU bytes (slots in use
+   times a slot's bytes) stay within the visual's share of ``gpu_budget`` every
+   frame.
 4. Drawing: one instanced draw for every drawn tile (per instance: its origin
    and texel size in level-0 pixels, its size, its slot's texel offset, its
    level and page), the coarsest level first, then the finer levels down to the
@@ -496,15 +498,20 @@ class MultiscaleImage(Tiled):
             budget = int(self.uploads_per_frame)
         self._upload_all = False
         for key in self._wanted:
-            if budget <= 0:
-                break
             if (key, index) in self._gpu:
+                continue
+            if budget <= 0:
+                # loaded tiles left for the next frame: ask for it (an event loop draws
+                # only when asked, and no load may come to ask)
+                if self._cache.contains(key, index):
+                    self.update()
+                    break
                 continue
             tile = self._cache.get(key, index)
             if tile is None:
                 continue
             if not self._upload((key, index), tile, protected):
-                break
+                break  # no slot: the GPU share is full of protected tiles
             budget -= 1
 
     def _evict_to(self, limit: int, protected: set) -> None:
