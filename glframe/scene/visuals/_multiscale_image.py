@@ -317,7 +317,6 @@ class MultiscaleImage(Tiled):
             tile=DEFAULT_TILE if tile is None else tile,
             cpu_budget=cpu_budget,
             gpu_budget=gpu_budget,
-            gpu_itemsize=4 if self._float else 1,
             index=index,
             parent=parent,
             **kwargs,
@@ -343,6 +342,12 @@ class MultiscaleImage(Tiled):
             dict(cmap=cmap, clim=clim, debug=False, uploads_per_frame=uploads_per_frame),
             caller="__init__",
         )
+
+    def _gpu_minimum(self, ms: Any, grid: Any, coarsest: int) -> int:
+        # atlas slots of level 0's tile shape (clipped to level 0), one per coarsest tile
+        shape0 = ms.shape(0)
+        slot = min(grid.tile[0], shape0[0]) * min(grid.tile[1], shape0[1])
+        return grid.ntiles(coarsest) * slot * (4 if self._float else 1)
 
     # ---- public ----------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:

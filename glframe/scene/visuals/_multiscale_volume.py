@@ -236,7 +236,6 @@ class MultiscaleVolume(RayCast, Tiled):
             tile=DEFAULT_TILE if tile is None else tile,
             cpu_budget=cpu_budget,
             gpu_budget=gpu_budget,
-            gpu_itemsize=1 if self._uint8 else 2,
             index=index,
             parent=parent,
             **kwargs,
@@ -286,6 +285,10 @@ class MultiscaleVolume(RayCast, Tiled):
             ),
             caller="__init__",
         )
+
+    def _gpu_minimum(self, ms: Any, grid: Any, coarsest: int) -> int:
+        # the coarsest level's texture (R8, or R16F)
+        return int(np.prod(ms.shape(coarsest))) * (1 if self._uint8 else 2)
 
     # ---- public ----------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:

@@ -87,9 +87,10 @@ def as_multiscale(source: Any, ndim: int, what: str) -> Multiscale:
 class Tiled(Colormapped, Visual):
     """Base of the multiscale visuals (not made directly).
 
-    Subclasses set ``_ndim`` and implement ``_update_wanted(view, size)`` (choose the
-    level and the wanted tiles for a view, request them from ``self._loader`` with
-    ``index=self._index``), the GPU side and the draw.
+    Subclasses set ``_ndim`` and implement ``_gpu_minimum`` (the coarsest level's GPU
+    bytes), ``_update_wanted(view, size)`` (choose the level and the wanted tiles for a
+    view, request them from ``self._loader`` with ``index=self._index``), the GPU side
+    and the draw.
     """
 
     _ndim = 2
@@ -103,7 +104,6 @@ class Tiled(Colormapped, Visual):
         tile: int,
         cpu_budget: Any,
         gpu_budget: Any,
-        gpu_itemsize: int,
         index: Any,
         parent: Any,
         **kwargs: Any,
@@ -116,12 +116,13 @@ class Tiled(Colormapped, Visual):
         cpu = _as_budget(cpu_budget, f"{what}.cpu_budget", cpu_default)
         gpu = _as_budget(gpu_budget, f"{what}.gpu_budget", gpu_default)
         coarsest = max(range(ms.nlevels), key=lambda k: (max(ms.scale[k]), k))
+        grid = TileGrid(ms, int(tile))
         cpu_itemsize = np.dtype(np.uint8 if ms.dtype == np.bool_ else ms.dtype).itemsize
         npx = int(np.prod(ms.shape(coarsest)))
         # the coarsest level is always resident: each budget must hold it (checked by join)
         for name, budget, size in (
             ("cpu", cpu, npx * cpu_itemsize),
-            ("gpu", gpu, npx * gpu_itemsize),
+            ("gpu", gpu, self._gpu_minimum(ms, grid, coarsest)),
         ):
             try:
                 budget.join(self, minimum=size)
@@ -133,7 +134,7 @@ class Tiled(Colormapped, Visual):
                 ) from None
         super().__init__(vert, frag, parent, **kwargs)
         self._ms = ms
-        self._grid = TileGrid(ms, int(tile))
+        self._grid = grid
         self._coarsest = coarsest
         self._cpu = cpu
         self._gpu_share = gpu
@@ -282,4 +283,9 @@ class Tiled(Colormapped, Visual):
         return size if size[0] >= 1 and size[1] >= 1 else None
 
     def _update_wanted(self, view: Any, size: Any) -> Any:
+        raise NotImplementedError
+
+    def _gpu_minimum(self, ms: Multiscale, grid: TileGrid, coarsest: int) -> int:
+        """GPU bytes the coarsest level takes once resident (called before ``__init__``
+        of Visual: it may use only what the subclass set before calling the base)."""
         raise NotImplementedError
