@@ -8,7 +8,10 @@ Valley (the point stays put on screen), a stop (the camera still), a pan of four
 widths, a second stop, a zoom out by 2^12, and an idle hold. The path is a list of camera
 rects at a fixed schedule of wall time (``--fps``); each frame renders the rect of the
 latest slot that is due, as soon as the previous frame is done (slots missed are dropped
-and counted), so tile loading competes with drawing as it does in real use.
+and counted), so tile loading competes with drawing as it does in real use; like
+glframe's event loop, a slot is drawn only when the camera moved or the canvas was asked
+for a frame (``on_update``: a tile arrived, uploads were left over), so a still camera
+leaves the cores to the tile workers.
 
 Per frame: the frame time (``canvas.render()`` wall time, readback included), the share
 of the image's visible area drawn at the wanted level (``stats()["wanted_share"]``) and
@@ -59,11 +62,11 @@ frame time while loading against the same still view idle. No pixel can lack dat
 it in every frame of a random walk), and there is no peer: napari draws a 3D multiscale
 image at its coarsest level only.
 
-Run: ``.venv/bin/python benchmarks/multiscale.py``; options: ``--part image|volume|both``, ``--size 800x600``,
-``--source-size 134217728``, ``--fps 60``, ``--stop 2``, ``--frames-csv PATH`` (one line
-per frame, glframe's); ``--no-napari``, ``--napari-dask``; ``--quick`` (what the test
-suite runs): 320x240, a 2^16 source, a path of a few frames, glframe alone unless
-``--peer`` is given too.
+Run: ``.venv/bin/python benchmarks/multiscale.py``; options: ``--part image|volume|both``,
+``--size 800x600``, ``--source-size 134217728``, ``--fps 60``, ``--stop 2``,
+``--frames-csv PATH`` (one line per frame, glframe's); ``--no-napari``,
+``--napari-dask``; ``--quick`` (what the test suite runs): 320x240, a 2^16 source, a
+path of a few frames, glframe alone unless ``--peer`` is given too.
 """
 
 from __future__ import annotations
@@ -599,7 +602,11 @@ def run_image(args) -> int:
     peaks = {"cpu_bytes": 0, "gpu_bytes": 0}
     full_at = {}  # stop -> seconds from its first slot to full resolution
     stop_start = {}
-    dropped = 0
+    dropped = skipped = 0
+    # event-driven, as glframe's event loop draws: a slot is rendered when the camera
+    # moved or the canvas was asked for a frame (a tile arrived, uploads left over)
+    asked, last_rect = [True], None
+    canvas.on_update(lambda: asked.__setitem__(0, True))
     t_make = time.perf_counter()
     image = scene.visuals.MultiscaleImage(source, parent=view.scene)
     try:
@@ -616,7 +623,17 @@ def run_image(args) -> int:
             elif due < index:
                 time.sleep((index / fps) - now)
             t_slot, phase, rect = path[index]
-            view.camera.rect = rect
+            if index and rect == last_rect and not asked[0]:
+                skipped += 1  # nothing changed: an event loop would not draw
+                if phase.startswith("stop"):  # what is shown is the last frame
+                    stop_start.setdefault(phase, t_slot)
+                    s = image.stats()
+                    if phase not in full_at and s["tiles_pending"] == 0 and s["wanted_share"] == 1:
+                        full_at[phase] = (time.perf_counter() - t0) - stop_start[phase]
+                index += 1
+                continue
+            last_rect = view.camera.rect = rect
+            asked[0] = False  # from here on: asked for by the visual (during or after render)
             start = time.perf_counter()
             pixels = canvas.render()
             end = time.perf_counter()
@@ -690,8 +707,8 @@ def run_image(args) -> int:
         )
     total_s = frames[-1][6]
     print(
-        f"frames: {len(frames)} rendered, {dropped} slots dropped, {total_s:.1f} s "
-        f"({len(frames) / total_s:.1f} fps)"
+        f"frames: {len(frames)} rendered, {dropped} slots dropped (late), {skipped} slots "
+        f"not drawn (nothing changed), {total_s:.1f} s ({len(frames) / total_s:.1f} fps)"
     )
     loading = [f[1] for f in frames[1:] if f[4] > 0]
     idle = [f[1] for f in frames[1:] if f[4] == 0]
@@ -870,7 +887,9 @@ def run_volume(args) -> int:
     )
     frames = []  # (phase, frame ms, wanted share, pending, level, t, moving)
     peaks = {"cpu_bytes": 0, "gpu_bytes": 0}
-    full_at, stop_start, dropped = {}, {}, 0
+    full_at, stop_start, dropped, skipped = {}, {}, 0, 0
+    asked, last = [True], None  # event-driven, as in the 2D path
+    canvas.on_update(lambda: asked.__setitem__(0, True))
     t_make = time.perf_counter()
     volume = scene.visuals.MultiscaleVolume(source, method="iso", cmap="plasma", parent=view.scene)
     try:
@@ -885,7 +904,19 @@ def run_volume(args) -> int:
             elif due < index:
                 time.sleep((index / fps) - now)
             t_slot, phase, (centre, scale) = path[index]
+            now_state = (tuple(centre), scale)
+            if index and now_state == last and not asked[0]:
+                skipped += 1  # nothing changed: an event loop would not draw
+                if phase.startswith("stop"):  # what is shown is the last frame
+                    stop_start.setdefault(phase, t_slot)
+                    s = volume.stats()
+                    if phase not in full_at and s["tiles_pending"] == 0 and not s["moving"]:
+                        full_at[phase] = (time.perf_counter() - t0) - stop_start[phase]
+                index += 1
+                continue
+            last = now_state
             camera.center, camera.scale_factor = tuple(centre), scale
+            asked[0] = False  # from here on: asked for by the visual (during or after render)
             start = time.perf_counter()
             canvas.render()
             end = time.perf_counter()
@@ -942,8 +973,8 @@ def run_volume(args) -> int:
         )
     total_s = frames[-1][5]
     print(
-        f"frames: {len(frames)} rendered, {dropped} slots dropped, {total_s:.1f} s "
-        f"({len(frames) / total_s:.1f} fps)"
+        f"frames: {len(frames)} rendered, {dropped} slots dropped (late), {skipped} slots "
+        f"not drawn (nothing changed), {total_s:.1f} s ({len(frames) / total_s:.1f} fps)"
     )
     print(f"time to first frame: {1000 * first_frame:.1f} ms (visual made + first render)")
     for phase in ("stop 1", "stop 2"):
