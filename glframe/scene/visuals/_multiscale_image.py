@@ -136,15 +136,6 @@ flat in vec2 v_layer;
 out vec4 f_color;
 """
 FRAG_MAIN = """
-vec3 level_tint(float level) {
-    int k = int(level) % 6;
-    if (k == 0) return vec3(1.0, 0.2, 0.2);
-    if (k == 1) return vec3(0.2, 1.0, 0.2);
-    if (k == 2) return vec3(0.3, 0.4, 1.0);
-    if (k == 3) return vec3(1.0, 1.0, 0.2);
-    if (k == 4) return vec3(1.0, 0.2, 1.0);
-    return vec3(0.2, 1.0, 1.0);
-}
 // GLSL ES 3.00 indexes sampler arrays by constants only: one branch per page
 vec4 atlas_fetch(int page, ivec2 texel) {
     if (page == 0) return texelFetch(u_data, texel, 0);
@@ -313,7 +304,10 @@ class MultiscaleImage(Tiled):
         super().__init__(
             source,
             VERT,
-            FRAG_DECLARATIONS + snippet("image/sample", _GLSL) + FRAG_MAIN,
+            FRAG_DECLARATIONS
+            + snippet("image/sample", _GLSL)
+            + snippet("multiscale/tint", _GLSL)
+            + FRAG_MAIN,
             tile=DEFAULT_TILE if tile is None else tile,
             cpu_budget=cpu_budget,
             gpu_budget=gpu_budget,

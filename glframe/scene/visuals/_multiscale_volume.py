@@ -52,7 +52,7 @@ from .._reactive import Prop
 from .._visual import DrawContext
 from . import _data as checks
 from ._tiled import Tiled
-from ._volume import FRAG_MAIN, VERT, RayCast, _box
+from ._volume import FRAG_MAIN, VERT, RayCast, _box, ray_caster
 
 __all__ = ["MultiscaleVolume"]
 
@@ -65,8 +65,6 @@ FRAG_DECLARATIONS = """
 uniform highp sampler3D u_coarse;   // the coarsest level, whole
 uniform highp sampler3D u_window;   // the chosen level's brick window (wraps)
 uniform lowp sampler3D u_present;   // one texel per slot: 1 where it holds its brick
-uniform sampler2D u_cmap;
-uniform vec3 u_shape;               // the volume (W, H, D) in level-0 voxels
 uniform vec3 u_box_lo;              // the part drawn: the view's frustum (to a depth) ...
 uniform vec3 u_box_hi;              // ... clipped to the volume (x, y, z)
 uniform vec3 u_coarse_origin;       // the coarsest level's corner, level-0 voxels (x, y, z)
@@ -83,15 +81,6 @@ uniform float u_has_window;
 uniform float u_debug;
 uniform float u_level;
 uniform float u_coarsest;
-uniform vec4 u_eye;
-uniform vec2 u_clim;
-uniform float u_threshold;
-uniform float u_gamma;
-uniform float u_step;
-uniform float u_opacity;
-uniform float u_method;
-in vec3 v_pos;
-out vec4 f_color;
 float g_fine_used = 0.0;  // for the debugger: did this ray sample the window?
 
 float volume_value(vec3 p) {
@@ -115,15 +104,6 @@ float volume_voxel() {
 }
 """
 DEBUG = """
-vec3 level_tint(float level) {
-    int k = int(level) % 6;
-    if (k == 0) return vec3(1.0, 0.2, 0.2);
-    if (k == 1) return vec3(0.2, 1.0, 0.2);
-    if (k == 2) return vec3(0.3, 0.4, 1.0);
-    if (k == 3) return vec3(1.0, 1.0, 0.2);
-    if (k == 4) return vec3(1.0, 0.2, 1.0);
-    return vec3(0.2, 1.0, 1.0);
-}
 vec4 debug_tint(vec4 color) {
     if (u_debug < 0.5) return color;
     float level = g_fine_used > 0.5 ? u_level : u_coarsest;
@@ -228,7 +208,7 @@ class MultiscaleVolume(RayCast, Tiled):
         if dtype is None and isinstance(source, (list, tuple)) and source:
             dtype = getattr(source[0], "dtype", None)
         self._uint8 = dtype is not None and np.dtype(dtype) in (np.uint8, np.bool_)
-        frag = FRAG_DECLARATIONS + DEBUG + snippet("volume/raycast", _GLSL) + MAIN
+        frag = ray_caster(FRAG_DECLARATIONS + snippet("multiscale/tint", _GLSL) + DEBUG, MAIN)
         super().__init__(
             source,
             VERT,

@@ -46,7 +46,7 @@ from .._visual import DrawContext, Visual
 from . import _data as checks
 from ._data import Colormapped
 
-__all__ = ["Volume", "RayCast"]
+__all__ = ["Volume", "RayCast", "ray_caster"]
 
 _GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
 
@@ -60,17 +60,6 @@ void main() {
 """
 FRAG_DECLARATIONS = """
 uniform highp sampler3D u_volume;
-uniform sampler2D u_cmap;
-uniform vec3 u_shape;
-uniform vec4 u_eye;
-uniform vec2 u_clim;
-uniform float u_threshold;
-uniform float u_gamma;
-uniform float u_step;
-uniform float u_opacity;
-uniform float u_method;
-in vec3 v_pos;
-out vec4 f_color;
 float volume_value(vec3 p) {
     return texture(u_volume, p / u_shape).r;
 }
@@ -133,6 +122,15 @@ def _as_volume(data: ArrayLike, max_size: int) -> np.ndarray:
     if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
         raise ValueError("Volume.data: contains NaN or infinity")
     return arr
+
+
+def ray_caster(declarations: str, main: str) -> str:
+    """A ray caster's fragment shader: the shared uniforms, the visual's own
+    ``declarations`` (its samplers and ``volume_value``/``volume_voxel``), the shared
+    marching functions, and ``main``."""
+    return (
+        snippet("volume/uniforms", _GLSL) + declarations + snippet("volume/raycast", _GLSL) + main
+    )
 
 
 class RayCast:
@@ -262,7 +260,7 @@ class Volume(RayCast, Colormapped, Visual):
         parent: Any = None,
         **kwargs: Any,
     ) -> None:
-        frag = FRAG_DECLARATIONS + snippet("volume/raycast", _GLSL) + FRAG_MAIN
+        frag = ray_caster(FRAG_DECLARATIONS, FRAG_MAIN)
         super().__init__(VERT, frag, parent, **kwargs)
         self.frag["transform"] = self._chain  # the same chain, for depths in the fragment stage
         self._data: np.ndarray | None = None  # nothing is drawn until set_data
