@@ -527,6 +527,56 @@ def print_side_by_side(ours: dict, peer: dict) -> None:
     )
 
 
+PHASES = ["first", "zoom in", "stop 1", "pan", "stop 2", "zoom out", "idle"]
+
+
+def print_phases(frames: list, nodata: bool) -> None:
+    """The per-phase table of ``frames``: ``(phase, frame ms, wanted share, no-data px,
+    pending, level, t, ...)``; the no-data column where it is measured (2D)."""
+    print(
+        f"{'phase':>9} | {'frames':>6} | {'frame ms med':>12} {'p95':>7} {'max':>7} | "
+        f"{'wanted share med':>16} {'min':>5} | "
+        + (f"{'no-data px max':>14} | " if nodata else "")
+        + f"{'levels':>7}"
+    )
+    for phase in PHASES:
+        rows = [f for f in frames if f[0] == phase]
+        if not rows:
+            print(f"{phase:>9} | {0:>6} | (no slot drawn)")
+            continue
+        ms = [r[1] for r in rows]
+        share = [r[2] for r in rows]
+        levels = sorted({r[5] for r in rows})
+        print(
+            f"{phase:>9} | {len(rows):>6} | {statistics.median(ms):>12.1f} {pct(ms, 95):>7.1f} "
+            f"{max(ms):>7.1f} | {statistics.median(share):>16.2f} {min(share):>5.2f} | "
+            + (f"{max(r[3] for r in rows):>14} | " if nodata else "")
+            + f"{f'{levels[0]}-{levels[-1]}':>7}"
+        )
+
+
+def still_ms(canvas, n: int) -> float:
+    """Median ms of ``n`` renders of a view whose tiles are resident (after the frame
+    that uploads them)."""
+    canvas.render()
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        canvas.render()
+        times.append(1000 * (time.perf_counter() - start))
+    return statistics.median(times)
+
+
+def print_totals(frames: list, dropped: int, skipped: int) -> float:
+    """The frame counts and rate; returns the path's wall time (s)."""
+    total_s = frames[-1][6]
+    print(
+        f"frames: {len(frames)} rendered, {dropped} slots dropped (late), {skipped} slots "
+        f"not drawn (nothing changed), {total_s:.1f} s ({len(frames) / total_s:.1f} fps)"
+    )
+    return total_s
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", help="canvas WxH (default 800x600)")
@@ -663,13 +713,7 @@ def run_image(args) -> int:
             view.camera.rect = next(p[2] for p in path if p[1] == phase)
             canvas.render()
             image.wait(timeout=120)
-            canvas.render()
-            times = []
-            for _ in range(10):
-                start = time.perf_counter()
-                canvas.render()
-                times.append(1000 * (time.perf_counter() - start))
-            still[phase] = statistics.median(times)
+            still[phase] = still_ms(canvas, 10)
         coarsest = max(range(source.nlevels), key=lambda k: source.scale[k][0])
         start = time.perf_counter()
         source.read(coarsest, tuple(slice(0, n) for n in source.shape(coarsest)))
@@ -687,29 +731,8 @@ def run_image(args) -> int:
             out.writerows(frames)
 
     print()
-    print(
-        f"{'phase':>9} | {'frames':>6} | {'frame ms med':>12} {'p95':>6} {'max':>6} | "
-        f"{'wanted share med':>16} {'min':>5} | {'no-data px max':>14} | {'levels':>7}"
-    )
-    order = ["first", "zoom in", "stop 1", "pan", "stop 2", "zoom out", "idle"]
-    for phase in order:
-        rows = [f for f in frames if f[0] == phase]
-        if not rows:
-            print(f"{phase:>9} | {0:>6} | (every slot dropped)")
-            continue
-        ms = [r[1] for r in rows]
-        share = [r[2] for r in rows]
-        levels = sorted({r[5] for r in rows})
-        print(
-            f"{phase:>9} | {len(rows):>6} | {statistics.median(ms):>12.1f} {pct(ms, 95):>6.1f} "
-            f"{max(ms):>6.1f} | {statistics.median(share):>16.2f} {min(share):>5.2f} | "
-            f"{max(r[3] for r in rows):>14} | {f'{levels[0]}-{levels[-1]}':>7}"
-        )
-    total_s = frames[-1][6]
-    print(
-        f"frames: {len(frames)} rendered, {dropped} slots dropped (late), {skipped} slots "
-        f"not drawn (nothing changed), {total_s:.1f} s ({len(frames) / total_s:.1f} fps)"
-    )
+    print_phases(frames, nodata=True)
+    total_s = print_totals(frames, dropped, skipped)
     loading = [f[1] for f in frames[1:] if f[4] > 0]
     idle = [f[1] for f in frames[1:] if f[4] == 0]
     med_load = statistics.median(loading) if loading else float("nan")
@@ -781,9 +804,9 @@ def run_image(args) -> int:
         "dropped": dropped,
         "fps": len(frames) / total_s,
         "phase_ms": {p: statistics.median([f[1] for f in frames if f[0] == p] or [np.nan])
-                     for p in order},
+                     for p in PHASES},
         "blocked_ms": {p: max([f[1] for f in frames if f[0] == p] or [np.nan])
-                       for p in order},
+                       for p in PHASES},
         "full_s": {p: full_at.get(p) for p in ("stop 1", "stop 2")},
         "empty_frames": len(empty_after),
         "empty_px": max((f[3] for f in empty_after), default=0),
@@ -885,7 +908,7 @@ def run_volume(args) -> int:
         f"{fps:g} fps, zoom x4096 in {phases['zoom in']:g} s towards the surface, stops of "
         f"{phases['stop']:g} s"
     )
-    frames = []  # (phase, frame ms, wanted share, pending, level, t, moving)
+    frames = []  # as the 2D path's (no-data px: 0, not counted), then moving
     peaks = {"cpu_bytes": 0, "gpu_bytes": 0}
     full_at, stop_start, dropped, skipped = {}, {}, 0, 0
     asked, last = [True], None  # event-driven, as in the 2D path
@@ -926,7 +949,7 @@ def run_volume(args) -> int:
             for key in peaks:
                 peaks[key] = max(peaks[key], s[key])
             frames.append(
-                (phase, 1000 * (end - start), s["wanted_share"], s["tiles_pending"],
+                (phase, 1000 * (end - start), s["wanted_share"], 0, s["tiles_pending"],
                  s["level"], end - t0, s["moving"])
             )  # fmt: skip
             if phase.startswith("stop"):
@@ -942,40 +965,14 @@ def run_volume(args) -> int:
             camera.center, camera.scale_factor = tuple(centre), scale
             canvas.render()
             volume.wait(timeout=300)
-            canvas.render()
-            times = []
-            for _ in range(5):
-                start = time.perf_counter()
-                canvas.render()
-                times.append(1000 * (time.perf_counter() - start))
-            still[phase] = statistics.median(times)
+            still[phase] = still_ms(canvas, 5)
     finally:
         volume.close()
         canvas.close()
 
     print()
-    print(
-        f"{'phase':>9} | {'frames':>6} | {'frame ms med':>12} {'p95':>7} {'max':>7} | "
-        f"{'wanted share med':>16} {'min':>5} | {'levels':>7}"
-    )
-    for phase in ["first", "zoom in", "stop 1", "pan", "stop 2", "zoom out", "idle"]:
-        rows = [f for f in frames if f[0] == phase]
-        if not rows:
-            print(f"{phase:>9} | {0:>6} | (every slot dropped)")
-            continue
-        ms = [r[1] for r in rows]
-        share = [r[2] for r in rows]
-        levels = sorted({r[4] for r in rows})
-        print(
-            f"{phase:>9} | {len(rows):>6} | {statistics.median(ms):>12.1f} {pct(ms, 95):>7.1f} "
-            f"{max(ms):>7.1f} | {statistics.median(share):>16.2f} {min(share):>5.2f} | "
-            f"{f'{levels[0]}-{levels[-1]}':>7}"
-        )
-    total_s = frames[-1][5]
-    print(
-        f"frames: {len(frames)} rendered, {dropped} slots dropped (late), {skipped} slots "
-        f"not drawn (nothing changed), {total_s:.1f} s ({len(frames) / total_s:.1f} fps)"
-    )
+    print_phases(frames, nodata=False)
+    print_totals(frames, dropped, skipped)
     print(f"time to first frame: {1000 * first_frame:.1f} ms (visual made + first render)")
     for phase in ("stop 1", "stop 2"):
         got = full_at.get(phase)
@@ -989,7 +986,7 @@ def run_volume(args) -> int:
         )
     ratios = []
     for phase in ("stop 1", "stop 2"):
-        held = [f[1] for f in frames if f[0] == phase and f[3] > 0 and not f[6]]
+        held = [f[1] for f in frames if f[0] == phase and f[4] > 0 and not f[7]]
         if held:
             ratios.append(statistics.median(held) / still[phase])
         print(
