@@ -4,9 +4,9 @@ Bricks of 64^3 voxels are computed on demand by background workers
 (glframe.data.synthetic.mandelbulb) and ray cast from the coarsest level up: the left
 view shows the bulb close up as an iso-surface (level 12: 256^3 voxels in view, the
 coarsest level is 64^3), the right one from further away with the visual debugger on
-(each pixel tinted by the finest level its ray sampled). Turn and zoom in a window: while the camera moves the rays step coarser;
-finer bricks arrive once it settles. ``wait()`` makes the headless (gallery) frame
-complete.
+(each pixel tinted by the finest level its ray sampled). Turn and zoom in a window:
+while the camera moves the rays step coarser; finer bricks arrive once it settles.
+``wait()`` makes the headless (gallery) frame complete.
 """
 
 import glframe
