@@ -42,7 +42,10 @@ SCATTER = [
         'canvas = scene.SceneCanvas(size=(600, 400), bgcolor="#0e1117")\n'
         "view = canvas.add_view(camera=scene.PanZoomCamera(aspect=1))\n"
         "markers = scene.visuals.Markers(\n"
-        "    points, size=4, edge_width=0, parent=view.scene,\n"
+        "    points,\n"
+        "    size=4,\n"
+        "    edge_width=0,\n"
+        "    parent=view.scene,\n"
         '    face_color=colormaps.sample("turbo", 0.15 + labels * 0.35) * (1, 1, 1, 0.6),\n'
         ")\n"
         "view.camera.set_range()"
@@ -207,7 +210,7 @@ MANDELBULB = [
         "camera = scene.TurntableCamera(azimuth=35, elevation=25, fov=40)\n"
         "view = canvas.add_view(camera=camera)\n"
         "volume = scene.visuals.MultiscaleVolume(\n"
-        '    source, method="iso", cmap="plasma", parent=view.scene\n'
+        '    source, method="iso", cmap="plasma", parent=view.scene, tile=64\n'
         ")\n"
         "view.camera.set_range()\n"
         "canvas.render()  # the first frame: the coarsest level, the visible bricks asked for\n"
@@ -226,7 +229,7 @@ MANDELBULB = [
     new_code_cell(
         "camera.scale_factor = size * 0.6\n"
         "volume.wait(timeout=120)\n"
-        "{k: volume.stats()[k] for k in ('level', 'tiles_pending', 'gpu_bytes', 'gpu_budget')}"
+        '{k: volume.stats()[k] for k in ("level", "tiles_pending", "gpu_bytes", "gpu_budget")}'
     ),
     new_markdown_cell("The visual debugger tints each pixel by the finest level its ray sampled."),
     new_code_cell("volume.debug = True"),
