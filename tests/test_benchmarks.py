@@ -73,6 +73,7 @@ def test_benchmarks_all_have_a_test():
         "transports.py",
         "notebook.py",
         "multiscale.py",
+        "scenes.py",
     }
     assert {p.name for p in BENCHMARKS.glob("*.py")} == tested
 
@@ -168,6 +169,37 @@ def test_multiscale_quick(gl):
         "goal: no frame after the first with a pixel without data:",
         "goal: full resolution within 1 s of a stop:",
     )
+
+
+def test_scenes_quick(gl):
+    out = run_quick("scenes.py", timeout=120)
+    lines_starting(
+        out,
+        "canvas 200x150, seed 12345",
+        "glframe: glframe (GL_RENDERER",
+        "scene                              library  | frame ms",
+        *SCENE_TITLES,
+    )
+    for lib, modules in (("vispy", ["vispy"]), ("pygfx", ["pygfx", "rendercanvas"])):
+        if any(importlib.util.find_spec(m) is None for m in modules):
+            lines_starting(out, f"{lib}: not installed: pip install")
+        else:
+            lines_starting(out, f"{lib}: ")  # its renderer, or why it failed
+    # a peer may fail (pygfx without a Vulkan driver, say); glframe may not
+    rows = [line.split("|") for line in out.splitlines() if "|" in line]
+    assert not [r for r in rows if "glframe" in r[0] and "failed" in r[1]], out
+
+
+SCENE_TITLES = (
+    "1M markers, size 3",
+    "one line of 1M vertices, width 1",
+    "1000 line visuals of 100 points",
+    "4096^2 float image, viridis",
+    "256^3 volume, MIP",
+    "1000 labels in one Text",
+    "1000 separate Text visuals",
+    "mesh, 200k faces, smooth",
+)
 
 
 def test_docs_point_inside_the_repository():
