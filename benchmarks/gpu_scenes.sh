@@ -14,7 +14,7 @@
 #
 # Run from the repository root:  bash benchmarks/gpu_scenes.sh [WHEELS_DIR]
 # About 8 minutes at most (each step has a time limit); give the device call 560 s.
-# Writes $OUT/scenes.txt (the eight scenes, then --scale for glframe and pygfx) and
+# Writes $OUT/scenes.txt (the eight scenes, then --scale for glframe) and
 # $OUT/scenes_png.png (the pictures of every scene, the libraries side by side).
 set -u
 WHEELS=${1:-wheels}
@@ -66,11 +66,11 @@ export PYGFX_WGPU_ADAPTER_NAME="via Vulkan"
     # texts take over a minute to their first frame even here, hence the per-process limit.
     timeout 300 python3 benchmarks/scenes.py --repeat 20 --timeout 120 --png /tmp/scenes_png
     echo "scenes: exit $?"
-    # one library per call, so a slow one cannot hide the other's table
-    timeout 90 python3 benchmarks/scenes.py --scale --libs glframe --repeat 10 --timeout 45
+    # glframe alone: its 10,000-visual first frames are CPU work (70 s together on llvmpipe),
+    # and the tables print at the end, so the limit leaves room; pygfx's per-visual cost is
+    # CPU work too, measured on llvmpipe (benchmarks/README.md)
+    timeout 200 python3 benchmarks/scenes.py --scale --libs glframe --repeat 10 --timeout 60
     echo "scale glframe: exit $?"
-    timeout 90 python3 benchmarks/scenes.py --scale --libs pygfx --repeat 10 --timeout 45
-    echo "scale pygfx: exit $?"
     echo "loadavg after: $(cat /proc/loadavg)"
 } 2>&1 | tee "$LOG"
 
