@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# benchmarks/scenes.py on a machine with an NVIDIA GPU and no network (the project's device
-# machine: python3.12 with numpy, imageio and pillow, nothing else of ours), as the
-# "A real GPU" section of the project's HEADLESS notes describes.
+# The GPU columns of the benchmarks: benchmarks/scenes.py and benchmarks/multiscale.py on a
+# machine with an NVIDIA GPU and no network (the project's device machine: python3.12 with
+# numpy, imageio and pillow, nothing else of ours), as the "A real GPU" section of the
+# project's HEADLESS notes describes.
 #
 # Needs, carried next to the working tree, a folder (default wheels/, ignored by git via
 # .git/info/exclude) holding:
@@ -12,15 +13,15 @@
 #             libpng16-16 libbrotli1 (unpacked into /tmp/fc: vispy's text needs fontconfig)
 #   fonts/    a .ttf (DejaVuSans.ttf): the machine has no fonts
 #
-# Run from the repository root:  bash benchmarks/gpu_scenes.sh [WHEELS_DIR]
-# About 8 minutes at most (each step has a time limit); give the device call 560 s.
-# Writes $OUT/scenes.txt (the eight scenes, then --scale for glframe) and
-# $OUT/scenes_png.png (the pictures of every scene, the libraries side by side).
+# Run from the repository root:  bash benchmarks/gpu.sh [WHEELS_DIR]
+# At most about 9 minutes (each step has a time limit); give the device call 590 s.
+# Writes $OUT/gpu.txt (the eight scenes, the multiscale paths without napari, then --scale
+# for glframe) and $OUT/scenes_png.png (every scene's pictures, the libraries side by side).
 set -u
 WHEELS=${1:-wheels}
 export OUT=${OUT:-/tmp/out}
 mkdir -p "$OUT"
-LOG="$OUT/scenes.txt"
+LOG="$OUT/gpu.txt"
 
 # GL and Vulkan loaders (glvnd): into /, as the device notes say; the NVIDIA driver is there.
 for f in "$WHEELS"/debs/libegl1_*.deb "$WHEELS"/debs/libglvnd0_*.deb \
@@ -64,12 +65,15 @@ export PYGFX_WGPU_ADAPTER_NAME="via Vulkan"
     nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>&1
     # A GPU frame is milliseconds: more repeats for a stable median. vispy's 1000 separate
     # texts take over a minute to their first frame even here, hence the per-process limit.
-    timeout 300 python3 benchmarks/scenes.py --repeat 20 --timeout 120 --png /tmp/scenes_png
+    timeout 250 python3 benchmarks/scenes.py --repeat 20 --timeout 100 --png /tmp/scenes_png
     echo "scenes: exit $?"
+    # the multiscale paths (napari is the 2D peer on llvmpipe only: not carried here)
+    timeout 150 python3 benchmarks/multiscale.py --no-napari
+    echo "multiscale: exit $?"
     # glframe alone: its 10,000-visual first frames are CPU work (70 s together on llvmpipe),
-    # and the tables print at the end, so the limit leaves room; pygfx's per-visual cost is
-    # CPU work too, measured on llvmpipe (benchmarks/README.md)
-    timeout 200 python3 benchmarks/scenes.py --scale --libs glframe --repeat 10 --timeout 60
+    # and the tables print at the end; pygfx's per-visual cost is CPU work too, measured on
+    # llvmpipe (benchmarks/README.md)
+    timeout 150 python3 benchmarks/scenes.py --scale --libs glframe --repeat 10 --timeout 50
     echo "scale glframe: exit $?"
     echo "loadavg after: $(cat /proc/loadavg)"
 } 2>&1 | tee "$LOG"
