@@ -33,6 +33,7 @@ from ._replay import ReplaySpace
 
 if TYPE_CHECKING:
     from ..backends.gl import GlirInterpreter
+    from ._movie import MovieWriter
 
 __all__ = ["Canvas", "Recording"]
 
@@ -417,6 +418,27 @@ class Canvas:
     def record(self) -> Recording:
         """``with canvas.record() as rec: canvas.render()`` keeps the GLIR in ``rec.commands``."""
         return Recording(self.context)
+
+    def record_movie(
+        self,
+        path: str | Path,
+        *,
+        fps: float = 30,
+        size: tuple[int, int] | None = None,
+        quality: float | None = None,
+        frames: int | None = None,
+    ) -> MovieWriter:
+        """``with canvas.record_movie("spin.mp4") as movie:``, then ``movie.add_frame()``.
+
+        Each ``add_frame()`` renders a fresh frame and appends it to an MP4
+        (``glframe[movie]``), a GIF, or PNG files (a directory or a pattern like
+        ``"f_{:04d}.png"``), at ``size`` pixels if given (an offscreen canvas is
+        resized while recording). ``frames``, the count if known, shows a progress
+        bar. See :class:`~glframe.app.MovieWriter` and docs/app.md.
+        """
+        from ._movie import MovieWriter
+
+        return MovieWriter(self, path, fps=fps, size=size, quality=quality, frames=frames)
 
     def replay(self, commands: Sequence[tuple]) -> dict[int, np.ndarray]:
         """Execute GLIR from elsewhere here; returns READ_PIXELS replies ``{id: image}``.
