@@ -28,9 +28,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.glframe-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "setup: installing glframe[test,notebook,data] into .venv"
+  echo "setup: installing glframe[test,notebook,data,movie] into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test,notebook,data]"
+  .venv/bin/python -m pip install -q -e ".[test,notebook,data,movie]"
   touch "$stamp"
 fi
 # An editable install skips data files: enable the Jupyter server extension that relays
