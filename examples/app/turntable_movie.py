@@ -5,7 +5,7 @@ is; here its turntable camera's azimuth goes round 360 degrees in 10 s at 30 fra
 per second, and each step is one ``movie.add_frame()``. The frames are rendered
 offscreen whatever the canvas is, so the movie does not depend on the screen, and
 it plays at 30 fps however long a frame took to render (on a CPU rasterizer such
-as llvmpipe, about two minutes for the 300 frames).
+as llvmpipe, two to three minutes for the 300 frames).
 
 Run as a script it writes ``turntable_movie.mp4`` in the current directory (or the
 path given: ``.gif``, a directory for PNG files); it needs imageio-ffmpeg for MP4
