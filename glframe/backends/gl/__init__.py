@@ -3,7 +3,10 @@
 - :class:`GlirInterpreter` executes GLIR commands in the current GL context
   (any context: the offscreen EGL one, a glfw window's);
 - ``GL``: PyOpenGL's ``OpenGL.GL``, imported once and configured for glframe
-  (EGL platform, per-call error checks off; ``_gl.py``).
+  (EGL platform, per-call error checks off; ``_gl.py``);
+- :func:`platform_error`: the message for a canvas that PyOpenGL's platform,
+  fixed by whoever imported OpenGL first, cannot serve (``_gl.py`` says why
+  every other import order works).
 
 Inside: the GL objects (``_globjects.py``: buffers, textures, render and
 frame buffers; ``_glprogram.py``: programs and their linked state), the GL
@@ -16,7 +19,7 @@ imports it only when a canvas is made.
 
 from __future__ import annotations
 
-from ._gl import GL
+from ._gl import GL, platform_error
 from ._interpreter import GlirInterpreter
 
-__all__ = ["GL", "GlirInterpreter"]
+__all__ = ["GL", "GlirInterpreter", "platform_error"]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...gloo.glir import MAX_DRAW_VERTICES, GlirError, ShaderError, components
-from ._gl import GL
+from ._gl import GL, glVertexAttribPointer
 from ._glconst import GL_TYPE_NAMES, GL_TYPES, MODES, UNIFORM_TYPES, uniform_setter
 from ._globjects import GLBuffer, GLObject, GLTexture, integer
 from ._shaders import adapt_for_desktop, check_source, quote_error
@@ -222,8 +222,8 @@ class GLProgram(GLObject):
             GL.glEnableVertexAttribArray(loc + c)
             if integer:
                 GL.glVertexAttribIPointer(loc + c, per_column, gltype, stride, ptr)
-            else:
-                GL.glVertexAttribPointer(loc + c, per_column, gltype, bool(normalized), stride, ptr)
+            else:  # unwrapped: PyOpenGL's wrapper needs its platform's context (_gl.py)
+                glVertexAttribPointer(loc + c, per_column, gltype, bool(normalized), stride, ptr)
             GL.glVertexAttribDivisor(loc + c, divisor)
 
     # ---- draw -----------------------------------------------------------------

@@ -34,7 +34,7 @@ from ...gloo.glir import (
     Cmd,
     GlirError,
 )
-from ._gl import GL
+from ._gl import GL, platform_error
 from ._glconst import CLEAR_BITS, FORMATS, GL_ERRORS, GL_TYPES, gl_enum
 from ._globjects import (
     GLBuffer,
@@ -64,9 +64,20 @@ class GlirInterpreter:
     default_framebuffer
         The GL framebuffer that FRAMEBUFFER(False) returns to at the bottom of
         the stack (an offscreen canvas's own FBO; 0 for a window).
+
+    Raises
+    ------
+    RuntimeError
+        If PyOpenGL's GL library does not reach the current context (its
+        platform, fixed by whoever imported OpenGL first, cannot serve it); the
+        message says which import fixed it and what to do (``_gl.py``).
     """
 
     def __init__(self, default_framebuffer: int = 0) -> None:
+        if not GL.glGetString(GL.GL_VERSION):  # PyOpenGL's GL reaches no context
+            raise RuntimeError(
+                platform_error("a canvas", "its GL library does not reach the context made current")
+            )
         self.default_framebuffer = default_framebuffer
         self._objects: dict[int, GLObject] = {}
         self._fb_stack: list[GLFrameBuffer] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ctypes
 import threading
 
-from ..gl import GL
+from ..gl import GL, platform_error
 
 try:
     from OpenGL import EGL
@@ -41,6 +41,10 @@ def _get_display():
         if _display is not None:
             return _display
         if EGL is None:
+            if isinstance(_EGL_IMPORT_ERROR, AttributeError):  # e.g. OSMesaPlatform.EGL
+                raise EGLUnavailable(
+                    platform_error("an offscreen canvas", "it has no EGL bindings")
+                )
             raise EGLUnavailable(f"{_INSTALL_HINT} ({_EGL_IMPORT_ERROR})")
         display = None
         proc = EGL.eglGetProcAddress(b"eglGetPlatformDisplayEXT")
