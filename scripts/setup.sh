@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEB_PACKAGES="python3 python3-venv libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 libosmesa6 xvfb xdotool fonts-dejavu-core chromium nodejs"
+# Qt (PyQt6 wheels) on X11/Xvfb: the xcb platform plugin's libraries
+DEB_PACKAGES="$DEB_PACKAGES libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libdbus-1-3"
 missing=""
 for p in $DEB_PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
@@ -28,9 +30,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.glframe-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "setup: installing glframe[test,notebook,data,movie] into .venv"
+  echo "setup: installing glframe[test,notebook,data,movie,qt] into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test,notebook,data,movie]"
+  .venv/bin/python -m pip install -q -e ".[test,notebook,data,movie,qt]"
   touch "$stamp"
 fi
 # An editable install skips data files: enable the Jupyter server extension that relays

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Canvas", "Recording"]
 
+# Backends whose canvas is on a screen (glfw window, Qt widget): sized by the user
+_SCREENS = ("window", "qt")
+
 EVENT_TYPES = (
     "draw",
     "resize",
@@ -89,8 +92,9 @@ class Canvas:
         (width, height) in logical pixels. The framebuffer has ``pixel_ratio``
         times as many pixels in each direction.
     backend
-        "offscreen" (EGL, no display needed), "window" (glfw), or "auto" (a
-        window where there is a display, offscreen otherwise).
+        "offscreen" (EGL, no display needed), "window" (glfw), "qt" (a Qt
+        widget, ``canvas.native``, for layouts), or "auto" (a window where
+        there is a display, offscreen otherwise).
     title
         The window title.
     vsync
@@ -150,7 +154,7 @@ class Canvas:
         self._mouse = MouseState()
         self._sizes = (self.logical_size, self.size)
         self._dirty = True
-        if self.backend == "window":
+        if self.backend in _SCREENS:
             self._surface.set_event_handler(self.handle_backend_event)
             loop._add_window(self)
 
@@ -166,9 +170,14 @@ class Canvas:
         return self._surface.size
 
     @property
+    def native(self):
+        """The Qt widget of a ``backend="qt"`` canvas (a ``QOpenGLWidget``), else None."""
+        return getattr(self._surface, "native", None)
+
+    @property
     def logical_size(self) -> tuple[int, int]:
         """(width, height) in logical pixels, the unit of mouse positions."""
-        if self.backend == "window":
+        if self.backend in _SCREENS:
             return self._surface.logical_size
         return self._logical_size
 
@@ -179,13 +188,13 @@ class Canvas:
         Settable for an offscreen canvas (its framebuffer is reallocated and
         ``resize`` is emitted); a window's follows its screen.
         """
-        if self.backend == "window":
+        if self.backend in _SCREENS:
             return self._surface.pixel_ratio
         return self._pixel_ratio
 
     @pixel_ratio.setter
     def pixel_ratio(self, value: float) -> None:
-        if self.backend == "window":
+        if self.backend in _SCREENS:
             raise AttributeError("a window's pixel ratio is its screen's; it cannot be set")
         self._check_open()
         self._pixel_ratio = _check_ratio(value)
@@ -200,12 +209,12 @@ class Canvas:
     @title.setter
     def title(self, value: str) -> None:
         self._title = str(value)
-        if self.backend == "window" and not self._closed:
+        if self.backend in _SCREENS and not self._closed:
             self._surface.set_title(self._title)
 
     @property
     def backend(self) -> str:
-        """ "offscreen" or "window"."""
+        """ "offscreen", "window" or "qt"."""
         return self._surface.kind
 
     @property
@@ -290,6 +299,8 @@ class Canvas:
         self._dirty = True
         if self.backend == "window" and not self._closed:
             loop._wake()
+        elif self.backend == "qt" and not self._closed:
+            self._surface.request_paint()  # Qt calls paintGL, which draws (the "paint" event)
         if self._drawing:
             # from inside a frame (a visual that has more to show next frame): the remote
             # views hear of it once this frame is done, so that none draws inside it
@@ -321,6 +332,9 @@ class Canvas:
         """Draw if updated since the last frame (the event loop calls this)."""
         if not self._dirty or self._closed or min(self.size) <= 0:  # 0: minimized
             return False
+        if self.backend == "qt":  # Qt draws it, in paintGL
+            self._surface.request_paint()
+            return False
         self.draw()
         return True
 
@@ -331,7 +345,7 @@ class Canvas:
         instead (:meth:`widget`; see docs/notebook.md).
         """
         self._check_open()
-        if self.backend == "window":
+        if self.backend in _SCREENS:
             self._surface.show()
         else:
             from ._notebook import show_in_notebook
@@ -361,7 +375,7 @@ class Canvas:
         """Resize to ``width`` x ``height`` logical pixels and emit ``resize``."""
         self._check_open()
         _check_size((width, height))
-        if self.backend == "window":
+        if self.backend in _SCREENS:
             self._surface.resize((width, height))
         else:
             self._logical_size = (int(width), int(height))
@@ -406,12 +420,24 @@ class Canvas:
             self._check_resize()
         elif type == "refresh":
             self.update()
+        elif type == "paint":  # a Qt widget's paintGL: draw now, in its context
+            if min(self.size) > 0 and not self._drawing:
+                self.draw()
+        elif type == "context_ready":  # a Qt widget's new context: rebuild every object
+            self._interpreter = backends.GlirInterpreter(
+                default_framebuffer=self._surface.framebuffer
+            )
+            self._interpreter.execute(self.context.state.commands())
+            self.update()
         elif type == "close":
             self.close()
 
     # ---- GLIR ---------------------------------------------------------------------
     def _execute(self, commands: Sequence[tuple]) -> dict:
         self._surface.make_current()
+        if self.backend == "qt":  # Qt recreates the widget's FBO (resize, first show)
+            self._interpreter.default_framebuffer = self._surface.framebuffer
+            self._interpreter.reset_state_cache()  # and may bind its own program, VAO
         self._replays.note_own(commands)  # the GL state to restore after a replay
         return self._interpreter.execute(commands)
 
@@ -529,9 +555,11 @@ class Canvas:
         finally:
             self._closed = True
             self.context.executor = None
-            if self.backend == "window":
+            if self.backend in _SCREENS:
                 self._surface.set_event_handler(None)
                 loop._remove_window(self)
+            if self.backend == "qt":  # the context outlives the canvas: free its objects
+                self._surface.release(self._interpreter)
             self._surface.close()
 
     def __repr__(self) -> str:

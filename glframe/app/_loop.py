@@ -23,6 +23,11 @@ Three ways to drive it:
   keeps going while there are timers or windows, so timers run while other
   cells execute.
 
+With a Qt application (a ``QApplication`` exists), Qt's event loop drives it
+instead: ``glframe.run()`` runs Qt's loop until the last canvas closes, and
+timers started while the application's own ``app.exec()`` runs fire on it;
+Qt canvases are drawn by Qt's repaints (``paintGL``), not by the loop.
+
 Errors raised by callbacks propagate out of ``run()`` and ``run_async()``;
 the canvas and the timers stay usable, so the loop can be run again. With no
 ``run`` or ``run_async`` to raise into, an error is handed to the asyncio
@@ -143,6 +148,10 @@ class EventLoop:
             return
         if self._mode is None and (self._timers or self._windows):
             aloop = _running_asyncio_loop()
+            if aloop is None and backends.qt_application() is not None:
+                from ..backends.qt import QtLoopAdapter
+
+                aloop = QtLoopAdapter()  # Qt's own app.exec() drives glframe's timers
             if aloop is not None:
                 self._driver = _AsyncDriver(self, aloop)
                 self._driver.kick()
@@ -154,7 +163,7 @@ class EventLoop:
     # ---- one turn ------------------------------------------------------------------------------
     def _timeout(self) -> float | None:
         """Seconds until something is due (0: now), None when only events can wake us."""
-        if any(canvas._dirty for canvas in self._windows):
+        if any(canvas._dirty and canvas.backend != "qt" for canvas in self._windows):
             return 0.0
         if not self._timers:
             return None
@@ -219,6 +228,9 @@ class EventLoop:
     def _run(self, stop: Callable[[], bool]) -> None:
         if self._mode is not None:
             raise RuntimeError(f"the glframe event loop is already running ({self._mode})")
+        if backends.qt_application() is not None:
+            self._run_qt(stop)
+            return
         self._mode, self._thread, self._quit = "run", threading.current_thread(), False
         state = _Run()
         try:
@@ -229,6 +241,22 @@ class EventLoop:
                 self._fire_due_timers()
         finally:
             self._mode, self._thread, self._quit = None, None, False
+
+    def _run_qt(self, stop: Callable[[], bool]) -> None:
+        """:meth:`run` on Qt's event loop (a ``QApplication`` exists)."""
+        from ..backends.qt import QtFuture, QtLoopAdapter
+
+        if self._driver is not None:
+            self._driver.finish()
+        future = QtFuture()
+        driver = self._driver = _AsyncDriver(self, QtLoopAdapter(), future, stop=stop)
+        self._mode, self._quit = "qt", False
+        driver.kick()
+        try:
+            future.wait()
+        finally:
+            driver.finish()
+            self._mode, self._quit = None, False
 
     async def run_async(self) -> None:
         """Like :meth:`run`, inside the running asyncio loop (awaitable).
@@ -279,9 +307,14 @@ class _AsyncDriver:
     """
 
     def __init__(
-        self, owner: EventLoop, aloop: asyncio.AbstractEventLoop, future: Any = None
+        self,
+        owner: EventLoop,
+        aloop: asyncio.AbstractEventLoop,
+        future: Any = None,
+        stop: Callable[[], bool] | None = None,
     ) -> None:
         self.owner, self.aloop, self.future = owner, aloop, future
+        self.stop = stop or (lambda: False)
         self.alive = True
         self.state = _Run()
         self._handle: Any = None
@@ -319,14 +352,14 @@ class _AsyncDriver:
         if not self.alive:  # quit() from a callback
             return
         if self.future is not None:
-            finished = self.state.finished(owner)
+            finished = self.state.finished(owner) or self.stop()
         else:
             finished = not (owner._windows or owner._timers)
         if finished:
             self.finish()
             return
         delay = owner._timeout()
-        if owner._windows:
+        if any(canvas.backend == "window" for canvas in owner._windows):  # glfw: poll
             delay = owner.poll_interval if delay is None else min(delay, owner.poll_interval)
         if delay is not None:
             self._schedule(delay)

@@ -29,7 +29,7 @@ def show(canvas: Canvas, name: str | None = None, *, out_dir: str | Path = ".") 
     >>> glframe.app.show(canvas, "/tmp/example.py", out_dir="/tmp")  # doctest: +SKIP
     PosixPath('/tmp/example.png')
     """
-    if canvas.backend == "window":
+    if canvas.backend in ("window", "qt"):
         canvas.show()
         if _running_asyncio_loop() is not None:
             return None

@@ -7,6 +7,8 @@
 - :mod:`.desktop`: :class:`~.desktop.WindowSurface`, a glfw window (its
   context made through EGL) whose input goes to one event handler;
   :func:`poll_events`, :func:`wait_events` and :func:`wake` pump those events;
+- :mod:`.qt`: :class:`~.qt.QtSurface`, a ``QOpenGLWidget`` (PyQt6 or
+  PySide6) for Qt layouts, and Qt's event loop as a driver of glframe's;
 - :mod:`.web`: GLIR in a browser: glir.js and the page scripts (``web/js``),
   standalone HTML export, the websocket server, remote sessions, the wire
   format and transports;
@@ -25,6 +27,7 @@ import os
 from typing import TYPE_CHECKING
 
 from .desktop import has_display, poll_events, wait_events, wake
+from .qt import qt_application
 
 if TYPE_CHECKING:
     from .gl import GlirInterpreter
@@ -35,17 +38,18 @@ __all__ = [
     "poll_events",
     "wait_events",
     "wake",
+    "qt_application",
     "BACKENDS",
     "GlirInterpreter",
 ]
 
-BACKENDS = ("offscreen", "window", "auto")
+BACKENDS = ("offscreen", "window", "qt", "auto")
 
 
 def create_surface(
     backend: str, size: tuple[int, int], title: str = "glframe", *, vsync: bool = True
 ):
-    """An offscreen or window surface.
+    """An offscreen, window (glfw) or Qt widget surface.
 
     ``vsync`` (windows only): swap buffers in step with the screen's refresh.
 
@@ -57,12 +61,16 @@ def create_surface(
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if backend == "auto":
         backend = os.environ.get("GLFRAME_BACKEND") or ("window" if has_display() else "offscreen")
-        if backend not in ("window", "offscreen"):
-            raise ValueError(f"GLFRAME_BACKEND={backend!r} must be 'window' or 'offscreen'")
+        if backend not in ("window", "offscreen", "qt"):
+            raise ValueError(f"GLFRAME_BACKEND={backend!r} must be 'window', 'offscreen' or 'qt'")
     if backend == "window":
         from .desktop import WindowSurface
 
         return WindowSurface(size, title, vsync=vsync)
+    if backend == "qt":
+        from .qt import QtSurface
+
+        return QtSurface(size, title)
     from .offscreen import OffscreenSurface
 
     return OffscreenSurface(size)

@@ -1,0 +1,214 @@
+"""The Qt backend under Xvfb with a real Qt event loop: canvases as QOpenGLWidgets.
+
+A canvas in a layout renders an example's offscreen reference; a real mouse
+drag (xdotool) pans its camera; two canvases in one window draw apart; closing
+the window frees every GL object; resizes reach the canvas with pixel ratio 1;
+``glframe.run()`` runs Qt's loop with glframe's timers on it.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import time
+
+import numpy as np
+import pytest
+from examples_path import EXAMPLES
+from imagecompare import assert_image_matches
+
+import glframe
+from glframe import gloo
+
+try:
+    from PyQt6 import QtGui, QtWidgets
+except ImportError as exc:  # scripts/setup.sh installs glframe[qt]: under CI this fails
+    if os.environ.get("CI") == "true":
+        raise
+    pytest.skip(
+        f"PyQt6 is not installed ({exc}): pip install 'glframe[qt]'", allow_module_level=True
+    )
+
+
+@pytest.fixture(scope="module")
+def qapp(xvfb):
+    """The QApplication on the module's Xvfb display, its contexts made through EGL."""
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    os.environ.setdefault("QT_XCB_GL_INTEGRATION", "xcb_egl")
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(["test_qt"])
+    yield app
+    for widget in app.topLevelWidgets():
+        widget.close()
+    app.processEvents()
+
+
+def _wait(app, until, timeout=5.0):
+    deadline = time.time() + timeout
+    while not until():
+        assert time.time() < deadline, "Qt did not get there in time"
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _grab(canvas) -> np.ndarray:
+    """What Qt shows of the canvas: its widget's framebuffer, as (h, w, 4) RGBA."""
+    image = canvas.native.grabFramebuffer().convertToFormat(QtGui.QImage.Format.Format_RGBA8888)
+    w, h = image.width(), image.height()
+    return np.frombuffer(image.constBits().asstring(h * w * 4), np.uint8).reshape(h, w, 4).copy()
+
+
+def _window(*widgets, title, vertical=False):
+    window = QtWidgets.QWidget()
+    window.setWindowTitle(title)
+    layout = (QtWidgets.QVBoxLayout if vertical else QtWidgets.QHBoxLayout)(window)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return window
+
+
+def _example(monkeypatch, name, *, namespace=False):
+    monkeypatch.setenv("GLFRAME_BACKEND", "qt")
+    found = runpy.run_path(str(EXAMPLES / "scene" / f"{name}.py"), run_name="__test__")
+    return found if namespace else found["canvas"]
+
+
+def test_a_canvas_in_a_layout_renders_the_examples_reference(qapp, monkeypatch):
+    canvas = _example(monkeypatch, "image")  # drawn once (a context), then reparented
+    frames = []
+    canvas.events.draw.connect(lambda e: frames.append(1))
+    window = _window(QtWidgets.QLabel("beside"), canvas.native, title="qt layout test")
+    window.show()
+    _wait(qapp, lambda: frames and canvas.native.isVisible())
+    try:
+        assert canvas.backend == "qt" and isinstance(canvas.native, QtWidgets.QWidget)
+        assert canvas.size == (640, 320)
+        assert_image_matches(_grab(canvas), "examples/scene_image")  # paintGL's frame
+        assert_image_matches(canvas.render(), "examples/scene_image")
+    finally:
+        window.close()
+        _wait(qapp, lambda: canvas.closed)
+
+
+def test_a_real_mouse_drag_pans_the_camera(qapp, monkeypatch, xdotool):
+    found = _example(monkeypatch, "image", namespace=True)
+    canvas = found["canvas"]
+    window = _window(canvas.native, title="qt drag test")
+    window.show()
+    _wait(qapp, lambda: canvas.native.isVisible())
+    try:
+        camera = found["left"].camera
+        before_rect = tuple(camera.rect)
+        before = canvas.render()
+        presses = []
+        canvas.events.mouse_press.connect(lambda e: presses.append((e.pos, e.button)))
+        wid = xdotool("search", "--name", "^qt drag test$").split()[0]
+        xdotool("mousemove", "--window", wid, "200", "150")
+        xdotool("mousedown", "1")
+        for x in range(205, 241, 5):
+            xdotool("mousemove", "--window", wid, str(x), "150")
+            _wait(qapp, lambda: True)
+        xdotool("mouseup", "1")
+        _wait(qapp, lambda: tuple(camera.rect) != before_rect and presses)
+        assert presses[0] == ((200.0, 150.0), 1)
+        assert camera.rect[0] < before_rect[0]  # dragged right: the view looks further left
+        after = canvas.render()
+        # the picture moved 40 px right: the strip that was at x=100..260 is now at 140..300
+        rows = slice(60, 260)
+        shifted = np.abs(after[rows, 140:300, :3].astype(int) - before[rows, 100:260, :3])
+        unshifted = np.abs(after[rows, 100:260, :3].astype(int) - before[rows, 100:260, :3])
+        assert shifted.mean() < 2 < unshifted.mean()
+    finally:
+        window.close()
+        _wait(qapp, lambda: canvas.closed)
+
+
+def test_two_canvases_in_one_window_render_independently(qapp):
+    left = glframe.Canvas(size=(120, 90), backend="qt", title="left")
+    right = glframe.Canvas(size=(100, 90), backend="qt", title="right")
+    left.events.draw.connect(lambda e: gloo.clear(color=(1, 0, 0, 1)))
+    right.events.draw.connect(lambda e: gloo.clear(color=(0, 0, 1, 1)))
+    window = _window(left.native, right.native, title="qt two canvases")
+    window.show()
+    _wait(qapp, lambda: left.native.isVisible() and right.native.isVisible())
+    try:
+        a, b = _grab(left), _grab(right)
+        assert a.shape == (90, 120, 4) and b.shape == (90, 100, 4)
+        assert (a[..., :3] == [255, 0, 0]).all() and (b[..., :3] == [0, 0, 255]).all()
+        assert left.interpreter is not right.interpreter
+        assert left.native.context() is not right.native.context()
+    finally:
+        window.close()
+        _wait(qapp, lambda: left.closed and right.closed)
+
+
+def test_closing_the_window_releases_the_gl_objects(qapp, monkeypatch):
+    canvas = _example(monkeypatch, "image")
+    window = _window(canvas.native, title="qt close test")
+    window.show()
+    _wait(qapp, lambda: canvas.native.isVisible())
+    canvas.render()
+    interpreter = canvas.interpreter
+    assert interpreter.live_objects > 10
+    window.close()
+    _wait(qapp, lambda: canvas.closed)
+    assert interpreter.live_objects == 0 and interpreter.held_bytes == 0
+    assert canvas not in glframe.app.loop.windows
+
+
+def test_resize_reaches_the_canvas_at_pixel_ratio_1(qapp):
+    canvas = glframe.Canvas(size=(80, 60), backend="qt", title="qt resize test")
+    canvas.events.draw.connect(lambda e: gloo.clear(color=(0, 1, 0, 1)))
+    resizes = []
+    canvas.events.resize.connect(lambda e: resizes.append((e.size, e.physical_size, e.pixel_ratio)))
+    canvas.show()
+    _wait(qapp, lambda: canvas.native.isVisible())
+    try:
+        canvas.native.window().resize(150, 70)
+        _wait(qapp, lambda: resizes and resizes[-1][0] == (150, 70))
+        assert resizes[-1] == ((150, 70), (150, 70), 1.0)
+        assert canvas.size == canvas.logical_size == (150, 70) and canvas.pixel_ratio == 1.0
+        image = canvas.render()
+        assert image.shape == (70, 150, 4) and (image[..., :3] == [0, 255, 0]).all()
+        assert _grab(canvas).shape == (70, 150, 4)
+    finally:
+        canvas.close()
+
+
+def test_run_drives_qt_with_glframe_timers_and_returns_when_closed(qapp):
+    canvas = glframe.Canvas(size=(64, 48), backend="qt", title="qt run test")
+    draws = []
+    canvas.events.draw.connect(lambda e: (draws.append(1), gloo.clear(color="white")))
+    canvas.show()
+
+    def tick(event):
+        canvas.update()
+        if event.iteration == 4:
+            canvas.native.window().close()
+
+    timer = glframe.Timer(0.02, connect=tick, start=True)
+    start = time.perf_counter()
+    glframe.run()  # Qt's loop: returns once the last canvas has closed
+    timer.stop()
+    assert canvas.closed and timer.count == 5
+    assert len(draws) >= 5  # each update() repainted through paintGL
+    assert time.perf_counter() - start < 5
+
+
+def test_the_qt_viewer_example_draws_both_canvases_and_links_them(qapp, monkeypatch):
+    monkeypatch.setenv("GLFRAME_BACKEND", "qt")
+    found = runpy.run_path(str(EXAMPLES / "app" / "qt_viewer.py"), run_name="__test__")
+    canvas, hist = found["canvas"], found["hist_canvas"]
+    window = _window(canvas.native, hist.native, title="qt viewer test", vertical=True)
+    window.show()
+    _wait(qapp, lambda: canvas.native.isVisible() and hist.native.isVisible())
+    try:
+        assert_image_matches(_grab(canvas), "examples/app_qt_viewer")
+        before = _grab(hist)
+        found["set_clim"](-0.8, 0.0)  # the slider's action: the limit line moves
+        _wait(qapp, lambda: not np.array_equal(_grab(hist), before))
+        assert not np.array_equal(canvas.render(), before)
+    finally:
+        window.close()
+        _wait(qapp, lambda: canvas.closed and hist.closed)
