@@ -212,3 +212,26 @@ def test_the_qt_viewer_example_draws_both_canvases_and_links_them(qapp, monkeypa
     finally:
         window.close()
         _wait(qapp, lambda: canvas.closed and hist.closed)
+
+
+def test_real_keys_and_wheel_become_glframe_events(qapp, xdotool):
+    canvas = glframe.Canvas(size=(120, 90), backend="qt", title="qt input test")
+    seen = []
+    for kind in ("key_press", "key_release", "mouse_wheel"):
+        getattr(canvas.events, kind).connect(lambda e, kind=kind: seen.append((kind, e)))
+    canvas.show()
+    _wait(qapp, lambda: canvas.native.isVisible())
+    try:
+        wid = xdotool("search", "--name", "^qt input test$").split()[0]
+        xdotool("mousemove", "--window", wid, "30", "40")
+        # real events at the pointer (``--window`` would send synthetic ones, which Qt ignores)
+        xdotool("click", "1")  # focus
+        xdotool("key", "shift+a")
+        xdotool("click", "4")  # one wheel notch up
+        _wait(qapp, lambda: {k for k, _ in seen} >= {"key_press", "mouse_wheel"})
+        press = next(e for k, e in seen if k == "key_press" and e.key == "a")
+        assert press.text == "A" and press.modifiers == ("shift",)
+        wheel = next(e for k, e in seen if k == "mouse_wheel")
+        assert tuple(wheel.delta) == (0.0, 1.0) and tuple(wheel.pos) == (30.0, 40.0)
+    finally:
+        canvas.close()
