@@ -235,3 +235,34 @@ def test_real_keys_and_wheel_become_glframe_events(qapp, xdotool):
         assert tuple(wheel.delta) == (0.0, 1.0) and tuple(wheel.pos) == (30.0, 40.0)
     finally:
         canvas.close()
+
+
+HIDPI_SCRIPT = """
+import time, glframe
+from glframe import gloo
+from PyQt6 import QtWidgets
+canvas = glframe.Canvas(size=(60, 40), backend="qt", title="hidpi")
+canvas.events.draw.connect(lambda e: gloo.clear(color="red"))
+canvas.show()
+app = QtWidgets.QApplication.instance()
+for _ in range(20):
+    app.processEvents()
+    time.sleep(0.01)
+image = canvas.render()
+grab = canvas.native.grabFramebuffer()
+print(canvas.size, canvas.logical_size, canvas.pixel_ratio, image.shape,
+      (grab.width(), grab.height()), bool((image[..., 0] == 255).all()))
+"""
+
+
+def test_a_pixel_ratio_of_2_doubles_the_framebuffer_not_the_widget(xvfb):
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_SCALE_FACTOR="2", QT_XCB_GL_INTEGRATION="xcb_egl", DISPLAY=xvfb)
+    env.pop("GLFRAME_BACKEND", None)
+    out = subprocess.run(
+        [sys.executable, "-c", HIDPI_SCRIPT], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[-2] == "(120, 80) (60, 40) 2.0 (80, 120, 4) (120, 80) True"
