@@ -1,9 +1,10 @@
-"""Write glframe/shaders/glsl/colormaps/*.glsl from matplotlib's colormaps.
+"""Write glframe/shaders/glsl/colormaps/*.glsl from matplotlib's colormaps and our ramps.
 
-Run once, by hand, when the set of colormaps changes (needs matplotlib, which
-glframe itself does not depend on):
+Run once, by hand, when the set of colormaps changes (matplotlib's need matplotlib, which
+glframe itself does not depend on; the ramps defined here do not):
 
-    python tools/make_colormaps.py
+    python tools/make_colormaps.py            # all of them
+    python tools/make_colormaps.py fire       # only those named
 
 Each file defines ``vec4 NAME(float t)``: 65 control points sampled from the
 colormap, linearly interpolated; t is clamped to [0, 1]. Python reads the same
@@ -13,10 +14,10 @@ control points back (glframe.shaders.colormaps), so the GLSL function and the
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
-from matplotlib import colormaps
 
 OUT = Path(__file__).resolve().parent.parent / "glframe" / "shaders" / "glsl" / "colormaps"
 POINTS = 65
@@ -41,13 +42,36 @@ CREDITS = {
     "twilight": "Bastian Bechtold (MIT)",
     "coolwarm": "Kenneth Moreland (diverging, public domain)",
     "grays": "linear black to white",
+    "fire": "glframe's own ramp (dark red, red, orange, yellow, near white), for densities",
+}
+#: colormaps made here: anchors (t, r, g, b), linearly interpolated. "fire" starts at a
+#: dark red, not black, so that the sparsest cells of an aggregate stay visible on black
+RAMPS = {
+    "fire": [
+        (0.00, 0.20, 0.00, 0.00),
+        (0.25, 0.62, 0.03, 0.00),
+        (0.50, 0.94, 0.27, 0.00),
+        (0.75, 1.00, 0.64, 0.06),
+        (1.00, 1.00, 0.98, 0.82),
+    ],
 }
 
 
-def main() -> None:
+def _rgb(name: str) -> np.ndarray:
+    """(POINTS, 3) colours of colormap ``name`` at t = 0 .. 1."""
+    t = np.linspace(0, 1, POINTS)
+    if name in RAMPS:
+        anchors = np.array(RAMPS[name], np.float64)
+        return np.stack([np.interp(t, anchors[:, 0], anchors[:, k]) for k in (1, 2, 3)], -1)
+    from matplotlib import colormaps
+
+    return colormaps[SOURCES[name]](t)[:, :3]
+
+
+def main(only: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, source in SOURCES.items():
-        rgb = colormaps[source](np.linspace(0, 1, POINTS))[:, :3]
+    for name in only or [*SOURCES, *RAMPS]:
+        rgb = _rgb(name)
         rows = ",\n".join("    vec3(" + ", ".join(f"{v:.6f}" for v in row) + ")" for row in rgb)
         (OUT / f"{name}.glsl").write_text(
             f"// {name} colormap: {CREDITS[name]}.\n"
@@ -63,4 +87,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
