@@ -7,12 +7,14 @@ only, so ``import glframe.data`` stays light.
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 
 from ._aggregate import Spec
 from ._aggregate_numpy import numpy_state
 
-USE_NUMBA = False  # the compiled kernels land in the next commit
+USE_NUMBA = importlib.util.find_spec("numba") is not None
 
 
 def compute_state(spec: Spec, x, y, values=None, categories=None, *, parallel=True) -> tuple:
@@ -31,7 +33,7 @@ def compute_state(spec: Spec, x, y, values=None, categories=None, *, parallel=Tr
 def lines_grid(y, x, starts, width, height, x_range, y_range, antialias) -> np.ndarray:
     """The grid of ``aggregate_lines`` (checked arguments), numba or numpy."""
     if USE_NUMBA:
-        from ._aggregate_numba import numba_lines
+        from ._aggregate_numba_lines import numba_lines
 
         return numba_lines(y, x, starts, width, height, x_range, y_range, antialias)
     from ._aggregate_lines import numpy_lines

@@ -1,0 +1,195 @@
+"""The compiled line kernel (numba): the walk of ``_aggregate_lines``, per segment.
+
+The same arithmetic as the numpy walk in ``_aggregate_lines`` (pixel coordinates,
+the column-by-column walk of shallow segments, rows for steep ones, the distance
+for antialiasing), done segment by segment. A pixel remembers the last series that
+touched it (``stamp``), so a series counts once there without clearing anything
+between series; with antialiasing it also remembers that series' weight there
+(``last``) and only raises it. Series are split between threads, each with its own
+grid and stamps.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+from numba import njit, prange
+
+from ._aggregate_numba import _PARALLEL
+
+
+@njit(inline="always")
+def _mark(cell, sid, wgt, grid, stamp, last, aa):
+    if stamp[cell] != sid:
+        stamp[cell] = sid
+        grid[cell] += wgt
+        if aa:
+            last[cell] = wgt
+    elif aa and wgt > last[cell]:
+        grid[cell] += wgt - last[cell]
+        last[cell] = wgt
+
+
+@njit(inline="always")
+def _distance(pa, pb, a0, b0, a1, b1):
+    da = a1 - a0
+    db = b1 - b0
+    ll = da * da + db * db
+    t = ((pa - a0) * da + (pb - b0) * db) / ll if ll > 0 else 0.0
+    t = min(max(t, 0.0), 1.0)
+    return math.hypot(pa - (a0 + t * da), pb - (b0 + t * db))
+
+
+@njit(nogil=True)
+def _walk(a0, b0, a1, b1, na, nb, swap, w, sid, grid, stamp, last, aa):
+    """Mark the cells of one segment whose major axis is a (|b1 - b0| <= |a1 - a0|)."""
+    amin = min(a0, a1)
+    amax = max(a0, a1)
+    if aa:
+        if amax < -1.0 or amin > na + 1.0:
+            return
+        c0 = int(min(max(math.floor(amin - 1.5), 0.0), na - 1.0))
+        c1 = int(min(max(math.floor(amax + 0.5), 0.0), na - 1.0))
+        pad = 0.5
+    else:
+        if amax < 0.0 or amin > na:
+            return
+        c0 = int(min(max(math.floor(amin), 0.0), na - 1.0))
+        c1 = int(min(max(math.floor(amax), 0.0), na - 1.0))
+        pad = 0.0
+    da = a1 - a0
+    slope = (b1 - b0) / da if da != 0 else 0.0
+    for c in range(c0, c1 + 1):
+        lo = max(c - pad, amin)
+        hi = min(c + 1.0 + pad, amax)
+        if lo > hi:
+            continue
+        bl = b0 + (lo - a0) * slope
+        bh = b0 + (hi - a0) * slope
+        blo = min(bl, bh)
+        bhi = max(bl, bh)
+        if not aa:
+            if bhi < 0.0 or blo > nb:
+                continue
+            r0 = int(min(max(math.floor(blo), 0.0), nb - 1.0))
+            r1 = int(min(max(math.floor(bhi), 0.0), nb - 1.0))
+            for r in range(r0, r1 + 1):
+                cell = c * w + r if swap else r * w + c
+                _mark(cell, sid, 1.0, grid, stamp, last, False)
+        else:
+            r0 = int(math.floor(blo - 1.5))
+            for r in range(max(r0, 0), min(r0 + 5, nb - 1) + 1):
+                wgt = 1.0 - _distance(c + 0.5, r + 0.5, a0, b0, a1, b1)
+                if wgt > 0:
+                    cell = c * w + r if swap else r * w + c
+                    _mark(cell, sid, wgt, grid, stamp, last, True)
+
+
+@njit(nogil=True)
+def _segment(x0, y0, x1, y1, w, h, sid, grid, stamp, last, aa):
+    if not (math.isfinite(x0) and math.isfinite(y0) and math.isfinite(x1) and math.isfinite(y1)):
+        return
+    if abs(y1 - y0) <= abs(x1 - x0):
+        _walk(x0, y0, x1, y1, w, h, False, w, sid, grid, stamp, last, aa)
+    else:
+        _walk(y0, x0, y1, x1, h, w, True, w, sid, grid, stamp, last, aa)
+
+
+@njit(cache=True, nogil=True)
+def rows_range(y, x, tr, grid, stamp, last, aa, s0, s1):
+    """Series (rows of ``y``) s0:s1 into ``grid``; ``x`` is (1, M) shared or (N, M)."""
+    h, w = tr[4], tr[5]
+    m = y.shape[1]
+    shared = x.shape[0] == 1
+    for s in range(s0, s1):
+        xr = 0 if shared else s
+        px = (np.float64(x[xr, 0]) - tr[0]) * tr[1]
+        py = (np.float64(y[s, 0]) - tr[2]) * tr[3]
+        for j in range(1, m):
+            qx = (np.float64(x[xr, j]) - tr[0]) * tr[1]
+            qy = (np.float64(y[s, j]) - tr[2]) * tr[3]
+            _segment(px, py, qx, qy, int(w), int(h), s, grid, stamp, last, aa)
+            px = qx
+            py = qy
+
+
+@njit(cache=True, nogil=True)
+def runs_range(y, x, starts, tr, grid, stamp, last, aa, s0, s1):
+    """Series s0:s1 of one column cut at ``starts`` into ``grid``."""
+    h, w = tr[4], tr[5]
+    n = len(y)
+    for s in range(s0, s1):
+        first = starts[s]
+        end = starts[s + 1] if s + 1 < len(starts) else n
+        if end - first < 2:
+            continue
+        px = (np.float64(x[first]) - tr[0]) * tr[1]
+        py = (np.float64(y[first]) - tr[2]) * tr[3]
+        for j in range(first + 1, end):
+            qx = (np.float64(x[j]) - tr[0]) * tr[1]
+            qy = (np.float64(y[j]) - tr[2]) * tr[3]
+            _segment(px, py, qx, qy, int(w), int(h), s, grid, stamp, last, aa)
+            px = qx
+            py = qy
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def rows_par(y, x, tr, grids, stamps, lasts, aa):
+    """``rows_range`` over all series, a block of series and a grid per thread."""
+    n = y.shape[0]
+    nb = grids.shape[0]
+    for t in prange(nb):
+        rows_range(y, x, tr, grids[t], stamps[t], lasts[t], aa, n * t // nb, n * (t + 1) // nb)
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def runs_par(y, x, starts, tr, grids, stamps, lasts, aa):
+    """``runs_range`` over all series, per-thread grids."""
+    n = len(starts)
+    nb = grids.shape[0]
+    for t in prange(nb):
+        runs_range(
+            y, x, starts, tr, grids[t], stamps[t], lasts[t], aa, n * t // nb, n * (t + 1) // nb
+        )
+
+
+def numba_lines(y, x, starts, width, height, xr, yr, antialias) -> np.ndarray:
+    """The grid of ``aggregate_lines``, compiled, series split between the cores."""
+    y = np.asarray(y)
+    x = np.asarray(x)
+    n_series = y.shape[0] if starts is None else len(starts)
+    tr = np.array(
+        [
+            xr[0],
+            width / (xr[1] - xr[0]),
+            yr[0],
+            height / (yr[1] - yr[0]),
+            height,
+            width,
+        ]
+    )
+    size = width * height
+    nb = max(1, min(numba.get_num_threads(), n_series // 64))
+    locked = nb > 1 and _PARALLEL.acquire(blocking=False)
+    if not locked:
+        nb = 1
+    try:
+        grids = np.zeros((nb, size), np.float64 if antialias else np.int64)
+        stamps = np.full((nb, size), -1, np.int64)
+        lasts = np.zeros((nb, size if antialias else 1))
+        if starts is None:
+            x2 = x if x.ndim == 2 else x[None, :]
+            if nb == 1:
+                rows_range(y, x2, tr, grids[0], stamps[0], lasts[0], antialias, 0, n_series)
+            else:
+                rows_par(y, x2, tr, grids, stamps, lasts, antialias)
+        elif nb == 1:
+            runs_range(y, x, starts, tr, grids[0], stamps[0], lasts[0], antialias, 0, n_series)
+        else:
+            runs_par(y, x, starts, tr, grids, stamps, lasts, antialias)
+    finally:
+        if locked:
+            _PARALLEL.release()
+    return grids.sum(axis=0).reshape(height, width)
