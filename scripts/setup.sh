@@ -33,6 +33,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing glframe[test,notebook,data,movie,qt] into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".[test,notebook,data,movie,qt]"
+  # PySide6 too: tests/test_qt.py runs its tests with both Qt bindings
+  .venv/bin/python -m pip install -q pyside6-essentials
   touch "$stamp"
 fi
 # An editable install skips data files: enable the Jupyter server extension that relays

@@ -8,8 +8,11 @@ the window frees every GL object; resizes reach the canvas with pixel ratio 1;
 
 from __future__ import annotations
 
+import importlib
 import os
 import runpy
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -20,13 +23,16 @@ from imagecompare import assert_image_matches
 import glframe
 from glframe import gloo
 
+# PyQt6 by default; test_the_suite_passes_with_pyside6 reruns this module with PySide6
+BINDING = os.environ.get("GLFRAME_TEST_QT", "PyQt6")
 try:
-    from PyQt6 import QtGui, QtWidgets
-except ImportError as exc:  # scripts/setup.sh installs glframe[qt]: under CI this fails
+    QtGui = importlib.import_module(f"{BINDING}.QtGui")
+    QtWidgets = importlib.import_module(f"{BINDING}.QtWidgets")
+except ImportError as exc:  # scripts/setup.sh installs both bindings: under CI this fails
     if os.environ.get("CI") == "true":
         raise
     pytest.skip(
-        f"PyQt6 is not installed ({exc}): pip install 'glframe[qt]'", allow_module_level=True
+        f"{BINDING} is not installed ({exc}): pip install 'glframe[qt]'", allow_module_level=True
     )
 
 
@@ -54,7 +60,9 @@ def _grab(canvas) -> np.ndarray:
     """What Qt shows of the canvas: its widget's framebuffer, as (h, w, 4) RGBA."""
     image = canvas.native.grabFramebuffer().convertToFormat(QtGui.QImage.Format.Format_RGBA8888)
     w, h = image.width(), image.height()
-    return np.frombuffer(image.constBits().asstring(h * w * 4), np.uint8).reshape(h, w, 4).copy()
+    bits = image.constBits()
+    data = bits.asstring(h * w * 4) if hasattr(bits, "asstring") else bytes(bits)  # PyQt6 | PySide6
+    return np.frombuffer(data, np.uint8, h * w * 4).reshape(h, w, 4).copy()
 
 
 def _window(*widgets, title, vertical=False):
@@ -266,3 +274,20 @@ def test_a_pixel_ratio_of_2_doubles_the_framebuffer_not_the_widget(xvfb):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[-2] == "(120, 80) (60, 40) 2.0 (80, 120, 4) (120, 80) True"
+
+
+if BINDING == "PyQt6":
+
+    def test_the_same_tests_pass_with_pyside6():
+        """This module again in a fresh process with PySide6: glframe's canvases then use it."""
+        env = dict(os.environ, GLFRAME_TEST_QT="PySide6")
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+        others = sum(name.startswith("test_") for name in globals()) - 1
+        assert f"{others} passed" in done.stdout, done.stdout[-3000:]

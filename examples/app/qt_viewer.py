@@ -56,7 +56,10 @@ set_clim(*CLIM)
 
 def main() -> None:
     """The Qt main window: both canvases, a slider and a screenshot button."""
-    from PyQt6 import QtCore, QtWidgets
+    try:  # glframe's canvases take PyQt6 first, else PySide6 (the same names)
+        from PyQt6 import QtCore, QtWidgets
+    except ImportError:
+        from PySide6 import QtCore, QtWidgets
 
     window = QtWidgets.QMainWindow()
     window.setWindowTitle("glframe Qt viewer")
