@@ -7,6 +7,7 @@ visuals' :class:`~glframe.scene.Prop` s, see docs/architecture.md).
 from . import _data as checks
 from . import _fonts as fonts
 from . import _geometry as geometry
+from ._aggregate import Aggregate, AggregateLines
 from ._image import Image
 from ._line import Line
 from ._markers import SYMBOLS, Markers
@@ -20,6 +21,8 @@ from ._text import Text
 from ._volume import Volume
 
 __all__ = [
+    "Aggregate",
+    "AggregateLines",
     "Mesh",
     "Spheres",
     "geometry",
