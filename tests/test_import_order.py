@@ -23,6 +23,11 @@ _SCRIPT = textwrap.dedent(
     order, backends = sys.argv[1], sys.argv[2].split(",")
     if order == "opengl-first":
         import OpenGL.GL
+    if order == "qt-app":  # a PyQt6 application that uses PyOpenGL itself: GLX on X11
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        from PyQt6 import QtWidgets
+        import OpenGL.GL
+        app = QtWidgets.QApplication(["import-order"])
     if order == "glx-context":  # a GLX context, as Qt makes on X11
         import glfw
         _hint = glfw.window_hint
@@ -45,10 +50,13 @@ _SCRIPT = textwrap.dedent(
             gloo.clear(color="red")
             program.draw("triangle_strip")
 
+        if backend == "qt":
+            canvas.show()
         img = canvas.render()
+        seen = out.get(backend, [True, True])  # a backend given twice: both must draw
         out[backend] = [
-            bool((img[:12, :, :3] == [255, 0, 0]).all()),
-            bool((img[12:, :, :3] == [0, 255, 0]).all()),
+            seen[0] and bool((img[:12, :, :3] == [255, 0, 0]).all()),
+            seen[1] and bool((img[12:, :, :3] == [0, 255, 0]).all()),
         ]
         canvas.close()
     from OpenGL import platform
@@ -113,6 +121,16 @@ def test_pyopengl_egl_draws_in_a_glx_context(make_canvas, xvfb):
     out = _result(_run("glx-context", ["offscreen", "window"], display=xvfb))
     assert out["platform"] == "EGLPlatform"
     assert out["offscreen"] == [True, True] and out["window"] == [True, True]
+
+
+def test_a_qt_app_that_imported_opengl_first_has_qt_offscreen_and_window_canvases(
+    make_canvas, xvfb
+):
+    if os.environ.get("CI") != "true":  # setup.sh installs glframe[qt]: CI always runs this
+        pytest.importorskip("PyQt6", reason="pip install 'glframe[qt]'")
+    out = _result(_run("qt-app", ["qt", "offscreen", "window", "qt"], display=xvfb))
+    assert out["platform"] == "GLXPlatform"
+    assert out["qt"] == out["offscreen"] == out["window"] == [True, True]
 
 
 _NO_EGL_PLATFORM = """
