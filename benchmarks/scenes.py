@@ -23,7 +23,9 @@ lavapipe, picked by ``PYGFX_WGPU_ADAPTER_NAME="via Vulkan"``) into
 defaults add a full-screen antialiasing pass and render at twice the size), ``aa=True`` on
 points (glframe and vispy antialias them; the same share of the screen drawn) and pygfx's
 default ``aa=False`` on lines (with ``aa=True`` its 1 px lines fade to a fifth of the pixels
-the others draw). vispy's font size is in points (9 pt is about glframe's and pygfx's 12 px).
+the others draw), so glframe's lines are aliased too (``antialias=False``: vispy draws a GL
+line strip, and so does glframe for an aliased opaque line one pixel wide). vispy's font
+size is in points (9 pt is about glframe's and pygfx's 12 px).
 
 Measured, per scene and library, each in a fresh process (one after another, never two
 at once, so peak memory is the scene's and no library warms another's caches):
@@ -216,7 +218,9 @@ class Glframe:
         v.Markers(pos, size=size, face_color=MARKER_COLOR, edge_width=0, parent=self.parent)
 
     def line(self, pos, width=1.0):
-        self.scene.visuals.Line(pos, color=LINE_COLOR, width=width, parent=self.parent)
+        # aliased, as vispy's and pygfx's lines here (glframe's default antialiases)
+        v = self.scene.visuals
+        v.Line(pos, color=LINE_COLOR, width=width, antialias=False, parent=self.parent)
 
     def image(self, data):
         v = self.scene.visuals
@@ -274,7 +278,9 @@ class Vispy:
         m.set_data(pos, size=size, face_color=MARKER_COLOR, edge_width=0)
 
     def line(self, pos, width=1.0):
-        self.scene.visuals.Line(pos, color=LINE_COLOR, width=width, parent=self.parent)
+        # aliased, as vispy's and pygfx's lines here (glframe's default antialiases)
+        v = self.scene.visuals
+        v.Line(pos, color=LINE_COLOR, width=width, antialias=False, parent=self.parent)
 
     def image(self, data):
         v = self.scene.visuals

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from imagecompare import assert_image_matches
+from imagecompare import assert_image_matches, compare
 
 from glframe import scene
 from glframe.gloo import Cmd
@@ -158,6 +158,96 @@ def test_per_vertex_colors_are_interpolated(pixel_view):
     np.testing.assert_allclose(row[100], [127, 0, 128], atol=3)
 
 
+def test_aliased_lines_have_hard_edges_along_the_minor_axis(pixel_view):
+    canvas, view = pixel_view()
+    line = Line([[50, 75], [150, 75]], width=5, antialias=False, color="red", parent=view.scene)
+    image = canvas.render()
+    # centres within 2.5 px of y = 75: rows of y 73.5..76.5, all fully red, nothing partial
+    assert set(np.unique(image[..., 0])) == {0, 255}
+    assert rows_cols(covered(image))[0] == (150 - 77, 150 - 73)
+    # at 45 degrees the five pixels are counted along the minor axis (GL's aliased lines)
+    line.positions = [[50.5, 20.5], [150.5, 120.5]]
+    image = canvas.render()
+    assert set(np.unique(image[..., 0])) == {0, 255}
+    assert covered(image)[:, 100].sum() == 5
+
+
+def drawn_by(canvas, mode):
+    """Render, and whether a DRAW of ``mode`` was sent."""
+    sent = []
+    canvas.context.listeners.append(sent.extend)
+    image = canvas.render()
+    canvas.context.listeners.remove(sent.extend)
+    return image, any(c[0] == Cmd.DRAW and c[2] == mode for c in sent)
+
+
+@pytest.mark.parametrize("case", ["walk", "breaks", "segments", "loop", "gradient"])
+def test_aliased_thin_lines_are_line_strips_with_the_pixels_of_the_quads(pixel_view, case):
+    """The fast path (a GL line strip, loop or lines) against the general one (quads with
+    GL's aliased rule in the fragment stage) on the same line: the same pixels."""
+    rng = np.random.default_rng(7)
+    t = np.linspace(0, 1, 120)
+    ring = np.linspace(0, 2 * np.pi, 17, endpoint=False)
+    walk = np.cumsum(rng.normal(size=(300, 2)) * 3, axis=0) + (100, 75)
+    options = {
+        "walk": dict(positions=walk),
+        "breaks": dict(positions=np.where(rng.random((300, 1)) < 0.05, np.nan, walk)),
+        "segments": dict(positions=walk[:200], connect="segments", color="orange"),
+        "loop": dict(
+            positions=np.c_[100 + 60 * np.cos(ring), 75 + 50 * np.sin(ring)] + 0.37, connect="loop"
+        ),
+        "gradient": dict(
+            positions=np.c_[5 + 190 * t, 75 + 60 * np.sin(12 * t)],
+            color=np.c_[t, 1 - t, 0.5 + 0 * t],
+        ),
+    }[case]
+    mode = {"segments": "lines", "loop": "line_loop", "breaks": "lines"}.get(case, "line_strip")
+    canvas, view = pixel_view()
+    line = Line(antialias=False, parent=view.scene, **{"color": "white", **options})
+    fast, used = drawn_by(canvas, mode)
+    assert used
+    line._is_thin = lambda ctx: False  # the general path, for this comparison only
+    general, used = drawn_by(canvas, "triangle_strip")
+    assert used
+    ok, message, _ = compare(fast, general)
+    assert ok, message
+    drawn = np.any(general[..., :3] > 0, axis=-1).sum()
+    assert drawn > 150
+    differ = np.abs(fast.astype(int) - general.astype(int)).max(axis=-1) > 3
+    assert differ.sum() <= 0.04 * drawn  # a pixel at some sharp turns
+
+
+@pytest.mark.parametrize("change", ["translucent", "thinner", "antialiased", "additive"])
+def test_lines_a_strip_would_draw_differently_keep_the_quads(pixel_view, change):
+    canvas, view = pixel_view()
+    line = Line([[20, 20], [100, 130], [180, 30]], antialias=False, parent=view.scene)
+    assert drawn_by(canvas, "line_strip")[1]
+    if change == "translucent":  # a strip draws pixels at a turn twice
+        line.color = (1, 1, 1, 0.5)
+    elif change == "thinner":  # faded
+        line.width = 0.5
+    elif change == "antialiased":
+        line.antialias = True
+    else:
+        line.set_gl_state("additive")
+    image, strip = drawn_by(canvas, "line_strip")
+    assert not strip and image[..., 0].any()
+
+
+def test_thin_aliased_lines_follow_the_pixel_scale(pixel_view):
+    canvas, view = pixel_view()
+    Line([[20.2, 75.3], [179.8, 75.3]], antialias=False, color="white", parent=view.scene)
+    image, strip = drawn_by(canvas, "line_strip")
+    assert strip and covered(image).sum() == 160
+    sent = []
+    canvas.context.listeners.append(sent.extend)
+    big = canvas.render(size=(400, 300))  # two device pixels wide: quads, two rows
+    canvas.context.listeners.remove(sent.extend)
+    assert not any(c[0] == Cmd.DRAW and c[2] == "line_strip" for c in sent)
+    (y0, y1), (x0, x1) = rows_cols(covered(big))
+    assert (y1 - y0, x0, x1) == (2, 40, 360)  # centres in (40.4, 359.6)
+
+
 def test_line_reference(pixel_view):
     canvas, view = pixel_view(bgcolor="#202020")
     t = np.linspace(0, 1, 4)
@@ -209,6 +299,7 @@ def test_line_changes_send_only_what_changed(pixel_view):
         (lambda: setattr(line, "join", "miter"), {Cmd.UNIFORM}),
         (lambda: setattr(line, "cap", "round"), {Cmd.UNIFORM}),
         (lambda: setattr(line, "miter_limit", 2), {Cmd.UNIFORM}),
+        (lambda: setattr(line, "antialias", False), {Cmd.UNIFORM}),
         (lambda: setattr(line, "color", "blue"), {Cmd.ATTRIBUTE_VALUE}),
         (lambda: setattr(line, "positions", np.c_[x, 70 + 0 * x]), {Cmd.DATA}),
     ]:

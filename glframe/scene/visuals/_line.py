@@ -19,6 +19,19 @@ its caps; repeated consecutive points are dropped. Widths are in logical
 pixels (scaled by ``$pixel_scale``), so they do not change with zoom. Widths
 under one pixel are drawn one pixel wide with a proportionally lower alpha.
 
+``antialias=False`` draws hard edges, as GL draws aliased lines: a pixel is
+drawn when its centre is within half the width of the segment measured along
+the minor axis (the one of x and y along which the segment moves less), and
+within the segment's extent along the major axis, with GL's diamond-exit rule
+at the ends; joins and caps keep their shapes. Such a line, one device pixel
+wide and opaque, is what a GL line strip draws, so it is drawn as one
+(``line_strip``, ``line_loop``, or ``lines`` with indices where non-finite
+positions break it): one vertex per position instead of a four-vertex quad
+per segment, and no distance field per fragment. ``tests/test_line_polygon.py``
+checks that both paths draw the same pixels. Translucent or thinner lines
+keep the quads (a strip draws some pixels twice at turns), and so does the
+pick pass.
+
 ``canvas.pick(pos)`` reports, for a strip or loop, the index in ``positions``
 of the first vertex of the segment under ``pos``; for "segments" or index
 pairs, the number of the pair.
@@ -37,7 +50,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ... import gloo
-from ...shaders import snippet
+from ...shaders import Function, ModularProgram, snippet
 from .._reactive import Prop
 from .._visual import DrawContext, Visual, finite_bounds
 from . import _data as checks
@@ -65,6 +78,7 @@ uniform float u_width;
 uniform float u_join;
 uniform float u_cap;
 uniform float u_miter_limit;
+uniform float u_antialias;  // 1: coverage ramp over one pixel; 0: hard edges (GL's rule)
 out vec2 v_px;
 flat out vec4 v_ends;    // start and end, pixels
 flat out vec4 v_start;   // (tb, m) of the start, see line/ends.glsl
@@ -102,7 +116,8 @@ void main() {
              v_start, kind0, bevel0, ext0);
     line_end(t, c.w > 0.0, line_direction(b.xy, c.xy), hw, u_cap, u_join, u_miter_limit,
              v_end, kind1, bevel1, ext1);
-    float margin = 1.0;   // room for the antialiasing ramp
+    // room for the antialiasing ramp; aliased, for the parallelogram's corners beyond an end
+    float margin = u_antialias > 0.5 ? 1.0 : 1.0 + hw;
     vec2 pos = a_corner.x < 0.5 ? a.xy - t * (ext0 + margin) : b.xy + t * (ext1 + margin);
     pos += n * a_corner.y * (hw + margin);
     v_px = pos;
@@ -125,6 +140,7 @@ flat in vec4 v_kinds;
 flat in vec2 v_width;
 flat in vec4 v_color0;
 flat in vec4 v_color1;
+uniform float u_antialias;
 out vec4 f_color;
 
 void main() {
@@ -137,14 +153,52 @@ void main() {
     // join then test the very same point against their shared bisector.
     vec2 p = floor(v_px) + 0.5;
     vec2 q = p - a;
-    float sdf = abs(dot(q, vec2(-t.y, t.x))) - hw;
-    sdf = line_end_sdf(sdf, q, -t, hw, v_kinds.x, v_start, v_kinds.z, true);
-    sdf = line_end_sdf(sdf, p - b, t, hw, v_kinds.y, v_end, v_kinds.w, false);
+    float across = abs(dot(q, vec2(-t.y, t.x)));
+    vec2 along = t;   // the direction ends are measured along
+    vec2 qa = q;      // the fragment from the start and the end, as butt and square caps see it
+    vec2 qb = p - b;
+    if (u_antialias < 0.5) {
+        // GL's aliased lines: the width spans the minor axis and the ends cut across it;
+        // at one pixel wide, GL's diamond-exit rule moves the cut back by the pixel's
+        // diamond's half-width along the major axis at the line's offset from its centre
+        across /= max(abs(t.x), abs(t.y));
+        along = abs(t.x) >= abs(t.y) ? vec2(sign(t.x), 0.0) : vec2(0.0, sign(t.y));
+        float diamond = hw > 0.5 ? 0.0 : clamp(0.5 - across, 0.0, 0.5);
+        if (v_kinds.x < 1.5) qa += diamond * along;
+        if (v_kinds.y < 1.5) qb += (diamond - 1e-4) * along;  // the last exit counts
+    }
+    float sdf = across - hw;
+    sdf = line_end_sdf(sdf, qa, -along, hw, v_kinds.x, v_start, v_kinds.z, true);
+    sdf = line_end_sdf(sdf, qb, along, hw, v_kinds.y, v_end, v_kinds.w, false);
     float f = len > 1e-6 ? clamp(dot(q, t) / len, 0.0, 1.0) : 0.0;
     vec4 color = mix(v_color0, v_color1, f);
-    float alpha = color.a * v_width.y * clamp(0.5 - sdf, 0.0, 1.0);
+    float cover = u_antialias > 0.5 ? clamp(0.5 - sdf, 0.0, 1.0) : float(sdf < 0.0);
+    float alpha = color.a * v_width.y * cover;
     if (alpha <= 0.0) discard;
     f_color = $post(vec4(color.rgb, alpha));
+}
+"""
+
+#: what a GL line strip draws: aliased lines at most one device pixel wide
+THIN_VERT = """
+in vec3 a_position;
+in vec4 a_color;
+uniform float u_alpha;   // a width under one pixel fades the line
+out vec4 v_color;
+
+void main() {
+    v_color = vec4(a_color.rgb, a_color.a * u_alpha);
+    $pick_index = 0;     // never drawn in the pick pass (the quads are)
+    gl_Position = $transform(vec4(a_position, 1.0));
+}
+"""
+
+THIN_FRAG = """
+in vec4 v_color;
+out vec4 f_color;
+
+void main() {
+    f_color = $post(v_color);
 }
 """
 
@@ -197,6 +251,10 @@ class Line(Visual):
     miter_limit
         Largest ratio of a miter's length to the width; sharper joins are
         bevelled (4, as in SVG).
+    antialias
+        True (default): edges fade over one pixel. False: hard edges, as GL
+        draws aliased lines (a line at most one device pixel wide is then drawn
+        as a GL line strip, the fastest way).
     parent, **kwargs
         As for :class:`~glframe.scene.Node`.
 
@@ -221,6 +279,7 @@ class Line(Visual):
         join: str = "round",
         cap: str = "butt",
         miter_limit: float = 4.0,
+        antialias: bool = True,
         parent: Any = None,
         **kwargs: Any,
     ) -> None:
@@ -234,6 +293,13 @@ class Line(Visual):
         self._rows: np.ndarray = np.zeros(0, np.int64)  # original vertex of each buffer row
         self._picked: np.ndarray = np.zeros(0, np.int64)  # the pick index of each segment
         self._layout = "strip"
+        # the line-strip path (see the module docstring): its program, made at first use,
+        # the parts changed since it last uploaded, and how it draws
+        self._thin: Any = None
+        self._thin_stale: set[str] = {"geometry", "color"}
+        self._thin_draw: tuple[str, Any] = ("line_strip", "all")
+        self._thin_indices: gloo.IndexBuffer | None = None
+        self._opaque = True  # every colour's alpha is 1 (set with the colours)
         self.set_data(
             positions if positions is not None else np.zeros((0, 2)),
             color=color,
@@ -242,6 +308,7 @@ class Line(Visual):
             join=join,
             cap=cap,
             miter_limit=miter_limit,
+            antialias=antialias,
         )
 
     # ---- data --------------------------------------------------------------------------
@@ -277,6 +344,10 @@ class Line(Visual):
     miter_limit = Prop(
         checks.number(minimum=1),
         "Largest ratio of a miter's length to the width; sharper joins are bevelled.",
+    )
+    antialias = Prop(
+        checks.flag(),
+        "True: edges fade over one pixel; False: hard edges, as GL's aliased lines.",
     )
 
     # ---- buffers -----------------------------------------------------------------------
@@ -360,6 +431,7 @@ class Line(Visual):
                 dirty.add("color")
         if "color" in dirty:
             color = self._values["color"]
+            self._opaque = bool(np.all(color[..., 3] == 1.0))
             if color.ndim == 1:
                 self._bind("a_color0", color, 1)
                 self._bind("a_color1", color, 1)
@@ -373,16 +445,92 @@ class Line(Visual):
                     program[name] = gloo.BufferView(
                         buffer, np.float32, (4,), (first + i) * _ROW, stride
                     )
-        for name in ("width", "join", "cap", "miter_limit"):
+        for name in ("width", "join", "cap", "miter_limit", "antialias"):
             if name in dirty:
                 value = self._values[name]
                 codes = JOINS if name == "join" else CAPS if name == "cap" else None
                 program[f"u_{name}"] = float(codes[value] if codes else value)
+        self._thin_stale |= dirty & {"geometry", "color"}
         dirty.clear()
+        if self._thin_stale and self._is_thin(ctx):
+            self._prepare_thin()
+
+    # ---- the line-strip path -----------------------------------------------------------
+    def _is_thin(self, ctx: DrawContext) -> bool:
+        """Whether a GL line strip draws this line's pixels: aliased, one device pixel
+        wide, opaque, with the default blending, in the colour pass. (At a turn a line
+        strip draws some pixels twice where the quads split them between the segments: the
+        same picture only where drawing twice changes nothing.)"""
+        values = self._values
+        state = self._gl_state
+        return (
+            not values["antialias"]
+            and values["width"] * ctx.pixel_scale == 1.0
+            and self._opaque
+            and state.get("preset") in ("translucent", "opaque")
+            and not any(key.startswith("blend_") for key in state)
+            and not ctx.picking
+        )
+
+    def _thin_program(self) -> Any:
+        """The line-strip program: its own stages, sharing the transform chain and the
+        ``$post`` hook (clipping, effects) with the quads' program."""
+        if self._thin is None:
+            vert = Function(THIN_VERT, "line.thin.vert")
+            frag = Function(THIN_FRAG, "line.thin.frag")
+            vert["transform"] = self._chain
+            vert["pick_index"] = self.vert["pick_index"]
+            frag["post"] = self.frag["post"]
+            self._thin = ModularProgram(vert, frag)
+        return self._thin
+
+    def _prepare_thin(self) -> None:
+        """Upload the line-strip path's vertices, colours and indices (what is stale)."""
+        program = self._thin_program()
+        index = self._rows  # the vertices kept (repeated points dropped), in buffer order
+        if "geometry" in self._thin_stale:
+            pos = self._values["positions"][index]
+            valid = np.all(np.isfinite(pos), axis=1)
+            program["a_position"] = np.where(valid[:, None], pos, 0).astype(np.float32)
+            n = len(index)
+            if self._layout != "pairs" and valid.all():
+                mode = "line_loop" if self._layout == "loop" else "line_strip"
+                self._thin_draw = (mode, "all")
+            else:  # pairs, or a strip with breaks: the segments between finite vertices
+                if self._layout == "pairs":
+                    pairs = np.arange(n).reshape(-1, 2)
+                else:
+                    first = np.arange(n if self._layout == "loop" else n - 1)
+                    pairs = np.stack([first, (first + 1) % n], axis=1)
+                pairs = pairs[valid[pairs].all(axis=1)].astype(np.uint32)
+                if len(pairs):
+                    if self._thin_indices is None:
+                        self._thin_indices = gloo.IndexBuffer(pairs)
+                    else:
+                        self._thin_indices.set_data(pairs)
+                self._thin_draw = ("lines", self._thin_indices if len(pairs) else None)
+        color = self._values["color"]
+        if color.ndim == 1:
+            program["a_color"] = tuple(float(c) for c in color)
+        else:  # per-vertex colours follow the vertices
+            program["a_color"] = color[index].astype(np.float32)
+        self._thin_stale.clear()
 
     def _draw(self, ctx: DrawContext) -> None:
-        if self._instances:
+        if not self._instances:
+            return
+        if not self._is_thin(ctx):
             self.program.draw("triangle_strip", instances=self._instances)
+            return
+        if self._thin_stale:  # the line became thin after its last _prepare
+            self._prepare_thin()
+        program = self._thin_program()
+        program["u_alpha"] = min(self._values["width"] * ctx.pixel_scale, 1.0)
+        mode, indices = self._thin_draw  # indices: "all" vertices, a buffer or None
+        if indices == "all":
+            program.draw(mode)
+        elif indices is not None:
+            program.draw(mode, indices)
 
     def bounds(self, axis: int) -> tuple[float, float] | None:
         pos = self._values["positions"]
