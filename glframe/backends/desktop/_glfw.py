@@ -1,8 +1,10 @@
 """A desktop window: glfw with an EGL-created OpenGL 3.3+ core context, and its input.
 
-The context is created through EGL (``CONTEXT_CREATION_API=EGL``) so that the
-one PyOpenGL platform glframe uses (EGL) serves windows and offscreen canvases
-alike. The window's framebuffer is GL framebuffer 0.
+The context is created through EGL (``CONTEXT_CREATION_API=EGL``), the API of
+glframe's offscreen contexts, so one display connection and one driver serve
+both; GL calls reach it whatever platform PyOpenGL was imported with (a GLX
+context works too: docs/backends.md, "import order"). The window's framebuffer
+is GL framebuffer 0.
 
 Input. A :class:`WindowSurface` knows nothing of canvases: whoever owns it
 registers one event sink with :meth:`WindowSurface.set_event_handler`, and the
