@@ -228,8 +228,9 @@ class _AggregateVisual(Colormapped, Visual):
         return (self._shown.x_range, self._shown.y_range)
 
     def stats(self) -> dict[str, Any]:
-        """``aggregations`` (jobs finished), ``cancelled`` (targets made stale before
-        their job started: settle timers cut short and queued jobs cancelled),
+        """``aggregations`` (kernel calls finished, stale ones included), ``cancelled``
+        (targets made stale before their job started: settle timers cut short and queued
+        jobs cancelled),
         ``dropped`` (finished jobs whose target was stale by then), ``uploads`` (grids
         uploaded), ``pending`` (the grid on screen is not the current view's),
         ``grid_shape``, ``aggregate_ms`` and ``shade_ms`` (the last job's kernel and
@@ -375,10 +376,11 @@ class _AggregateVisual(Colormapped, Visual):
             t0 = time.perf_counter()
             grid = self._compute(target)
             t1 = time.perf_counter()
-            if generation != self._generation:
-                with self._lock:
+            with self._lock:
+                self._counts["aggregations"] += 1
+                if generation != self._generation:
                     self._counts["dropped"] += 1
-                return
+                    return
             prepared = self._prepare_grid(grid, key)
             t2 = time.perf_counter()
         except Exception as exc:  # handed to wait() and logged: a draw never raises it
@@ -386,7 +388,6 @@ class _AggregateVisual(Colormapped, Visual):
             self._error = exc
             return
         with self._lock:
-            self._counts["aggregations"] += 1
             if generation != self._generation:
                 self._counts["dropped"] += 1
                 return
@@ -590,7 +591,9 @@ class Aggregate(_AggregateVisual):
             try:
                 self._points = Points(data, x=x, y=y, value=value, category=category)
             except (TypeError, ValueError, KeyError) as exc:
-                raise type(exc)(f"Aggregate.data: {exc}") from None
+                # a missing column is a bad value of x, y, value or category
+                kind = ValueError if isinstance(exc, KeyError) else type(exc)
+                raise kind(f"Aggregate.data: {exc.args[0] if exc.args else exc}") from None
         self._client = client
         self._labels = list(self._points.categories) if self._agg == "count_cat" else None
         self._data_bounds = self._points.bounds()
