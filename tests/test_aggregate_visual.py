@@ -61,8 +61,8 @@ def points_of(counts: np.ndarray, categories: np.ndarray | None = None) -> dict:
     }
 
 
-def build(data, size=(W, H), rect=(0, 0, W, H), **options):
-    canvas = scene.SceneCanvas(size=size, bgcolor="black")
+def build(data, size=(W, H), rect=(0, 0, W, H), backend="offscreen", **options):
+    canvas = scene.SceneCanvas(size=size, bgcolor="black", backend=backend)
     view = canvas.add_view(camera=scene.PanZoomCamera(rect=rect))
     visual = scene.visuals.Aggregate(data, parent=view.scene, **options)
     return canvas, view, visual
@@ -410,6 +410,31 @@ def test_exported_html_shows_the_image_at_export_and_zooms_it(gl, page, tmp_path
     ok, why, _ = compare(page_pixels(page)[:, 20:], expected[:, 10:-10], **ACROSS)
     assert ok, f"after a 10 px pan in the page: {why}"
     assert not page.js_errors, page.js_errors
+
+
+def test_a_window_shows_the_aggregate_through_its_event_loop(gl, xvfb):
+    from test_multiscale_backends import until
+
+    from glframe.app import loop
+
+    rect = (-2.0, -2.0, 4.0, 3.0)
+    canvas, view, visual = build(mixture(), size=(200, 150), rect=rect, backend="window")
+    try:
+        assert canvas.backend == "window"
+        canvas.draw()  # the first frame starts the aggregation; no wait()
+        # the worker's update() makes the loop draw the frame that uploads the grid
+        until(
+            lambda: visual.grid is not None and not visual.stats()["pending"],
+            timeout=20,
+            what="the window's loop to show the aggregate",
+            step=loop.process_events,
+        )
+        image = canvas.render()
+    finally:
+        visual.close()
+        canvas.close()
+    ok, why, _ = compare(image, complete(rect), noise=1, max_interior=0)
+    assert ok, f"the window: {why}"
 
 
 @pytest.fixture(scope="module")
