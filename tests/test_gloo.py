@@ -241,6 +241,32 @@ def test_state_functions_record_funcs():
     assert cmds[-2:] == [("enable", "cull_face"), ("cullFace", "back")]
 
 
+def test_state_already_set_in_the_batch_is_not_recorded_again():
+    ctx = GlirContext()
+    with ctx:
+        gloo.set_state("translucent", depth_func="lequal")
+        first = len(ctx.queue)
+        gloo.set_state("translucent", depth_func="lequal")  # a second visual, same state
+        gloo.set_viewport(0, 0, 10, 10)
+        gloo.set_viewport(0, 0, 10, 10)
+        gloo.clear()
+        gloo.clear()  # an action: always recorded
+        assert len(ctx.queue) == first + 3
+        gloo.set_state(blend=False)  # one change: one FUNC
+        gloo.set_state("translucent", depth_func="lequal")  # blend back on: one FUNC
+        gloo.set_state(blend_func=["one", "one"])  # unhashable values work too
+        cmds = [c[2:] for c in ctx.queue.commands[first + 3 :]]
+        assert cmds == [
+            ("disable", "blend"),
+            ("enable", "blend"),
+            ("blendFuncSeparate", "one", "one", "one", "one"),
+        ]
+    ctx.flush()
+    with ctx:  # each batch sets, at first use, the state it relies on
+        gloo.set_state("translucent", depth_func="lequal")
+        assert len(ctx.queue) == first
+
+
 def test_state_snapshot_rebuilds_live_objects_only():
     ctx = GlirContext()
     with ctx:

@@ -114,9 +114,13 @@ class GlirContext:
         #: Called with every flushed batch (recordings, live viewers).
         self.listeners: list[Callable[[list[tuple]], None]] = []
         self.replies: dict[int, np.ndarray] = {}
+        #: The GL state the queued FUNCs set, {state key: FUNC}: gloo's state functions
+        #: skip a FUNC that sets a value already set there (emptied at each flush).
+        self.recorded_state: dict = {}
 
     def flush(self) -> list[tuple]:
         """The frame's commands, optimized; the state and listeners see them."""
+        self.recorded_state.clear()
         commands = self.queue.flush()
         self.state.update(commands)
         for listener in list(self.listeners):

@@ -1,7 +1,9 @@
 """GL state as recorded calls: clear, viewport, blending, depth, culling, reads.
 
 Each function records FUNC commands into the current context (the canvas being
-drawn). ``set_state`` takes a preset and explicit settings on top of it::
+drawn), except one that sets a piece of state to the value the context's queue
+already sets it to (until its next flush: each batch sets what it uses).
+``set_state`` takes a preset and explicit settings on top of it::
 
     set_state("translucent", depth_test=False)
     set_state(blend=True, blend_func=("one", "one"), cull_face="back")
@@ -85,7 +87,31 @@ def _current(what: str) -> GlirContext:
 
 
 def _func(name: str, *args) -> None:
-    _current(name).queue.append((Cmd.FUNC, 0, name, *args))
+    _record(_current(name), (Cmd.FUNC, 0, name, *args))
+
+
+def _state_key(cmd: tuple):
+    """The piece of GL state a FUNC sets (None for an action: ``clear``)."""
+    name = cmd[2]
+    if name in ("enable", "disable"):
+        return ("cap", cmd[3])
+    return None if name == "clear" else name
+
+
+def _record(ctx: GlirContext, cmd: tuple, key=False) -> None:
+    """Record a FUNC unless the queue already sets that state to that value.
+
+    The context remembers the last value recorded per piece of state until its next
+    flush (so each flushed batch still sets, at its first use, every state it relies
+    on: a recording or a late viewer starting at any batch gets it all).
+    """
+    key = _state_key(cmd) if key is False else key
+    if key is not None:
+        recorded = ctx.recorded_state
+        if recorded.get(key) == cmd:
+            return
+        recorded[key] = cmd
+    ctx.queue.append(cmd)
 
 
 def as_rgba(color: Color) -> tuple[float, float, float, float]:
@@ -137,8 +163,12 @@ def set_viewport(*args: int) -> None:
     _func("viewport", *vals)
 
 
-def _toggle(cap: str, on) -> None:
-    _func("enable" if on else "disable", cap)
+def _toggle(cap: str, on) -> list[tuple]:
+    return [("enable" if on else "disable", cap)]
+
+
+#: (preset, settings) -> the FUNC commands and state keys set_state records for them
+_RESOLVED: dict[tuple, tuple] = {}
 
 
 def set_state(preset: str | None = None, **settings) -> None:
@@ -151,7 +181,26 @@ def set_state(preset: str | None = None, **settings) -> None:
     (False, 'back', 'front', 'front_and_back'), ``front_face`` ('ccw', 'cw'),
     ``scissor_test`` (bool), ``scissor`` (x, y, w, h), ``color_mask`` (4 bools),
     ``line_width``, ``polygon_offset`` (factor, units; None to turn off).
+
+    A setting the current batch already set to the same value records nothing
+    (a scene of many visuals with one state sends it once per frame).
     """
+    try:
+        cache_key = (preset, *settings.items())
+        resolved = _RESOLVED.get(cache_key)
+    except TypeError:  # an unhashable value (a list): resolve it each time
+        cache_key, resolved = None, None
+    if resolved is None:
+        resolved = _resolve(preset, settings)
+        if cache_key is not None and len(_RESOLVED) < 1024:
+            _RESOLVED[cache_key] = resolved
+    ctx = _current("set_state")
+    for cmd, key in resolved:
+        _record(ctx, cmd, key)
+
+
+def _resolve(preset: str | None, settings: dict) -> tuple:
+    """Check a preset and settings; ((FUNC command, state key), ...) in order."""
     state: dict = {}
     if preset is not None:
         if preset not in STATE_PRESETS:
@@ -166,8 +215,12 @@ def set_state(preset: str | None = None, **settings) -> None:
             f"set_state: unknown setting(s) {', '.join(sorted(unknown))}; "
             f"known: {', '.join(_SETTERS)}"
         )
+    out = []
     for key, value in state.items():
-        _SETTERS[key](value)
+        for name, *args in _SETTERS[key](value):
+            cmd = (Cmd.FUNC, 0, name, *args)
+            out.append((cmd, _state_key(cmd)))
+    return tuple(out)
 
 
 def _choice(kind: str, value: str, allowed: Sequence[str] | set[str]) -> str:
@@ -177,39 +230,40 @@ def _choice(kind: str, value: str, allowed: Sequence[str] | set[str]) -> str:
     return value
 
 
-def _blend_func(value) -> None:
+def _blend_func(value) -> list[tuple]:
     vals = tuple(value)
     if len(vals) == 2:
         vals = vals * 2
     if len(vals) != 4:
         raise ValueError(f"set_state: blend_func {value!r} needs 2 or 4 factors")
-    _func("blendFuncSeparate", *(_choice("blend factor", v, BLEND_FACTORS) for v in vals))
+    return [("blendFuncSeparate", *(_choice("blend factor", v, BLEND_FACTORS) for v in vals))]
 
 
-def _blend_equation(value) -> None:
+def _blend_equation(value) -> list[tuple]:
     vals = (value, value) if isinstance(value, str) else tuple(value)
-    _func("blendEquationSeparate", *(_choice("blend equation", v, BLEND_EQUATIONS) for v in vals))
+    names = (_choice("blend equation", v, BLEND_EQUATIONS) for v in vals)
+    return [("blendEquationSeparate", *names)]
 
 
-def _cull_face(value) -> None:
+def _cull_face(value) -> list[tuple]:
     if value in (False, None):
-        _toggle("cull_face", False)
-    else:
-        _toggle("cull_face", True)
-        _func("cullFace", _choice("cull face", "back" if value is True else value, FACES))
+        return _toggle("cull_face", False)
+    face = _choice("cull face", "back" if value is True else value, FACES)
+    return [*_toggle("cull_face", True), ("cullFace", face)]
 
 
-def _polygon_offset(value) -> None:
-    _toggle("polygon_offset_fill", value is not None)
+def _polygon_offset(value) -> list[tuple]:
+    out = _toggle("polygon_offset_fill", value is not None)
     if value is not None:
         factor, units = value
-        _func("polygonOffset", float(factor), float(units))
+        out.append(("polygonOffset", float(factor), float(units)))
+    return out
 
 
 def _rect(name: str):
-    def setter(value) -> None:
+    def setter(value) -> list[tuple]:
         x, y, w, h = (int(v) for v in value)
-        _func(name, x, y, w, h)
+        return [(name, x, y, w, h)]
 
     return setter
 
@@ -218,16 +272,16 @@ _SETTERS = {
     "blend": lambda v: _toggle("blend", v),
     "blend_func": _blend_func,
     "blend_equation": _blend_equation,
-    "blend_color": lambda v: _func("blendColor", *as_rgba(v)),
+    "blend_color": lambda v: [("blendColor", *as_rgba(v))],
     "depth_test": lambda v: _toggle("depth_test", v),
-    "depth_func": lambda v: _func("depthFunc", _choice("depth func", v, COMPARE_FUNCS)),
-    "depth_mask": lambda v: _func("depthMask", bool(v)),
+    "depth_func": lambda v: [("depthFunc", _choice("depth func", v, COMPARE_FUNCS))],
+    "depth_mask": lambda v: [("depthMask", bool(v))],
     "cull_face": _cull_face,
-    "front_face": lambda v: _func("frontFace", _choice("front face", v, {"ccw", "cw"})),
+    "front_face": lambda v: [("frontFace", _choice("front face", v, {"ccw", "cw"}))],
     "scissor_test": lambda v: _toggle("scissor_test", v),
     "scissor": _rect("scissor"),
-    "color_mask": lambda v: _func("colorMask", *(bool(c) for c in v)),
-    "line_width": lambda v: _func("lineWidth", float(v)),
+    "color_mask": lambda v: [("colorMask", *(bool(c) for c in v))],
+    "line_width": lambda v: [("lineWidth", float(v))],
     "polygon_offset": _polygon_offset,
 }
 
