@@ -3,9 +3,11 @@
 Each reduction has a ``*_range`` kernel that reduces points ``lo:hi`` into grids of
 its own, and a parallel driver that splits the points into one contiguous block
 per thread (``prange``), each with private grids, merged afterwards with numpy
-(a few grids, not the data). The bin of a coordinate is one multiply-add, then
-nudged by at most an edge or two against the float64 edges, so that it is
-``numpy.histogram2d``'s bin exactly. No temporary the size of the data is made:
+(a few grids, not the data). Points are binned a block at a time into a small
+index buffer by branch-free (vectorized) code: the bin is one multiply-add, trusted
+unless it falls within rounding distance of an edge, where it is nudged against the
+float64 edges, so that it is ``numpy.histogram2d``'s bin exactly; then the buffer
+is scattered into the grid. No temporary the size of the data is made:
 float32 input is read as float32 and widened one value at a time.
 
 Compiled code is cached on disk (``cache=True``), so only the first process on a
@@ -29,15 +31,16 @@ _PARALLEL = threading.Lock()
 INT32_LIMIT = 2**31 - 1
 
 
+BLOCK = 512  # points binned at once into a small index buffer (stays in L1)
+NEAR = -2  # index buffer code: in range, but too near a bin edge for the fast path
+OUT = -1  # index buffer code: outside the ranges, or a NaN coordinate
+
+
 @njit(inline="always")
-def _bin(v, edges, n, scale):
-    """histogram2d's bin of ``v`` among ``n`` bins (-1 outside, NaN included)."""
-    f = np.float64(v)
-    if not (f >= edges[0] and f <= edges[n]):
-        return -1
+def _exact_bin(f, edges, n, scale):
+    """histogram2d's bin of an in-range ``f``: the multiply-add, nudged against the edges."""
     i = int((f - edges[0]) * scale)
-    if i > n - 1:
-        i = n - 1
+    i = min(max(i, 0), n - 1)
     while i > 0 and f < edges[i]:
         i -= 1
     while i < n - 1 and f >= edges[i + 1]:
@@ -45,137 +48,183 @@ def _bin(v, edges, n, scale):
     return i
 
 
+@njit(nogil=True)
+def _bin_block(x, y, start, m, idx, xe, ye, eps):
+    """Flat cell of points start:start+m into ``idx`` (or OUT, or NEAR).
+
+    Written without branches so that LLVM vectorizes it: the bin is the multiply-add,
+    trusted when the fraction is farther than ``eps`` from both ends (``eps`` bounds
+    the rounding of the multiply-add, see ``_eps``); other points are NEAR and binned
+    by ``_exact_bin``.
+    """
+    w = len(xe) - 1
+    h = len(ye) - 1
+    x0 = xe[0]
+    x1 = xe[w]
+    y0 = ye[0]
+    y1 = ye[h]
+    sx = w / (x1 - x0)
+    sy = h / (y1 - y0)
+    for k in range(m):
+        fx = np.float64(x[start + k])
+        fy = np.float64(y[start + k])
+        inside = (fx >= x0) & (fx <= x1) & (fy >= y0) & (fy <= y1)
+        px = min(max((fx - x0) * sx, 0.0), w - 0.5)
+        py = min(max((fy - y0) * sy, 0.0), h - 0.5)
+        ix = np.int32(px)
+        iy = np.int32(py)
+        rx = px - ix
+        ry = py - iy
+        clear = (rx >= eps[0]) & (rx <= 1.0 - eps[0]) & (ry >= eps[1]) & (ry <= 1.0 - eps[1])
+        cell = iy * np.int32(w) + ix
+        idx[k] = cell if (inside & clear) else (np.int32(NEAR) if inside else np.int32(OUT))
+
+
+@njit(inline="always")
+def _cell(x, y, i, code, xe, ye):
+    """The flat cell of point ``i`` from its index buffer code (negative: outside)."""
+    if code != NEAR:
+        return code
+    w = len(xe) - 1
+    h = len(ye) - 1
+    fx = np.float64(x[i])
+    fy = np.float64(y[i])
+    ix = _exact_bin(fx, xe, w, w / (xe[w] - xe[0]))
+    iy = _exact_bin(fy, ye, h, h / (ye[h] - ye[0]))
+    return iy * w + ix
+
+
 @njit(cache=True, nogil=True)
-def count_range(x, y, cats, ncat, xe, ye, grid, lo, hi):
+def count_range(x, y, cats, ncat, xe, ye, eps, grid, lo, hi):
     """Count points lo:hi into ``grid`` (flat; ``h*w*ncat`` long with categories)."""
-    w = len(xe) - 1
-    h = len(ye) - 1
-    sx = w / (xe[w] - xe[0])
-    sy = h / (ye[h] - ye[0])
-    for i in range(lo, hi):
-        ix = _bin(x[i], xe, w, sx)
-        if ix < 0:
-            continue
-        iy = _bin(y[i], ye, h, sy)
-        if iy < 0:
-            continue
-        if cats is None:
-            grid[iy * w + ix] += 1
-        else:
-            c = cats[i]
-            if c >= 0 and c < ncat:
-                grid[(iy * w + ix) * ncat + c] += 1
+    idx = np.empty(BLOCK, np.int32)
+    for b in range(lo, hi, BLOCK):
+        m = min(BLOCK, hi - b)
+        _bin_block(x, y, b, m, idx, xe, ye, eps)
+        for k in range(m):
+            cell = _cell(x, y, b + k, idx[k], xe, ye)
+            if cell < 0:
+                continue
+            if cats is None:
+                grid[cell] += 1
+            else:
+                c = cats[b + k]
+                if c >= 0 and c < ncat:
+                    grid[cell * ncat + c] += 1
 
 
 @njit(cache=True, nogil=True)
-def sum_range(x, y, v, xe, ye, count, total, lo, hi):
+def sum_range(x, y, v, xe, ye, eps, count, total, lo, hi):
     """Sum values (and count them when ``count`` is given) of points lo:hi."""
-    w = len(xe) - 1
-    h = len(ye) - 1
-    sx = w / (xe[w] - xe[0])
-    sy = h / (ye[h] - ye[0])
-    for i in range(lo, hi):
-        val = np.float64(v[i])
-        if val != val:
-            continue
-        ix = _bin(x[i], xe, w, sx)
-        if ix < 0:
-            continue
-        iy = _bin(y[i], ye, h, sy)
-        if iy < 0:
-            continue
-        k = iy * w + ix
-        total[k] += val
-        if count is not None:
-            count[k] += 1
+    idx = np.empty(BLOCK, np.int32)
+    for b in range(lo, hi, BLOCK):
+        m = min(BLOCK, hi - b)
+        _bin_block(x, y, b, m, idx, xe, ye, eps)
+        for k in range(m):
+            val = np.float64(v[b + k])
+            if val != val:
+                continue
+            cell = _cell(x, y, b + k, idx[k], xe, ye)
+            if cell < 0:
+                continue
+            total[cell] += val
+            if count is not None:
+                count[cell] += 1
 
 
 @njit(cache=True, nogil=True)
-def minmax_range(x, y, v, xe, ye, grid, is_max, lo, hi):
+def minmax_range(x, y, v, xe, ye, eps, grid, is_max, lo, hi):
     """Min (or max) of values of points lo:hi into ``grid`` (NaN where none yet)."""
-    w = len(xe) - 1
-    h = len(ye) - 1
-    sx = w / (xe[w] - xe[0])
-    sy = h / (ye[h] - ye[0])
-    for i in range(lo, hi):
-        val = np.float64(v[i])
-        if val != val:
-            continue
-        ix = _bin(x[i], xe, w, sx)
-        if ix < 0:
-            continue
-        iy = _bin(y[i], ye, h, sy)
-        if iy < 0:
-            continue
-        k = iy * w + ix
-        cur = grid[k]
-        if cur != cur or (val > cur if is_max else val < cur):
-            grid[k] = val
+    idx = np.empty(BLOCK, np.int32)
+    for b in range(lo, hi, BLOCK):
+        m = min(BLOCK, hi - b)
+        _bin_block(x, y, b, m, idx, xe, ye, eps)
+        for k in range(m):
+            val = np.float64(v[b + k])
+            if val != val:
+                continue
+            cell = _cell(x, y, b + k, idx[k], xe, ye)
+            if cell < 0:
+                continue
+            cur = grid[cell]
+            if cur != cur or (val > cur if is_max else val < cur):
+                grid[cell] = val
 
 
 @njit(cache=True, nogil=True)
-def std_range(x, y, v, xe, ye, count, mean, m2, lo, hi):
+def std_range(x, y, v, xe, ye, eps, count, mean, m2, lo, hi):
     """Welford's running mean and sum of squared deviations of points lo:hi."""
-    w = len(xe) - 1
-    h = len(ye) - 1
-    sx = w / (xe[w] - xe[0])
-    sy = h / (ye[h] - ye[0])
-    for i in range(lo, hi):
-        val = np.float64(v[i])
-        if val != val:
-            continue
-        ix = _bin(x[i], xe, w, sx)
-        if ix < 0:
-            continue
-        iy = _bin(y[i], ye, h, sy)
-        if iy < 0:
-            continue
-        k = iy * w + ix
-        n = count[k] + 1
-        count[k] = n
-        d = val - mean[k]
-        mean[k] += d / n
-        m2[k] += d * (val - mean[k])
+    idx = np.empty(BLOCK, np.int32)
+    for b in range(lo, hi, BLOCK):
+        m = min(BLOCK, hi - b)
+        _bin_block(x, y, b, m, idx, xe, ye, eps)
+        for k in range(m):
+            val = np.float64(v[b + k])
+            if val != val:
+                continue
+            cell = _cell(x, y, b + k, idx[k], xe, ye)
+            if cell < 0:
+                continue
+            n = count[cell] + 1
+            count[cell] = n
+            d = val - mean[cell]
+            mean[cell] += d / n
+            m2[cell] += d * (val - mean[cell])
+
+
+def _eps(edges: np.ndarray) -> float:
+    """How near a bin edge the multiply-add's fraction may be and still be trusted.
+
+    The pixel coordinate ``(f - lo) * scale`` and the linspace edges are each off by
+    a few units in the last place of the largest coordinate (times ``scale``) and of
+    the bin count; 16 of each is a wide margin. When that is not small (a range tiny
+    next to its magnitude) every point takes the exact path.
+    """
+    n = len(edges) - 1
+    top = max(abs(edges[0]), abs(edges[-1]))
+    scale = n / (edges[-1] - edges[0])
+    eps = 16.0 * (float(np.spacing(top)) * scale + float(np.spacing(float(n))))
+    return eps if eps < 1e-3 else 0.75  # 0.75: no fraction is ever clear
 
 
 # parallel drivers: block t of T threads reduces into grids[t]
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def count_par(x, y, cats, ncat, xe, ye, grids):
+def count_par(x, y, cats, ncat, xe, ye, eps, grids):
     """``count_range`` over all points, one block and one grid per thread."""
     n = len(x)
     nb = grids.shape[0]
     for t in prange(nb):
-        count_range(x, y, cats, ncat, xe, ye, grids[t], n * t // nb, n * (t + 1) // nb)
+        count_range(x, y, cats, ncat, xe, ye, eps, grids[t], n * t // nb, n * (t + 1) // nb)
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def sum_par(x, y, v, xe, ye, counts, totals):
+def sum_par(x, y, v, xe, ye, eps, counts, totals):
     """``sum_range`` over all points, per-thread grids."""
     n = len(x)
     nb = totals.shape[0]
     for t in prange(nb):
         c = None if counts is None else counts[t]
-        sum_range(x, y, v, xe, ye, c, totals[t], n * t // nb, n * (t + 1) // nb)
+        sum_range(x, y, v, xe, ye, eps, c, totals[t], n * t // nb, n * (t + 1) // nb)
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def minmax_par(x, y, v, xe, ye, grids, is_max):
+def minmax_par(x, y, v, xe, ye, eps, grids, is_max):
     """``minmax_range`` over all points, per-thread grids."""
     n = len(x)
     nb = grids.shape[0]
     for t in prange(nb):
-        minmax_range(x, y, v, xe, ye, grids[t], is_max, n * t // nb, n * (t + 1) // nb)
+        minmax_range(x, y, v, xe, ye, eps, grids[t], is_max, n * t // nb, n * (t + 1) // nb)
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def std_par(x, y, v, xe, ye, counts, means, m2s):
+def std_par(x, y, v, xe, ye, eps, counts, means, m2s):
     """``std_range`` over all points, per-thread grids."""
     n = len(x)
     nb = counts.shape[0]
     for t in prange(nb):
-        std_range(x, y, v, xe, ye, counts[t], means[t], m2s[t], n * t // nb, n * (t + 1) // nb)
+        std_range(x, y, v, xe, ye, eps, counts[t], means[t], m2s[t], n * t // nb, n * (t + 1) // nb)
 
 
 def _as_kernel_input(a):
@@ -207,6 +256,7 @@ def numba_state(spec: Spec, x, y, values=None, categories=None, *, parallel=True
 
 def _run(spec, x, y, v, c, n, nb) -> tuple:
     xe, ye = spec.x_edges, spec.y_edges
+    eps = np.array([_eps(xe), _eps(ye)])
     h, w = spec.height, spec.width
     size = h * w
     agg = spec.agg
@@ -221,18 +271,18 @@ def _run(spec, x, y, v, c, n, nb) -> tuple:
 
             return numpy_state(spec, x, y, v, c)
         if nb == 1:
-            count_range(x, y, c, ncat, xe, ye, grids[0], 0, n)
+            count_range(x, y, c, ncat, xe, ye, eps, grids[0], 0, n)
         else:
-            count_par(x, y, c, ncat, xe, ye, grids)
+            count_par(x, y, c, ncat, xe, ye, eps, grids)
         total = grids.sum(axis=0, dtype=np.int64)
         return (total.reshape((h, w, ncat) if ncat else (h, w)),)
     if agg in ("sum", "mean"):
         totals = np.zeros((nb, size))
         counts = np.zeros((nb, size), itype) if agg == "mean" else None
         if nb == 1:
-            sum_range(x, y, v, xe, ye, None if counts is None else counts[0], totals[0], 0, n)
+            sum_range(x, y, v, xe, ye, eps, None if counts is None else counts[0], totals[0], 0, n)
         else:
-            sum_par(x, y, v, xe, ye, counts, totals)
+            sum_par(x, y, v, xe, ye, eps, counts, totals)
         total = totals.sum(axis=0).reshape(h, w)
         if counts is None:
             return (total,)
@@ -240,18 +290,18 @@ def _run(spec, x, y, v, c, n, nb) -> tuple:
     if agg in ("min", "max"):
         grids = np.full((nb, size), np.nan)
         if nb == 1:
-            minmax_range(x, y, v, xe, ye, grids[0], agg == "max", 0, n)
+            minmax_range(x, y, v, xe, ye, eps, grids[0], agg == "max", 0, n)
         else:
-            minmax_par(x, y, v, xe, ye, grids, agg == "max")
+            minmax_par(x, y, v, xe, ye, eps, grids, agg == "max")
         reduce = np.fmax if agg == "max" else np.fmin
         return (reduce.reduce(grids, axis=0).reshape(h, w),)
     counts = np.zeros((nb, size), np.int64)
     means = np.zeros((nb, size))
     m2s = np.zeros((nb, size))
     if nb == 1:
-        std_range(x, y, v, xe, ye, counts[0], means[0], m2s[0], 0, n)
+        std_range(x, y, v, xe, ye, eps, counts[0], means[0], m2s[0], 0, n)
     else:
-        std_par(x, y, v, xe, ye, counts, means, m2s)
+        std_par(x, y, v, xe, ye, eps, counts, means, m2s)
     parts = [
         (counts[t].reshape(h, w), means[t].reshape(h, w), m2s[t].reshape(h, w)) for t in range(nb)
     ]

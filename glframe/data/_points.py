@@ -134,10 +134,26 @@ def _widen(r):
 def _state_of(spec: Spec, cols: dict, parallel: bool = True) -> tuple:
     from ._aggregate_kernels import compute_state
 
+    if "categories" in cols:
+        cols = {**cols, "categories": _codes(cols["categories"])}
     c = {k: check_column(v, k, integer=(k == "categories")) for k, v in cols.items()}
     return compute_state(
         spec, c["x"], c["y"], c.get("values"), c.get("categories"), parallel=parallel
     )
+
+
+def _codes(a):
+    """Integer codes; a float column (of a numeric table) holding codes, NaN as missing."""
+    a = np.asarray(a)
+    if a.dtype.kind != "f":
+        return a
+    codes = np.where(np.isnan(a), -1, a).astype(np.int64)
+    if not np.array_equal(codes, np.where(np.isnan(a), -1, a)):
+        raise TypeError(
+            "Points: the category column must hold integer codes; it holds fractions "
+            f"(e.g. {a[codes != np.nan_to_num(a, nan=-1)][0]})"
+        )
+    return codes
 
 
 def _finite_bounds(x, y):
@@ -181,7 +197,7 @@ class _Memory:
     def categories(self):
         if self.names is not None:
             return self.names
-        codes = self.cols["categories"]
+        codes = _codes(self.cols["categories"])
         return list(range(int(codes.max()) + 1 if len(codes) else 0))
 
     def bounds_parts(self):
@@ -209,7 +225,7 @@ class _Pieces:
             return self._category_names()
         top = -1
         for i in range(self.n):
-            codes = self.read(i, ("categories",))["categories"]
+            codes = _codes(self.read(i, ("categories",))["categories"])
             if len(codes):
                 top = max(top, int(codes.max()))
         return list(range(top + 1))
@@ -290,7 +306,7 @@ def _part_bounds(part, columns):
 
 
 def _max_code(part, columns):
-    codes = np.asarray(_pull(part, columns, "categories"))
+    codes = _codes(_pull(part, columns, "categories"))
     return int(codes.max()) if len(codes) else -1
 
 
@@ -317,7 +333,7 @@ def _open(data, names: dict):
         return _open_polars(data, wanted)
     if module == "zarr":
         return _open_zarr(data, wanted)
-    if module == "dask" and hasattr(data, "npartitions"):
+    if module == "dask" and hasattr(data, "columns"):
         return _open_dask_frame(data, wanted)
     if is_dask(data) and getattr(data, "ndim", 0) == 2:
         return _open_dask_array(data, wanted)
@@ -357,9 +373,10 @@ def _open_polars(df, wanted):
     for role, name in wanted.items():
         s = df.get_column(name)
         if role == "categories" and isinstance(s.dtype, (pl.Categorical, pl.Enum)):
-            names = s.cat.get_categories().to_list()
-            codes = s.to_physical()
-            cols[role] = codes.fill_null(-1).cast(pl.Int64).to_numpy()
+            if not isinstance(s.dtype, pl.Enum):  # codes of an Enum of the values seen
+                s = s.cast(pl.Enum(s.drop_nulls().unique(maintain_order=True).to_list()))
+            names = list(s.dtype.categories)
+            cols[role] = s.to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
         else:
             cols[role] = _column(s.to_numpy(), role)
     return _Memory("polars DataFrame", cols, names)
