@@ -152,7 +152,9 @@ class Axes:
             raise TypeError(f"Axes.set_{which} takes a string, not {value!r}")
         self._texts[which] = value
         self.figure._relayout()
-        return getattr(self, "_" + which)
+        text = getattr(self, "_" + which)
+        text.text = value  # placed at the next layout
+        return text
 
     def set_xlim(self, left: Any = None, right: Any = None) -> tuple[float, float]:
         """Show x from ``left`` to ``right`` (data values; datetime64 on a time axis).

@@ -101,8 +101,8 @@ def ticks(
     vertical
         True for a y axis (labels are measured by their height).
     min_spacing
-        Fewest pixels between ticks (default ``6 * font_size`` along x,
-        ``4 * font_size`` along y).
+        Fewest pixels between ticks (default ``5 * font_size`` along x,
+        ``3.5 * font_size`` along y).
 
     Examples
     --------
@@ -189,7 +189,7 @@ class _Rule:
         self.font_size = font_size
         self.vertical = vertical
         self.char_width = 0.64 * font_size if char_width is None else float(char_width)
-        default = (4.0 if vertical else 6.0) * font_size
+        default = (3.5 if vertical else 5.0) * font_size
         self.min_spacing = default if min_spacing is None else float(min_spacing)
 
     # ---- shared ---------------------------------------------------------------------
@@ -282,13 +282,13 @@ class _Rule:
             if len(decades) <= 1 or self.fits([float(e) for e in decades], labels):
                 break
             m, k = (2, k) if m == 1 else (5, k) if m == 2 else (1, k + 1)
-        if every == 1:  # 2..9 times each decade, where each is 3 pixels from the next
+        if every == 1:  # 2..9 times each decade, where each is 2 pixels from the next
             gap = per_decade * (math.log10(10) - math.log10(9))
             minor = [
                 e + math.log10(j)
                 for e in range(math.floor(lo), math.ceil(hi) + 1)
                 for j in range(2, 10)
-                if gap >= 3
+                if gap >= 2
             ]
         else:
             minor = [float(e) for e in range(math.ceil(lo), math.floor(hi) + 1) if e % every]

@@ -113,7 +113,7 @@ class Rule {
   constructor(lo, hi, length, fontSize, vertical, charWidth, minSpacing) {
     Object.assign(this, { lo, hi, length, fontSize, vertical });
     this.charWidth = charWidth == null ? 0.64 * fontSize : charWidth;
-    this.minSpacing = minSpacing == null ? (vertical ? 4 : 6) * fontSize : minSpacing;
+    this.minSpacing = minSpacing == null ? (vertical ? 3.5 : 5) * fontSize : minSpacing;
   }
 
   pixels(p) { return ((p - this.lo) / (this.hi - this.lo)) * this.length; }
@@ -199,7 +199,7 @@ class Rule {
     }
     let minor = [];
     if (every === 1) {
-      if (perDecade * (Math.log10(10) - Math.log10(9)) >= 3) {
+      if (perDecade * (Math.log10(10) - Math.log10(9)) >= 2) {
         for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
           for (let j = 2; j < 10; j++) minor.push(e + Math.log10(j));
         }

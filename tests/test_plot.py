@@ -1,0 +1,237 @@
+"""glframe.plot: reference images of the kinds of plot, ticks following the camera, shared
+axes, layout, legends, colorbars, themes, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from imagecompare import assert_image_matches
+
+from glframe import plot
+from glframe.scene.visuals import Image, Line, Markers, Mesh
+
+MINUS = "\u2212"
+
+
+@pytest.fixture
+def figures(make_canvas):
+    """Figures made in a test are closed after it (make_canvas: skips without GL)."""
+    made = []
+
+    def subplots(*args, **kwargs):
+        fig, axes = plot.subplots(*args, **kwargs)
+        made.append(fig)
+        return fig, axes
+
+    yield subplots
+    for fig in made:
+        fig.close()
+
+
+# ---- reference images ------------------------------------------------------------------
+def test_line_plot_with_labels_and_legend(figures):
+    fig, ax = figures(size=(480, 320))
+    x = np.linspace(0, 10, 200)
+    ax.plot(x, np.sin(x), label="sin")
+    ax.plot(x, np.cos(x), label="cos", width=3)
+    ax.scatter(x[::12], np.sin(x[::12]), label="samples", size=8)
+    ax.set_title("Waves")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("amplitude")
+    ax.grid(True)
+    ax.legend()
+    assert ax.xticks.labels == ()  # not drawn yet: ticks come with the first frame
+    image = fig.render()
+    assert ax.xticks.labels == ("0", "2", "4", "6", "8", "10")
+    assert ax.yticks.labels == (f"{MINUS}1.0", f"{MINUS}0.5", "0.0", "0.5", "1.0")
+    assert_image_matches(image, "plot_line_legend")
+
+
+def test_log_log(figures):
+    fig, ax = figures(size=(420, 320))
+    x = np.logspace(-2, 3, 100)
+    ax.plot(x, x**2, label="x²")
+    ax.plot(x, 3 * x**0.5, label="3√x")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.grid()
+    ax.legend("upper left")
+    image = fig.render()
+    assert ax.xticks.labels == ("10⁻²", "10⁻¹", "10⁰", "10¹", "10²", "10³")
+    assert ax.xticks.positions == (-2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
+    assert len(ax.xticks.minor) > 30  # 2..9 times each decade
+    assert ax.yticks.labels[0] == "10⁻⁴" and ax.yticks.labels[-1] == "10⁶"
+    assert_image_matches(image, "plot_log_log")
+
+
+def test_grid_2x2_with_shared_x(figures):
+    fig, axes = figures(2, 2, sharex=True, size=(560, 400))
+    for i, ax in enumerate(axes.ravel()):
+        ax.plot(np.arange(50) * (i + 1), np.random.default_rng(i).normal(size=50).cumsum())
+        ax.set_title(f"panel {i}")
+    image = fig.render()
+    # the union of the four x ranges, on all four
+    assert {ax.get_xlim() for ax in axes.ravel()} == {(-9.8, 205.8)}
+    assert len({ax.get_ylim() for ax in axes.ravel()}) == 4
+    assert_image_matches(image, "plot_grid_shared_x")
+    # a zoom of one axes moves the others along x only, at the next frame
+    ylim = axes[1, 1].get_ylim()
+    axes[0, 0].view.camera.zoom((2, 1), center=(100, 0))
+    fig.render()
+    assert axes[1, 1].get_xlim() == pytest.approx(axes[0, 0].get_xlim())
+    assert axes[1, 1].get_ylim() == ylim
+    assert axes[1, 1].xticks.labels == axes[0, 0].xticks.labels != ("0", "50", "100", "150")
+
+
+def test_image_with_colorbar(figures):
+    fig, ax = figures(size=(440, 340))
+    data = np.hypot(*np.mgrid[-1:1:60j, -1:1:80j])
+    image = ax.imshow(data, cmap="magma", aspect=None)
+    bar = fig.colorbar(image, label="radius")
+    ax.set_title("image")
+    assert isinstance(image, Image) and isinstance(bar, Image) and bar.cmap == "magma"
+    picture = fig.render()
+    # row 0 at the top: the y axis grows downwards, 0 at the top
+    assert ax.yticks.labels[0] == "0" and ax.view.camera.flip == (False, True)
+    assert ax._colorbar.clim == pytest.approx((data.min(), data.max()))
+    assert_image_matches(picture, "plot_image_colorbar")
+
+
+def test_datetime_x_axis(figures):
+    fig, ax = figures(size=(560, 280))
+    t = np.arange("2024-01-01", "2024-03-15", dtype="datetime64[h]")
+    ax.plot(t, np.sin(np.arange(len(t)) / 50))
+    ax.set_xlabel("date")
+    image = fig.render()
+    assert ax.xscale == "time"
+    assert ax.xticks.labels == ("2024-01", "2024-02", "2024-03")
+    # positions are seconds since the axis's offset (a midnight), for float32 precision
+    first = np.datetime64(int(ax.xticks.positions[0] + ax._offsets[0]), "s")
+    assert str(first) == "2024-01-01T00:00:00"
+    assert_image_matches(image, "plot_datetime")
+    # zoomed to two hours: clock labels
+    start = float(np.datetime64("2024-02-01T10:00", "s").astype(np.int64)) - ax._offsets[0]
+    ax.set_xlim(np.datetime64("2024-02-01T10:00"), np.datetime64("2024-02-01T12:00"))
+    assert ax.get_xlim()[0] == pytest.approx(start)
+    fig.render()
+    assert ax.xticks.labels[0] == "10:00" and "11:00" in ax.xticks.labels
+
+
+def test_surface_3d_with_axes(figures):
+    fig, ax = figures(projection="3d", size=(420, 380))
+    y, x = np.mgrid[0:10:40j, -3:3:50j]
+    surface = ax.surface(np.sin(x) * np.cos(y / 2), x=x[0], y=y[:, 0])
+    ax.set_title("surface")
+    ax.set_zlabel("height")
+    assert isinstance(surface, Mesh)
+    assert ax._ticklabels.text[:3] == [f"{MINUS}2", "0", "2"]
+    assert_image_matches(fig.render(), "plot_surface_3d")
+
+
+# ---- behaviour ----------------------------------------------------------------------------
+def test_ticks_follow_a_pan_and_a_zoom(figures):
+    fig, ax = figures(size=(400, 300))
+    line = ax.plot([0, 10], [0, 1])
+    assert isinstance(line, Line)
+    before = fig.render()
+    labels = ax.xticks.labels
+    ax.view.camera.zoom(100, center=(5, 0.5))
+    after = fig.render()
+    assert ax.xticks.labels != labels and ax.xticks.labels[0].startswith("4.9")
+    # only the data view and the ticks changed: the title area is the same
+    assert np.array_equal(before[:8], after[:8])
+    assert not np.array_equal(before[-30:], after[-30:])  # new tick labels
+
+
+def test_mouse_wheel_zoom_updates_ticks(figures):
+    fig, ax = figures(size=(400, 300))
+    ax.plot([0, 100], [0, 1])
+    fig.render()
+    x, y, w, h = ax.view.rect
+    labels = ax.xticks.labels
+    for _ in range(10):
+        fig.canvas.events.mouse_wheel(
+            pos=(x + w / 2, y + h / 2), delta=(0.0, 3.0), modifiers=(), buttons=()
+        )
+    fig.render()
+    assert ax.xticks.labels != labels
+    lo, hi = ax.get_xlim()
+    assert hi - lo < 10
+
+
+def test_layout_leaves_room_and_follows_resizes(figures):
+    fig, ax = figures(size=(400, 300))
+    ax.plot([0, 1], [0, 1])
+    fig.render()
+    bare = ax.view.rect
+    ax.set_title("a title")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    fig.render()
+    titled = ax.view.rect
+    assert titled[1] > bare[1] and titled[3] < bare[3] and titled[0] > bare[0]
+    fig.canvas.resize(600, 400)
+    fig.render()
+    assert ax.view.rect[2] > titled[2] + 150 and ax.view.rect[3] > titled[3] + 80
+
+
+def test_hist_and_scatter_with_cmap(figures):
+    fig, axes = figures(1, 2, size=(500, 250))
+    rng = np.random.default_rng(0)
+    bars = axes[0].hist(rng.normal(size=1000), bins=20, label="normal")
+    points = axes[1].scatter(*rng.normal(size=(2, 300)), color=np.arange(300.0), cmap="plasma")
+    assert isinstance(bars, Mesh) and isinstance(points, Markers)
+    bar = fig.colorbar(points)
+    assert bar.cmap == "plasma" and axes[1]._colorbar.clim == (0.0, 299.0)
+    image = fig.render()
+    # the bars are the theme's first colour, #1f77b4
+    x, y, w, h = axes[0].view.rect
+    middle = image[y + int(h * 0.6), x + w // 2, :3]
+    assert np.abs(middle.astype(int) - (0x1F, 0x77, 0xB4)).max() < 8
+
+
+def test_dark_theme_and_set_theme(figures):
+    fig, ax = figures(size=(200, 150), theme="dark")
+    ax.plot([0, 1], [0, 1])
+    assert tuple(fig.render()[2, 2, :3]) == (0x16, 0x18, 0x1C)
+    plot.set_theme("dark")
+    try:
+        fig2, _ = figures(size=(200, 150))
+        assert fig2.theme is plot.THEMES["dark"]
+    finally:
+        plot.set_theme("light")
+    with pytest.raises(ValueError, match="plot theme must be one of light, dark or a plot.Theme"):
+        plot.set_theme("blue")
+
+
+def test_bad_input_names_the_call_and_the_rule(figures):
+    fig, ax = figures(size=(200, 150))
+    with pytest.raises(ValueError, match=r"Axes.plot: x and y must be 1D of one length"):
+        ax.plot([1, 2, 3], [1, 2])
+    with pytest.raises(ValueError, match="Axes.set_xscale: scale must be 'linear' or 'log'"):
+        ax.set_xscale("ln")
+    with pytest.raises(ValueError, match=r"Axes.set_ylim: the limits must be two different"):
+        ax.set_ylim(1, 1)
+    ax.set_yscale("log")
+    with pytest.raises(ValueError, match=r"> 0 on a log axis, not \(-1, 10\)"):
+        ax.set_ylim(-1, 10)
+    with pytest.raises(ValueError, match="Axes.legend: nothing has a label"):
+        ax.legend()
+    line = ax.plot([1, 2], [1, 2])
+    with pytest.raises(TypeError, match="Figure.colorbar: a Line has no colormap"):
+        fig.colorbar(line)
+    with pytest.raises(ValueError, match="subplots: nrows and ncols must be >= 1"):
+        plot.subplots(0, 1)
+    t = np.array(["2024-01-01", "2024-01-02"], dtype="datetime64[D]")
+    with pytest.raises(ValueError, match="datetime64 values on a log axis"):
+        ax.plot([1, 2], t)
+
+
+def test_every_call_returns_its_visual_reachable_and_reactive(figures):
+    fig, ax = figures(size=(300, 200))
+    line = ax.plot([0, 1, 2], [0, 1, 0], color="red")
+    assert line.parent is ax.data and line in ax.view.visuals()
+    line.width = 6  # reactive as any Line
+    title = ax.set_title("t")
+    assert title.text == "t"
+    fig.render()
