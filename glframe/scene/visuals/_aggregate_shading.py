@@ -14,9 +14,10 @@ Where each step runs, and why:
   equalization ranks, so it must come first, and a per-fragment neighbourhood search
   would be paid by every frame of a pan on a software rasterizer.
 - **eq_hist** (histogram equalization over the non-empty cells) needs a global sort:
-  the CPU ranks the grid once per aggregate (``np.unique`` + ``searchsorted``, about
-  40 ms for 800x600 float cells here) and the texture holds the ranks in [0, 1]; the
-  fragment shader then does one texel fetch, as for the other transfers. A rank lookup
+  the CPU ranks the grid once per aggregate (one ``np.unique`` with inverse indices:
+  about 57 ms for 800x600 distinct float cells, 22 ms for counts, here) and the
+  texture holds the ranks in [0, 1]; the fragment shader then does one texel fetch, as
+  for the other transfers. A rank lookup
   in the shader (a binary search over a texture of distinct values) would cost about
   20 dependent fetches per pixel in every frame instead of once per aggregate.
 - **linear, log, cbrt** are closed forms: the texture holds the values themselves
@@ -139,13 +140,14 @@ def eq_hist_ranks(values: np.ndarray, limits: tuple[float, float] | None) -> np.
     if limits is not None:
         lo, hi = sorted(limits)
         values = np.clip(values, lo, hi)
-    distinct, counts = np.unique(values, return_counts=True)
+    # one sort; the inverse indices (not a searchsorted: 3x slower on 480k floats here)
+    distinct, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
     if distinct.size == 1:
         ranks = np.ones(values.shape, np.float64)
     else:
         cum = np.cumsum(counts, dtype=np.float64)
         cdf = (cum - cum[0]) / (cum[-1] - cum[0])
-        ranks = cdf[np.searchsorted(distinct, values)]
+        ranks = cdf[inverse.reshape(values.shape)]
     if limits is not None and limits[0] > limits[1]:
         ranks = 1.0 - ranks
     return ranks.astype(np.float32)
