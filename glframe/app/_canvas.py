@@ -529,11 +529,16 @@ class Canvas:
         setup = self.context.state.commands()
         title = self.title if title is None else title
         figure = figure_data(setup, frame, size, physical_size=physical, views=views, title=title)
+        figure.update(self._export_extras())
         return write_html(path, figure)
 
     def _export_views(self) -> list[dict]:
         """The interactive parts of an export (a SceneCanvas lists its views' cameras)."""
         return []
+
+    def _export_extras(self) -> dict:
+        """More keys for an export's figure data (a plot figure adds its axes: "plot")."""
+        return {}
 
     # ---- life cycle ------------------------------------------------------------------
     def _check_open(self) -> None:

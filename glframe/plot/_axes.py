@@ -217,7 +217,7 @@ class Axes:
     def grid(self, visible: bool = True) -> Line:
         """Show grid lines at the major ticks (under the data); returns their Line."""
         self._grid = bool(visible)
-        self._grid_lines.visible = self._grid
+        self._grid_lines.visible = self._grid and not self.figure._exporting
         self._tick_key = None
         self.figure.canvas.update()
         return self._grid_lines
@@ -565,10 +565,13 @@ class Axes:
         """Ticks, labels and grid for the range the camera shows now (if it changed)."""
         camera = self.view.camera
         shown = camera.shown_rect
-        key = (tuple(shown), self._plot, tuple(self._scales), camera.flip, self._grid)
+        live = not self.figure._exporting  # an exported page draws these itself (axes.js)
+        key = (tuple(shown), self._plot, tuple(self._scales), camera.flip, self._grid, live)
         if key == self._tick_key:
             return
         self._tick_key = key
+        self._tick_marks.visible = live
+        self._grid_lines.visible = live and self._grid
         x, y, w, h = shown
         left, top, pw, ph = self._plot
         self.xticks = self._axis_ticks(0, x, x + w, pw)
@@ -602,6 +605,8 @@ class Axes:
         xs, ys = px(self.xticks.positions), py(self.yticks.positions)
         self._set_labels(self._xlabels, self.xticks, np.c_[xs, np.full(len(xs), bottom + tl + 3)])
         self._set_labels(self._ylabels, self.yticks, np.c_[np.full(len(ys), left - tl - 4), ys])
+        if not live:
+            self._xlabels.visible = self._ylabels.visible = False
 
     @staticmethod
     def _set_labels(text: Text, t: Ticks, positions: np.ndarray) -> None:

@@ -10,7 +10,8 @@ camera state comes back to Python before Python draws).
 ``figure.export_html(path)`` writes a standalone page (docs/web.md) in which
 the cameras run in JavaScript; there the ticks, their labels and the grid are
 drawn by ``axes.js`` over the WebGL canvas with the same tick rule
-(``ticks.js``), so a zoom in the page shows the labels Python would show.
+(``ticks.js``), so a zoom in the page shows the labels Python would show
+(``_export.py`` says what the page gets).
 """
 
 from __future__ import annotations
@@ -37,6 +38,24 @@ class FigureCanvas(SceneCanvas):
     def _draw_views(self, target_size: tuple[int, int], scale: float) -> None:
         self._figure._before_draw()
         super()._draw_views(target_size, scale)
+
+    def export_html(
+        self, path: str | Path, *, title: str | None = None, pixel_ratio: float | None = None
+    ) -> Path:
+        """A standalone page of the figure; the page draws the ticks that follow its
+        cameras (see :meth:`Figure.export_html`)."""
+        figure = self._figure
+        figure._exporting = True
+        try:
+            return super().export_html(path, title=title, pixel_ratio=pixel_ratio)
+        finally:
+            figure._exporting = False
+            self.update()
+
+    def _export_extras(self) -> dict:
+        from ._export import plot_data
+
+        return {"plot": plot_data(self._figure)}
 
 
 class Figure:
@@ -80,6 +99,7 @@ class Figure:
         self._laid_out_for: tuple | None = None
         self._shared: list[list[list[Any]]] = [[], []]  # per axis: groups of axes
         self._synced: dict[tuple[int, int], tuple[float, float]] = {}
+        self._exporting = False  # while exporting, ticks are left to the page
 
     # ---- axes -------------------------------------------------------------------------
     def add_axes(
@@ -218,11 +238,20 @@ class Figure:
         page, the ticks following each camera move). See docs/notebook.md."""
         return self.canvas.widget(mode, **options)
 
-    def export_html(self, path: str | Path, *, title: str | None = None) -> Path:
-        """A standalone HTML page of the figure, pannable and zoomable, ticks following."""
-        from ._export import export_html
+    def export_html(
+        self, path: str | Path, *, title: str | None = None, pixel_ratio: float | None = None
+    ) -> Path:
+        """A standalone HTML page of the figure (opens from file://, no server).
 
-        return export_html(self, path, title=title)
+        The data, frames, titles, axis labels, legends and colorbars are drawn
+        by WebGL2 as in Python, and the 2D axes pan and zoom in the page as
+        here; the ticks, their labels and the grid are drawn over it by
+        ``axes.js``, recomputed after each move by Python's tick rule, so the
+        page shows the labels Python shows for the same camera. Shared axes
+        stay shared. 3D axes turn, their labels with them. ``pixel_ratio``:
+        as for :meth:`glframe.app.Canvas.export_html`. See docs/plot.md.
+        """
+        return self.canvas.export_html(path, title=title, pixel_ratio=pixel_ratio)
 
     def close(self) -> None:
         """Release the canvas."""

@@ -2,11 +2,13 @@
 
 - ``js/``: the browser side, plain ES modules with no build step: glir.js (the
   WebGL2 interpreter, with protocol.js, glsl.js, objects.js, program.js),
-  figure.js and cameras.js (exported pages), remote.js (live pages), widget.js
+  figure.js and cameras.js (exported pages), axes.js and ticks.js (a plot
+  figure's ticks in a page), remote.js (live pages), widget.js
   (the notebook widget); ``js/test/`` holds their Node tests;
 - HTML export: :func:`figure_data`, :func:`page`, :func:`write_html`, all in
   the one page shell (:func:`page_shell`) that the server's page uses too;
-  :func:`glir_bundle`, :func:`figure_bundle`, :func:`js_source` give the
+  :func:`glir_bundle`, :func:`figure_bundle`, :func:`axes_bundle`,
+  :func:`js_source` give the
   scripts as text;
 - remote sessions: :class:`RemoteSession` speaks to one page (server mode:
   frames rendered here; client mode: GLIR drawn by glir.js) for a
@@ -25,8 +27,10 @@ from __future__ import annotations
 
 from ._html import figure_data, page, write_html
 from ._page import (
+    AXES_MODULES,
     FIGURE_MODULES,
     GLIR_MODULES,
+    axes_bundle,
     figure_bundle,
     glir_bundle,
     js_source,
@@ -55,8 +59,10 @@ __all__ = [
     "js_source",
     "glir_bundle",
     "figure_bundle",
+    "axes_bundle",
     "GLIR_MODULES",
     "FIGURE_MODULES",
+    "AXES_MODULES",
     "MODES",
     "RemoteSession",
     "RemoteSource",

@@ -6,6 +6,11 @@ commands that build every object first), its buffers shuffled, deflated and
 base64-encoded (about 1.13 times the raw bytes for float32 point clouds, and
 far less for images and meshes), and the views' cameras for interaction in
 the browser. The page is the one shell of ``_page.py`` (as the server's).
+
+A figure whose data has a ``plot`` key (a glframe.plot figure: its axes'
+plot areas, scales and styles, and which axes share a range) also loads
+axes.js, which draws the ticks, tick labels and grid over the WebGL canvas
+and recomputes them after each camera move by the tick rule of ticks.js.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ...gloo import glir
-from ._page import figure_bundle, glir_bundle, page_shell, script_json
+from ._page import axes_bundle, figure_bundle, glir_bundle, page_shell, script_json
 from ._transport import encode
 
 __all__ = ["figure_data", "write_html", "page"]
@@ -53,11 +58,14 @@ def figure_data(
 
 def page(figure: dict[str, Any]) -> str:
     """The HTML text of a page showing ``figure``."""
+    sources = {"glir": glir_bundle(), "figure": figure_bundle()}
+    if figure.get("plot"):
+        sources["axes"] = axes_bundle()
     return page_shell(
         title=figure["title"] or "glframe figure",
         element="glframe-figure",
         element_style="max-width: 100%;",
-        sources=script_json({"glir": glir_bundle(), "figure": figure_bundle()}),
+        sources=script_json(sources),
         data={"glframe-data": script_json(figure)},
         script=_SCRIPT,
     )
@@ -68,8 +76,11 @@ _SCRIPT = """
   // The documented entry point, for pages that embed figures: glframe.mount(element, data).
   const mount = (element, data) => fig.mount(element, data, glir);
   window.glframe = { mount, glir, figure: fig };
-  window.glframeFigure = await window.glframe.mount(
-    document.getElementById("glframe-figure"), json("glframe-data"));
+  const element = document.getElementById("glframe-figure");
+  const data = json("glframe-data");
+  window.glframeFigure = await window.glframe.mount(element, data);
+  // a plot figure: ticks, labels and grid that follow the page's cameras
+  if (modules.axes) window.glframeAxes = modules.axes.attach(element, window.glframeFigure, data);
 """
 
 

@@ -1,7 +1,8 @@
 """The browser side's files, and the one HTML page shell that loads them.
 
-``js/`` holds glir.js and its modules, figure.js (with cameras.js), remote.js
-and widget.js: plain ES modules. A page (an HTML export, the server's page)
+``js/`` holds glir.js and its modules, figure.js (with cameras.js), axes.js
+(with ticks.js: the ticks of a glframe.plot figure), remote.js and widget.js:
+plain ES modules. A page (an HTML export, the server's page)
 or the notebook widget gets them as text, each bundle one module, and imports
 them through blob URLs (a module loaded that way cannot import its siblings;
 it also works from file://).
@@ -27,15 +28,18 @@ __all__ = [
     "js_source",
     "glir_bundle",
     "figure_bundle",
+    "axes_bundle",
     "script_json",
     "page_shell",
     "GLIR_MODULES",
     "FIGURE_MODULES",
+    "AXES_MODULES",
 ]
 
 #: glir.js's modules, each after those it imports; the same for figure.js.
 GLIR_MODULES = ("protocol.js", "glsl.js", "objects.js", "program.js", "glir.js")
 FIGURE_MODULES = ("cameras.js", "figure.js")
+AXES_MODULES = ("ticks.js", "axes.js")
 _SIBLING = re.compile(r'^(?:import|export)\s*\{[^}]*\}\s*from\s*"\./[\w-]+\.js";[ \t]*\n', re.M)
 
 
@@ -57,6 +61,11 @@ def glir_bundle() -> str:
 def figure_bundle() -> str:
     """figure.js (with cameras.js) as one module."""
     return _bundle(FIGURE_MODULES)
+
+
+def axes_bundle() -> str:
+    """axes.js (with ticks.js) as one module: a plot figure's ticks in a page."""
+    return _bundle(AXES_MODULES)
 
 
 def script_json(value: Any) -> str:
