@@ -8,6 +8,7 @@ the window frees every GL object; resizes reach the canvas with pixel ratio 1;
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import runpy
@@ -46,6 +47,15 @@ def qapp(xvfb):
     for widget in app.topLevelWidgets():
         widget.close()
     app.processEvents()
+
+
+@pytest.fixture(autouse=True)
+def _collect_windows():
+    """Delete each test's dropped windows now. PySide6 deletes a Python-owned widget when
+    the garbage collector takes its wrapper: a collection that deletes an old window with
+    GL widgets while Qt 6.12 shows another crashes in QOpenGLContext::functions()."""
+    yield
+    gc.collect()
 
 
 def _wait(app, until, timeout=5.0):

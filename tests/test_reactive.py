@@ -39,6 +39,8 @@ def _visuals() -> dict[str, object]:
         "MultiscaleVolume": v.MultiscaleVolume(np.zeros((4, 4, 4))),
         "Mesh": v.Mesh(CUBE, CUBE_FACES),
         "Spheres": v.Spheres(np.zeros((3, 3))),
+        "Aggregate": v.Aggregate({"x": np.zeros(3), "y": np.zeros(3)}),
+        "AggregateLines": v.AggregateLines(np.zeros((2, 3))),
     }
 
 

@@ -387,7 +387,12 @@ def test_a_token_is_required_by_the_page_and_the_websocket(
     served,
     page,  # noqa: F811
     caplog,
+    monkeypatch,
 ):
+    # dask.distributed (used earlier in the process by the aggregation tests) stops the
+    # "tornado" loggers at CRITICAL, unpropagated: let the access log reach caplog
+    monkeypatch.setattr(logging.getLogger("tornado"), "propagate", True)
+    caplog.set_level(logging.WARNING, logger="tornado.access")
     canvas, view, server = served(token="abc", require_token=True)
     base = f"http://127.0.0.1:{server.port}/"
     assert server.token_required and server.url == base + "?token=abc"

@@ -132,6 +132,8 @@ def key_name(event) -> str | None:
 class _Widget(QOpenGLWidget):
     """The native widget: hands paint, resize and input to its :class:`QtSurface`."""
 
+    _watched = None  # PySide6 may filter events before __init__ has set it
+
     def __init__(self, surface: QtSurface) -> None:
         super().__init__()
         self._surface = surface
