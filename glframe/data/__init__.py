@@ -1,5 +1,5 @@
 """glframe.data: what knows no GL — multiscale sources, tile caches and loaders,
-aggregation of points and lines into grids.
+aggregation of points and lines into grids, the stream store.
 
 This layer imports nothing else of glframe (numpy always; zarr, h5py and dask
 where installed: ``pip install glframe[data]``), so it can be used, tested and
@@ -15,6 +15,7 @@ from ._io import build_pyramid, open_multiscale
 from ._loader import TileLoader, TileLoadError
 from ._multiscale import Multiscale
 from ._points import Points
+from ._store import StreamStore, StreamStoreError
 from ._tiles import TileGrid, TileKey
 from .synthetic import ComputedArray, mandelbrot, mandelbulb
 
@@ -35,4 +36,6 @@ __all__ = [
     "ComputedArray",
     "mandelbrot",
     "mandelbulb",
+    "StreamStore",
+    "StreamStoreError",
 ]

@@ -1,0 +1,28 @@
+"""glframe.stream: log numbers from any program into a store that viewers follow.
+
+``Logger(scope=, store="runs/")`` buffers ``write(name, **columns)`` calls and
+flushes them in the background into a stream store (a directory holding a
+SQLite database in WAL mode, ``glframe.data.StreamStore``); several processes
+may log into one store at once, and readers follow it while it grows:
+``scopes``, ``names``, ``fetch`` (all rows, or those since a cursor),
+``config`` and ``delete``. No GL is imported here. See docs/stream.md.
+
+Not built yet (issue 15): the viewer (``python -m glframe stream serve``,
+``stream.view``) and remote producers (``Logger(address="host:port")``).
+"""
+
+from ..data import StreamStore, StreamStoreError
+from ._logger import Logger
+from ._read import Rows, config, delete, fetch, names, scopes
+
+__all__ = [
+    "Logger",
+    "Rows",
+    "StreamStore",
+    "StreamStoreError",
+    "config",
+    "delete",
+    "fetch",
+    "names",
+    "scopes",
+]

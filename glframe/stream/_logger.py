@@ -1,0 +1,376 @@
+"""``Logger``: buffered writes of named numeric columns into a stream store.
+
+``write`` only checks the columns and appends them to an in-memory buffer, so a
+producer never waits on the store, on other writers or on readers; a daemon
+thread hands the buffer to the store every ``flush_every`` seconds, and
+``flush()``, ``close()``, the ``with``/``async with`` exit, garbage collection
+and interpreter exit (through ``weakref.finalize``, which holds no reference to
+the logger) flush what is left.
+
+Arrays from other libraries are kept as given and converted at the flush:
+an object with ``__dlpack__`` is read with ``numpy.from_dlpack``, one with
+``__array__`` with ``numpy.asarray``; if both fail, its ``detach()`` and
+``cpu()`` (where it has them: torch's names) are tried first. So a GPU tensor
+is copied to the host once per flush, not once per write, and torch or jax is
+never imported here. The logger keeps a reference until then: an array
+changed in place before the flush is stored as it is at the flush.
+
+Errors a flush meets in the background (a column that converts to something
+non-numeric, the store refusing a write) are raised by the next ``write``,
+``flush`` or ``close`` in the producer's thread. A row that cannot be converted
+is dropped; rows the store refused are kept for the next flush.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import threading
+import weakref
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..data import StreamStore
+from ..data._store import NUMERIC_KINDS, check_column, check_key
+
+__all__ = ["Logger"]
+
+_PLAIN = (bool, int, float, complex, np.generic)
+
+
+class _Foreign:
+    """A column given as another library's array, converted at the flush."""
+
+    __slots__ = ("value", "shape")
+
+    def __init__(self, value: Any, shape: tuple[int, ...] | None) -> None:
+        self.value, self.shape = value, shape
+
+
+def _shape_of(value: Any) -> tuple[int, ...] | None:
+    """The ``shape`` attribute of a foreign array as ints, or None when it has none."""
+    try:
+        return tuple(int(d) for d in value.shape)
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def _numeric(array: np.ndarray, owner: str, column: str, value: Any) -> np.ndarray:
+    if array.dtype.kind not in NUMERIC_KINDS:
+        text = repr(value)
+        text = text if len(text) <= 60 else text[:57] + "..."
+        raise TypeError(
+            f"{owner}: column {column!r} must be numeric (bool, int, float, complex or an "
+            f"array of them), not {text} (dtype {array.dtype}); log text with write_config"
+        )
+    return array
+
+
+def _take(owner: str, column: str, value: Any) -> np.ndarray | _Foreign:
+    """What ``write`` keeps for one column: a private numpy copy, or the foreign object."""
+    if isinstance(value, np.ndarray):
+        return _numeric(np.array(value, copy=True), owner, column, value)
+    if isinstance(value, _PLAIN):
+        return _numeric(np.asarray(value), owner, column, value)
+    if hasattr(value, "__dlpack__") or hasattr(value, "__array__"):
+        return _Foreign(value, _shape_of(value))
+    if isinstance(value, (list, tuple)):
+        try:
+            array = np.asarray(value)
+        except ValueError:
+            raise ValueError(
+                f"{owner}: column {column!r} is a ragged sequence (its items differ in "
+                f"length); give equal-length items, or log each as its own write"
+            ) from None
+        return _numeric(array, owner, column, value)
+    return _numeric(np.asarray(value, dtype=object), owner, column, value)
+
+
+def _convert(value: Any) -> np.ndarray:
+    """A foreign array on the host as numpy (the device-to-host copy happens here)."""
+    candidates = [value]
+    for method in ("detach", "cpu"):  # torch: a tensor that requires grad, or on a GPU
+        if callable(getattr(candidates[-1], method, None)):
+            try:
+                candidates.append(getattr(candidates[-1], method)())
+            except Exception:  # not that kind of object after all: try what we have
+                break
+    failures = []
+    for candidate in candidates:
+        if hasattr(candidate, "__dlpack__") and hasattr(candidate, "__dlpack_device__"):
+            try:
+                return np.from_dlpack(candidate)
+            except Exception as exc:
+                failures.append(f"from_dlpack: {exc}")
+        if hasattr(candidate, "__array__"):
+            try:
+                return np.asarray(candidate)
+            except Exception as exc:
+                failures.append(f"__array__: {exc}")
+    raise TypeError("could not be read as a numpy array (" + "; ".join(failures) + ")")
+
+
+def _check_lengths(owner: str, shapes: Mapping[str, tuple[int, ...] | None]) -> None:
+    """Every non-scalar column of one write has the same length (first axis)."""
+    first = None
+    for column, shape in shapes.items():
+        if shape is None or len(shape) == 0:
+            continue
+        if first is None:
+            first = (column, shape)
+        elif shape[0] != first[1][0]:
+            raise ValueError(
+                f"{owner}: column {column!r} has {shape[0]} rows (shape {shape}) but "
+                f"{first[0]!r} has {first[1][0]} (shape {first[1]}); the arrays of one write "
+                f"must have the same length (first axis), scalars aside: split it into "
+                f"two names, or pad"
+            )
+
+
+class _Sink:
+    """The logger's buffer and store, shared with its flush thread and finalizer."""
+
+    def __init__(self, store: StreamStore, owned: bool, scope: str) -> None:
+        self.store, self.owned, self.scope = store, owned, scope
+        self.rows: list[tuple[str, dict[str, Any]]] = []
+        self.configs: list[str] = []
+        self.buffer_lock = threading.Lock()  # held only to append or swap the buffer
+        self.flush_lock = threading.Lock()  # one flush at a time: keeps the order
+        self.error: BaseException | None = None
+
+    def flush(self) -> None:
+        """Hand everything buffered so far to the store; failures go to ``self.error``."""
+        with self.flush_lock:
+            with self.buffer_lock:
+                batch, self.rows = self.rows, []
+                configs, self.configs = self.configs, []
+            if not batch and not configs:
+                return
+            ready = []
+            for name, columns in batch:
+                owner = f"Logger({self.scope!r}).write({name!r})"
+                try:
+                    arrays = {}
+                    for column, value in columns.items():
+                        if isinstance(value, _Foreign):
+                            try:
+                                array = _convert(value.value)
+                            except TypeError as exc:
+                                raise TypeError(f"{owner}: column {column!r} {exc}") from None
+                            value = _numeric(array, owner, column, value.value)
+                        arrays[column] = value
+                    _check_lengths(owner, {c: a.shape for c, a in arrays.items()})
+                except (TypeError, ValueError) as exc:
+                    self._fail(exc)  # this row is dropped; the others are stored
+                    continue
+                ready.append((name, arrays))
+            try:
+                self.store.append(self.scope, ready, configs)
+            except Exception as exc:
+                with self.buffer_lock:  # kept, converted, in front of newer writes
+                    self.rows[:0] = ready
+                    self.configs[:0] = configs
+                self._fail(exc)
+
+    def _fail(self, exc: BaseException) -> None:
+        if self.error is None:  # the first one tells the story
+            self.error = exc
+
+    def take_error(self) -> BaseException | None:
+        error, self.error = self.error, None
+        return error
+
+
+def _flush_loop(sink: _Sink, stop: threading.Event, every: float) -> None:
+    while not stop.wait(every):
+        sink.flush()
+
+
+def _shutdown(sink: _Sink, stop: threading.Event, thread: threading.Thread | None) -> None:
+    """Stop the flush thread, flush the rest, close the store (finalizer: no ``self``)."""
+    stop.set()
+    if thread is not None and thread is not threading.current_thread():
+        thread.join()
+    try:
+        sink.flush()
+    finally:
+        if sink.owned:
+            sink.store.close()
+
+
+class Logger:
+    """Log named numeric columns into a stream store, flushed in the background.
+
+    Parameters
+    ----------
+    scope
+        What these rows belong to (a run, an experiment): letters, digits and
+        ``_.-/:``, up to 128 characters.
+    store
+        The store's directory (made if missing), or an open
+        :class:`glframe.data.StreamStore` (shared; not closed by the logger).
+    flush_every
+        Seconds between background flushes; None: flush only on ``flush()``,
+        ``close()`` and exit.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile
+    >>> from glframe import stream
+    >>> runs = tempfile.mkdtemp()
+    >>> with stream.Logger(scope="run24", store=runs) as log:
+    ...     log.write_config({"lr": 0.1})
+    ...     for step in range(3):
+    ...         log.write("loss", step=step, value=1.0 / (step + 1))
+    ...     log.write("cloud", x=np.zeros(10), y=np.ones(10))
+    >>> stream.names(runs, "run24")
+    ['cloud', 'loss']
+    >>> float(stream.fetch(runs, "run24", "loss")[("run24", "loss", 2)]["value"])
+    0.3333333333333333
+    """
+
+    def __init__(
+        self,
+        scope: str,
+        store: str | os.PathLike | StreamStore = "runs/",
+        *,
+        flush_every: float | None = 1.0,
+    ) -> None:
+        check_key(scope, "scope", "Logger")
+        if flush_every is not None and (
+            isinstance(flush_every, bool)
+            or not isinstance(flush_every, (int, float))
+            or not math.isfinite(flush_every)
+            or flush_every <= 0
+        ):
+            raise ValueError(
+                f"Logger({scope!r}): flush_every must be a number of seconds > 0 or None "
+                f"(no background flushing), not {flush_every!r}"
+            )
+        if isinstance(store, StreamStore):
+            store_, owned = store, False
+        elif isinstance(store, (str, os.PathLike)):
+            store_, owned = StreamStore(store), True
+        else:
+            raise TypeError(
+                f"Logger({scope!r}): store must be a directory path or a StreamStore, "
+                f"not {type(store).__name__}"
+            )
+        self.scope = scope
+        self.flush_every = flush_every
+        self._sink = _Sink(store_, owned, scope)
+        self._stop = threading.Event()
+        thread = None
+        if flush_every is not None:
+            thread = threading.Thread(
+                target=_flush_loop,
+                args=(self._sink, self._stop, float(flush_every)),
+                name=f"glframe.stream.Logger({scope})",
+                daemon=True,  # exit is not held up by it: the finalizer flushes
+            )
+            thread.start()
+        self._closer = weakref.finalize(self, _shutdown, self._sink, self._stop, thread)
+
+    @property
+    def store(self) -> Path:
+        """The store's directory."""
+        return self._sink.store.path
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``close()`` was called (or the logger was finalized)."""
+        return not self._closer.alive
+
+    def _raise_pending(self) -> None:
+        error = self._sink.take_error()
+        if error is not None:
+            raise error
+
+    def write(self, name: str, **columns: Any) -> None:
+        """Buffer one row of ``name``: columns of numbers or arrays; never waits on I/O.
+
+        Each column is a scalar, a numpy array, a (regular) nested sequence, or
+        an object with ``__array__`` or ``__dlpack__`` (kept as is until the
+        flush). The arrays of one write have the same length (first axis);
+        scalars may sit beside them. The row gets the next index of
+        ``(scope, name)`` when it is flushed.
+        """
+        owner = f"Logger({self.scope!r}).write({name!r})"
+        if self.closed:
+            raise RuntimeError(f"{owner}: the logger is closed; make a new Logger")
+        self._raise_pending()
+        check_key(name, "name", f"Logger({self.scope!r}).write")
+        if not columns:
+            raise TypeError(f"{owner}: no columns; pass them by name, e.g. write({name!r}, y=0.5)")
+        kept = {}
+        for column, value in columns.items():
+            check_column(column, owner)
+            kept[column] = _take(owner, column, value)
+        _check_lengths(owner, {c: v.shape for c, v in kept.items()})
+        with self._sink.buffer_lock:
+            self._sink.rows.append((name, kept))
+
+    def write_config(self, config: Mapping[str, Any]) -> None:
+        """Buffer ``config`` (a JSON-serializable mapping) as this scope's config.
+
+        The last one written is what ``stream.config(store, scope)`` returns.
+        """
+        owner = f"Logger({self.scope!r}).write_config"
+        if self.closed:
+            raise RuntimeError(f"{owner}: the logger is closed; make a new Logger")
+        self._raise_pending()
+        if not isinstance(config, Mapping):
+            raise TypeError(f"{owner}: config must be a mapping, not {type(config).__name__}")
+        try:
+            text = json.dumps(dict(config), allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"{owner}: the config must be JSON (str keys; str, number, bool, None, list, "
+                f"dict values; no NaN): {exc}"
+            ) from None
+        with self._sink.buffer_lock:
+            self._sink.configs.append(text)
+
+    def flush(self) -> None:
+        """Store everything written so far (in this thread); raises a pending error."""
+        if not self.closed:
+            self._sink.flush()
+        self._raise_pending()
+
+    def close(self) -> None:
+        """Flush, stop the flush thread and close the store (idempotent)."""
+        self._closer()
+        self._raise_pending()
+
+    async def awrite(self, name: str, **columns: Any) -> None:
+        """``write`` for coroutines (it never waits, so this never yields)."""
+        self.write(name, **columns)
+
+    async def aflush(self) -> None:
+        """``flush`` in a worker thread, so the event loop keeps running."""
+        await asyncio.to_thread(self.flush)
+
+    async def aclose(self) -> None:
+        """``close`` in a worker thread."""
+        await asyncio.to_thread(self.close)
+
+    def __enter__(self) -> Logger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Logger:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        state = " closed" if self.closed else ""
+        return f"<Logger scope={self.scope!r} store={str(self.store)!r}{state}>"
