@@ -8,7 +8,7 @@ import pytest
 from imagecompare import assert_image_matches
 
 from glframe import plot
-from glframe.scene.visuals import Image, Line, Markers, Mesh
+from glframe.scene.visuals import Aggregate, Image, Line, Markers, Mesh
 
 MINUS = "\u2212"
 
@@ -235,3 +235,48 @@ def test_every_call_returns_its_visual_reachable_and_reactive(figures):
     title = ax.set_title("t")
     assert title.text == "t"
     fig.render()
+
+
+def test_aggregate_counts_the_points_shown_and_gets_a_colorbar(figures):
+    fig, ax = figures(size=(420, 300))
+    rng = np.random.default_rng(3)
+    xy = rng.normal(size=(2, 200_000)).astype(np.float32)
+    data = {"x": xy[0] * 2 + 10, "y": xy[1]}
+    agg = ax.aggregate(data, how="linear", clim=(0, 40), settle=0)
+    assert isinstance(agg, Aggregate) and agg.parent is ax.data
+    bar = fig.colorbar(agg, label="points per pixel")
+    fig.render()
+    assert agg.wait(timeout=30)
+    image = fig.render()
+    # the camera fits the data's bounds (5% margin), the ticks show them
+    lo, hi = ax.get_xlim()
+    assert lo < float(data["x"].min()) < float(data["x"].max()) < hi
+    assert ax.xticks.labels[0] in ("0", "2", "4") and "10" in ax.xticks.labels
+    # one cell per pixel of the plot area where there is data, counting every point
+    (x0, x1), _ = agg.grid_range
+    pixel = (hi - lo) / ax.view.rect[2]  # the grid snaps to the view's pixels
+    assert (x0, x1) == pytest.approx((data["x"].min(), data["x"].max()), abs=pixel)
+    assert agg.grid.shape[1] == pytest.approx((x1 - x0) / (hi - lo) * ax.view.rect[2], abs=1)
+    assert int(agg.grid.sum()) == 200_000
+    assert isinstance(bar, Image) and bar.cmap == "fire"
+    assert ax._colorbar.clim == (0.0, 40.0)
+    centre = image[ax.view.rect[1] + ax.view.rect[3] // 2, ax.view.rect[0] + ax.view.rect[2] // 2]
+    assert centre[0] > 200  # dense: the hot end of fire
+    # a zoom re-aggregates the part shown
+    ax.set_xlim(9, 11)
+    fig.render()
+    assert agg.wait(timeout=30)
+    fig.render()  # the frame that shows the new grid
+    assert 0 < int(agg.grid.sum()) < 200_000
+    assert agg.grid_range[0] == pytest.approx(ax.get_xlim())
+
+
+def test_aggregate_refuses_log_axes_and_a_colorbar_of_moving_colours(figures):
+    fig, ax = figures(size=(300, 200))
+    data = {"x": np.arange(10.0), "y": np.arange(10.0)}
+    auto = ax.aggregate(data, settle=0)
+    with pytest.raises(ValueError, match=r"Figure.colorbar: .*how='eq_hist'.*clim=\(lo, hi\)"):
+        fig.colorbar(auto)
+    ax.set_yscale("log")
+    with pytest.raises(ValueError, match="Axes.aggregate: .*linear axes only.*log axis"):
+        ax.aggregate(data)

@@ -17,7 +17,7 @@ node, so the data stays as given), seconds since ``offset`` on time axes
 (datetime64 data; the offset keeps float32 precise on the GPU).
 
 Every plotting call returns the scene visual it made (a Line, Markers, an
-Image, a Mesh): everything below stays reachable and reactive.
+Image, a Mesh, an Aggregate): everything below stays reachable and reactive.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..scene import Node, PanZoomCamera
-from ..scene.visuals import Image, Line, Markers, Mesh, Rectangle, Text
+from ..scene.visuals import Aggregate, Image, Line, Markers, Mesh, Rectangle, Text
 from ..shaders import colormaps
 from ..transforms import LogTransform, NullTransform, STTransform
 from ._ticks import Ticks, ticks
@@ -443,6 +443,43 @@ class Axes:
         mesh = Mesh(corners, faces, color=color, shading=None, parent=self.data, **kwargs)
         self._add(mesh, "bar", label, ([x0[0], x1[-1]], [base, counts.max()]), color=color)
         return mesh
+
+    def aggregate(
+        self,
+        data: Any,
+        x: str = "x",
+        y: str = "y",
+        *,
+        agg: str = "count",
+        cmap: str = "fire",
+        how: str = "eq_hist",
+        clim: Any = "auto",
+        **kwargs: Any,
+    ) -> Aggregate:
+        """Points counted (or reduced) per pixel of the plot area; returns the Aggregate.
+
+        ``data``: anything :class:`glframe.data.Points` reads (a dict of columns, a
+        DataFrame, Parquet, zarr, Dask). ``agg``, ``cmap``, ``how``, ``clim`` and
+        ``kwargs`` (``value=``, ``category=``, ``spread=``, ...) go to
+        :class:`~glframe.scene.visuals.Aggregate`, which re-aggregates the range
+        shown after each pan or zoom. Linear axes only. A colorbar needs fixed
+        limits and a linear transfer (``how="linear", clim=(lo, hi)``): otherwise
+        the colours follow the data shown, and no fixed bar can tell them.
+        """
+        bad = [s for s in self._scales if s != "linear"]
+        if bad:
+            raise ValueError(
+                f"Axes.aggregate: points are aggregated on linear axes only, this one has a "
+                f"{bad[0]} axis (make the aggregate on axes without set_xscale/set_yscale)"
+            )
+        visual = Aggregate(
+            data, x, y, agg, cmap=cmap, how=how, clim=clim, parent=self.data, **kwargs
+        )
+        (x0, x1), (y0, y1) = visual._bounds()
+        fixed = how == "linear" and not isinstance(clim, str) and visual.agg != "count_cat"
+        mapped = (cmap, tuple(float(v) for v in clim)) if fixed else None
+        self._add(visual, "aggregate", None, ([x0, x1], [y0, y1]), colormap=mapped)
+        return visual
 
     def autoscale(self) -> None:
         """Fit the camera to the data (and the limits set), with a 5% margin; shared axes

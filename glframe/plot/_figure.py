@@ -169,6 +169,12 @@ class Figure:
         record = next((r for r in (owner._artists if owner else []) if r["visual"] is artist), {})
         if record.get("colormap"):
             cmap, clim = record["colormap"]
+        elif record.get("kind") == "aggregate":
+            raise ValueError(
+                f"Figure.colorbar: this aggregate's colours follow the data shown "
+                f"(how={artist.how!r}, or limits 'auto'); for a colorbar give "
+                "ax.aggregate(..., how='linear', clim=(lo, hi))"
+            )
         elif hasattr(type(artist), "cmap") and hasattr(type(artist), "clim"):
             cmap, clim = artist.cmap, artist.clim
         else:
