@@ -67,8 +67,12 @@ class GlirState:
             cmds = obj["cmds"]
             if name == Cmd.SIZE:
                 cmds.pop("data", None)  # reallocation discards the data
+                obj.pop("shadow", None)
                 cmds["size"] = cmd
             elif name == Cmd.DATA:
+                if isinstance(cmd[2], int) and "size" in cmds:
+                    _buffer_data(obj, cmd)
+                    continue
                 box = _data_box(cmd)
                 kept = [c for c in cmds.get("data", []) if not _contains(box, _data_box(c))]
                 cmds["data"] = [*kept, cmd]
@@ -92,12 +96,43 @@ class GlirState:
             for key in ("size", Cmd.WRAPPING, Cmd.INTERPOLATION, "shaders"):
                 if key in cmds:
                     out.append(cmds[key])
-            out.extend(cmds.get("data", ()))
+            shadow = obj.get("shadow")
+            if shadow is not None:  # a copy: later partial DATA must not change this list
+                out.append((Cmd.DATA, obj["create"][1], 0, shadow.copy()))
+            else:
+                out.extend(cmds.get("data", ()))
             out.extend(c for k, c in cmds.items() if isinstance(k, tuple))
         return out
 
     def __len__(self) -> int:
         return len(self._objects)
+
+
+def _buffer_data(obj: dict, cmd: tuple) -> None:
+    """Keep a buffer's DATA: the command itself when it covers the whole buffer, else
+    the bytes in a copy of the buffer (made at the first partial DATA).
+
+    Ring buffers (``Line.append``) patch a few rows per frame at moving offsets: a list
+    of partial commands would grow with every append that no later one covers exactly,
+    so the state writes them into one array instead, O(new bytes) each.
+    """
+    cmds = obj["cmds"]
+    size = cmds["size"][2]
+    offset, data = cmd[2], cmd[3]
+    raw = np.ascontiguousarray(data).view(np.uint8).reshape(-1)
+    if offset == 0 and raw.nbytes == size:
+        obj.pop("shadow", None)
+        cmds["data"] = [cmd]
+        return
+    shadow = obj.get("shadow")
+    if shadow is None:
+        shadow = np.zeros(size, np.uint8)
+        for old in cmds.get("data", ()):
+            done = np.ascontiguousarray(old[3]).view(np.uint8).reshape(-1)
+            shadow[old[2] : old[2] + done.nbytes] = done[: max(size - old[2], 0)]
+        obj["shadow"] = shadow
+        cmds.pop("data", None)
+    shadow[offset : offset + raw.nbytes] = raw[: max(size - offset, 0)]
 
 
 class GlirContext:

@@ -32,6 +32,17 @@ checks that both paths draw the same pixels. Translucent or thinner lines
 keep the quads (a strip draws some pixels twice at turns), and so does the
 pick pass.
 
+With a ``capacity``, the line is a ring buffer for data that arrives over time:
+``line.append(points)`` adds points at the end and the oldest roll off once
+``capacity`` are kept. The GPU buffers hold ``capacity`` slots, point ``t`` in slot
+``t % capacity`` (see ``_ring.py``); an append uploads its own rows only (plus a copy
+of the rows at the ends of the ring, which the next and previous instances read: at
+most three rows more when an append touches slot 0, 1 or the last). One instanced draw
+covers the ring: the uniform ``u_ring`` gives the oldest slot, and the shader drops the
+segment that would join the newest point to the oldest and caps both. The line-strip
+path draws the ring as two strips, oldest first. Repeated consecutive points are kept
+in a ring (a zero-length segment), where a fresh line drops them.
+
 ``canvas.pick(pos)`` reports, for a strip or loop, the index in ``positions``
 of the first vertex of the segment under ``pos``; for "segments" or index
 pairs, the number of the pair.
@@ -55,6 +66,7 @@ from .._reactive import Prop
 from .._visual import DrawContext, Visual, finite_bounds
 from . import _data as checks
 from ._data import as_positions
+from ._ring import RingMirror, RingStore, as_capacity
 
 __all__ = ["Line", "JOINS", "CAPS"]
 
@@ -79,6 +91,9 @@ uniform float u_join;
 uniform float u_cap;
 uniform float u_miter_limit;
 uniform float u_antialias;  // 1: coverage ramp over one pixel; 0: hard edges (GL's rule)
+// A ring buffer (Line.append): (the oldest instance, instances in the ring, 1 for a strip);
+// (0, 0, 0) otherwise
+uniform ivec3 u_ring;
 out vec2 v_px;
 flat out vec4 v_ends;    // start and end, pixels
 flat out vec4 v_start;   // (tb, m) of the start, see line/ends.glsl
@@ -97,14 +112,29 @@ vec4 line_to_px(vec4 p) {
 }
 
 void main() {
+    vec4 prev = a_prev;
+    vec4 next = a_next;
+    int pick = a_vertex;
+    if (u_ring.y > 0) {
+        int n = u_ring.y;
+        pick = (gl_InstanceID - u_ring.x + n) % n;  // the instance's place, oldest first
+        if (u_ring.z == 1) {  // a strip: the newest and the oldest points meet in the ring
+            if (pick == n - 1) {
+                gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
+                return;
+            }
+            if (pick == 0) prev.w = 0.0;      // the oldest point: a cap
+            if (pick == n - 2) next.w = 0.0;  // the newest point: a cap
+        }
+    }
     vec4 a = line_to_px(a_p0);
     vec4 b = line_to_px(a_p1);
     if (a.w == 0.0 || b.w == 0.0) {   // a break: nothing to draw
         gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
         return;
     }
-    vec4 z = line_to_px(a_prev);
-    vec4 c = line_to_px(a_next);
+    vec4 z = line_to_px(prev);
+    vec4 c = line_to_px(next);
     float width = u_width * $pixel_scale;
     float hw = 0.5 * max(width, 1.0);
     vec2 t = line_direction(a.xy, b.xy);
@@ -126,7 +156,7 @@ void main() {
     v_width = vec2(hw, clamp(width, 0.0, 1.0));
     v_color0 = a_color0;
     v_color1 = a_color1;
-    $pick_index = a_vertex;
+    $pick_index = pick;
     gl_Position = vec4(pos / $viewport * 2.0 - 1.0, a_corner.x < 0.5 ? a.z : b.z, 1.0);
 }
 """
@@ -206,6 +236,11 @@ _CORNERS = np.array([[0, -1], [0, 1], [1, -1], [1, 1]], np.float32)  # a triangl
 _ROW = 16  # bytes of one vec4 row
 
 
+def _same(value: Any, name: str) -> bool:
+    """Whether ``value`` (a name or an index array) is the name ``name``."""
+    return isinstance(value, str) and value == name
+
+
 def as_connect(value: Any, what: str, n: int) -> Any:
     """Check (per item): 'strip', 'loop', 'segments', or an (M, 2) int array of vertex
     pairs in [0, n)."""
@@ -255,6 +290,11 @@ class Line(Visual):
         True (default): edges fade over one pixel. False: hard edges, as GL
         draws aliased lines (a line at most one device pixel wide is then drawn
         as a GL line strip, the fastest way).
+    capacity
+        None (default): the line holds what it is given. An integer: a ring
+        buffer of that many points for :meth:`append` (connect "strip" or
+        "segments"; even for "segments"): the oldest points roll off, and each
+        frame uploads only the points appended since the last one.
     parent, **kwargs
         As for :class:`~glframe.scene.Node`.
 
@@ -265,6 +305,8 @@ class Line(Visual):
     ...             parent=view.scene)                    # doctest: +SKIP
     >>> line.width = 6               # one uniform at the next draw   # doctest: +SKIP
     >>> line.color = colormaps.sample("viridis", x / 10)  # per vertex  # doctest: +SKIP
+    >>> live = Line(color="cyan", capacity=10_000, parent=view.scene)  # doctest: +SKIP
+    >>> live.append(np.c_[t, signal])  # the newest 10k points drawn  # doctest: +SKIP
     """
 
     _items = "vertices"
@@ -280,6 +322,7 @@ class Line(Visual):
         cap: str = "butt",
         miter_limit: float = 4.0,
         antialias: bool = True,
+        capacity: int | None = None,
         parent: Any = None,
         **kwargs: Any,
     ) -> None:
@@ -300,6 +343,12 @@ class Line(Visual):
         self._thin_draw: tuple[str, Any] = ("line_strip", "all")
         self._thin_indices: gloo.IndexBuffer | None = None
         self._opaque = True  # every colour's alpha is 1 (set with the colours)
+        # the ring buffer (capacity given): the points on the CPU, and what each path's
+        # GPU buffers hold of them
+        self._ring: RingStore | None = None
+        self._quads_ring = RingMirror()
+        self._thin_ring = RingMirror()
+        self._thin_ring_indices: gloo.IndexBuffer | None = None
         self.set_data(
             positions if positions is not None else np.zeros((0, 2)),
             color=color,
@@ -310,12 +359,148 @@ class Line(Visual):
             miter_limit=miter_limit,
             antialias=antialias,
         )
+        if capacity is not None:
+            self.capacity = capacity
 
     # ---- data --------------------------------------------------------------------------
     def set_data(self, positions: ArrayLike | None = None, **properties: Any) -> None:
-        """Set positions and any properties at once (checked together: all or nothing)."""
+        """Set positions and any properties at once (checked together: all or nothing).
+
+        With a ``capacity``, the last ``capacity`` positions (and per-vertex values)
+        are kept.
+        """
         pos = None if positions is None else as_positions(positions, "Line.positions")
+        if self._ring is not None and "connect" in properties:
+            self._check_ring_connect(properties["connect"], self._ring.capacity)
         self._set_items("positions", pos, properties, dirty="geometry")
+        if self._ring is not None and pos is not None:  # (without positions: _assign did)
+            self._refill()
+
+    def _assign(self, values: dict[str, Any], n: int | None = None, *, caller: str = "") -> None:
+        if self._ring is not None and n is None and "connect" in values:
+            self._check_ring_connect(values["connect"], self._ring.capacity)
+        super()._assign(values, n, caller=caller)
+        # a property set alone (line.color = ...): the ring takes the new per-vertex values
+        if self._ring is not None and n is None and values.keys() & {"color"}:
+            self._refill()
+
+    @property
+    def capacity(self) -> int | None:
+        """The ring buffer's size in points (see :meth:`append`), or None for no ring.
+
+        Setting it keeps the last ``capacity`` points; None keeps them all and ends
+        the ring.
+        """
+        return None if self._ring is None else self._ring.capacity
+
+    @capacity.setter
+    def capacity(self, value: int | None) -> None:
+        connect = self._values["connect"]
+        cap = as_capacity(value, "Line.capacity", even=_same(connect, "segments"))
+        if cap is not None:
+            self._check_ring_connect(connect, cap)
+        if cap is None:
+            if self._ring is not None:  # the views become the line's own arrays
+                self._values["positions"] = np.array(self._values["positions"])
+                if self._values["color"].ndim == 2:
+                    self._values["color"] = self._given["color"] = np.array(self._values["color"])
+            self._ring = None
+        else:
+            self._ring = RingStore(cap)
+            self._refill()
+        self._dirty.update(("geometry", "color"))
+        self.update()
+
+    def _check_ring_connect(self, connect: Any, capacity: int) -> None:
+        """A ring holds a strip or segments (whole pairs: an even capacity)."""
+        if not (_same(connect, "strip") or _same(connect, "segments")):
+            shown = "an index array" if isinstance(connect, np.ndarray) else repr(connect)
+            raise ValueError(
+                f"Line.connect: {shown} cannot be a ring buffer (capacity={capacity}); a ring "
+                "holds connect='strip' or 'segments': use one of those, or capacity=None"
+            )
+        if _same(connect, "segments") and capacity % 2:
+            as_capacity(capacity, "Line.capacity", even=True)
+
+    def _refill(self) -> None:
+        """Put the line's positions (and per-vertex colours) in the ring, the last kept."""
+        pos = self._values["positions"]
+        columns = {"positions": pos, "valid": np.all(np.isfinite(pos), axis=1)}
+        color = self._values["color"]
+        if color.ndim == 2:
+            columns["color"] = color
+            columns["opaque"] = color[:, 3] == 1.0
+        self._ring.fill(columns)
+        self._ring_views()
+        self._quads_ring.invalidate()
+        self._thin_ring.invalidate()
+        self._dirty.add("ring")
+
+    def _ring_views(self) -> None:
+        """The line's values are the ring's views (oldest first)."""
+        ring = self._ring
+        self._values["positions"] = ring.view("positions")
+        if "color" in ring.names:
+            self._values["color"] = self._given["color"] = ring.view("color")
+        self._n = ring.count
+
+    def append(self, points: ArrayLike, *, color: Any = None) -> None:
+        """Add points at the end of the line; with a ``capacity``, the oldest roll off.
+
+        Parameters
+        ----------
+        points
+            (K, 2) or (K, 3) positions (NaN rows break the line, as in ``positions``).
+        color
+            Only for a line with one colour per vertex, and then required: one colour
+            for the K points or (K, 3|4) colours.
+
+        With a ``capacity``, the next frame uploads the new points only (in at most
+        two ranges of the ring); without one, the line grows (everything is uploaded
+        again: give a capacity for data that keeps arriving). For connect="segments",
+        K is even (whole pairs).
+        """
+        try:
+            pos = as_positions(points, "Line.append")
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{exc}: append (K, 2) or (K, 3) numbers, like positions") from None
+        k = len(pos)
+        connect = self._values["connect"]
+        if _same(connect, "segments") and k % 2:
+            raise ValueError(
+                f"Line.append: {k} points with connect='segments', which pairs them: "
+                "append an even number of points (whole segments)"
+            )
+        per_vertex = self._values["color"].ndim == 2
+        if per_vertex:
+            if color is None:
+                raise ValueError(
+                    f"Line.append: the line has one colour per vertex, so the {k} new points "
+                    "need theirs: give color= (one colour, or one per point)"
+                )
+            new_color = checks.as_colors(color, k, "Line.append color")
+            if new_color.ndim == 1:
+                new_color = np.broadcast_to(new_color, (k, 4))
+        elif color is not None:
+            raise ValueError(
+                "Line.append: color= is for lines with one colour per vertex; this line has "
+                "one colour for all (Line.color): set line.color to per-vertex colours first, "
+                "or leave color= out"
+            )
+        if self._ring is None:  # no ring: the line grows
+            values = (
+                {"color": np.concatenate([self._values["color"], new_color])} if per_vertex else {}
+            )
+            self.set_data(np.concatenate([self._values["positions"], pos]), **values)
+            return
+        columns = {"positions": pos, "valid": np.all(np.isfinite(pos), axis=1)}
+        if per_vertex:
+            columns["color"] = new_color
+            columns["opaque"] = new_color[:, 3] == 1.0
+        self._ring.append(columns)
+        self._ring_views()
+        self._dirty.add("ring")
+        self.update()
 
     @property
     def positions(self) -> np.ndarray:
@@ -413,7 +598,10 @@ class Line(Visual):
     def _prepare(self, ctx: DrawContext) -> None:
         program = self.program
         dirty = self._dirty
-        if "geometry" in dirty:
+        if self._ring is not None:
+            self._prepare_ring()
+        elif "geometry" in dirty:
+            program["u_ring"] = (0, 0, 0)
             rows = self._build_geometry()
             if self._instances:
                 buffer = self._buffer("positions")
@@ -429,7 +617,7 @@ class Line(Visual):
                     self._bind_rows(buffer, ("a_prev", "a_p0", "a_p1", "a_next"), False)
             if self._values["color"].ndim == 2:
                 dirty.add("color")
-        if "color" in dirty:
+        if "color" in dirty and self._ring is None:
             color = self._values["color"]
             self._opaque = bool(np.all(color[..., 3] == 1.0))
             if color.ndim == 1:
@@ -452,8 +640,159 @@ class Line(Visual):
                 program[f"u_{name}"] = float(codes[value] if codes else value)
         self._thin_stale |= dirty & {"geometry", "color"}
         dirty.clear()
-        if self._thin_stale and self._is_thin(ctx):
+        if self._ring is not None:
+            if self._is_thin(ctx):
+                self._prepare_thin_ring()
+        elif self._thin_stale and self._is_thin(ctx):
             self._prepare_thin()
+
+    # ---- the ring buffer ---------------------------------------------------------------
+    def _ring_rows(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """Rows ``lo:hi`` of the ring (oldest first) as the quads read them: positions
+        (x, y, z, 1), or zeros where not finite; colours, or None for one colour."""
+        ring = self._ring
+        pos = ring.view("positions")[lo:hi]
+        valid = ring.view("valid")[lo:hi]
+        rows = np.zeros((hi - lo, 4), np.float32)
+        rows[valid, :3] = pos[valid]
+        rows[valid, 3] = 1.0
+        color = ring.view("color")[lo:hi] if "color" in ring.names else None
+        return rows, color
+
+    def _ring_extra(self, capacity: int) -> list[tuple[int, int]]:
+        """(buffer row, ring slot) of the copies a strip's instances read past the ring's
+        rows: the last slot before the first row, the first two after the last."""
+        if _same(self._values["connect"], "segments"):
+            return []
+        return [(0, capacity - 1), (capacity + 1, 0), (capacity + 2, 1 % capacity)]
+
+    def _upload_quads_all(self) -> None:
+        ring = self._ring
+        cap = ring.capacity
+        pos, valid = ring.slots("positions"), ring.slots("valid")
+        rows = np.zeros((cap, 4), np.float32)
+        rows[valid, :3] = pos[valid]
+        rows[valid, 3] = 1.0
+        color = ring.slots("color") if "color" in ring.names else None
+        if not _same(self._values["connect"], "segments"):  # the strip's copies around it
+            order = np.r_[cap - 1, np.arange(cap), 0, 1 % cap]
+            rows = rows[order]
+            color = None if color is None else color[order]
+        self._buffer("positions").set_data(rows)
+        if color is not None:
+            self._buffer("colors").set_data(color)
+        self._bind_ring()
+
+    def _upload_quads_rows(self, slot: int, lo: int, hi: int) -> None:
+        rows, color = self._ring_rows(lo, hi)
+        pairs = _same(self._values["connect"], "segments")
+        buffers = [(self._buffer("positions"), rows)]
+        if color is not None:
+            buffers.append((self._buffer("colors"), color))
+        first = slot if pairs else slot + 1  # a strip's ring starts at buffer row 1
+        for buffer, data in buffers:
+            buffer.set_subdata(data, first)
+            for row, copied in self._ring_extra(self._ring.capacity):
+                if slot <= copied < slot + hi - lo:
+                    buffer.set_subdata(data[copied - slot : copied - slot + 1], row)
+
+    def _bind_ring(self) -> None:
+        """Bind the quads' attributes to the ring's buffers (after a whole upload)."""
+        program = self.program
+        pairs = _same(self._values["connect"], "segments")
+        buffer = self._buffer("positions")
+        program["a_corner"] = self._buffer("corners")
+        program["a_vertex"] = 0  # the shader counts from the ring's oldest slot
+        if pairs:
+            self._bind_rows(buffer, ("a_p0", "a_p1"), True)
+            program["a_prev"] = program["a_next"] = (0.0, 0.0, 0.0, 0.0)
+        else:
+            self._bind_rows(buffer, ("a_prev", "a_p0", "a_p1", "a_next"), False)
+        if "color" in self._ring.names:
+            colors = self._buffer("colors")
+            first, stride = (0, 2 * _ROW) if pairs else (1, _ROW)
+            for i, name in enumerate(("a_color0", "a_color1")):
+                program[name] = gloo.BufferView(
+                    colors, np.float32, (4,), (first + i) * _ROW, stride
+                )
+
+    def _prepare_ring(self) -> None:
+        """Patch the quads' buffers with the points appended since the last frame."""
+        ring = self._ring
+        dirty = self._dirty
+        program = self.program
+        if dirty & {"geometry", "color"}:  # the layout or the colours' kind may have changed
+            self._quads_ring.invalidate()
+        self._quads_ring.sync(ring, self._upload_quads_all, self._upload_quads_rows)
+        color = self._values["color"]
+        if "color" in ring.names:
+            self._opaque = ring.true_counts["opaque"] == ring.count
+        else:
+            self._opaque = bool(color[3] == 1.0)
+            self._bind("a_color0", color, 1)
+            self._bind("a_color1", color, 1)
+        cap = ring.capacity
+        if _same(self._values["connect"], "segments"):
+            self._instances = ring.count // 2 and cap // 2
+            program["u_ring"] = (ring.oldest_slot // 2, cap // 2, 0)
+        else:
+            self._instances = cap if ring.count >= 2 else 0
+            program["u_ring"] = (ring.oldest_slot, cap, 1)
+        dirty.discard("ring")
+
+    def _prepare_thin_ring(self) -> None:
+        """The line-strip path's ring: positions (and colours) by slot, patched likewise."""
+        program = self._thin_program()
+        ring = self._ring
+        if self._thin_stale:
+            self._thin_ring.invalidate()
+            self._thin_stale.clear()
+
+        def upload_all() -> None:
+            if "a_position" not in self._buffers:
+                self._buffers["a_position"] = gloo.VertexBuffer()
+                self._buffers["a_color"] = gloo.VertexBuffer()
+            pos = np.where(ring.slots("valid")[:, None], ring.slots("positions"), 0)
+            self._buffers["a_position"].set_data(pos.astype(np.float32))
+            program["a_position"] = self._buffers["a_position"]
+            if "color" in ring.names:
+                self._buffers["a_color"].set_data(ring.slots("color"))
+                program["a_color"] = self._buffers["a_color"]
+            order = np.r_[np.arange(ring.capacity), 0].astype(np.uint32)
+            if self._thin_ring_indices is None:
+                self._thin_ring_indices = gloo.IndexBuffer(order)
+            elif len(self._thin_ring_indices) != len(order):
+                self._thin_ring_indices.set_data(order)
+
+        def upload_rows(slot: int, lo: int, hi: int) -> None:
+            pos = ring.view("positions")[lo:hi]
+            valid = ring.view("valid")[lo:hi]
+            self._buffers["a_position"].set_subdata(np.where(valid[:, None], pos, 0), slot)
+            if "color" in ring.names:
+                self._buffers["a_color"].set_subdata(ring.view("color")[lo:hi], slot)
+
+        self._thin_ring.sync(ring, upload_all, upload_rows)
+        if "color" not in ring.names:
+            program["a_color"] = tuple(float(c) for c in self._values["color"])
+
+    def _draw_thin_ring(self, program: Any) -> None:
+        """Draw the ring's slots as line strips (or lines), oldest first."""
+        ring = self._ring
+        cap, n, oldest = ring.capacity, ring.count, ring.oldest_slot
+        if _same(self._values["connect"], "segments"):  # whole pairs in slot order
+            ranges = [(oldest, n)] if oldest == 0 else [(oldest, cap - oldest), (0, oldest)]
+            for first, count in ranges:
+                if count:
+                    program.draw("lines", first=first, count=count)
+            return
+        indices = self._thin_ring_indices  # slots 0 .. cap - 1, then slot 0 again
+        if oldest == 0:
+            ranges = [(0, n)]
+        else:  # oldest .. last slot, slot 0; then slot 0 .. the newest
+            ranges = [(oldest, cap - oldest + 1), (0, oldest)]
+        for first, count in ranges:
+            if count >= 2:
+                program.draw("line_strip", indices, first=first, count=count)
 
     # ---- the line-strip path -----------------------------------------------------------
     def _is_thin(self, ctx: DrawContext) -> bool:
@@ -467,6 +806,7 @@ class Line(Visual):
             not values["antialias"]
             and values["width"] * ctx.pixel_scale == 1.0
             and self._opaque
+            and (self._ring is None or self._ring.true_counts["valid"] == self._ring.count)
             and state.get("preset") in ("translucent", "opaque")
             and not any(key.startswith("blend_") for key in state)
             and not ctx.picking
@@ -522,10 +862,15 @@ class Line(Visual):
         if not self._is_thin(ctx):
             self.program.draw("triangle_strip", instances=self._instances)
             return
-        if self._thin_stale:  # the line became thin after its last _prepare
+        if self._ring is not None:  # (it may have become thin after its last _prepare)
+            self._prepare_thin_ring()
+        elif self._thin_stale:  # the line became thin after its last _prepare
             self._prepare_thin()
         program = self._thin_program()
         program["u_alpha"] = min(self._values["width"] * ctx.pixel_scale, 1.0)
+        if self._ring is not None:
+            self._draw_thin_ring(program)
+            return
         mode, indices = self._thin_draw  # indices: "all" vertices, a buffer or None
         if indices == "all":
             program.draw(mode)

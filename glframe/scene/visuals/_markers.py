@@ -8,6 +8,12 @@ are antialiased over one pixel from the symbol's signed distance.
 
 Properties are reactive: ``markers.size = 5`` uploads the size buffer (or a
 constant) at the next draw, nothing else.
+
+With a ``capacity``, the markers are a ring buffer for data that arrives over time
+(see ``_ring.py``): ``markers.append(points, size=..., face_color=...)`` adds points
+and the oldest roll off; the next frame uploads only the new points' rows, and the
+draw covers the ring in two ranges, oldest first (the same order, so the same
+picture, as markers made from the points kept).
 """
 
 from __future__ import annotations
@@ -17,13 +23,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ... import gloo
 from ...shaders import snippet
 from .._reactive import Prop
 from .._visual import DrawContext, Visual, finite_bounds
 from . import _data as checks
 from ._data import as_positions
+from ._ring import RingMirror, RingStore, as_capacity
 
 __all__ = ["Markers", "SYMBOLS"]
+
+#: the properties that may have one value per point (what append takes)
+_PER_POINT = ("size", "face_color", "edge_color", "symbol")
 
 _GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
 
@@ -56,6 +67,7 @@ in vec4 a_edge_color;
 in float a_symbol;
 uniform float u_edge_width;
 uniform float u_scene_scaling;   // 0: sizes in pixels, 1: in scene x units
+uniform ivec2 u_ring;   // a ring buffer (Markers.append): (oldest slot, capacity); else 0s
 out vec4 v_face_color;
 out vec4 v_edge_color;
 out float v_size;
@@ -73,7 +85,8 @@ void main() {
     v_symbol = int(a_symbol + 0.5);
     gl_Position = clip;
     gl_PointSize = size + 2.0 * (u_edge_width * $pixel_scale + 1.0);
-    $pick_index = gl_VertexID;
+    // what canvas.pick() reports: the point's place in positions (oldest first)
+    $pick_index = u_ring.y > 0 ? (gl_VertexID - u_ring.x + u_ring.y) % u_ring.y : gl_VertexID;
 }
 """
 FRAG = """
@@ -117,12 +130,17 @@ class Markers(Visual):
         One name of :data:`SYMBOLS` or one per point.
     scaling
         "pixels" (default) or "scene".
+    capacity
+        None (default): the markers are what they are given. An integer: a ring
+        buffer of that many points for :meth:`append`; the oldest roll off.
 
     Examples
     --------
     >>> points = Markers(np.random.normal(size=(1000, 2)), size=6, face_color="red",
     ...                  parent=view.scene)            # doctest: +SKIP
     >>> points.symbol = "star"                          # doctest: +SKIP
+    >>> live = Markers(size=4, capacity=100_000, parent=view.scene)  # doctest: +SKIP
+    >>> live.append(new_points)             # uploads the new rows only  # doctest: +SKIP
     """
 
     _items = "points"
@@ -137,11 +155,14 @@ class Markers(Visual):
         edge_width: float = 1.0,
         symbol: Any = "disc",
         scaling: str = "pixels",
+        capacity: int | None = None,
         parent: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(VERT, FRAG + snippet("markers/symbols", _GLSL), parent, **kwargs)
         self._values["position"] = np.zeros((0, 3), np.float32)
+        self._ring: RingStore | None = None
+        self._mirror = RingMirror()  # what the GPU buffers hold of the ring
         self.set_data(
             positions if positions is not None else np.zeros((0, 2)),
             size=size,
@@ -151,12 +172,149 @@ class Markers(Visual):
             symbol=symbol,
             scaling=scaling,
         )
+        if capacity is not None:
+            self.capacity = capacity
 
     # ---- data --------------------------------------------------------------------------
     def set_data(self, positions: ArrayLike | None = None, **properties: Any) -> None:
-        """Set positions and any properties at once (checked together: all or nothing)."""
+        """Set positions and any properties at once (checked together: all or nothing).
+
+        With a ``capacity``, the last ``capacity`` points are kept.
+        """
         pos = None if positions is None else as_positions(positions, "Markers.positions")
         self._set_items("position", pos, properties)
+        if self._ring is not None and pos is not None:  # (without positions: _assign did)
+            self._refill()
+
+    def _assign(self, values: dict[str, Any], n: int | None = None, *, caller: str = "") -> None:
+        super()._assign(values, n, caller=caller)
+        # a property set alone (markers.size = ...): the ring takes the new values
+        if self._ring is not None and n is None and values.keys() & set(_PER_POINT):
+            self._refill()
+
+    @property
+    def capacity(self) -> int | None:
+        """The ring buffer's size in points (see :meth:`append`), or None for no ring.
+
+        Setting it keeps the last ``capacity`` points; None keeps them all and ends
+        the ring.
+        """
+        return None if self._ring is None else self._ring.capacity
+
+    @capacity.setter
+    def capacity(self, value: int | None) -> None:
+        cap = as_capacity(value, "Markers.capacity")
+        if cap is None:
+            if self._ring is not None:  # the views become the markers' own arrays
+                for name in self._ring.names:
+                    if name == "symbol_name":
+                        self._given["symbol"] = list(self._given["symbol"])
+                    else:
+                        self._values[name] = np.array(self._values[name])
+                        if name != "position":
+                            self._given[name] = self._values[name]
+            self._ring = None
+        else:
+            self._ring = RingStore(cap)
+            self._refill()
+        self._dirty.update(("position", *_PER_POINT))
+        self.update()
+
+    def _refill(self) -> None:
+        """Put the positions and per-point values in the ring, the last kept."""
+        columns = {"position": self._values["position"]}
+        for name in _PER_POINT:
+            value = self._values[name]
+            if np.ndim(value) > (1 if name.endswith("color") else 0):
+                columns[name] = value
+        if "symbol" in columns:
+            columns["symbol_name"] = np.asarray(self._given["symbol"], dtype=str)
+        self._ring.fill(columns)
+        self._ring_views()
+        self._mirror.invalidate()
+        self._dirty.add("ring")
+
+    def _ring_views(self) -> None:
+        """The markers' values are the ring's views (oldest first)."""
+        ring = self._ring
+        for name in ring.names:
+            if name == "symbol_name":
+                self._given["symbol"] = ring.view(name)
+            else:
+                self._values[name] = ring.view(name)
+                if name != "position":
+                    self._given[name] = self._values[name]
+        self._n = ring.count
+
+    def append(self, points: ArrayLike, **values: Any) -> None:
+        """Add points; with a ``capacity``, the oldest roll off.
+
+        Parameters
+        ----------
+        points
+            (K, 2) or (K, 3) positions.
+        **values
+            ``size``, ``face_color``, ``edge_color``, ``symbol``: required for each
+            property the markers have one value per point of (one value for the K
+            points, or K values), refused for the others (they have one value for all).
+
+        With a ``capacity``, the next frame uploads the new points' rows only;
+        without one, the markers grow (everything is uploaded again).
+        """
+        try:
+            pos = as_positions(points, "Markers.append")
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{exc}: append (K, 2) or (K, 3) numbers, like positions") from None
+        k = len(pos)
+        unknown = sorted(set(values) - set(_PER_POINT))
+        if unknown:
+            raise TypeError(
+                f"Markers.append: {unknown[0]!r} is not a per-point property; "
+                f"append takes {', '.join(_PER_POINT)}"
+            )
+        columns: dict[str, Any] = {"position": pos}
+        for name in _PER_POINT:
+            current = self._values[name]
+            per_point = (
+                isinstance(current, np.ndarray)
+                if name == "symbol"
+                else np.ndim(current) > (1 if name.endswith("color") else 0)
+            )
+            given = values.get(name)
+            if not per_point:
+                if given is not None:
+                    raise ValueError(
+                        f"Markers.append: {name}= is for markers with one {name} per point; "
+                        f"these have one for all (Markers.{name}): set markers.{name} to one "
+                        f"per point first, or leave {name}= out"
+                    )
+                continue
+            if given is None:
+                raise ValueError(
+                    f"Markers.append: the markers have one {name} per point, so the {k} new "
+                    f"points need theirs: give {name}= (one value, or {k})"
+                )
+            prop = self._props[name]
+            if name == "symbol" and isinstance(given, str):
+                given = [given] * k
+            value = prop.check(given, f"Markers.append {name}", k)
+            columns[name] = np.broadcast_to(value, (k, *np.shape(current)[1:]))
+            if name == "symbol":
+                columns["symbol_name"] = np.asarray(given, dtype=str)
+        if self._ring is None:  # no ring: the markers grow
+            grown = {
+                name: np.concatenate([self._values[name], columns[name]])
+                for name in _PER_POINT
+                if name in columns
+            }
+            if "symbol" in grown:
+                grown["symbol"] = list(self._given["symbol"]) + list(columns["symbol_name"])
+            self.set_data(np.concatenate([self._values["position"], pos]), **grown)
+            return
+        self._ring.append(columns)
+        self._ring_views()
+        self._dirty.add("ring")
+        self.update()
 
     @property
     def positions(self) -> np.ndarray:
@@ -194,7 +352,16 @@ class Markers(Visual):
     # ---- drawing ------------------------------------------------------------------------
     def _prepare(self, ctx: DrawContext) -> None:
         program = self.program
-        for name in sorted(self._dirty):
+        ring = self._ring
+        if ring is not None:
+            if self._dirty & {"position", *_PER_POINT}:  # which values are per point changed
+                self._mirror.invalidate()
+            self._mirror.sync(ring, self._upload_all, self._upload_rows)
+            self._dirty -= {"ring", "position", *ring.names}
+            program["u_ring"] = (ring.oldest_slot, ring.capacity)
+        else:
+            program["u_ring"] = (0, 0)  # (recorded once: the program skips an unchanged value)
+        for name in sorted(self._dirty - {"ring"}):
             value = self._values[name]
             if name == "edge_width":
                 program["u_edge_width"] = value
@@ -204,9 +371,34 @@ class Markers(Visual):
                 self._bind(f"a_{name}", value, 1 if name.endswith("color") else 0)
         self._dirty.clear()
 
+    def _upload_all(self) -> None:
+        """The ring's columns by slot, each in its buffer (zeros in slots not yet used)."""
+        for name in self._ring.names:
+            if name == "symbol_name":
+                continue
+            attribute = f"a_{name}"
+            buf = self._buffers.get(attribute)
+            if buf is None:
+                buf = self._buffers[attribute] = gloo.VertexBuffer()
+            buf.set_data(self._ring.slots(name))
+            self.program[attribute] = buf
+
+    def _upload_rows(self, slot: int, lo: int, hi: int) -> None:
+        for name in self._ring.names:
+            if name != "symbol_name":
+                self._buffers[f"a_{name}"].set_subdata(self._ring.view(name)[lo:hi], slot)
+
     def _draw(self, ctx: DrawContext) -> None:
-        if self._n:
-            self.program.draw("points")
+        ring = self._ring
+        if ring is None:
+            if self._n:
+                self.program.draw("points")
+            return
+        oldest, n, cap = ring.oldest_slot, ring.count, ring.capacity
+        ranges = [(0, n)] if oldest == 0 else [(oldest, cap - oldest), (0, oldest)]
+        for first, count in ranges:  # oldest first, as markers made from these points
+            if count:
+                self.program.draw("points", first=first, count=count)
 
     def bounds(self, axis: int) -> tuple[float, float] | None:
         pos = self._values["position"]
