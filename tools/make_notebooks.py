@@ -302,12 +302,67 @@ AGGREGATE = [
     ),
 ]
 
+PLOT = [
+    new_markdown_cell(
+        "# Plots with axes that follow the camera\n\n"
+        "`glframe.plot` has matplotlib's names: `subplots`, `plot`, `scatter`, `imshow`, "
+        "`hist`, `colorbar`, `legend`, `set_xscale`... Every call returns the scene visual "
+        "it made. The figure is a glframe canvas: drag to pan, turn the wheel to zoom, "
+        "and the ticks, their labels and the grid follow."
+    ),
+    new_code_cell(
+        "import numpy as np\n"
+        "\n"
+        "from glframe import plot\n"
+        "\n"
+        "rng = np.random.default_rng(0)\n"
+        "t = np.linspace(0, 12, 600)\n"
+        "fig, axes = plot.subplots(1, 2, size=(760, 320))\n"
+        "left, right = axes\n"
+        'line = left.plot(t, np.exp(-t / 8) * np.sin(2 * t), label="damped")\n'
+        'left.plot(t, 0.6 * np.cos(1.3 * t), label="cosine")\n'
+        'left.set_xlabel("time (s)")\n'
+        "left.grid(True)\n"
+        "left.legend()\n"
+        "x, y = rng.normal(size=(2, 20_000))\n"
+        "y = x * 0.6 + y * 0.7\n"
+        'points = right.scatter(x, y, color=np.hypot(x, y), cmap="viridis", size=3)\n'
+        'fig.colorbar(points, label="radius")\n'
+        "fig  # a figure as a cell's result shows its widget"
+    ),
+    new_markdown_cell(
+        "Zoom from Python: the next frame brings the ticks for the new range. "
+        "`ax.xticks` holds what is shown."
+    ),
+    new_code_cell("left.set_xlim(2, 4)\nfig.render()\nleft.xticks.labels"),
+    new_markdown_cell(
+        "**Client mode**: the page draws with WebGL2 and moves the cameras itself; the "
+        "camera comes back to Python, which sends the new ticks. An exported page "
+        "(`fig.export_html`) needs no kernel at all: there the ticks are recomputed in "
+        "JavaScript by the same rule."
+    ),
+    new_code_cell('widget = fig.widget(mode="client")\nfig.export_html("plot.html")\nwidget'),
+    new_markdown_cell("Log axes, a histogram and a dark theme:"),
+    new_code_cell(
+        'fig2, (ax1, ax2) = plot.subplots(1, 2, size=(760, 300), theme="dark")\n'
+        "f = np.logspace(-1, 4, 200)\n"
+        'ax1.plot(f, 1 / f, label="1/f")\n'
+        'ax1.plot(f, 1 / f**2, label="1/f²")\n'
+        'ax1.set_xscale("log")\n'
+        'ax1.set_yscale("log")\n'
+        "ax1.legend()\n"
+        "bars = ax2.hist(rng.normal(size=10_000), bins=40)\n"
+        "fig2"
+    ),
+]
+
 NOTEBOOKS = {
     "scatter.ipynb": SCATTER,
     "animation.ipynb": ANIMATION,
     "multiscale.ipynb": MULTISCALE,
     "mandelbulb.ipynb": MANDELBULB,
     "aggregate.ipynb": AGGREGATE,
+    "plot.ipynb": PLOT,
 }
 
 

@@ -240,9 +240,15 @@ class Figure:
         self.canvas.show()
 
     def widget(self, mode: str | None = None, **options: Any) -> Any:
-        """The notebook widget ("server": frames from the kernel; "client": WebGL2 in the
-        page, the ticks following each camera move). See docs/notebook.md."""
+        """The notebook widget. "server": the kernel renders and streams frames;
+        "client": the page draws with WebGL2 and moves the cameras itself, and the
+        ticks follow once Python, given the page's camera, sends their new data
+        (one round trip later). See docs/notebook.md and docs/plot.md."""
         return self.canvas.widget(mode, **options)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """A figure as a notebook cell's result: its canvas's widget (docs/notebook.md)."""
+        return self.canvas._repr_mimebundle_(**kwargs)
 
     def export_html(
         self, path: str | Path, *, title: str | None = None, pixel_ratio: float | None = None
