@@ -581,11 +581,16 @@ class Line(Visual):
         out[1:-1] = values[index]
         return out
 
-    def _bind_rows(self, buffer: gloo.VertexBuffer, names: tuple[str, ...], pairs: bool) -> None:
-        """Bind ``names`` to views of consecutive rows of ``buffer`` (one view per name)."""
+    def _bind_rows(
+        self, buffer: gloo.VertexBuffer, names: tuple[str, ...], pairs: bool, offset: int = 0
+    ) -> None:
+        """Bind ``names`` to views of consecutive rows of ``buffer`` (one view per name),
+        from byte ``offset`` on."""
         stride = 2 * _ROW if pairs else _ROW
         for i, name in enumerate(names):
-            self.program[name] = gloo.BufferView(buffer, np.float32, (4,), i * _ROW, stride)
+            self.program[name] = gloo.BufferView(
+                buffer, np.float32, (4,), offset + i * _ROW, stride
+            )
 
     def _buffer(self, name: str) -> gloo.VertexBuffer:
         """The buffer ``name``: the quad's corners, or one row per instance (made once)."""
@@ -681,7 +686,6 @@ class Line(Visual):
         self._buffer("positions").set_data(rows)
         if color is not None:
             self._buffer("colors").set_data(color)
-        self._bind_ring()
 
     def _upload_quads_rows(self, slot: int, lo: int, hi: int) -> None:
         rows, color = self._ring_rows(lo, hi)
@@ -696,34 +700,32 @@ class Line(Visual):
                 if slot <= copied < slot + hi - lo:
                     buffer.set_subdata(data[copied - slot : copied - slot + 1], row)
 
-    def _bind_ring(self) -> None:
-        """Bind the quads' attributes to the ring's buffers (after a whole upload)."""
+    def _bind_ring(self, offset: int) -> None:
+        """Bind the quads' attributes to the ring's buffers from byte ``offset`` on."""
         program = self.program
         pairs = _same(self._values["connect"], "segments")
         buffer = self._buffer("positions")
         program["a_corner"] = self._buffer("corners")
         program["a_vertex"] = 0  # the shader counts from the ring's oldest slot
         if pairs:
-            self._bind_rows(buffer, ("a_p0", "a_p1"), True)
+            self._bind_rows(buffer, ("a_p0", "a_p1"), True, offset)
             program["a_prev"] = program["a_next"] = (0.0, 0.0, 0.0, 0.0)
         else:
-            self._bind_rows(buffer, ("a_prev", "a_p0", "a_p1", "a_next"), False)
+            self._bind_rows(buffer, ("a_prev", "a_p0", "a_p1", "a_next"), False, offset)
         if "color" in self._ring.names:
             colors = self._buffer("colors")
             first, stride = (0, 2 * _ROW) if pairs else (1, _ROW)
             for i, name in enumerate(("a_color0", "a_color1")):
                 program[name] = gloo.BufferView(
-                    colors, np.float32, (4,), (first + i) * _ROW, stride
+                    colors, np.float32, (4,), offset + (first + i) * _ROW, stride
                 )
 
     def _prepare_ring(self) -> None:
-        """Patch the quads' buffers with the points appended since the last frame."""
+        """What a frame of the ring needs before either path draws (no upload)."""
         ring = self._ring
         dirty = self._dirty
-        program = self.program
         if dirty & {"geometry", "color"}:  # the layout or the colours' kind may have changed
             self._quads_ring.invalidate()
-        self._quads_ring.sync(ring, self._upload_quads_all, self._upload_quads_rows)
         color = self._values["color"]
         if "color" in ring.names:
             self._opaque = ring.true_counts["opaque"] == ring.count
@@ -731,14 +733,29 @@ class Line(Visual):
             self._opaque = bool(color[3] == 1.0)
             self._bind("a_color0", color, 1)
             self._bind("a_color1", color, 1)
-        cap = ring.capacity
         if _same(self._values["connect"], "segments"):
-            self._instances = ring.count // 2 and cap // 2
-            program["u_ring"] = (ring.oldest_slot // 2, cap // 2, 0)
+            self._instances = ring.capacity // 2 if ring.count >= 2 else 0
         else:
-            self._instances = cap if ring.count >= 2 else 0
-            program["u_ring"] = (ring.oldest_slot, cap, 1)
+            self._instances = ring.capacity if ring.count >= 2 else 0
         dirty.discard("ring")
+
+    def _draw_ring(self) -> None:
+        """Patch the quads' buffers with the points appended since they were last drawn,
+        then draw the ring's instances oldest first: from the oldest slot to the end,
+        then from slot 0 (WebGL2 has no base instance: each draw binds the rows from its
+        first instance on). Overlapping segments then stack as in a fresh line."""
+        ring = self._ring
+        self._quads_ring.sync(ring, self._upload_quads_all, self._upload_quads_rows)
+        pairs = _same(self._values["connect"], "segments")
+        n = self._instances
+        oldest = ring.oldest_slot // 2 if pairs else ring.oldest_slot
+        ranges = [(oldest, n - oldest), (0, oldest)] if oldest else [(0, n)]
+        for first, count in ranges:
+            self._bind_ring(first * (2 * _ROW if pairs else _ROW))
+            # the first instance's place in positions (the shader adds the instance's id)
+            place = (first - oldest) % n
+            self.program["u_ring"] = (-place, n, 0 if pairs else 1)
+            self.program.draw("triangle_strip", instances=count)
 
     def _prepare_thin_ring(self) -> None:
         """The line-strip path's ring: positions (and colours) by slot, patched likewise."""
@@ -860,6 +877,9 @@ class Line(Visual):
         if not self._instances:
             return
         if not self._is_thin(ctx):
+            if self._ring is not None:
+                self._draw_ring()
+                return
             self.program.draw("triangle_strip", instances=self._instances)
             return
         if self._ring is not None:  # (it may have become thin after its last _prepare)

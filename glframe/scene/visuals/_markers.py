@@ -228,7 +228,7 @@ class Markers(Visual):
             if np.ndim(value) > (1 if name.endswith("color") else 0):
                 columns[name] = value
         if "symbol" in columns:
-            columns["symbol_name"] = np.asarray(self._given["symbol"], dtype=str)
+            columns["symbol_name"] = np.asarray(self._given["symbol"], dtype=object)
         self._ring.fill(columns)
         self._ring_views()
         self._mirror.invalidate()
@@ -300,7 +300,7 @@ class Markers(Visual):
             value = prop.check(given, f"Markers.append {name}", k)
             columns[name] = np.broadcast_to(value, (k, *np.shape(current)[1:]))
             if name == "symbol":
-                columns["symbol_name"] = np.asarray(given, dtype=str)
+                columns["symbol_name"] = np.asarray(given, dtype=object)
         if self._ring is None:  # no ring: the markers grow
             grown = {
                 name: np.concatenate([self._values[name], columns[name]])
