@@ -74,6 +74,7 @@ def test_benchmarks_all_have_a_test():
         "notebook.py",
         "multiscale.py",
         "scenes.py",
+        "aggregate.py",
     }
     assert {p.name for p in BENCHMARKS.glob("*.py")} == tested
 
@@ -188,6 +189,44 @@ def test_scenes_quick(gl):
     # a peer may fail (pygfx without a Vulkan driver, say); glframe may not
     rows = [line.split("|") for line in out.splitlines() if "|" in line]
     assert not [r for r in rows if "glframe" in r[0] and "failed" in r[1]], out
+
+
+def test_aggregate_quick():
+    """Every case for both libraries (datashader under CI: scripts/setup.sh installs it)."""
+    have_ds = importlib.util.find_spec("datashader") is not None
+    if not have_ds and os.environ.get("CI") == "true":
+        pytest.fail("datashader is not installed under CI: scripts/setup.sh installs it")
+    out = run_quick("aggregate.py", timeout=240)
+    titles = (
+        "count 200k numpy",
+        "count 200k dask",
+        "mean 200k",
+        "count_cat 200k, 10 cats",
+        "lines 2k x 100",
+    )
+    lines_starting(
+        out,
+        "800x600 grids, float32 data",
+        "case                    | library   |   load |",
+        "goals: glframe steady time <= 0.5x datashader's; mem/data <= 1.5",
+        "cold compile (empty numba cache), first call on tiny data, s: count",
+        "2M points (16 MB float32 on disk), from disk, out of core through Dask",
+        "2M points (16 MB float32 on disk), page cache, out of core through Dask",
+    )
+    rows = [[c.strip() for c in line.split("|")] for line in out.splitlines() if "|" in line]
+    libs = ["glframe", "datashader"] if have_ds else ["glframe"]
+    if not have_ds:
+        lines_starting(out, "datashader is not installed: glframe alone")
+    for t in titles:
+        got = {r[1]: r for r in rows if r[0] == t}
+        assert sorted(got) == sorted(libs), f"{t}: rows for {sorted(got)}, not {libs}:\n{out}"
+        assert not [r for r in got.values() if r[2].startswith("failed")], out
+        if have_ds and not t.startswith("lines"):
+            # the same points, binned alike: both libraries count the same total
+            assert got["glframe"][7] == got["datashader"][7], f"{t}: totals differ:\n{out}"
+    # the out-of-core run counts every point inside the ranges: the same total twice
+    totals = [line.rsplit("total ", 1)[1] for line in out.splitlines() if "out of core" in line]
+    assert len(totals) == 2 and totals[0] == totals[1], out
 
 
 SCENE_TITLES = (
