@@ -75,6 +75,7 @@ def test_benchmarks_all_have_a_test():
         "multiscale.py",
         "scenes.py",
         "aggregate.py",
+        "plot.py",
     }
     assert {p.name for p in BENCHMARKS.glob("*.py")} == tested
 
@@ -92,6 +93,21 @@ def test_glir_overhead_quick(gl):
     )
     if importlib.util.find_spec("vispy") is None:
         lines_starting(out, "vispy is not installed")
+
+
+def test_plot_quick(gl):
+    out = run_quick("plot.py", timeout=120)
+    lines_starting(
+        out,
+        "glframe plot benchmark: 10,000 points, 200x150",
+        "frame    canvas",
+        "still    bare canvas",
+        "still    bare plot area",
+        "still    figure",
+        "panning  figure",
+        "goal (still): figure within 10% of the bare scatter:",
+        "goal (panning): figure within 10% of the bare scatter:",
+    )
 
 
 def test_transforms_quick():

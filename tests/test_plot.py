@@ -280,3 +280,15 @@ def test_aggregate_refuses_log_axes_and_a_colorbar_of_moving_colours(figures):
     ax.set_yscale("log")
     with pytest.raises(ValueError, match="Axes.aggregate: .*linear axes only.*log axis"):
         ax.aggregate(data)
+
+
+def test_scatter_color_rgba_tuple_values_and_errors(figures):
+    fig, ax = figures(size=(200, 150))
+    x = np.arange(10.0)
+    one = ax.scatter(x, x, color=(1.0, 0.0, 0.0, 1.0))  # one RGBA colour, not 4 values
+    np.testing.assert_allclose(np.asarray(one.face_color).reshape(-1, 4)[0], (1, 0, 0, 1))
+    mapped = ax.scatter(x[:4], x[:4], color=[0.0, 1.0, 2.0, 3.0], cmap="grays")  # 4 values
+    faces = np.asarray(mapped.face_color).reshape(-1, 4)
+    assert faces[0, 0] < 0.1 < 0.9 < faces[3, 0]
+    with pytest.raises(ValueError, match=r"Axes.scatter: color has 5 values for 10 points"):
+        ax.scatter(x, x, color=[0.0, 1, 2, 3, 4])

@@ -360,9 +360,16 @@ class Axes:
         pos = self._positions(x, y, "scatter")
         mapped = None
         values = np.asarray(color) if color is not None else None
-        if values is not None and values.ndim == 1 and np.issubdtype(values.dtype, np.number):
+        numbers = values is not None and values.ndim == 1 and np.issubdtype(values.dtype, np.number)
+        # N numbers are values to map (as matplotlib's c=); 3 or 4 are one RGB(A) colour
+        if numbers and len(values) != len(pos) and len(values) in (3, 4):
+            numbers = False
+        if numbers:
             if len(values) != len(pos):
-                raise ValueError(f"Axes.scatter: {len(values)} color values for {len(pos)} points")
+                raise ValueError(
+                    f"Axes.scatter: color has {len(values)} values for {len(pos)} points: give "
+                    "one value per point (mapped through cmap) or one RGB(A) colour"
+                )
             lo, hi = clim if clim is not None else (np.nanmin(values), np.nanmax(values))
             t = (values - lo) / (hi - lo) if hi != lo else np.zeros_like(values, float)
             color = colormaps.sample(cmap, t).astype(np.float32)
