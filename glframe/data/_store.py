@@ -220,49 +220,55 @@ class StreamStore:
         """
         check_key(scope, "scope", "StreamStore.append")
         encoded = []
+        checked: set[str] = set()  # names and columns repeat: check each text once
+        shapes: dict[tuple[int, ...], str] = {}
         for name, columns in rows:
-            check_key(name, "name", "StreamStore.append")
+            if name not in checked:
+                checked.add(check_key(name, "name", "StreamStore.append"))
             cols = []
             for column, array in columns.items():
-                check_column(column, f"StreamStore.append({name!r})")
+                if ("." + column) not in checked:
+                    check_column(column, f"StreamStore.append({name!r})")
+                    checked.add("." + column)  # "." cannot start a name: no clash
                 array = np.asarray(array)
                 if array.dtype.kind not in NUMERIC_KINDS:
                     raise TypeError(
                         f"StreamStore.append({name!r}): column {column!r} has dtype "
                         f"{array.dtype}, not a numeric one (bool, int, float, complex)"
                     )
-                shape = json.dumps(list(array.shape))
-                cols.append(
-                    (len(cols), column, array.dtype.str, shape, np.ascontiguousarray(array).data)
-                )
+                shape = shapes.get(array.shape)
+                if shape is None:
+                    shape = shapes[array.shape] = json.dumps(list(array.shape))
+                data = np.ascontiguousarray(array).data
+                cols.append((len(cols), column, array.dtype.str, shape, data))
             encoded.append((name, cols))
-        configs = list(configs)
+        configs = [(scope, text) for text in configs]
         with self._lock:
             self._check_open()
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
+                # the write lock is ours until COMMIT: number the rows here (seq after
+                # the largest ever given, as AUTOINCREMENT would; idx after the name's
+                # last) and insert them all with two executemany calls
+                top = db.execute("SELECT seq FROM sqlite_sequence WHERE name='rows'").fetchone()
+                seq = top[0] if top else 0
                 following: dict[str, int] = {}
+                row_records, column_records = [], []
                 for name, cols in encoded:
-                    if name not in following:
+                    index = following.get(name)
+                    if index is None:
                         last = db.execute(
                             "SELECT MAX(idx) FROM rows WHERE scope=? AND name=?", (scope, name)
                         ).fetchone()[0]
-                        following[name] = 0 if last is None else last + 1
-                    index = following[name]
+                        index = 0 if last is None else last + 1
                     following[name] = index + 1
-                    seq = db.execute(
-                        "INSERT INTO rows (scope, name, idx) VALUES (?, ?, ?)",
-                        (scope, name, index),
-                    ).lastrowid
-                    db.executemany(
-                        "INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?)",
-                        [(seq, *col) for col in cols],
-                    )
-                db.executemany(
-                    "INSERT INTO configs (scope, config) VALUES (?, ?)",
-                    [(scope, text) for text in configs],
-                )
+                    seq += 1
+                    row_records.append((seq, scope, name, index))
+                    column_records += [(seq, *col) for col in cols]
+                db.executemany("INSERT INTO rows VALUES (?, ?, ?, ?)", row_records)
+                db.executemany("INSERT INTO columns VALUES (?, ?, ?, ?, ?, ?)", column_records)
+                db.executemany("INSERT INTO configs (scope, config) VALUES (?, ?)", configs)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -365,6 +371,7 @@ class StreamStore:
                 self._db.execute("COMMIT")
         cursor = max(int(since or 0), top[0] if top else 0)
         rows: dict[tuple[str, str, int], dict[str, np.ndarray]] = {}
+        decode = _Decoder()
         for _, scope_, name_, index, column, dtype, shape, data in records:
             key = (scope_, name_, index)
             columns = rows.setdefault(key, {})
@@ -373,7 +380,7 @@ class StreamStore:
                     f"stream store row {key}: column {column!r} appears twice; the store is "
                     f"damaged or was written by something else"
                 )
-            columns[column] = _decode(key, column, dtype, shape, data)
+            columns[column] = decode(key, column, dtype, shape, data)
         return rows, cursor
 
     def _query(self, sql: str, args: tuple) -> list:
@@ -404,33 +411,50 @@ class StreamStore:
         return f"StreamStore({str(self.path)!r})"
 
 
-def _decode(key: tuple, column: object, dtype: object, shape: object, data: object) -> np.ndarray:
-    """One stored column as an array, after checking every field of the record."""
+class _Decoder:
+    """Stored columns as arrays, every field checked; dtype and shape texts parsed once."""
 
-    def bad(why: str) -> StreamStoreError:
-        return StreamStoreError(
-            f"stream store row {key} column {column!r}: {why}; the store is damaged or "
-            f"was written by something else: delete this scope or restore the file"
-        )
+    def __init__(self) -> None:
+        self.dtypes: dict[str, np.dtype] = {}
+        self.shapes: dict[str, tuple[int, ...]] = {}
 
-    if not isinstance(dtype, str) or not isinstance(shape, str) or not isinstance(data, bytes):
-        raise bad("a field has the wrong SQL type")
-    try:
-        dt = np.dtype(dtype)
-    except TypeError:
-        raise bad(f"dtype {dtype[:40]!r} is not a numpy dtype") from None
-    if dt.kind not in NUMERIC_KINDS or dt.fields is not None or dt.subdtype is not None:
-        raise bad(f"dtype {dtype[:40]!r} is not numeric")
-    try:
-        dims = json.loads(shape)
-    except ValueError:
-        dims = None
-    if (
-        not isinstance(dims, list)
-        or len(dims) > _MAX_NDIM
-        or not all(type(d) is int and d >= 0 for d in dims)
-    ):
-        raise bad(f"shape {shape[:40]!r} is not a list of sizes")
-    if math.prod(dims) * dt.itemsize != len(data):
-        raise bad(f"{len(data)} bytes do not hold shape {tuple(dims)} of {dt}")
-    return np.frombuffer(data, dtype=dt).reshape(dims)
+    def __call__(
+        self, key: tuple, column: object, dtype: object, shape: object, data: object
+    ) -> np.ndarray:
+        dt = self.dtypes.get(dtype) if isinstance(dtype, str) else None
+        dims = self.shapes.get(shape) if isinstance(shape, str) else None
+        if dt is None or dims is None or not isinstance(data, bytes):
+            dt, dims = self._parse(key, column, dtype, shape, data)
+        if math.prod(dims) * dt.itemsize != len(data):
+            raise _bad(key, column, f"{len(data)} bytes do not hold shape {dims} of {dt}")
+        return np.frombuffer(data, dtype=dt).reshape(dims)
+
+    def _parse(self, key, column, dtype, shape, data) -> tuple[np.dtype, tuple[int, ...]]:
+        if not isinstance(dtype, str) or not isinstance(shape, str) or not isinstance(data, bytes):
+            raise _bad(key, column, "a field has the wrong SQL type")
+        try:
+            dt = np.dtype(dtype)
+        except TypeError:
+            raise _bad(key, column, f"dtype {dtype[:40]!r} is not a numpy dtype") from None
+        if dt.kind not in NUMERIC_KINDS or dt.fields is not None or dt.subdtype is not None:
+            raise _bad(key, column, f"dtype {dtype[:40]!r} is not numeric")
+        try:
+            dims = json.loads(shape)
+        except ValueError:
+            dims = None
+        if (
+            not isinstance(dims, list)
+            or len(dims) > _MAX_NDIM
+            or not all(type(d) is int and d >= 0 for d in dims)
+        ):
+            raise _bad(key, column, f"shape {shape[:40]!r} is not a list of sizes")
+        self.dtypes[dtype] = dt
+        self.shapes[shape] = tuple(dims)
+        return dt, tuple(dims)
+
+
+def _bad(key: tuple, column: object, why: str) -> StreamStoreError:
+    return StreamStoreError(
+        f"stream store row {key} column {column!r}: {why}; the store is damaged or "
+        f"was written by something else: delete this scope or restore the file"
+    )
