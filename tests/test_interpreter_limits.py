@@ -289,6 +289,10 @@ def test_a_draw_reads_no_vertex_beyond_its_buffers(canvas):
     execute(canvas, [(Cmd.ATTRIBUTE, p, "a", "vec2", p + 1, "float32", 2, 8, 0, 0, False)])
     execute(canvas, [(Cmd.SIZE, p + 1, 8)])
     refused(canvas, [(Cmd.DRAW, p, "triangles", (0, 3), 1)], "attribute 'a' has 1 in buffer")
+    # a draw's checks are remembered only while the buffers it reads keep their size
+    execute(canvas, [(Cmd.SIZE, p + 1, 24), (Cmd.DRAW, p, "triangles", (0, 3), 1)])
+    execute(canvas, [(Cmd.DRAW, p, "triangles", (0, 3), 1), (Cmd.SIZE, p + 1, 8)])
+    refused(canvas, [(Cmd.DRAW, p, "triangles", (0, 3), 1)], "attribute 'a' has 1 in buffer")
     # an empty draw reads nothing; constant attributes hold any number of vertices
     execute(canvas, [(Cmd.DRAW, p, "triangles", (5, 0), 1)])
     execute(canvas, [(Cmd.ATTRIBUTE_VALUE, p, "a", "vec2", (0.0, 0.0))])
@@ -355,7 +359,8 @@ def test_indexed_draws_check_the_index_range_and_the_largest_index(canvas):
 
 def test_draw_vertices_times_instances_is_bounded(canvas, monkeypatch):
     execute(canvas, [(Cmd.CREATE, BASE, "Program"), (Cmd.SHADERS, BASE, POINT, WHITE)])
-    execute(canvas, [(Cmd.DRAW, BASE, "points", (0, 10), 10)])
+    execute(canvas, [(Cmd.DRAW, BASE, "points", (0, 10), 1)])  # (a draw's checks are
+    # remembered until what they read changes: the refused draw below differs)
     monkeypatch.setattr("glframe.backends.gl._glprogram.MAX_DRAW_VERTICES", 99)
     refused(canvas, [(Cmd.DRAW, BASE, "points", (0, 10), 10)],
             r"10 vertices x 10 instances is 100, more than one DRAW may process, 99")  # fmt: skip

@@ -123,6 +123,7 @@ class GLBuffer(GLObject):
         # Indices on the CPU: a DRAW checks the largest one against the vertex buffers.
         self.shadow = np.zeros(0, np.uint8) if self.index else None
         self._max_index: dict[tuple, int] = {}
+        self.version = 0  # counts SIZE and DATA: a draw's cached checks compare it
 
     def delete(self) -> None:
         GL.glDeleteBuffers(1, [self.handle])
@@ -142,6 +143,7 @@ class GLBuffer(GLObject):
         else:
             GL.glBufferData(GL.GL_COPY_WRITE_BUFFER, nbytes, None, GL.GL_DYNAMIC_DRAW)
         self.nbytes = nbytes
+        self.version += 1
         self.interp._hold(self, nbytes)
 
     def data(self, offset: int, data: np.ndarray) -> None:
@@ -153,6 +155,7 @@ class GLBuffer(GLObject):
             )
         GL.glBindBuffer(GL.GL_COPY_WRITE_BUFFER, self.handle)
         GL.glBufferSubData(GL.GL_COPY_WRITE_BUFFER, offset, data.nbytes, data)
+        self.version += 1
         if self.index:
             self.shadow[offset : offset + data.nbytes] = data.reshape(-1).view(np.uint8)
             self._max_index.clear()

@@ -41,6 +41,8 @@ class LinkedProgram:
         self.handle = _link(vert, frag)
         self.users = 0
         self.owner: GLProgram | None = None  # whose uniform values are loaded
+        # the values in GL, by uniform name: a user's draw loads only those that differ
+        self.loaded: dict[str, Sequence] = {}
         self.uniform_locs: dict[str, int] = {}
         self.attrib_locs: dict[str, int] = {}
         samplers = []
@@ -116,6 +118,9 @@ class GLProgram(GLObject):
         # name -> (buffer, the spec) of each active attribute that reads a buffer, as the
         # VAO holds it (the buffer object, even if its id was deleted since)
         self.reads: dict[str, tuple[GLBuffer, tuple]] = {}
+        # the last draw's checks: (its selection, instances and the versions of the buffers
+        # it read), its result; dropped when an attribute changes
+        self._checked: tuple | None = None
 
     def delete(self) -> None:
         self._release()
@@ -137,6 +142,7 @@ class GLProgram(GLObject):
         for loc in range(GL.glGetIntegerv(GL.GL_MAX_VERTEX_ATTRIBS)):
             GL.glDisableVertexAttribArray(loc)  # locations may have moved
         self.constants = {}
+        self._checked = None
         for name, spec in self.attributes.items():
             self._apply_attribute(name, spec)
 
@@ -154,13 +160,17 @@ class GLProgram(GLObject):
             if loc >= 0:  # else optimized away by the GLSL compiler
                 self.interp._use_program(linked.handle)
                 uniform_setter(gtype)(loc, values)
+                linked.loaded[name] = values
 
     def _load_uniforms(self, linked: LinkedProgram) -> None:
-        locs = linked.uniform_locs
+        """Make this program's values those of the GL program it shares: only those that
+        differ from the values loaded (many visuals of one kind share most of theirs)."""
+        locs, loaded = linked.uniform_locs, linked.loaded
         for name, (gtype, values) in self.uniforms.items():
             loc = locs.get(name, -1)
-            if loc >= 0:
+            if loc >= 0 and loaded.get(name) != values:
                 uniform_setter(gtype)(loc, values)
+                loaded[name] = values
         linked.owner = self
 
     def texture(self, name: str, texture_id: int) -> None:
@@ -178,12 +188,14 @@ class GLProgram(GLObject):
         integer(offset, "offset", 0, _GL_INT)
         integer(divisor, "divisor", 0, _GL_INT)
         self.attributes[name] = ("buffer", *spec)
+        self._checked = None
         if self.linked is not None:
             self.interp._bind_vao(self.vao)
             self._apply_attribute(name, self.attributes[name])
 
     def attribute_value(self, name: str, gtype: str, values: Sequence) -> None:
         self.attributes[name] = ("value", gtype, tuple(values))
+        self._checked = None
         if self.linked is not None:
             self.interp._bind_vao(self.vao)
             self._apply_attribute(name, self.attributes[name])
@@ -288,7 +300,21 @@ class GLProgram(GLObject):
         glmode = MODES.get(mode) if isinstance(mode, str) else None
         if glmode is None:
             raise GlirError(f"unknown draw mode {mode!r}; known: {', '.join(MODES)}")
-        first, count, instances, ibo, dtype = self._check_draw(selection, instances)
+        # the checks are the same as the last draw's while nothing they read changed
+        try:
+            key = (*selection, instances, *[buf.version for buf, _ in self.reads.values()])
+            if len(selection) == 4:
+                ibo = self.interp._objects.get(selection[0])
+                key += (ibo, getattr(ibo, "version", None))
+        except TypeError:  # a malformed selection: _check_draw says what is wrong
+            key = None
+        checked = self._checked
+        if key is not None and checked is not None and checked[0] == key:
+            first, count, instances, ibo, dtype = checked[1]
+        else:
+            result = self._check_draw(selection, instances)
+            self._checked = (key, result) if key is not None else None
+            first, count, instances, ibo, dtype = result
         interp = self.interp
         interp._use_program(linked.handle)
         if linked.owner is not self:
