@@ -342,8 +342,8 @@ def test_bad_input_is_refused_with_the_rule(gl):
         scene.visuals.Aggregate(data, how="histogram")
     with pytest.raises(ValueError, match="Aggregate.spread must be an integer >= 0"):
         scene.visuals.Aggregate(data, spread=-1)
-    with pytest.raises(ValueError, match="Aggregate.cmap: no colormap 'jet'"):
-        scene.visuals.Aggregate(data, cmap="jet")
+    with pytest.raises(ValueError, match="Aggregate.cmap: no colormap 'jets'; did you mean 'jet'"):
+        scene.visuals.Aggregate(data, cmap="jets")
     with pytest.raises(
         ValueError, match="Aggregate.color_key has no colour for categories 1, 2; give one"
     ):

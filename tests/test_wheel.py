@@ -88,7 +88,8 @@ def test_the_wheel_installs_and_renders_outside_the_repository(make_canvas, tmp_
     for name in (
         "glframe/backends/web/js/glir.js",
         "glframe/backends/web/js/widget.js",
-        "glframe/shaders/glsl/colormaps/viridis.glsl",
+        "glframe/shaders/colormaps.npz",
+        "glframe/shaders/glsl/antialias.glsl",
         "glframe_jupyter/__init__.py",
         "glframe-0.1.0.data/data/etc/jupyter/jupyter_server_config.d/glframe.json",
     ):

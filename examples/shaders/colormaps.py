@@ -1,8 +1,9 @@
-"""Every colormap in glframe's snippet library, one stripe each, as GLSL functions.
+"""Ten of glframe's colormaps, one stripe each, as GLSL functions.
 
 One ModularProgram per colormap: the fragment stage's ``$colormap`` placeholder
-is bound to the colormap's snippet (``colormaps.function(name)``); a uniform
-places the stripe.
+is bound to the colormap's generated function (``colormaps.function(name)``); a
+uniform places the stripe. ``colormaps.names()`` lists all of them (matplotlib's,
+vispy's and glframe's); each program is compiled on its own, so ten are shown.
 """
 
 import numpy as np
@@ -25,7 +26,8 @@ out vec4 f_color;
 void main() { f_color = $colormap(v_t); }
 """
 
-names = colormaps.names()
+names = ["cividis", "coolwarm", "fire", "grays", "inferno", "magma", "plasma", "turbo"]
+names += ["twilight", "viridis"]
 quad = Variable(
     "a_position", np.array([[-1, -1], [1, -1], [-1, 1], [1, 1]], np.float32), kind="attribute"
 )

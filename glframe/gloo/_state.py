@@ -115,12 +115,18 @@ def _record(ctx: GlirContext, cmd: tuple, key=False) -> None:
 
 
 def as_rgba(color: Color) -> tuple[float, float, float, float]:
-    """A colour name, '#rrggbb[aa]', or 3 or 4 floats in [0, 1], as an RGBA tuple."""
+    """A colour name, '#rgb[a]' / '#rrggbb[aa]', or 3 or 4 floats in [0, 1], as RGBA.
+
+    Values outside [0, 1] are refused rather than clamped: (255, 0, 0) is vispy's
+    and matplotlib's mistake-prone 0-255 byte form, which would otherwise draw white.
+    """
     if isinstance(color, str):
         if color in _NAMED_COLORS:
             return _NAMED_COLORS[color]
-        h = color.lstrip("#")
-        if color.startswith("#") and len(h) in (6, 8):
+        h = color[1:]
+        if color.startswith("#") and len(h) in (3, 4, 6, 8):
+            if len(h) in (3, 4):  # '#f80' is '#ff8800': each digit doubled
+                h = "".join(d * 2 for d in h)
             try:
                 vals = [int(h[i : i + 2], 16) / 255 for i in range(0, len(h), 2)]
             except ValueError:
@@ -129,13 +135,25 @@ def as_rgba(color: Color) -> tuple[float, float, float, float]:
                 return (*vals, 1.0)[:4] if len(vals) == 3 else tuple(vals)
         raise ValueError(
             f"unknown colour {color!r}: use a name ({', '.join(_NAMED_COLORS)}), "
-            "'#rrggbb[aa]', or 3 or 4 floats"
+            "'#rgb[a]', '#rrggbb[aa]', or 3 or 4 floats in [0, 1]"
         )
-    rgba = tuple(float(c) for c in np.asarray(color, dtype=float).ravel())
+    try:
+        rgba = tuple(float(c) for c in np.asarray(color, dtype=float).ravel())
+    except (TypeError, ValueError):
+        raise ValueError(f"colour {color!r} must be a name or 3 or 4 floats") from None
     if len(rgba) == 3:
         rgba += (1.0,)
     if len(rgba) != 4 or not all(np.isfinite(rgba)):
         raise ValueError(f"colour {color!r} must be 3 or 4 finite floats")
+    if min(rgba) < 0 or max(rgba) > 1:
+        bytes_like = max(rgba) > 1 and all(float(v).is_integer() for v in rgba)
+        hint = (
+            f"; for 0-255 bytes write {tuple(round(v / 255, 3) for v in rgba[: len(color)])} "
+            "(divided by 255)"
+            if bytes_like
+            else ""
+        )
+        raise ValueError(f"colour {color!r}: values must be floats in [0, 1]{hint}")
     return rgba
 
 

@@ -176,16 +176,15 @@ def optional(check: Any) -> Any:
 
 
 def colormap() -> Any:
-    """Check: a colormap name of :func:`glframe.shaders.colormaps.names`."""
+    """Check: a colormap (:func:`glframe.shaders.colormaps.resolve`): a name is kept as
+    given, a :class:`~glframe.shaders.colormaps.Colormap` or an (N, 3|4) array of
+    colours becomes a Colormap."""
 
-    def check(value: Any, what: str) -> str:
+    def check(value: Any, what: str) -> Any:
         from ...shaders import colormaps
 
-        if not isinstance(value, str) or value not in colormaps.names():
-            raise ValueError(
-                f"{what}: no colormap {value!r}; colormaps: {', '.join(colormaps.names())}"
-            )
-        return value
+        resolved = colormaps.resolve(value, what)
+        return value if isinstance(value, str) else resolved
 
     return check
 
@@ -251,11 +250,17 @@ def as_colors(value: Any, n: int, what: str) -> np.ndarray:
             return np.array(as_rgba(value), np.float32)
         except ValueError as exc:
             raise ValueError(f"{what}: {exc}") from None
+    given = np.asarray(value)
     arr = np.asarray(value, dtype=np.float64)
     if arr.ndim != 2 or arr.shape[1] not in (3, 4) or len(arr) != n:
         raise ValueError(f"{what}: colours of shape {arr.shape} are not ({n}, 3|4)")
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{what}: colours contain NaN or infinity")
+    if given.dtype.kind in "biu" and arr.max(initial=0) > 1:  # 0-255 bytes, not floats
+        raise ValueError(
+            f"{what}: colours are floats in [0, 1], not integers up to {arr.max():g}; "
+            "for 0-255 bytes pass colors / 255"
+        )
     if arr.shape[1] == 3:
         arr = np.c_[arr, np.ones(n)]
     return np.clip(arr, 0, 1).astype(np.float32)
@@ -319,7 +324,8 @@ class Colormapped:
 
     cmap = Prop(
         colormap(),
-        "The colormap's name, one of glframe.shaders.colormaps.names() (a 256-texel lookup "
+        "The colormap: a name of glframe.shaders.colormaps.names() (NAME_r reversed), a "
+        "Colormap, or an (N, 3|4) array of colours, translucent allowed (a 256-texel lookup "
         "texture: a new one sends its data, no new shader).",
     )
     clim = Auto(
