@@ -9,8 +9,8 @@ the logger) flush what is left.
 
 Arrays from other libraries are kept as given and converted at the flush:
 an object with ``__dlpack__`` is read with ``numpy.from_dlpack``, one with
-``__array__`` with ``numpy.asarray``; if both fail, its ``detach()`` and
-``cpu()`` (where it has them: torch's names) are tried first. So a GPU tensor
+``__array__`` with ``numpy.asarray``; if both fail, they are tried again on its
+``detach()`` and then its ``cpu()`` (where it has them: torch's names). So a GPU tensor
 is copied to the host once per flush, not once per write, and torch or jax is
 never imported here. The logger keeps a reference until then: an array
 changed in place before the flush is stored as it is at the flush.
@@ -92,16 +92,24 @@ def _take(owner: str, column: str, value: Any) -> np.ndarray | _Foreign:
 
 
 def _convert(value: Any) -> np.ndarray:
-    """A foreign array on the host as numpy (the device-to-host copy happens here)."""
-    candidates = [value]
-    for method in ("detach", "cpu"):  # torch: a tensor that requires grad, or on a GPU
-        if callable(getattr(candidates[-1], method, None)):
+    """A foreign array on the host as numpy (the device-to-host copy happens here).
+
+    The object itself first (DLPack, then ``__array__``); where both fail, its
+    ``detach()`` (a torch tensor that requires grad) and then ``cpu()`` (one
+    on a GPU), where it has them.
+    """
+    failures: list[str] = []
+    candidate = value
+    for method in (None, "detach", "cpu"):
+        if method is not None:
+            call = getattr(candidate, method, None)
+            if not callable(call):
+                continue
             try:
-                candidates.append(getattr(candidates[-1], method)())
-            except Exception:  # not that kind of object after all: try what we have
+                candidate = call()
+            except Exception as exc:
+                failures.append(f"{method}(): {exc}")
                 break
-    failures = []
-    for candidate in candidates:
         if hasattr(candidate, "__dlpack__") and hasattr(candidate, "__dlpack_device__"):
             try:
                 return np.from_dlpack(candidate)
