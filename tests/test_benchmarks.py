@@ -76,6 +76,7 @@ def test_benchmarks_all_have_a_test():
         "scenes.py",
         "aggregate.py",
         "plot.py",
+        "ring.py",
     }
     assert {p.name for p in BENCHMARKS.glob("*.py")} == tested
 
@@ -108,6 +109,27 @@ def test_plot_quick(gl):
         "goal (still): figure within 10% of the bare scatter:",
         "goal (panning): figure within 10% of the bare scatter:",
     )
+
+
+def test_ring_quick(gl):
+    out = run_quick("ring.py", timeout=120)
+    lines_starting(
+        out,
+        "scrolling line: capacity 1,000, 20 points appended a frame",
+        "glframe: glframe (GL_RENDERER",
+        "library    appended | frame ms",
+        "glframe         100 |",
+        "glframe       1,000 |",
+        "glframe      10,000 |",
+        "glframe: at 10,000 points appended / at 1,000: frame time",
+    )
+    # only the new points cross GLIR: 20 points of 12 bytes, in every phase
+    rows = [line.split() for line in out.splitlines() if line.startswith("glframe ")]
+    assert [row[6] for row in rows if len(row) == 8] == ["240", "240", "240"], out
+    if importlib.util.find_spec("vispy") is None:
+        lines_starting(out, "vispy is not installed")
+    else:
+        lines_starting(out, "vispy           100 |", "vispy/glframe at 10,000 points:")
 
 
 def test_transforms_quick():
