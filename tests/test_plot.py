@@ -8,7 +8,7 @@ import pytest
 from imagecompare import assert_image_matches
 
 from glframe import plot
-from glframe.scene.visuals import Aggregate, Image, Line, Markers, Mesh
+from glframe.scene.visuals import Aggregate, Image, Line, Markers, Mesh, MultiscaleImage
 
 MINUS = "\u2212"
 
@@ -292,3 +292,36 @@ def test_scatter_color_rgba_tuple_values_and_errors(figures):
     assert faces[0, 0] < 0.1 < 0.9 < faces[3, 0]
     with pytest.raises(ValueError, match=r"Axes.scatter: color has 5 values for 10 points"):
         ax.scatter(x, x, color=[0.0, 1, 2, 3, 4])
+
+
+def test_multiscale_image_over_its_extent_loads_the_tiles_shown(figures):
+    fig, ax = figures(size=(360, 300))
+    y, x = np.mgrid[0:1024, 0:1024]
+    field = ((x // 128 + y // 128) % 2).astype(np.float32)  # a checkerboard of 8x8 squares
+    levels = [field, field[::2, ::2], field[::4, ::4]]  # finest first, each 2x coarser
+    img = ax.multiscale(
+        levels, cmap="grays", clim=(0, 1), extent=(0, 8, 0, 8), origin="lower", aspect=None
+    )
+    assert isinstance(img, MultiscaleImage) and img.parent.parent is ax.data
+    fig.render()
+    assert img.wait(timeout=30)
+    image = fig.render()
+    assert ax.get_xlim() == pytest.approx((0, 8)) == ax.get_ylim()  # tight, filling the area
+    assert ax.xticks.labels[0] == "0" and ax.xticks.labels[-1] == "8"
+    # square (0, 0) is black at the bottom left of the plot area, square (1, 0) white
+    vx, vy, vw, vh = ax.view.rect
+
+    def at(u, v):  # the red of the pixel showing data point (u, v)
+        return image[int(vy + vh * (1 - v / 8)), int(vx + vw * u / 8), 0]
+
+    assert at(0.5, 0.5) < 40 and at(1.5, 0.5) > 215 and at(1.5, 1.5) < 40
+    # zoomed into one square: a finer level is loaded for it
+    coarse = img.stats()["level"]
+    ax.set_xlim(2, 3)
+    ax.set_ylim(2, 3)
+    fig.render()
+    assert img.wait(timeout=30)
+    fig.render()
+    assert img.stats()["level"] < coarse
+    with pytest.raises(ValueError, match="Axes.multiscale: origin must be 'upper' or 'lower'"):
+        ax.multiscale(field, origin="left")

@@ -17,7 +17,7 @@ node, so the data stays as given), seconds since ``offset`` on time axes
 (datetime64 data; the offset keeps float32 precise on the GPU).
 
 Every plotting call returns the scene visual it made (a Line, Markers, an
-Image, a Mesh, an Aggregate): everything below stays reachable and reactive.
+Image, a Mesh, an Aggregate, a MultiscaleImage): everything below stays reachable and reactive.
 """
 
 from __future__ import annotations
@@ -28,7 +28,16 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..scene import Node, PanZoomCamera
-from ..scene.visuals import Aggregate, Image, Line, Markers, Mesh, Rectangle, Text
+from ..scene.visuals import (
+    Aggregate,
+    Image,
+    Line,
+    Markers,
+    Mesh,
+    MultiscaleImage,
+    Rectangle,
+    Text,
+)
 from ..shaders import colormaps
 from ..transforms import LogTransform, NullTransform, STTransform
 from ._ticks import Ticks, ticks
@@ -400,14 +409,49 @@ class Axes:
         ``origin="upper"`` (matplotlib's default) puts row 0 at the top: the y
         axis then grows downwards. ``aspect=1`` keeps pixels square (None: fill).
         """
-        if origin not in ("upper", "lower"):
-            raise ValueError(f"Axes.imshow: origin must be 'upper' or 'lower', not {origin!r}")
-        if "log" in self._scales:
-            raise ValueError("Axes.imshow: images are drawn on linear axes only")
+        self._check_image("imshow", origin)
         data = np.asarray(image)
         h, w = data.shape[:2]
         node = Node(parent=self.data)
         img = Image(data, cmap=cmap, clim=clim, interpolation=interpolation, parent=node, **kwargs)
+        return self._place_image(img, node, w, h, extent, origin, aspect)
+
+    def multiscale(
+        self,
+        source: Any,
+        *,
+        cmap: str = "viridis",
+        clim: Any = "auto",
+        extent: tuple[float, float, float, float] | None = None,
+        origin: str = "upper",
+        aspect: float | None = 1.0,
+        **kwargs: Any,
+    ) -> MultiscaleImage:
+        """A multiscale image (tiles of the levels the view needs, loaded in the
+        background) over ``extent``, as :meth:`imshow` places an image; returns the
+        :class:`~glframe.scene.visuals.MultiscaleImage`.
+
+        ``source``: a :class:`glframe.data.Multiscale`, a list of arrays finest first,
+        or one array; ``kwargs`` (``tile``, ``gpu_budget``, ``index``, ...) go to the
+        visual.
+        """
+        self._check_image("multiscale", origin)
+        node = Node(parent=self.data)
+        visual = MultiscaleImage(source, cmap=cmap, clim=clim, parent=node, **kwargs)
+        h, w = visual.source.shape(0)[-2:]
+        return self._place_image(visual, node, w, h, extent, origin, aspect)
+
+    def _check_image(self, what: str, origin: str) -> None:
+        if origin not in ("upper", "lower"):
+            raise ValueError(f"Axes.{what}: origin must be 'upper' or 'lower', not {origin!r}")
+        if self._scales != ["linear", "linear"]:
+            raise ValueError(
+                f"Axes.{what}: images are drawn on linear axes only, not "
+                f"{self._scales[0]} x {self._scales[1]} (make them on other axes)"
+            )
+
+    def _place_image(self, img: Any, node: Node, w: int, h: int, extent, origin, aspect):
+        """Map the image's pixels (col, row) onto ``extent``; fit the camera."""
         upper = origin == "upper"
         if extent is None:
             extent = (0, w, h, 0) if upper else (0, w, 0, h)
