@@ -556,8 +556,11 @@ def test_bad_logger_arguments_and_reads(tmp_path):
         stream.fetch(tmp_path, since=-1)
     with pytest.raises(ValueError, match=r"scope must be .* not 'a;b'"):
         stream.names(tmp_path, "a;b")
-    with pytest.raises(StreamStoreError, match=r"is a database file; .* pass"):
+    with pytest.raises(StreamStoreError, match=r"stream.sqlite' is a file; .* holding it, '"):
         StreamStore(tmp_path / "stream.sqlite")
+    (tmp_path / "notes.txt").write_text("")
+    with pytest.raises(StreamStoreError, match=r"notes.txt' is a file; .*pass a directory"):
+        stream.Logger("s", tmp_path / "notes.txt")
 
 
 def _tamper(store: Path, sql: str, *args) -> None:

@@ -138,10 +138,14 @@ class StreamStore:
 
     def __init__(self, path: str | os.PathLike, *, create: bool = True, timeout: float = 30.0):
         self.path = Path(path)
-        if self.path.suffix == ".sqlite" and self.path.is_file():
+        if self.path.exists() and not self.path.is_dir():
+            fix = (
+                f"pass the directory holding it, {str(self.path.parent)!r}"
+                if self.path.name == FILENAME
+                else "pass a directory (made if missing)"
+            )
             raise StreamStoreError(
-                f"StreamStore: {str(self.path)!r} is a database file; a store is the "
-                f"directory holding it: pass {str(self.path.parent)!r}"
+                f"StreamStore: {str(self.path)!r} is a file; a store is a directory: {fix}"
             )
         database = self.path / FILENAME
         if create:
