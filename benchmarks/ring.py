@@ -77,7 +77,8 @@ class Glframe:
 
         with self.canvas.record() as rec:
             self.line.append(points)
-            self.view.camera.set_range(x=(t - self.capacity, t), y=(-1.5, 1.5), margin=0)
+            # z given too: a range not given is fitted to the data (both libraries)
+            self.view.camera.set_range(x=(t - self.capacity, t), y=(-1.5, 1.5), z=(0, 0), margin=0)
             self.canvas.render()
         self._commands = [c for c in rec.frame_commands if c[0] == Cmd.DATA]
         self._frame = rec.frame_commands
@@ -133,7 +134,7 @@ class Vispy:
         self.data_bytes = 0
         self.append(points)
         self.line.set_data(pos=self.points)
-        self.view.camera.set_range(x=(t - self.capacity, t), y=(-1.5, 1.5), margin=0)
+        self.view.camera.set_range(x=(t - self.capacity, t), y=(-1.5, 1.5), z=(0, 0), margin=0)
         self.canvas.render()
         self._data = self.data_bytes
 

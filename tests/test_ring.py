@@ -395,6 +395,10 @@ def test_capacity_can_be_set_and_removed(pixel_view):
     line.capacity = 8
     line.set_data(wave(12))  # set_data keeps the last 8 too
     np.testing.assert_array_equal(line.positions[:, :2], wave(12)[-8:].astype(np.float32))
+    # the kept points' extent (x falls from 190 by 1.2 a point: points 4..11 are kept)...
+    assert line.bounds(0) == pytest.approx((176.8, 185.2))
+    line.append([[500, 75], [-300, 75]])
+    assert line.bounds(0) == (-300.0, 500.0)  # ...computed again after an append
     markers = Markers(wave(4), size=[1, 2, 3, 4], capacity=3)
     np.testing.assert_array_equal(markers.size, [2, 3, 4])
     markers.size = 5  # one size for all: append takes none

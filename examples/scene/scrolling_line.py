@@ -65,7 +65,9 @@ def tick(event=None) -> None:
             colors = colormaps.sample("plasma", (heights - 2.8) / 0.15)
             peaks.append(np.c_[t0 - 1 + found, heights], face_color=colors)
     state["t"] = t0 + PER_TICK
-    view.camera.set_range(x=(state["t"] - CAPACITY, state["t"]), y=(-0.2, 3.2), margin=0)
+    # every range given (z too): none is fitted to the data, which would read every point
+    t = state["t"]
+    view.camera.set_range(x=(t - CAPACITY, t), y=(-0.2, 3.2), z=(0, 0), margin=0)
     canvas.update()
 
 

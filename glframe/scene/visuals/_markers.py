@@ -401,6 +401,14 @@ class Markers(Visual):
                 self.program.draw("points", first=first, count=count)
 
     def bounds(self, axis: int) -> tuple[float, float] | None:
+        if self._ring is not None:  # once per axis between appends (a view asks for all three)
+            memo = self._ring.memo
+            if axis not in memo:
+                memo[axis] = self._bounds(axis)
+            return memo[axis]
+        return self._bounds(axis)
+
+    def _bounds(self, axis: int) -> tuple[float, float] | None:
         pos = self._values["position"]
         if not len(pos):
             return None

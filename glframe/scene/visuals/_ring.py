@@ -80,6 +80,8 @@ class RingStore:
         self._start = 0  # the oldest row's index in each store array
         #: the number of True rows kept, for each boolean column
         self.true_counts: dict[str, int] = {}
+        #: values computed from the rows kept (a visual's bounds), emptied by each change
+        self.memo: dict = {}
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -106,6 +108,7 @@ class RingStore:
             self._store[name] = store
         self._start, self.count, self.total = 0, keep, keep
         self.epoch += 1
+        self.memo.clear()
         self.true_counts = {
             name: int(np.count_nonzero(self.view(name)))
             for name, store in self._store.items()
@@ -143,6 +146,7 @@ class RingStore:
                     self.true_counts[name] += int(np.count_nonzero(arr))
         self._start, self.count = start, min(keep + k, cap)
         self.total += k
+        self.memo.clear()
 
     def view(self, name: str) -> np.ndarray:
         """Column ``name``, oldest row first (a read-only view, valid until the next append)."""
