@@ -331,7 +331,11 @@ def test_partial_data_replays_the_same_in_the_browser(pixel_view, page):  # noqa
     thin = Line(wave(30), width=1, antialias=False, color="cyan", capacity=80, parent=view.scene)
     markers = Markers(wave(30), size=7, face_color="yellow", capacity=60, parent=view.scene)
     canvas.render()
-    total = 30
+    line.append(wave(5, 30), color=ramp(5, 30))  # a partial DATA before the recording:
+    thin.append(wave(5, 30))
+    markers.append(wave(5, 30))
+    canvas.render()  # the state it starts from holds the buffers as bytes (uint8)
+    total = 35
     with canvas.record() as rec:
         for _ in range(6):
             line.append(wave(25, total), color=ramp(25, total))
@@ -341,6 +345,9 @@ def test_partial_data_replays_the_same_in_the_browser(pixel_view, page):  # noqa
             desktop = canvas.render()
     partial = [c for c in rec.frame_commands if c[0] == Cmd.DATA and c[2] > 0]
     assert len(partial) > 20
+    ring = line._buffer("positions").id
+    (setup,) = [c for c in rec.setup_commands if c[0] == Cmd.DATA and c[1] == ring]
+    assert setup[3].dtype == np.uint8
     load_glir(page)
     web = run_glir(page, rec.commands, SIZE)
     ok, why, _ = compare(web, desktop, noise=6, edge_fraction=0.2, min_allowed=8)
