@@ -238,15 +238,18 @@ def test_the_strip_copies_its_end_rows(pixel_view):
 
 # ---- a frame's cost does not grow with the points appended -------------------------------
 def _cycle(canvas, visuals, start, appends, k):
-    """``appends`` appends of ``k`` points, a frame each: (GLIR DATA bytes, seconds)."""
-    t0 = time.perf_counter()
+    """``appends`` appends of ``k`` points, a frame each: (GLIR DATA bytes, the median
+    seconds of a frame: robust to the other processes of a shared machine)."""
+    times = []
     with canvas.record() as rec:
         for i in range(appends):
+            t0 = time.perf_counter()
             pos = wave(k, start + i * k)
             for visual in visuals:
                 visual.append(pos)
             canvas.render()
-    seconds = time.perf_counter() - t0
+            times.append(time.perf_counter() - t0)
+    seconds = float(np.median(times))
     sent = data_bytes([c for c in rec.frame_commands if c[0] == Cmd.DATA])
     return sent, seconds
 
@@ -274,7 +277,9 @@ def test_frame_cost_is_flat_after_many_wraps(pixel_view):
     # a point: 12 bytes (x, y, z) for the line strip and the markers, 16 (x, y, z, 1) for
     # the quads, whose strip also copies three end rows once a turn
     assert late_bytes == early_bytes == appends * k * (12 + 16 + 12) + 3 * 16
-    assert late < 2.0 * early + 0.05, f"{late:.3f} s after 1M points, {early:.3f} s at first"
+    assert late < 2.0 * early + 0.002, (
+        f"{late:.4f} s a frame after 1M points, {early:.4f} s at first"
+    )
     # the CPU side: one ring of rows, however many went through it
     assert line._ring.total == total + appends * k and len(line.positions) == cap
 
