@@ -325,3 +325,33 @@ def test_multiscale_image_over_its_extent_loads_the_tiles_shown(figures):
     assert img.stats()["level"] < coarse
     with pytest.raises(ValueError, match="Axes.multiscale: origin must be 'upper' or 'lower'"):
         ax.multiscale(field, origin="left")
+
+
+def test_client_mode_ticks_follow_the_page_camera_through_python(figures):
+    """fig.widget(mode="client") runs the cameras in the page (remote.js, no axes.js):
+    (here without a browser, nor a running event loop: the session pumps at once)
+    each camera state the page sends back makes Python draw that frame, whose new tick
+    marks and labels (vertex data) and the shared axes' cameras go to the page."""
+    from glframe.app._remote import CanvasSource
+    from glframe.backends.web import RemoteSession
+
+    fig, axes = figures(1, 2, sharex=True, size=(500, 240))
+    for i, ax in enumerate(axes):
+        ax.plot(np.arange(100.0), np.arange(100.0) * (i + 1))
+    sent = []
+    session = RemoteSession(
+        CanvasSource(fig.canvas), lambda h, b: sent.append((h, b)), mode="client"
+    )
+    session.receive({"type": "ready"})
+    assert [h["type"] for h, _ in sent] == ["glir"]
+    labels = axes[1].xticks.labels
+    sent.clear()
+    index = fig.canvas.views.index(axes[0].view)
+    session.receive({"type": "camera", "view": index, "state": {"rect": [40.0, -10, 5, 220]}})
+    ((header, buffers),) = sent
+    assert header["type"] == "glir" and not header["reset"] and buffers  # new ticks' data
+    assert axes[0].xticks.labels == axes[1].xticks.labels != labels
+    assert axes[0].xticks.labels[0].startswith("40")
+    # the shared axes moved in Python: the frame carries its camera for the page
+    other = fig.canvas.views.index(axes[1].view)
+    assert header["cameras"][other]["rect"][0] == pytest.approx(40.0)
