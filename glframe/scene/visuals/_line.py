@@ -40,7 +40,8 @@ of the rows at the ends of the ring, which the next and previous instances read:
 most three rows more when an append touches slot 0, 1 or the last). One instanced draw
 covers the ring: the uniform ``u_ring`` gives the oldest slot, and the shader drops the
 segment that would join the newest point to the oldest and caps both. The line-strip
-path draws the ring as two strips, oldest first. Repeated consecutive points are kept
+path draws the ring as two strips, oldest first (its buffers end with a copy of slot 0,
+where the first strip goes on). Repeated consecutive points are kept
 in a ring (a zero-length segment), where a fresh line drops them.
 
 ``canvas.pick(pos)`` reports, for a strip or loop, the index in ``positions``
@@ -234,6 +235,8 @@ void main() {
 
 _CORNERS = np.array([[0, -1], [0, 1], [1, -1], [1, 1]], np.float32)  # a triangle strip
 _ROW = 16  # bytes of one vec4 row
+#: the line-strip path's ring buffers and the ring's columns they hold
+_THIN = {"a_position": "positions", "a_color": "color"}
 
 
 def _same(value: Any, name: str) -> bool:
@@ -348,7 +351,6 @@ class Line(Visual):
         self._ring: RingStore | None = None
         self._quads_ring = RingMirror()
         self._thin_ring = RingMirror()
-        self._thin_ring_indices: gloo.IndexBuffer | None = None
         self.set_data(
             positions if positions is not None else np.zeros((0, 2)),
             color=color,
@@ -758,35 +760,36 @@ class Line(Visual):
             self.program.draw("triangle_strip", instances=count)
 
     def _prepare_thin_ring(self) -> None:
-        """The line-strip path's ring: positions (and colours) by slot, patched likewise."""
+        """The line-strip path's ring: positions (and colours) by slot, then a copy of
+        slot 0 (the strip from the oldest slot to the end goes on to slot 0 without an
+        index buffer), patched likewise."""
         program = self._thin_program()
         ring = self._ring
+        cap = ring.capacity
         if self._thin_stale:
             self._thin_ring.invalidate()
             self._thin_stale.clear()
+        columns = ["a_position"] + (["a_color"] if "color" in ring.names else [])
+
+        def rows(name: str, values: np.ndarray, valid: np.ndarray) -> np.ndarray:
+            return np.where(valid[:, None], values, 0) if name == "a_position" else values
 
         def upload_all() -> None:
-            if "a_position" not in self._buffers:
-                self._buffers["a_position"] = gloo.VertexBuffer()
-                self._buffers["a_color"] = gloo.VertexBuffer()
-            pos = np.where(ring.slots("valid")[:, None], ring.slots("positions"), 0)
-            self._buffers["a_position"].set_data(pos.astype(np.float32))
-            program["a_position"] = self._buffers["a_position"]
-            if "color" in ring.names:
-                self._buffers["a_color"].set_data(ring.slots("color"))
-                program["a_color"] = self._buffers["a_color"]
-            order = np.r_[np.arange(ring.capacity), 0].astype(np.uint32)
-            if self._thin_ring_indices is None:
-                self._thin_ring_indices = gloo.IndexBuffer(order)
-            elif len(self._thin_ring_indices) != len(order):
-                self._thin_ring_indices.set_data(order)
+            valid = ring.slots("valid")
+            for name in columns:
+                values = rows(name, ring.slots(_THIN[name]), valid)
+                if name not in self._buffers:
+                    self._buffers[name] = gloo.VertexBuffer()
+                self._buffers[name].set_data(np.concatenate([values, values[:1]]))
+                program[name] = self._buffers[name]
 
         def upload_rows(slot: int, lo: int, hi: int) -> None:
-            pos = ring.view("positions")[lo:hi]
             valid = ring.view("valid")[lo:hi]
-            self._buffers["a_position"].set_subdata(np.where(valid[:, None], pos, 0), slot)
-            if "color" in ring.names:
-                self._buffers["a_color"].set_subdata(ring.view("color")[lo:hi], slot)
+            for name in columns:
+                values = rows(name, ring.view(_THIN[name])[lo:hi], valid)
+                self._buffers[name].set_subdata(values, slot)
+                if slot == 0:  # the copy of slot 0 after the last slot
+                    self._buffers[name].set_subdata(values[:1], cap)
 
         self._thin_ring.sync(ring, upload_all, upload_rows)
         if "color" not in ring.names:
@@ -802,14 +805,13 @@ class Line(Visual):
                 if count:
                     program.draw("lines", first=first, count=count)
             return
-        indices = self._thin_ring_indices  # slots 0 .. cap - 1, then slot 0 again
         if oldest == 0:
             ranges = [(0, n)]
-        else:  # oldest .. last slot, slot 0; then slot 0 .. the newest
+        else:  # the oldest slot .. the last, then the copy of slot 0; slot 0 .. the newest
             ranges = [(oldest, cap - oldest + 1), (0, oldest)]
         for first, count in ranges:
             if count >= 2:
-                program.draw("line_strip", indices, first=first, count=count)
+                program.draw("line_strip", first=first, count=count)
 
     # ---- the line-strip path -----------------------------------------------------------
     def _is_thin(self, ctx: DrawContext) -> bool:
