@@ -9,9 +9,11 @@ matplotlib's names where they fit::
     fig.savefig("figure.png"); fig.export_html("figure.html")
 
 - :func:`subplots`, :class:`Figure`: a canvas of axes in a grid; shared axes;
-- :class:`Axes`: 2D (pan-zoom), linear, log and time axes; :class:`Axes3D`;
+- :class:`Axes`: 2D (pan-zoom), linear, log and time axes: ``plot``, ``scatter``,
+  ``imshow``, ``hist``, ``aggregate``, ``multiscale``; :class:`Axes3D`;
 - :func:`ticks`: the tick rule (also in the browser, ``ticks.js``);
-- themes: :func:`set_theme` ("light", the default, or "dark").
+- themes: :func:`set_theme` ("light", the default, or "dark");
+- ``fig.export_html(path)``: a page whose ticks are recomputed in JavaScript.
 
 See docs/plot.md.
 """
