@@ -48,14 +48,30 @@ def _exact_bin(f, edges, n, scale):
     return i
 
 
+@njit(inline="always")
+def _code(fx, fy, ok, x0, x1, y0, y1, sx, sy, w, h, ex, ey):
+    """The index buffer code of one point (``ok``: its value is not NaN)."""
+    inside = (fx >= x0) & (fx <= x1) & (fy >= y0) & (fy <= y1) & ok
+    px = min(max((fx - x0) * sx, 0.0), w - 0.5)
+    py = min(max((fy - y0) * sy, 0.0), h - 0.5)
+    ix = np.int32(px)
+    iy = np.int32(py)
+    rx = px - ix
+    ry = py - iy
+    clear = (rx >= ex) & (rx <= 1.0 - ex) & (ry >= ey) & (ry <= 1.0 - ey)
+    cell = iy * np.int32(w) + ix
+    return cell if (inside & clear) else (np.int32(NEAR) if inside else np.int32(OUT))
+
+
 @njit(nogil=True)
-def _bin_block(x, y, start, m, idx, xe, ye, eps):
+def _bin_block(x, y, v, start, m, idx, xe, ye, eps):
     """Flat cell of points start:start+m into ``idx`` (or OUT, or NEAR).
 
     Written without branches so that LLVM vectorizes it: the bin is the multiply-add,
     trusted when the fraction is farther than ``eps`` from both ends (``eps`` bounds
     the rounding of the multiply-add, see ``_eps``); other points are NEAR and binned
-    by ``_exact_bin``.
+    by ``_exact_bin``. With values ``v``, a point whose value is NaN is OUT: the
+    scatter loops then test one code, not the code and the value.
     """
     w = len(xe) - 1
     h = len(ye) - 1
@@ -65,33 +81,35 @@ def _bin_block(x, y, start, m, idx, xe, ye, eps):
     y1 = ye[h]
     sx = w / (x1 - x0)
     sy = h / (y1 - y0)
-    for k in range(m):
-        fx = np.float64(x[start + k])
-        fy = np.float64(y[start + k])
-        inside = (fx >= x0) & (fx <= x1) & (fy >= y0) & (fy <= y1)
-        px = min(max((fx - x0) * sx, 0.0), w - 0.5)
-        py = min(max((fy - y0) * sy, 0.0), h - 0.5)
-        ix = np.int32(px)
-        iy = np.int32(py)
-        rx = px - ix
-        ry = py - iy
-        clear = (rx >= eps[0]) & (rx <= 1.0 - eps[0]) & (ry >= eps[1]) & (ry <= 1.0 - eps[1])
-        cell = iy * np.int32(w) + ix
-        idx[k] = cell if (inside & clear) else (np.int32(NEAR) if inside else np.int32(OUT))
+    ex = eps[0]
+    ey = eps[1]
+    if v is None:
+        for k in range(m):
+            fx = np.float64(x[start + k])
+            fy = np.float64(y[start + k])
+            idx[k] = _code(fx, fy, True, x0, x1, y0, y1, sx, sy, w, h, ex, ey)
+    else:
+        for k in range(m):
+            fx = np.float64(x[start + k])
+            fy = np.float64(y[start + k])
+            ok = v[start + k] == v[start + k]
+            idx[k] = _code(fx, fy, ok, x0, x1, y0, y1, sx, sy, w, h, ex, ey)
 
 
 @njit(inline="always")
-def _cell(x, y, i, code, xe, ye):
-    """The flat cell of point ``i`` from its index buffer code (negative: outside)."""
-    if code != NEAR:
-        return code
+def _near_cell(x, y, i, xe, ye):
+    """The flat cell of point ``i``, in range but near an edge (code NEAR): binned exactly."""
     w = len(xe) - 1
     h = len(ye) - 1
-    fx = np.float64(x[i])
-    fy = np.float64(y[i])
-    ix = _exact_bin(fx, xe, w, w / (xe[w] - xe[0]))
-    iy = _exact_bin(fy, ye, h, h / (ye[h] - ye[0]))
+    ix = _exact_bin(np.float64(x[i]), xe, w, w / (xe[w] - xe[0]))
+    iy = _exact_bin(np.float64(y[i]), ye, h, h / (ye[h] - ye[0]))
     return iy * w + ix
+
+
+# The scatter loops below repeat the update in two branches, ``code >= 0`` (the common
+# case) and ``code == NEAR``, rather than computing the cell first and updating once:
+# measured on 10M points, the merged form ran 2.4x slower (LLVM kept the rare path's
+# loads and loop in the hot loop's way).
 
 
 @njit(cache=True, nogil=True)
@@ -100,17 +118,31 @@ def count_range(x, y, cats, ncat, xe, ye, eps, grid, lo, hi):
     idx = np.empty(BLOCK, np.int32)
     for b in range(lo, hi, BLOCK):
         m = min(BLOCK, hi - b)
-        _bin_block(x, y, b, m, idx, xe, ye, eps)
-        for k in range(m):
-            cell = _cell(x, y, b + k, idx[k], xe, ye)
-            if cell < 0:
-                continue
-            if cats is None:
-                grid[cell] += 1
-            else:
+        _bin_block(x, y, None, b, m, idx, xe, ye, eps)
+        if cats is None:
+            for k in range(m):
+                cell = idx[k]
+                if cell >= 0:
+                    grid[cell] += 1
+                elif cell == NEAR:
+                    grid[_near_cell(x, y, b + k, xe, ye)] += 1
+        else:
+            for k in range(m):
                 c = cats[b + k]
-                if c >= 0 and c < ncat:
+                if c < 0 or c >= ncat:
+                    continue
+                cell = idx[k]
+                if cell >= 0:
                     grid[cell * ncat + c] += 1
+                elif cell == NEAR:
+                    grid[_near_cell(x, y, b + k, xe, ye) * ncat + c] += 1
+
+
+@njit(inline="always")
+def _add(count, total, cell, val):
+    total[cell] += val
+    if count is not None:
+        count[cell] += 1
 
 
 @njit(cache=True, nogil=True)
@@ -119,17 +151,20 @@ def sum_range(x, y, v, xe, ye, eps, count, total, lo, hi):
     idx = np.empty(BLOCK, np.int32)
     for b in range(lo, hi, BLOCK):
         m = min(BLOCK, hi - b)
-        _bin_block(x, y, b, m, idx, xe, ye, eps)
+        _bin_block(x, y, v, b, m, idx, xe, ye, eps)
         for k in range(m):
-            val = np.float64(v[b + k])
-            if val != val:
-                continue
-            cell = _cell(x, y, b + k, idx[k], xe, ye)
-            if cell < 0:
-                continue
-            total[cell] += val
-            if count is not None:
-                count[cell] += 1
+            cell = idx[k]
+            if cell >= 0:
+                _add(count, total, cell, np.float64(v[b + k]))
+            elif cell == NEAR:
+                _add(count, total, _near_cell(x, y, b + k, xe, ye), np.float64(v[b + k]))
+
+
+@njit(inline="always")
+def _minmax(grid, cell, val, is_max):
+    cur = grid[cell]
+    if cur != cur or (val > cur if is_max else val < cur):
+        grid[cell] = val
 
 
 @njit(cache=True, nogil=True)
@@ -138,17 +173,22 @@ def minmax_range(x, y, v, xe, ye, eps, grid, is_max, lo, hi):
     idx = np.empty(BLOCK, np.int32)
     for b in range(lo, hi, BLOCK):
         m = min(BLOCK, hi - b)
-        _bin_block(x, y, b, m, idx, xe, ye, eps)
+        _bin_block(x, y, v, b, m, idx, xe, ye, eps)
         for k in range(m):
-            val = np.float64(v[b + k])
-            if val != val:
-                continue
-            cell = _cell(x, y, b + k, idx[k], xe, ye)
-            if cell < 0:
-                continue
-            cur = grid[cell]
-            if cur != cur or (val > cur if is_max else val < cur):
-                grid[cell] = val
+            cell = idx[k]
+            if cell >= 0:
+                _minmax(grid, cell, np.float64(v[b + k]), is_max)
+            elif cell == NEAR:
+                _minmax(grid, _near_cell(x, y, b + k, xe, ye), np.float64(v[b + k]), is_max)
+
+
+@njit(inline="always")
+def _welford(count, mean, m2, cell, val):
+    n = count[cell] + 1
+    count[cell] = n
+    d = val - mean[cell]
+    mean[cell] += d / n
+    m2[cell] += d * (val - mean[cell])
 
 
 @njit(cache=True, nogil=True)
@@ -157,19 +197,13 @@ def std_range(x, y, v, xe, ye, eps, count, mean, m2, lo, hi):
     idx = np.empty(BLOCK, np.int32)
     for b in range(lo, hi, BLOCK):
         m = min(BLOCK, hi - b)
-        _bin_block(x, y, b, m, idx, xe, ye, eps)
+        _bin_block(x, y, v, b, m, idx, xe, ye, eps)
         for k in range(m):
-            val = np.float64(v[b + k])
-            if val != val:
-                continue
-            cell = _cell(x, y, b + k, idx[k], xe, ye)
-            if cell < 0:
-                continue
-            n = count[cell] + 1
-            count[cell] = n
-            d = val - mean[cell]
-            mean[cell] += d / n
-            m2[cell] += d * (val - mean[cell])
+            cell = idx[k]
+            if cell >= 0:
+                _welford(count, mean, m2, cell, np.float64(v[b + k]))
+            elif cell == NEAR:
+                _welford(count, mean, m2, _near_cell(x, y, b + k, xe, ye), np.float64(v[b + k]))
 
 
 def _eps(edges: np.ndarray) -> float:
