@@ -125,6 +125,69 @@ def test_since_follows_and_survives_a_delete(tmp_path):
         assert stream.delete(store, "b") == 0
 
 
+def test_fetch_columns_joins_rows_like_fetch_and_follows(tmp_path):
+    rng = np.random.default_rng(1)
+    clouds = [rng.random((k, 2), dtype=np.float32) for k in (3, 0, 5)]
+    with stream.Logger("c", tmp_path, flush_every=None) as log:
+        for i, cloud in enumerate(clouds):
+            log.write("loss", step=i, value=np.float32(i / 2))
+            log.write("cloud", xy=cloud, t=i)
+        log.write("other", q=1)
+    loss = stream.fetch_columns(tmp_path, "c", "loss")
+    assert list(loss) == ["step", "value"]
+    assert loss["step"].tolist() == [0, 1, 2] and loss["value"].dtype == np.float32
+    assert loss["value"].tolist() == [0.0, 0.5, 1.0]
+    assert loss.indexes.tolist() == [0, 1, 2]
+    cloud = stream.fetch_columns(tmp_path, "c", "cloud")
+    np.testing.assert_array_equal(cloud["xy"], np.concatenate(clouds))
+    assert cloud["xy"].shape == (8, 2) and cloud["t"].tolist() == [0, 1, 2]
+    # the same values as fetch, row by row
+    rows = stream.fetch(tmp_path, "c", "cloud")
+    np.testing.assert_array_equal(np.concatenate([r["xy"] for r in rows.values()]), cloud["xy"])
+    assert rows.cursor == cloud.cursor
+    with stream.Logger("c", tmp_path, flush_every=None) as log:
+        log.write("loss", step=3, value=np.float32(1.5))
+    new = stream.fetch_columns(tmp_path, "c", "loss", since=loss.cursor)
+    assert new.indexes.tolist() == [3] and new["value"].tolist() == [1.5]
+    empty = stream.fetch_columns(tmp_path, "c", "loss", since=new.cursor)
+    assert dict(empty) == {} and empty.indexes.tolist() == [] and empty.cursor == new.cursor
+
+
+@pytest.mark.parametrize(
+    ("second", "match"),
+    [
+        (
+            {"x": np.float64(1)},
+            r"row \('d', 'n', 1\) column 'x' is float64 .* first row's is "
+            r"float32",
+        ),
+        (
+            {"x": np.zeros((2, 3), np.float32)},
+            r"column 'x' is float32 of shape \(2, 3\), but "
+            r"the first row's is float32 with items of shape \(\)",
+        ),
+        ({"x": np.float32(1), "y": 2}, r"column 'y' is .* first row's columns are \['x'\]"),
+        ({"y": 2}, r"column 'y' is .* first row's columns are \['x'\]"),
+    ],
+)
+def test_fetch_columns_refuses_rows_that_differ(tmp_path, second, match):
+    with stream.Logger("d", tmp_path, flush_every=None) as log:
+        log.write("n", x=np.zeros(4, np.float32))
+        log.write("n", **second)
+    with pytest.raises(ValueError, match=match + r".*read them with fetch\(\)"):
+        stream.fetch_columns(tmp_path, "d", "n")
+    assert len(stream.fetch(tmp_path)) == 2  # fetch reads them
+
+
+def test_fetch_columns_refuses_a_row_with_fewer_columns(tmp_path):
+    with stream.Logger("d", tmp_path, flush_every=None) as log:
+        log.write("n", x=1, y=2)
+        log.write("n", x=1)
+        log.write("n", x=1, y=2)
+    with pytest.raises(ValueError, match=r"row \('d', 'n', 1\) has 1 of the columns \['x', 'y'\]"):
+        stream.fetch_columns(tmp_path, "d", "n")
+
+
 # -- several processes, crashes, readers -------------------------------------------
 
 N_ROWS = 200
@@ -590,6 +653,15 @@ def test_a_tampered_store_is_refused_naming_row_and_column(tmp_path, sql, args, 
     _tamper(tmp_path, sql, *args)
     with pytest.raises(StreamStoreError, match=r"row \('s', 'y', 0\) column 'v': " + match):
         stream.fetch(tmp_path)
+
+
+def test_a_column_stored_twice_in_a_row_is_refused(tmp_path):
+    with stream.Logger("s", tmp_path, flush_every=None) as log:
+        log.write("y", v=np.zeros(3))
+    _tamper(tmp_path, "INSERT INTO columns SELECT row, 1, column, dtype, shape, data FROM columns")
+    for read in (stream.fetch, lambda store: stream.fetch_columns(store, "s", "y")):
+        with pytest.raises(StreamStoreError, match=r"row \('s', 'y', 0\) column 'v': the column "):
+            read(tmp_path)
 
 
 def test_a_foreign_database_or_format_is_refused(tmp_path):

@@ -342,23 +342,109 @@ class StreamStore:
         order); ``cursor`` is passed as ``since`` to get only what arrives next.
         Arrays are read-only views of the stored bytes.
         """
+        keys = "r.scope, r.name, r.idx"
+        records, cursor = self._select("StreamStore.fetch", scope, name, since, keys)
+        rows: dict[tuple[str, str, int], dict[str, np.ndarray]] = {}
+        decode = _Decoder()
+        for scope_, name_, index, column, dtype, shape, data in records:
+            key = (scope_, name_, index)
+            columns = rows.setdefault(key, {})
+            if column in columns:
+                raise _bad(key, column, "the column appears twice in the row")
+            columns[column] = decode(key, column, dtype, shape, data)
+        return rows, cursor
+
+    def fetch_columns(
+        self, scope: str, name: str, since: int | None = None
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
+        """One name's rows after cursor ``since``, each column joined along its first axis.
+
+        Returns ``(columns, indexes, cursor)``: ``columns`` maps each column to
+        one array, its rows' values concatenated in index order (a scalar counts
+        as one item: scalar rows give shape ``(n,)``, rows of ``(k_i, 2)`` give
+        ``(sum k_i, 2)``); ``indexes`` holds the rows' indexes; ``cursor`` as in
+        :meth:`fetch`. Every row must have the same columns, each of one dtype
+        and one item shape, else a ``ValueError`` says which row differs.
+        For many small rows about twice as fast as :meth:`fetch` (one array a
+        column, not one a row).
+        """
+        owner = "StreamStore.fetch_columns"
+        check_key(scope, "scope", owner)
+        check_key(name, "name", owner)
+        records, cursor = self._select(owner, scope, name, since, "r.idx")
+        decoder = _Decoder()
+        known: dict[tuple, tuple[int, tuple]] = {}  # (dtype, shape): (bytes, kind), checked
+        indexes: list[int] = []
+        parts: dict[str, list[bytes]] = {}
+        kinds: dict[str, tuple[str, tuple[int, ...]]] = {}  # column: (dtype, item shape)
+        order: list[str] = []  # the first row's columns, in written order
+        last, seen = None, 0
+        for index, column, dtype, shape, data in records:
+            if index != last:
+                if last is not None and seen != len(order):
+                    raise _differs((scope, name, index), last, order, seen)
+                indexes.append(index)
+                last, seen = index, 0
+            # the hot loop: a full check only for a (dtype, shape) not seen yet
+            info = known.get((dtype, shape))
+            if info is None or type(data) is not bytes or len(data) != info[0]:
+                dt, dims = decoder.check((scope, name, index), column, dtype, shape, data)
+                info = known[(dtype, shape)] = (len(data), (dtype, dims[1:] if dims else ()))
+            kind = info[1]
+            if len(indexes) == 1:
+                if column in kinds:
+                    raise _bad((scope, name, index), column, "the column appears twice in the row")
+                kinds[column] = kind
+                order.append(column)
+                parts[column] = []
+            elif seen >= len(order) or order[seen] != column or kinds[column] != kind:
+                key = (scope, name, index)
+                dt, dims = decoder.check(key, column, dtype, shape, data)
+                want = kinds.get(column)
+                raise ValueError(
+                    f"{owner}: row {key} column {column!r} is {dt} of shape {dims}, but the "
+                    + (
+                        f"first row's is {np.dtype(want[0])} with items of shape {want[1]}"
+                        if want and seen < len(order) and order[seen] == column
+                        else f"first row's columns are {order}"
+                    )
+                    + "; rows that differ cannot be joined: read them with fetch()"
+                )
+            parts[column].append(data)
+            seen += 1
+        if last is not None and seen != len(order):
+            raise _differs((scope, name, last), last, order, seen)
+        columns = {}
+        for column in order:
+            dtype, item = kinds[column]
+            joined = np.frombuffer(b"".join(parts[column]), dtype=np.dtype(dtype))
+            columns[column] = joined.reshape((-1, *item))
+        return columns, np.asarray(indexes, dtype=np.int64), cursor
+
+    def _select(
+        self, owner: str, scope: str | None, name: str | None, since: int | None, keys: str
+    ) -> tuple[list[tuple], int]:
+        """The column records after ``since`` and the cursor, from one read snapshot.
+
+        A record is the ``keys`` (SQL on ``rows r``) then column, dtype, shape, data.
+        """
         where, args = [], []
         if scope is not None:
             where.append("r.scope = ?")
-            args.append(check_key(scope, "scope", "StreamStore.fetch"))
+            args.append(check_key(scope, "scope", owner))
         if name is not None:
             where.append("r.name = ?")
-            args.append(check_key(name, "name", "StreamStore.fetch"))
+            args.append(check_key(name, "name", owner))
         if since is not None:
             if isinstance(since, bool) or not isinstance(since, (int, np.integer)) or since < 0:
                 raise ValueError(
-                    f"StreamStore.fetch: since must be a cursor (an int >= 0) returned by an "
+                    f"{owner}: since must be a cursor (an int >= 0) returned by an "
                     f"earlier fetch, not {since!r}"
                 )
             where.append("r.seq > ?")
             args.append(int(since))
         sql = (
-            "SELECT r.seq, r.scope, r.name, r.idx, c.column, c.dtype, c.shape, c.data "
+            f"SELECT {keys}, c.column, c.dtype, c.shape, c.data "
             "FROM rows r JOIN columns c ON c.row = r.seq"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY r.seq, c.pos"
@@ -373,19 +459,7 @@ class StreamStore:
                 top = top.fetchone()
             finally:
                 self._db.execute("COMMIT")
-        cursor = max(int(since or 0), top[0] if top else 0)
-        rows: dict[tuple[str, str, int], dict[str, np.ndarray]] = {}
-        decode = _Decoder()
-        for _, scope_, name_, index, column, dtype, shape, data in records:
-            key = (scope_, name_, index)
-            columns = rows.setdefault(key, {})
-            if column in columns:
-                raise StreamStoreError(
-                    f"stream store row {key}: column {column!r} appears twice; the store is "
-                    f"damaged or was written by something else"
-                )
-            columns[column] = decode(key, column, dtype, shape, data)
-        return rows, cursor
+        return records, max(int(since or 0), top[0] if top else 0)
 
     def _query(self, sql: str, args: tuple) -> list:
         with self._lock:
@@ -422,15 +496,22 @@ class _Decoder:
         self.dtypes: dict[str, np.dtype] = {}
         self.shapes: dict[str, tuple[int, ...]] = {}
 
-    def __call__(
+    def check(
         self, key: tuple, column: object, dtype: object, shape: object, data: object
-    ) -> np.ndarray:
+    ) -> tuple[np.dtype, tuple[int, ...]]:
+        """The record's dtype and shape, once its fields are checked against each other."""
         dt = self.dtypes.get(dtype) if isinstance(dtype, str) else None
         dims = self.shapes.get(shape) if isinstance(shape, str) else None
         if dt is None or dims is None or not isinstance(data, bytes):
             dt, dims = self._parse(key, column, dtype, shape, data)
         if math.prod(dims) * dt.itemsize != len(data):
             raise _bad(key, column, f"{len(data)} bytes do not hold shape {dims} of {dt}")
+        return dt, dims
+
+    def __call__(
+        self, key: tuple, column: object, dtype: object, shape: object, data: object
+    ) -> np.ndarray:
+        dt, dims = self.check(key, column, dtype, shape, data)
         return np.frombuffer(data, dtype=dt).reshape(dims)
 
     def _parse(self, key, column, dtype, shape, data) -> tuple[np.dtype, tuple[int, ...]]:
@@ -455,6 +536,13 @@ class _Decoder:
         self.dtypes[dtype] = dt
         self.shapes[shape] = tuple(dims)
         return dt, tuple(dims)
+
+
+def _differs(key: tuple, index: int, order: list[str], seen: int) -> ValueError:
+    return ValueError(
+        f"StreamStore.fetch_columns: row {key[:2] + (index,)} has {seen} of the columns "
+        f"{order} of the first row; rows that differ cannot be joined: read them with fetch()"
+    )
 
 
 def _bad(key: tuple, column: object, why: str) -> StreamStoreError:

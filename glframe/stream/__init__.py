@@ -5,6 +5,7 @@ flushes them in the background into a stream store (a directory holding a
 SQLite database in WAL mode, ``glframe.data.StreamStore``); several processes
 may log into one store at once, and readers follow it while it grows:
 ``scopes``, ``names``, ``fetch`` (all rows, or those since a cursor),
+``fetch_columns`` (one name's rows joined into one array per column),
 ``config`` and ``delete``. No GL is imported here. See docs/stream.md.
 
 Not built yet (issue 15): the viewer (``python -m glframe stream serve``,
@@ -13,9 +14,10 @@ Not built yet (issue 15): the viewer (``python -m glframe stream serve``,
 
 from ..data import StreamStore, StreamStoreError
 from ._logger import Logger
-from ._read import Rows, config, delete, fetch, names, scopes
+from ._read import Columns, Rows, config, delete, fetch, fetch_columns, names, scopes
 
 __all__ = [
+    "Columns",
     "Logger",
     "Rows",
     "StreamStore",
@@ -23,6 +25,7 @@ __all__ = [
     "config",
     "delete",
     "fetch",
+    "fetch_columns",
     "names",
     "scopes",
 ]

@@ -14,9 +14,11 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
+
 from ..data import StreamStore
 
-__all__ = ["Rows", "scopes", "names", "fetch", "config", "delete"]
+__all__ = ["Rows", "Columns", "scopes", "names", "fetch", "fetch_columns", "config", "delete"]
 
 
 class Rows(dict):
@@ -35,6 +37,27 @@ class Rows(dict):
 
     def __repr__(self) -> str:
         return f"Rows({len(self)} rows, cursor={self.cursor})"
+
+
+class Columns(dict):
+    """``{column: ndarray}``: one name's rows joined per column, plus ``indexes`` and ``cursor``.
+
+    Each column holds its rows' values concatenated along the first axis, in
+    index order (a scalar row counts as one item). ``indexes`` are the rows'
+    indexes; ``fetch_columns(store, scope, name, since=columns.cursor)`` returns
+    only the rows committed after this fetch.
+    """
+
+    cursor: int
+    indexes: np.ndarray
+
+    def __init__(self, columns: dict, indexes: np.ndarray, cursor: int) -> None:
+        super().__init__(columns)
+        self.indexes, self.cursor = indexes, cursor
+
+    def __repr__(self) -> str:
+        shapes = ", ".join(f"{c}: {a.shape}" for c, a in self.items())
+        return f"Columns({len(self.indexes)} rows; {shapes}; cursor={self.cursor})"
 
 
 @contextmanager
@@ -96,6 +119,39 @@ def fetch(
     """
     rows, cursor = _call(store, "stream.fetch", lambda s: s.fetch(scope, name, since))
     return Rows(rows, cursor)
+
+
+def fetch_columns(
+    store: str | os.PathLike | StreamStore,
+    scope: str,
+    name: str,
+    since: int | None = None,
+) -> Columns:
+    """One name's rows after cursor ``since``, as one array per column (a :class:`Columns`).
+
+    What a plot appends: scalar rows (``write("loss", step=i, value=v)``) give
+    arrays of shape ``(n,)``; rows of ``k_i`` points give ``(sum k_i, ...)``.
+    Every row must have the columns of the first, each with one dtype and one
+    item shape (else a ``ValueError`` names the row; use :func:`fetch`). For
+    many small rows about twice as fast as :func:`fetch` (SQLite's reading of
+    the records is then most of the time).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from glframe import stream
+    >>> runs = tempfile.mkdtemp()
+    >>> with stream.Logger("a", runs, flush_every=None) as log:
+    ...     for step in range(3):
+    ...         log.write("loss", step=step, value=0.5 * step)
+    >>> cols = stream.fetch_columns(runs, "a", "loss")
+    >>> cols["value"], cols.indexes
+    (array([0. , 0.5, 1. ]), array([0, 1, 2]))
+    """
+    columns, indexes, cursor = _call(
+        store, "stream.fetch_columns", lambda s: s.fetch_columns(scope, name, since)
+    )
+    return Columns(columns, indexes, cursor)
 
 
 def config(store: str | os.PathLike | StreamStore, scope: str) -> dict | None:
