@@ -9,9 +9,9 @@ store meanwhile (``stream.fetch(store, scope, name, since=cursor)``). Start it t
 with different ``--scope`` values to watch two producers share one store.
 
 In the gallery, 200 steps are logged at once into a temporary store, read back
-with ``stream.fetch`` and plotted: the sinusoids as lines, the last cloud as points.
-The live viewer of issue 15 (``python -m glframe stream serve runs/``) is not built
-yet.
+(``stream.fetch_columns``, ``stream.fetch``) and plotted: the sinusoids as lines,
+the last cloud as points. The live viewer of issue 15 (``python -m glframe stream
+serve runs/``) is not built yet.
 """
 
 from __future__ import annotations
@@ -59,8 +59,8 @@ def figure_of(store, scope: str):
     """What the store holds, read back and plotted (no live updates)."""
     fig, (left, right) = plot.subplots(1, 2, size=(760, 360), backend="auto", title="log_demo")
     for k in range(len(FREQUENCIES)):
-        rows = stream.fetch(store, scope, f"sin/{k}").values()
-        left.plot([r["x"] for r in rows], [r["y"] for r in rows], label=f"sin/{k}")
+        sin = stream.fetch_columns(store, scope, f"sin/{k}")  # one array per column
+        left.plot(sin["x"], sin["y"], label=f"sin/{k}")
     left.set_title("sinusoids")
     left.set_xlabel("t (s)")
     clouds = stream.fetch(store, scope, "cloud")
