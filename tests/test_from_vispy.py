@@ -38,3 +38,226 @@ def test_0_255_colours_are_refused_with_the_float_form():
     markers = scene.visuals.Markers(np.zeros((2, 2)), face_color=(1, 0, 0))
     markers.face_color = np.array([[1, 0, 0], [0, 0, 1]])
     markers.face_color = "#f008"
+
+
+# ---- canvases: on_<event> methods, size, keys, show ----------------------------------------
+def test_a_canvas_subclass_on_draw_renders_its_picture(make_canvas):
+    make_canvas((1, 1))  # skips (or fails under CI) without GL
+    import glframe
+    from glframe import gloo
+
+    class Red(glframe.Canvas):
+        def __init__(self):
+            super().__init__(size=(32, 24))
+            self.resized = []
+
+        def on_draw(self, event):
+            gloo.clear(color=(1, 0, 0, 1))
+
+        def on_resize(self, event):
+            self.resized.append(event.size)
+
+    canvas = Red()
+    try:
+        image = canvas.render()
+        assert image.shape == (24, 32, 4) and (image[..., :3] == (255, 0, 0)).all()
+        canvas.size = (40, 20)  # vispy's setter: a resize
+        assert canvas.size == (40, 20) and canvas.resized == [(40, 20)]
+        assert canvas.render().shape == (20, 40, 4)
+        assert len(canvas.events.draw.callbacks) == 1  # connected once
+        with pytest.raises(ValueError, match="canvas size must be"):
+            canvas.size = 40
+    finally:
+        canvas.close()
+
+
+def test_scene_canvas_subclass_input_methods_and_drawing_over_the_views(scene_canvas):
+    from glframe import gloo
+
+    calls = []
+
+    class Viewer(scene.SceneCanvas):
+        def on_draw(self, event):  # after the views: draws over them
+            calls.append(("draw", self.frame))
+            gloo.set_state(scissor_test=True, scissor=(0, 0, 10, 10))
+            gloo.clear(color="red", depth=False)
+            gloo.set_state(scissor_test=False)
+
+        def on_mouse_press(self, event):
+            calls.append(("press", tuple(event.pos)))
+
+        def on_mouse_wheel(self, event):
+            calls.append(("wheel", tuple(event.delta)))
+
+        def on_key_press(self, event):
+            calls.append(("key", event.key))
+
+        def on_key_release(self, event):
+            calls.append(("release", event.key))
+
+        def on_close(self, event):
+            calls.append(("close",))
+
+    canvas = Viewer(size=(40, 30), bgcolor="blue")
+    try:
+        image = canvas.render()
+        assert calls == [("draw", 1)]  # the views were drawn first (frame 1)
+        assert tuple(image[-5, 5, :3]) == (255, 0, 0) and tuple(image[5, 30, :3]) == (0, 0, 255)
+        canvas.handle_backend_event("mouse_press", pos=(3, 4), button=1)
+        canvas.handle_backend_event("mouse_wheel", pos=(3, 4), delta=(0, 1))
+        canvas.handle_backend_event("key_press", key="a")
+        canvas.handle_backend_event("key_release", key="a")
+        assert calls[1:] == [("press", (3, 4)), ("wheel", (0, 1)), ("key", "a"), ("release", "a")]
+    finally:
+        canvas.close()
+    assert calls[-1] == ("close",)
+
+
+def test_keys_interactive_escape_closes_and_f11_is_refused_offscreen(scene_canvas, caplog):
+    canvas = scene_canvas((20, 20), keys="interactive", show=True)  # show: nothing offscreen
+    with caplog.at_level("INFO", logger="glframe.app"):
+        canvas.handle_backend_event("key_press", key="F11")
+    assert "cannot go full screen" in caplog.text and not canvas.fullscreen
+    with pytest.raises(RuntimeError, match="has no screen to fill"):
+        canvas.fullscreen = True
+    canvas.handle_backend_event("key_press", key="Escape")
+    assert canvas.closed
+    pressed = []
+    other = scene_canvas((20, 20), keys={"q": lambda: pressed.append("q")})
+    other.handle_backend_event("key_press", key="q")
+    other.handle_backend_event("key_press", key="Escape")
+    assert pressed == ["q"] and not other.closed
+    with pytest.raises(ValueError, match='keys must be None, "interactive" or a dict'):
+        scene_canvas((20, 20), keys="vim")
+    with pytest.raises(TypeError, match="must map a key name to a function"):
+        scene_canvas((20, 20), keys={"q": "quit"})
+
+
+def test_keys_interactive_f11_fills_the_screen_in_a_window(xvfb):
+    canvas = scene.SceneCanvas(size=(64, 48), backend="window", keys="interactive", show=True)
+    try:
+        assert canvas._surface.visible
+        canvas.handle_backend_event("key_press", key="F11")
+        assert canvas.fullscreen and canvas.logical_size == (1280, 1024)  # Xvfb's screen
+        canvas.handle_backend_event("key_press", key="F11")
+        assert not canvas.fullscreen and canvas.logical_size == (64, 48)
+        canvas.handle_backend_event("key_press", key="Escape")
+        assert canvas.closed
+    finally:
+        canvas.close()
+
+
+# ---- views and cameras ------------------------------------------------------------------------
+def test_cameras_by_name_and_the_names_in_errors(scene_canvas):
+    canvas = scene_canvas((20, 20))
+    view = canvas.central_widget.add_view()  # vispy's spelling
+    assert view in canvas.views
+    for name, cls in scene.cameras.CAMERAS.items():
+        view.camera = name
+        assert type(view.camera) is cls and view.camera.view is view
+    assert type(canvas.add_view(camera="arcball").camera) is scene.ArcballCamera
+    with pytest.raises(ValueError, match="no camera 'turntabel'; did you mean 'turntable'"):
+        view.camera = "turntabel"
+    with pytest.raises(ValueError, match="'perspective'; vispy's PerspectiveCamera.*'arcball'"):
+        view.camera = "perspective"
+    with pytest.raises(
+        TypeError,
+        match="View.camera must be a camera or one of the names "
+        "'panzoom', 'turntable', 'arcball', 'fly', not 42",
+    ):
+        view.camera = 42
+    assert type(view.camera) is scene.FlyCamera  # unchanged by the refusals
+
+
+def test_view_add_puts_a_visual_in_its_scene(scene_canvas):
+    canvas = scene_canvas((20, 20))
+    view = canvas.add_view()
+    markers = scene.visuals.Markers(np.zeros((1, 2)))
+    assert view.add(markers) is markers and markers.parent is view.scene
+    with pytest.raises(TypeError, match="View.add needs a scene node"):
+        view.add("markers")
+
+
+def blob(n=24):
+    z, y, x = (np.mgrid[0:n, 0:n, 0:n] + 0.5) / n * 2 - 1
+    return np.exp(-4 * (x**2 + y**2 + z**2)).astype(np.float32)
+
+
+def test_a_named_camera_fits_the_volume_at_its_first_draw(scene_canvas):
+    canvas = scene_canvas((80, 80), bgcolor="black")
+    view = canvas.add_view()
+    scene.visuals.Volume(blob(), cmap="grays", clim=(0, 1), parent=view.scene)
+    view.camera = "turntable"  # no set_range()
+    image = canvas.render()
+    assert image[40, 40, 0] > 150  # the blob's bright core, in the middle
+    assert np.allclose(view.camera.center, 12, atol=0.01)  # the volume's centre
+    assert view.camera.scale_factor > 24
+    # once fitted (or given a range), the camera keeps what it shows
+    view.camera.center = (0, 0, 0)
+    canvas.render()
+    assert np.allclose(view.camera.center, 0)
+    # a range given to the constructor is kept: the origin corner, not the blob
+    explicit = scene.TurntableCamera(center=(-100, -100, -100), scale_factor=10)
+    view.camera = explicit
+    assert canvas.render()[40, 40, 0] == 0 and np.allclose(explicit.center, -100)
+
+
+def test_an_unfitted_camera_waits_for_visuals_and_panzoom_fits_too(scene_canvas):
+    canvas = scene_canvas((40, 40), bgcolor="black")
+    view = canvas.add_view(camera="panzoom")
+    canvas.render()  # nothing to fit yet
+    assert tuple(view.camera.rect) == (0, 0, 1, 1)
+    scene.visuals.Markers([[100, 200], [300, 400]], size=4, parent=view.scene)
+    canvas.render()
+    x, y, w, h = view.camera.rect
+    assert x < 100 and x + w > 300 and y < 200 and y + h > 400
+    # the default camera of a view keeps the unit square (what it always showed)
+    plain = canvas.add_view()
+    scene.visuals.Markers([[100, 200]], parent=plain.scene)
+    canvas.render()
+    assert tuple(plain.camera.rect) == (0, 0, 1, 1)
+
+
+# ---- unknown keywords and attributes ----------------------------------------------------------
+def test_unknown_keywords_name_the_class_and_the_nearest_keyword():
+    with pytest.raises(
+        TypeError,
+        match=r"^Line\(\) got an unexpected keyword argument 'pos'; "
+        r"did you mean 'positions'\? \('pos' is vispy's name for 'positions'\)",
+    ):
+        scene.visuals.Line(pos=np.zeros((2, 2)))
+    with pytest.raises(
+        TypeError,
+        match=r"^Markers\(\) got an unexpected keyword argument "
+        "'sise'; did you mean 'size'",
+    ):
+        scene.visuals.Markers(np.zeros((2, 2)), sise=3)
+    with pytest.raises(
+        TypeError,
+        match=r"^TurntableCamera\(\) got an unexpected keyword "
+        "argument 'azimut'; did you mean 'azimuth'",
+    ):
+        scene.TurntableCamera(azimut=30)
+    with pytest.raises(TypeError, match=r"^Volume\(\) got an unexpected keyword argument"):
+        scene.visuals.Volume(blob(4), depth_value=1)
+
+    # a user's subclass that takes **kwargs of its own is left to Python
+    class Mine(scene.visuals.Markers):
+        def __init__(self, *args, **kwargs):
+            self.extra = kwargs.pop("extra", None)
+            super().__init__(*args, **kwargs)
+
+    assert Mine(np.zeros((2, 2)), extra=5).extra == 5
+
+
+def test_unknown_attributes_suggest_vispys_names_too():
+    text = scene.visuals.Text("a", (0, 0))
+    with pytest.raises(
+        AttributeError,
+        match="Text has no attribute 'pos'; did you mean "
+        "'positions'\\? \\('pos' is vispy's name for 'positions'\\)",
+    ):
+        text.pos = (1, 1)
+    camera = scene.TurntableCamera()
+    with pytest.raises(AttributeError, match="TurntableCamera has no attribute 'depth_value'"):
+        camera.depth_value = 1

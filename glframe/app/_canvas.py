@@ -13,10 +13,17 @@ It registers with the event loop (:mod:`glframe.app._loop`), which draws it
 when ``update()`` has marked it dirty. Sizes: ``size`` is the framebuffer in
 pixels (what ``render()`` returns), ``logical_size`` the canvas in logical
 pixels (mouse positions), ``pixel_ratio`` the first over the second.
+
+As in vispy, a subclass's ``on_draw``, ``on_resize``, ``on_close``,
+``on_mouse_press`` (and the other ``on_<event>`` methods of :data:`EVENT_TYPES`) are
+connected to their events when the canvas is made, after every ``__init__`` has run
+(so a SceneCanvas subclass's ``on_draw`` draws over the views). ``keys="interactive"``
+closes on Escape and toggles full screen on F11; ``show=True`` shows a window.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -36,6 +43,8 @@ if TYPE_CHECKING:
     from ._movie import MovieWriter
 
 __all__ = ["Canvas", "Recording"]
+
+log = logging.getLogger("glframe.app")
 
 # Backends whose canvas is on a screen (glfw window, Qt widget): sized by the user
 _SCREENS = ("window", "qt")
@@ -83,7 +92,20 @@ class Recording:
         self._context.listeners.remove(self._on_flush)
 
 
-class Canvas:
+class _CanvasType(type):
+    """Connects ``on_<event>`` methods and shows the canvas after the outermost
+    ``__init__``: a subclass's own state exists by then, and its handlers come after
+    those its bases connected."""
+
+    def __call__(cls, *args, **kwargs):
+        canvas = super().__call__(*args, **kwargs)
+        canvas._autoconnect()
+        if canvas._show_when_made:
+            canvas.show()
+        return canvas
+
+
+class Canvas(metaclass=_CanvasType):
     """A surface to draw on with gloo, offscreen or in a window.
 
     Parameters
@@ -103,6 +125,18 @@ class Canvas:
     pixel_ratio
         Offscreen: framebuffer pixels per logical pixel (default 1). A window
         takes its screen's, and ignores this.
+    keys
+        None, "interactive" (Escape closes the canvas, F11 toggles full screen
+        where the backend has one: glfw windows and Qt), or a dict of key names
+        (``"Escape"``, ``"F11"``, ``"a"``, ...) to functions called with no
+        arguments on that key's press.
+    show
+        Show the window once the canvas is made (vispy's ``show=True``). An
+        offscreen canvas has nothing to show: this does nothing there (in a
+        notebook, display it or call :meth:`show` for its widget).
+
+    Subclasses' ``on_draw``, ``on_resize``, ``on_mouse_press``... methods are
+    connected to their events (see the module docstring), as in vispy.
 
     Events (``canvas.events.<type>``, attributes in :class:`~glframe.app.Event`):
     draw, resize, close, mouse_press, mouse_release, mouse_move, mouse_wheel,
@@ -129,8 +163,11 @@ class Canvas:
         title: str = "glframe",
         vsync: bool = True,
         pixel_ratio: float | None = None,
+        keys: str | dict[str, Callable[[], object]] | None = None,
+        show: bool = False,
     ) -> None:
         _check_size(size)
+        key_map = _key_map(self, keys)
         ratio = 1.0 if pixel_ratio is None else _check_ratio(pixel_ratio)
         # GL (PyOpenGL, and glfw for a window) loads here, not at import
         self._surface = backends.create_surface(backend, size, title, vsync=vsync)
@@ -157,12 +194,64 @@ class Canvas:
         if self.backend in _SCREENS:
             self._surface.set_event_handler(self.handle_backend_event)
             loop._add_window(self)
+        self._keys = key_map
+        if key_map:
+            self.events.key_press.connect(self._on_key_map)
+        # offscreen, show=True has nothing to show (see the docstring)
+        self._show_when_made = bool(show) and self.backend in _SCREENS
+
+    def _autoconnect(self) -> None:
+        """Connect each ``on_<event>`` method of the class to its event (vispy's way)."""
+        for name in EVENT_TYPES:
+            method = getattr(self, f"on_{name}", None)
+            if callable(method):
+                getattr(self.events, name).connect(method)
+
+    def _on_key_map(self, event) -> None:
+        action = self._keys.get(event.key)
+        if action is not None and not getattr(event, "repeat", False):
+            action()
 
     # ---- properties ----------------------------------------------------------
     @property
     def size(self) -> tuple[int, int]:
-        """(width, height) of the framebuffer in pixels: the shape ``render()`` returns."""
+        """(width, height) of the framebuffer in pixels: the shape ``render()`` returns.
+
+        Settable, as in vispy: ``canvas.size = (w, h)`` is :meth:`resize` (logical
+        pixels; the same as framebuffer pixels at ``pixel_ratio`` 1).
+        """
         return self._surface.size
+
+    @size.setter
+    def size(self, size: tuple[int, int]) -> None:
+        _check_size(size)
+        self.resize(*size)
+
+    @property
+    def fullscreen(self) -> bool:
+        """Whether the window fills its screen; settable where the backend can (glfw
+        windows, Qt). An offscreen canvas is never full screen, and refuses True."""
+        get = getattr(self._surface, "fullscreen", None)
+        return bool(get) if get is not None else False
+
+    @fullscreen.setter
+    def fullscreen(self, value: bool) -> None:
+        self._check_open()
+        if not hasattr(self._surface, "set_fullscreen"):
+            if value:
+                raise RuntimeError(
+                    f"a {self.backend} canvas has no screen to fill; full screen needs "
+                    'backend="window" or "qt"'
+                )
+            return
+        self._surface.set_fullscreen(bool(value))
+        self._check_resize()
+
+    def _toggle_fullscreen(self) -> None:
+        if hasattr(self._surface, "set_fullscreen"):
+            self.fullscreen = not self.fullscreen
+        else:
+            log.info("F11: a %s canvas cannot go full screen", self.backend)
 
     @property
     def physical_size(self) -> tuple[int, int]:
@@ -570,6 +659,24 @@ class Canvas:
     def __repr__(self) -> str:
         state = " closed" if self._closed else ""
         return f"<Canvas {self.size[0]}x{self.size[1]} {self.backend}{state}>"
+
+
+def _key_map(canvas: Canvas, keys) -> dict[str, Callable[[], object]]:
+    """vispy's ``keys``: None, "interactive" or {key name: function}."""
+    if keys is None:
+        return {}
+    if keys == "interactive":
+        return {"Escape": canvas.close, "F11": canvas._toggle_fullscreen}
+    if isinstance(keys, dict):
+        for key, action in keys.items():
+            if not isinstance(key, str) or not callable(action):
+                raise TypeError(
+                    f"Canvas keys: {key!r}: {action!r} must map a key name to a function"
+                )
+        return dict(keys)
+    raise ValueError(
+        f'Canvas keys must be None, "interactive" or a dict of key names to functions, not {keys!r}'
+    )
 
 
 def _check_size(size) -> None:

@@ -20,7 +20,7 @@ from ..app import Canvas, Event
 from ._view import Grid, View
 from .cameras import BaseCamera
 
-__all__ = ["SceneCanvas", "PickResult"]
+__all__ = ["SceneCanvas", "PickResult", "CentralWidget"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,22 @@ class PickResult:
     pos: tuple[int, int]
 
 
+class CentralWidget:
+    """What ``canvas.central_widget`` gives a vispy port: the canvas's ``add_view`` and
+    ``add_grid`` (a view fills the canvas unless a grid or ``rect`` places it)."""
+
+    def __init__(self, canvas: SceneCanvas) -> None:
+        self.canvas = canvas
+
+    def add_view(self, *args: Any, **kwargs: Any) -> View:
+        """:meth:`SceneCanvas.add_view`."""
+        return self.canvas.add_view(*args, **kwargs)
+
+    def add_grid(self, *args: Any, **kwargs: Any) -> Grid:
+        """:meth:`SceneCanvas.add_grid`."""
+        return self.canvas.add_grid(*args, **kwargs)
+
+
 class SceneCanvas(Canvas):
     """A canvas of views, each showing a scene graph through a camera.
 
@@ -42,6 +58,9 @@ class SceneCanvas(Canvas):
         As for :class:`glframe.Canvas`.
     bgcolor
         Colour behind every view.
+    keys, show, vsync, pixel_ratio
+        As for :class:`glframe.Canvas` (``keys="interactive"``, ``show=True`` as in
+        vispy).
 
     Examples
     --------
@@ -76,13 +95,22 @@ class SceneCanvas(Canvas):
             getattr(self.events, name).connect(self._on_input)
 
     # ---- building --------------------------------------------------------------------
+    @property
+    def central_widget(self) -> CentralWidget:
+        """vispy's ``canvas.central_widget``: ``add_view()`` and ``add_grid()`` there are
+        this canvas's own (glframe has no widget tree)."""
+        return CentralWidget(self)
+
     def add_view(
         self,
-        camera: BaseCamera | None = None,
+        camera: BaseCamera | str | None = None,
         rect: tuple[int, int, int, int] | None = None,
         bgcolor: gloo.Color | None = None,
     ) -> View:
-        """A new view: the whole canvas unless ``rect`` (x, y, w, h, top-left origin) is given."""
+        """A new view: the whole canvas unless ``rect`` (x, y, w, h, top-left origin) is given.
+
+        ``camera``: a camera, or a name ("panzoom", "turntable", "arcball", "fly").
+        """
         view = View(self, camera=camera, rect=rect, bgcolor=bgcolor)
         self.views.append(view)
         self.update()

@@ -22,31 +22,78 @@ rejected ``set_data`` leaves the visual as it was.
 :class:`Sealed` closes the attribute set of scene objects: once constructed, an
 object refuses a public attribute that its class does not declare, with the
 nearest names, instead of silently keeping a value that nothing reads
-(``markers.sise = 5``).
+(``markers.sise = 5``), and refuses, before construction, a keyword argument that
+no constructor of its class takes, naming the class that was called (``Line(pos=...)``
+says ``Line``, not ``Node.__init__``). Both messages know vispy's names for glframe's
+(``pos`` is ``positions``), which difflib alone would not find.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import inspect
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-__all__ = ["Prop", "Auto", "Reactive", "Sealed", "unknown_name_error"]
+__all__ = ["Prop", "Auto", "Reactive", "Sealed", "unknown_name_error", "VISPY_NAMES"]
+
+#: vispy's names of glframe's attributes and keywords, suggested when one is used
+VISPY_NAMES = {
+    "pos": "positions",
+}
 
 
 def unknown_name_error(owner: str, name: str, known: list[str], what: str = "attribute") -> str:
     """The message for an unknown ``name``: the nearest known names, or all of them."""
     near = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    vispy = VISPY_NAMES.get(name)
+    if vispy in known and vispy != name:  # vispy's name first: difflib misses pos/positions
+        near = [vispy, *(n for n in near if n != vispy)][:3]
     hint = (
         f"did you mean {' or '.join(repr(n) for n in near)}?"
         if near
         else f"known: {', '.join(sorted(known))}"
     )
+    if vispy in known and vispy != name:
+        hint += f" ({name!r} is vispy's name for {vispy!r})"
     return f"{owner} has no {what} {name!r}; {hint}"
+
+
+@functools.cache
+def _keywords(cls: type) -> frozenset[str] | None:
+    """The keyword arguments that ``cls(...)`` accepts, following ``**kwargs`` up the MRO
+    (each glframe constructor passes them to its base); None when a constructor outside
+    glframe takes ``**kwargs`` (a user's class may use them itself: not checked)."""
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        if "__init__" not in vars(klass):
+            continue
+        params = inspect.signature(klass.__init__).parameters.values()
+        kinds = {p.kind for p in params}
+        names.update(
+            p.name
+            for p in params
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self"
+        )
+        if inspect.Parameter.VAR_KEYWORD not in kinds:
+            return frozenset(names)
+        if not klass.__module__.startswith("glframe."):
+            return None
+    return None
 
 
 class _SealedMeta(type):
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        accepted = _keywords(cls) if kwargs else None
+        if accepted is not None:
+            for name in kwargs:
+                if name not in accepted:
+                    raise TypeError(
+                        unknown_name_error(cls.__name__, name, sorted(accepted), "keyword").replace(
+                            " has no keyword ", "() got an unexpected keyword argument ", 1
+                        )
+                    )
         obj = super().__call__(*args, **kwargs)
         object.__setattr__(obj, "_sealed", True)  # after the outermost __init__
         return obj

@@ -19,7 +19,7 @@ from .. import gloo
 from ..shaders import Variable
 from ._node import Node
 from ._visual import DrawContext, Visual
-from .cameras import BaseCamera, PanZoomCamera
+from .cameras import BaseCamera, PanZoomCamera, make_camera
 
 if TYPE_CHECKING:
     from ._canvas import SceneCanvas
@@ -31,14 +31,16 @@ class View:
     """A rectangle of a canvas showing a scene through a camera.
 
     Use ``canvas.add_view()`` or ``grid.add_view()`` rather than this class.
-    Add visuals with ``parent=view.scene``.
+    Add visuals with ``parent=view.scene`` (or ``view.add(visual)``, vispy's way).
+    ``camera`` is a camera or a name ("panzoom", "turntable", "arcball", "fly"); the
+    default is a PanZoomCamera showing (0, 0, 1, 1) as it is.
     """
 
     def __init__(
         self,
         canvas: SceneCanvas,
         *,
-        camera: BaseCamera | None = None,
+        camera: BaseCamera | str | None = None,
         rect: tuple[int, int, int, int] | None = None,
         bgcolor: gloo.Color | None = None,
     ) -> None:
@@ -53,7 +55,8 @@ class View:
             "pixel_scale": Variable("u_pixel_scale", 1.0),
         }
         self._camera: BaseCamera | None = None
-        self.camera = camera if camera is not None else PanZoomCamera()
+        # the default camera keeps the unit square: it is not fitted to the visuals
+        self.camera = camera if camera is not None else PanZoomCamera(rect=(0, 0, 1, 1))
 
     # ---- geometry ----------------------------------------------------------------
     @property
@@ -94,12 +97,13 @@ class View:
     # ---- camera -----------------------------------------------------------------------
     @property
     def camera(self) -> BaseCamera:
+        """The view's camera; set a camera or a name ("turntable": a new TurntableCamera,
+        which fits the visuals at its first draw)."""
         return self._camera
 
     @camera.setter
-    def camera(self, camera: BaseCamera) -> None:
-        if not isinstance(camera, BaseCamera):
-            raise TypeError(f"camera must be a BaseCamera, not {camera!r}")
+    def camera(self, camera: BaseCamera | str) -> None:
+        camera = make_camera(camera, "View.camera")
         if self._camera is not None:
             self._camera._set_view(None)
         self._camera = camera
@@ -107,6 +111,14 @@ class View:
         self.update()
 
     # ---- content ----------------------------------------------------------------------
+    def add(self, node: Node) -> Node:
+        """Put ``node`` (a visual) in this view's scene and return it: vispy's
+        ``view.add(visual)``, the same as ``parent=view.scene``."""
+        if not isinstance(node, Node):
+            raise TypeError(f"View.add needs a scene node (a visual), not {node!r}")
+        node.parent = self.scene
+        return node
+
     def visuals(self) -> list[Visual]:
         """Visible visuals, in draw order."""
         return [n for n in self.scene.walk(visible_only=True) if isinstance(n, Visual)]
@@ -157,6 +169,7 @@ class View:
         self.variables["viewport"].value = (float(w), float(h))
         self.variables["pixel_scale"].value = float(scale)
         self.camera._prepare((w / scale, h / scale))
+        self.camera._fit_once()
         ctx = DrawContext(self, render_pass, float(scale), frame, pick_ids or {})
         for visual in self.visuals():
             visual.draw(ctx)

@@ -332,6 +332,28 @@ class WindowSurface:
         if not _callback_depth:  # polling is not allowed inside a callback
             poll_events()
 
+    @property
+    def fullscreen(self) -> bool:
+        """Whether the window fills a monitor (glfw: it has one)."""
+        return self._window is not None and bool(self._glfw.get_window_monitor(self._window))
+
+    def set_fullscreen(self, on: bool) -> None:
+        """Fill the primary monitor, or go back to the window's place and size before."""
+        glfw, window = self._glfw, self._window
+        if window is None or on == self.fullscreen:
+            return
+        if on:
+            self._windowed = (*glfw.get_window_pos(window), *glfw.get_window_size(window))
+            monitor = glfw.get_primary_monitor()
+            mode = glfw.get_video_mode(monitor)
+            w, h = mode.size.width, mode.size.height
+            glfw.set_window_monitor(window, monitor, 0, 0, w, h, mode.refresh_rate)
+        else:
+            x, y, w, h = self._windowed
+            glfw.set_window_monitor(window, None, x, y, w, h, 0)
+        if not _callback_depth:  # polling is not allowed inside a callback
+            poll_events()
+
     def present(self) -> None:
         """Swap buffers (waits for the screen's refresh when vsync is on)."""
         self._glfw.swap_buffers(self._window)

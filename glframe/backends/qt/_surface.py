@@ -300,6 +300,19 @@ class QtSurface:
     def set_title(self, title: str) -> None:
         self.native.setWindowTitle(title)
 
+    @property
+    def fullscreen(self) -> bool:
+        """Whether the widget's top-level window is full screen."""
+        return bool(self.native.window().isFullScreen())
+
+    def set_fullscreen(self, on: bool) -> None:
+        """Make the widget's top-level window full screen, or normal again."""
+        window = self.native.window()
+        if on:
+            window.showFullScreen()
+        else:
+            window.showNormal()
+
     def resize(self, size: tuple[int, int]) -> None:
         """Resize the widget to ``size`` logical pixels (its layout may override it)."""
         w, h = (int(v) for v in size)

@@ -65,14 +65,13 @@ class ArcballCamera(OrbitCamera):
         self,
         rotation: Any = (1.0, 0.0, 0.0, 0.0),
         fov: float = 45.0,
-        scale_factor: float = 2.0,
-        center: Any = (0.0, 0.0, 0.0),
+        scale_factor: float | None = None,
+        center: Any = None,
     ) -> None:
         super().__init__(MatrixTransform())
         self._rotation = np.array(rotation, dtype=np.float64)
         self._fov = float(fov)
-        self._scale_factor = float(scale_factor)
-        self._center = np.array(center, dtype=np.float64)
+        self._init_range(scale_factor, center)
         self._drag: tuple | None = None
         self._update_transform()
 

@@ -1,5 +1,11 @@
 """BaseCamera: maps a view's scene to the view's clip space, and reacts to input.
 
+A camera that was never given a range (no ``rect``, ``center`` or ``scale_factor``,
+``position``, no ``set_range``) fits the bounds of its view's visuals at the first
+draw that has any (vispy does the same): a volume is not drawn blank for want of a
+``set_range()``. A range given in any way (constructor, property, set_range, a drag
+or the wheel) is kept.
+
 A camera owns one transform object for its whole life (an STTransform or a
 MatrixTransform), whose parameters it changes: moving the camera is a uniform
 update for every visual. Input arrives as canvas events in view pixel
@@ -32,6 +38,8 @@ class BaseCamera(Sealed):
 
     #: State copied to linked cameras (names of properties).
     _state_names: tuple[str, ...] = ()
+    #: State that places the shown region: setting it counts as fitting (no auto-fit)
+    _range_names: tuple[str, ...] = ()
 
     def __init__(self, transform: BaseTransform) -> None:
         self.transform = transform
@@ -39,6 +47,7 @@ class BaseCamera(Sealed):
         self._viewport = (1.0, 1.0)  # the view's size in logical pixels
         self._linked: list[BaseCamera] = []
         self._syncing = False
+        self._fitted = False  # see the module docstring: fit at the first draw with content
 
     # ---- view ------------------------------------------------------------------------
     def _set_view(self, view: View | None) -> None:
@@ -59,6 +68,14 @@ class BaseCamera(Sealed):
 
     def _update_transform(self) -> None:
         raise NotImplementedError
+
+    def _fit_once(self) -> None:
+        """Before a draw: fit the view's visuals if no range was ever given (and there
+        is something to fit)."""
+        if self._fitted or self.view is None:
+            return
+        if any(self.view.bounds(axis) is not None for axis in range(3)):
+            self.set_range()
 
     def _changed(self) -> None:
         """State changed: new transform, linked cameras follow, redraw."""
@@ -109,6 +126,7 @@ class BaseCamera(Sealed):
         raise NotImplementedError
 
     def _ranges(self, x, y, z, margin: float) -> list[tuple[float, float]]:
+        self._fitted = True  # every set_range comes here
         ranges = []
         for axis, given in enumerate((x, y, z)):
             rng = (
@@ -161,6 +179,8 @@ def state_property(name: str, convert: Callable[[Any], Any], doc: str) -> proper
         if not finite:
             raise ValueError(f"{what} must be finite numbers, not {value!r}")
         setattr(self, "_" + name, converted)
+        if name in self._range_names:
+            self._fitted = True
         self._changed()
 
     return property(get, set_, doc=doc)

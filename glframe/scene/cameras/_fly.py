@@ -42,7 +42,8 @@ class FlyCamera(BaseCamera):
     Parameters
     ----------
     position
-        The eye, in scene coordinates.
+        The eye, in scene coordinates (default (0, -5, 0), until the first draw
+        with visuals fits them).
     yaw, pitch
         Heading about +z (0: looking along +y) and tilt, in degrees.
     fov
@@ -56,17 +57,19 @@ class FlyCamera(BaseCamera):
     """
 
     _state_names = ("position", "yaw", "pitch", "fov", "speed")
+    _range_names = ("position",)
 
     def __init__(
         self,
-        position: Any = (0.0, -5.0, 0.0),
+        position: Any = None,
         yaw: float = 0.0,
         pitch: float = 0.0,
         fov: float = 60.0,
         speed: float = 0.1,
     ) -> None:
         super().__init__(MatrixTransform())
-        self._position = np.array(position, dtype=np.float64)
+        self._fitted = position is not None
+        self._position = np.array((0.0, -5.0, 0.0) if position is None else position, np.float64)
         self._yaw, self._pitch = float(yaw), float(np.clip(pitch, -89, 89))
         self._fov = float(fov)
         self._speed = float(speed)

@@ -25,7 +25,8 @@ class PanZoomCamera(BaseCamera):
     Parameters
     ----------
     rect
-        The visible scene rectangle (before the aspect lock widens it).
+        The visible scene rectangle (before the aspect lock widens it); default
+        (0, 0, 1, 1) until the first draw with visuals fits them.
     aspect
         None (free) or the on-screen ratio of an x unit to a y unit.
     flip
@@ -43,7 +44,7 @@ class PanZoomCamera(BaseCamera):
 
     def __init__(
         self,
-        rect: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0),
+        rect: tuple[float, float, float, float] | None = None,
         *,
         aspect: float | None = None,
         flip: tuple[bool, bool] = (False, False),
@@ -53,7 +54,8 @@ class PanZoomCamera(BaseCamera):
         self.aspect = aspect
         self.flip = (bool(flip[0]), bool(flip[1]))
         self.zoom_factor = float(zoom_factor)
-        self._rect = np.array(rect, dtype=np.float64)
+        self._fitted = rect is not None
+        self._rect = np.array((0.0, 0.0, 1.0, 1.0) if rect is None else rect, dtype=np.float64)
         self._drag_start: tuple[np.ndarray, np.ndarray] | None = None
         self._update_transform()
 
@@ -68,6 +70,7 @@ class PanZoomCamera(BaseCamera):
         if rect.shape != (4,) or not np.all(np.isfinite(rect)) or rect[2] == 0 or rect[3] == 0:
             raise ValueError(f"PanZoomCamera.rect must be 4 finite numbers with w, h != 0: {rect}")
         self._rect = rect
+        self._fitted = True
         self._changed()
 
     @property

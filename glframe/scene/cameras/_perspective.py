@@ -53,6 +53,15 @@ def projection(fov: float, scale_factor: float, distance: float, aspect: float) 
 class OrbitCamera(BaseCamera):
     """Base of cameras that look at ``center`` from ``distance``; see the module docstring."""
 
+    _range_names = ("center", "scale_factor")
+
+    def _init_range(self, scale_factor: float | None, center: Any) -> None:
+        """``scale_factor`` and ``center`` as given (None: 2 and the origin, until the
+        first draw with visuals fits them)."""
+        self._fitted = scale_factor is not None or center is not None
+        self._scale_factor = 2.0 if scale_factor is None else float(scale_factor)
+        self._center = np.array((0.0, 0.0, 0.0) if center is None else center, np.float64)
+
     fov = state_property(
         "fov",
         lambda v: float(np.clip(v, 0, 179)),

@@ -42,9 +42,10 @@ class TurntableCamera(OrbitCamera):
     fov
         Vertical field of view in degrees; 0 for an orthographic projection.
     scale_factor
-        Size of the region that fills the smaller side of the view.
+        Size of the region that fills the smaller side of the view (default 2).
     center
-        The point orbited.
+        The point orbited (default the origin). Without either, the camera fits
+        its view's visuals at the first draw that has some.
 
     Examples
     --------
@@ -59,15 +60,14 @@ class TurntableCamera(OrbitCamera):
         azimuth: float = 30.0,
         elevation: float = 30.0,
         fov: float = 45.0,
-        scale_factor: float = 2.0,
-        center: Any = (0.0, 0.0, 0.0),
+        scale_factor: float | None = None,
+        center: Any = None,
     ) -> None:
         super().__init__(MatrixTransform())
         self._azimuth = float(azimuth)
         self._elevation = float(np.clip(elevation, -90, 90))
         self._fov = float(fov)
-        self._scale_factor = float(scale_factor)
-        self._center = np.array(center, dtype=np.float64)
+        self._init_range(scale_factor, center)
         self._drag: tuple | None = None
         self._update_transform()
 
