@@ -382,6 +382,36 @@ def test_writing_never_waits_for_readers_or_other_writers(tmp_path):
     assert [int(c["v"]) for c in stream.fetch(tmp_path).values()] == list(range(1002))
 
 
+def test_rows_the_store_refuses_are_kept_for_the_next_flush(tmp_path):
+    store = StreamStore(tmp_path, timeout=0.05)  # give up on a held lock quickly
+    log = stream.Logger("r", store, flush_every=None)
+    log.write("y", v=0)
+    blocker = sqlite3.connect(tmp_path / "stream.sqlite", isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        log.flush()
+    log.write("y", v=1)
+    blocker.execute("COMMIT")
+    blocker.close()
+    log.close()
+    assert [int(c["v"]) for c in stream.fetch(store).values()] == [0, 1]  # kept, in order
+    assert not store._closed  # a store passed in is the caller's to close
+    store.close()
+
+
+def test_the_store_checks_what_it_is_given(tmp_path):
+    with StreamStore(tmp_path) as store:
+        with pytest.raises(TypeError, match=r"append\('y'\): column 'v' has dtype <U1, not"):
+            store.append("s", [("y", {"v": np.array(["a"])})])
+        with pytest.raises(ValueError, match=r"column name 3 is not an identifier"):
+            store.append("s", [("y", {3: np.zeros(1)})])
+        with pytest.raises(ValueError, match=r"name must be .* not \['y'\]"):
+            store.append("s", [(["y"], {"v": np.zeros(1)})])
+        assert stream.fetch(store) == {}  # nothing half-written
+    with pytest.raises(RuntimeError, match=r"StreamStore .* is closed"):
+        store.fetch()
+
+
 # -- flushing in the background and at exit ----------------------------------------
 
 

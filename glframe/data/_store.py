@@ -199,7 +199,7 @@ class StreamStore:
                     )
                     self._db.execute("COMMIT")
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    _rollback(self._db)
                     raise
             row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
             if row is None or row[0] != str(FORMAT_VERSION):
@@ -227,11 +227,11 @@ class StreamStore:
         checked: set[str] = set()  # names and columns repeat: check each text once
         shapes: dict[tuple[int, ...], str] = {}
         for name, columns in rows:
-            if name not in checked:
+            if not isinstance(name, str) or name not in checked:
                 checked.add(check_key(name, "name", "StreamStore.append"))
             cols = []
             for column, array in columns.items():
-                if ("." + column) not in checked:
+                if not isinstance(column, str) or ("." + column) not in checked:
                     check_column(column, f"StreamStore.append({name!r})")
                     checked.add("." + column)  # "." cannot start a name: no clash
                 array = np.asarray(array)
@@ -275,7 +275,7 @@ class StreamStore:
                 db.executemany("INSERT INTO configs (scope, config) VALUES (?, ?)", configs)
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                _rollback(db)
                 raise
 
     def delete(self, scope: str) -> int:
@@ -294,7 +294,7 @@ class StreamStore:
                 db.execute("DELETE FROM configs WHERE scope=?", (scope,))
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                _rollback(db)
                 raise
         return count
 
@@ -487,6 +487,12 @@ class StreamStore:
 
     def __repr__(self) -> str:
         return f"StreamStore({str(self.path)!r})"
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not already (so the first error shows)."""
+    if db.in_transaction:
+        db.execute("ROLLBACK")
 
 
 class _Decoder:
