@@ -360,6 +360,85 @@ def test_partial_data_replays_the_same_in_the_browser(pixel_view, page):  # noqa
     assert not page.js_errors, page.js_errors
 
 
+_NODE = """
+import { readFileSync } from "node:fs";
+import { GlirInterpreter, decodeJSON } from "%(js)s/glir.js";
+import { fakeGL } from "%(js)s/test/fake_gl.mjs";
+const gl = fakeGL({ drawingBuffer: [200, 150] });
+const interp = new GlirInterpreter(gl, {});
+for (const text of JSON.parse(readFileSync(process.argv[1], "utf8"))) {
+  interp.execute(decodeJSON(text));
+}
+// each GL buffer's bytes, written as the recorded calls say, in the order it was made
+const bound = new Map(), bytes = new Map();
+for (const [name, ...args] of gl.calls) {
+  if (name === "bindBuffer") bound.set(args[0], args[1]);
+  else if (name === "bufferData") bytes.set(bound.get(args[0]), new Uint8Array(args[1]));
+  else if (name === "bufferSubData") {
+    const view = args[2];
+    const src = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    bytes.get(bound.get(args[0])).set(src, args[1]);
+  }
+}
+const out = [...bytes.entries()].sort((a, b) => a[0].n - b[0].n);
+console.log(JSON.stringify(out.map(([, b]) => Buffer.from(b).toString("base64"))));
+"""
+
+
+def test_partial_data_through_glir_js_under_node(pixel_view, tmp_path):
+    """glir.js (Node, a recording fake WebGL2) writes every partial DATA of a ring where
+    it belongs: each buffer's bytes equal the ring's, slot by slot."""
+    import base64
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (glir.js runs under Node for this test)")
+    canvas, view = pixel_view()
+    line = Line(wave(30), color=ramp(30), width=3, capacity=50, parent=view.scene)
+    markers = Markers(wave(30), size=np.full(30, 4.0), capacity=40, parent=view.scene)
+    canvas.render()
+    line.append(wave(9, 30), color=ramp(9, 30))  # the state will hold these as bytes
+    markers.append(wave(9, 30), size=np.full(9, 5.0))
+    canvas.render()
+    streams, total = [], 39
+    with canvas.record() as rec:
+        for k in (7, 13, 30, 4, 45, 11):  # appends that wrap, one longer than a ring
+            line.append(wave(k, total), color=ramp(k, total))
+            markers.append(wave(k, total), size=np.full(k, float(k)))
+            total += k
+            canvas.render()
+    streams = [glir.to_json(rec.setup_commands)]
+    streams += [glir.to_json([c for c in rec.frame_commands if c[0] != Cmd.READ_PIXELS])]
+    job = tmp_path / "streams.json"
+    job.write_text(json.dumps(streams))
+    js = (Path(__file__).resolve().parent.parent / "glframe/backends/web/js").as_uri()
+    proc = subprocess.run(
+        [node, "--input-type=module", "-e", _NODE % {"js": js}, str(job)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    made = [c[1] for c in rec.setup_commands if c[0] == Cmd.CREATE and "Buffer" in c[2]]
+    gl_bytes = dict(zip(made, (base64.b64decode(b) for b in json.loads(proc.stdout))))
+    ring = line._ring
+    expected_rows = np.zeros((50, 4), np.float32)
+    expected_rows[:, :3] = ring.slots("positions")
+    expected_rows[:, 3] = ring.slots("valid")
+    order = np.r_[49, np.arange(50), 0, 1]  # a strip's copies around the ring
+    positions = np.frombuffer(gl_bytes[line._buffer("positions").id], np.float32)
+    np.testing.assert_array_equal(positions.reshape(-1, 4), expected_rows[order])
+    colors = np.frombuffer(gl_bytes[line._buffer("colors").id], np.float32)
+    np.testing.assert_array_equal(colors.reshape(-1, 4), ring.slots("color")[order])
+    sizes = np.frombuffer(gl_bytes[markers._buffers["a_size"].id], np.float32)
+    np.testing.assert_array_equal(sizes, markers._ring.slots("size"))
+    assert sizes.tolist().count(11.0) == 11  # the last append is in there
+
+
 # ---- the CPU side --------------------------------------------------------------------------
 def test_the_store_keeps_the_newest_rows_in_order():
     rng = np.random.default_rng(1)
