@@ -67,7 +67,8 @@ from .._reactive import Prop
 from .._visual import DrawContext, Visual, finite_bounds
 from . import _data as checks
 from ._data import as_positions
-from ._ring import RingMirror, RingStore, as_capacity
+from ._line_ring import _ROW, LineRing
+from ._ring import RingMirror, RingStore
 
 __all__ = ["Line", "JOINS", "CAPS"]
 
@@ -234,14 +235,6 @@ void main() {
 """
 
 _CORNERS = np.array([[0, -1], [0, 1], [1, -1], [1, 1]], np.float32)  # a triangle strip
-_ROW = 16  # bytes of one vec4 row
-#: the line-strip path's ring buffers and the ring's columns they hold
-_THIN = {"a_position": "positions", "a_color": "color"}
-
-
-def _same(value: Any, name: str) -> bool:
-    """Whether ``value`` (a name or an index array) is the name ``name``."""
-    return isinstance(value, str) and value == name
 
 
 def as_connect(value: Any, what: str, n: int) -> Any:
@@ -265,7 +258,7 @@ def as_connect(value: Any, what: str, n: int) -> Any:
     return arr.astype(np.int64)
 
 
-class Line(Visual):
+class Line(LineRing, Visual):
     """Lines of any width, antialiased, with joins and caps.
 
     Parameters
@@ -387,127 +380,11 @@ class Line(Visual):
             self._refill()
 
     @property
-    def capacity(self) -> int | None:
-        """The ring buffer's size in points (see :meth:`append`), or None for no ring.
-
-        Setting it keeps the last ``capacity`` points; None keeps them all and ends
-        the ring.
-        """
-        return None if self._ring is None else self._ring.capacity
-
-    @capacity.setter
-    def capacity(self, value: int | None) -> None:
-        connect = self._values["connect"]
-        cap = as_capacity(value, "Line.capacity", even=_same(connect, "segments"))
-        if cap is not None:
-            self._check_ring_connect(connect, cap)
-        if cap is None:
-            if self._ring is not None:  # the views become the line's own arrays
-                self._values["positions"] = np.array(self._values["positions"])
-                if self._values["color"].ndim == 2:
-                    self._values["color"] = self._given["color"] = np.array(self._values["color"])
-            self._ring = None
-        else:
-            self._ring = RingStore(cap)
-            self._refill()
-        self._dirty.update(("geometry", "color"))
-        self.update()
-
-    def _check_ring_connect(self, connect: Any, capacity: int) -> None:
-        """A ring holds a strip or segments (whole pairs: an even capacity)."""
-        if not (_same(connect, "strip") or _same(connect, "segments")):
-            shown = "an index array" if isinstance(connect, np.ndarray) else repr(connect)
-            raise ValueError(
-                f"Line.connect: {shown} cannot be a ring buffer (capacity={capacity}); a ring "
-                "holds connect='strip' or 'segments': use one of those, or capacity=None"
-            )
-        if _same(connect, "segments") and capacity % 2:
-            as_capacity(capacity, "Line.capacity", even=True)
-
-    def _refill(self) -> None:
-        """Put the line's positions (and per-vertex colours) in the ring, the last kept."""
-        pos = self._values["positions"]
-        columns = {"positions": pos, "valid": np.all(np.isfinite(pos), axis=1)}
-        color = self._values["color"]
-        if color.ndim == 2:
-            columns["color"] = color
-            columns["opaque"] = color[:, 3] == 1.0
-        self._ring.fill(columns)
-        self._ring_views()
-        self._quads_ring.invalidate()
-        self._thin_ring.invalidate()
-        self._dirty.add("ring")
-
-    def _ring_views(self) -> None:
-        """The line's values are the ring's views (oldest first)."""
-        ring = self._ring
-        self._values["positions"] = ring.view("positions")
-        if "color" in ring.names:
-            self._values["color"] = self._given["color"] = ring.view("color")
-        self._n = ring.count
-
-    def append(self, points: ArrayLike, *, color: Any = None) -> None:
-        """Add points at the end of the line; with a ``capacity``, the oldest roll off.
-
-        Parameters
-        ----------
-        points
-            (K, 2) or (K, 3) positions (NaN rows break the line, as in ``positions``).
-        color
-            Only for a line with one colour per vertex, and then required: one colour
-            for the K points or (K, 3|4) colours.
-
-        With a ``capacity``, the next frame uploads the new points only (in at most
-        two ranges of the ring); without one, the line grows (everything is uploaded
-        again: give a capacity for data that keeps arriving). For connect="segments",
-        K is even (whole pairs).
-        """
-        try:
-            pos = as_positions(points, "Line.append")
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"{exc}: append (K, 2) or (K, 3) numbers, like positions") from None
-        k = len(pos)
-        connect = self._values["connect"]
-        if _same(connect, "segments") and k % 2:
-            raise ValueError(
-                f"Line.append: {k} points with connect='segments', which pairs them: "
-                "append an even number of points (whole segments)"
-            )
-        per_vertex = self._values["color"].ndim == 2
-        if per_vertex:
-            if color is None:
-                raise ValueError(
-                    f"Line.append: the line has one colour per vertex, so the {k} new points "
-                    "need theirs: give color= (one colour, or one per point)"
-                )
-            new_color = checks.as_colors(color, k, "Line.append color")
-            if new_color.ndim == 1:
-                new_color = np.broadcast_to(new_color, (k, 4))
-        elif color is not None:
-            raise ValueError(
-                "Line.append: color= is for lines with one colour per vertex; this line has "
-                "one colour for all (Line.color): set line.color to per-vertex colours first, "
-                "or leave color= out"
-            )
-        if self._ring is None:  # no ring: the line grows
-            values = (
-                {"color": np.concatenate([self._values["color"], new_color])} if per_vertex else {}
-            )
-            self.set_data(np.concatenate([self._values["positions"], pos]), **values)
-            return
-        columns = {"positions": pos, "valid": np.all(np.isfinite(pos), axis=1)}
-        if per_vertex:
-            columns["color"] = new_color
-            columns["opaque"] = new_color[:, 3] == 1.0
-        self._ring.append(columns)
-        self._ring_views()
-        self._dirty.add("ring")
-        self.update()
-
-    @property
     def positions(self) -> np.ndarray:
         """(N, 3) float32 positions (z = 0 for 2D data); setting them keeps the other
-        properties (per-vertex colours and index pairs must then fit the new count)."""
+        properties (per-vertex colours and index pairs must then fit the new count).
+        With a ``capacity``: the points kept, oldest first (a read-only view, valid
+        until the next append)."""
         return self._values["positions"]
 
     @positions.setter
@@ -652,166 +529,6 @@ class Line(Visual):
                 self._prepare_thin_ring()
         elif self._thin_stale and self._is_thin(ctx):
             self._prepare_thin()
-
-    # ---- the ring buffer ---------------------------------------------------------------
-    def _ring_rows(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray | None]:
-        """Rows ``lo:hi`` of the ring (oldest first) as the quads read them: positions
-        (x, y, z, 1), or zeros where not finite; colours, or None for one colour."""
-        ring = self._ring
-        pos = ring.view("positions")[lo:hi]
-        valid = ring.view("valid")[lo:hi]
-        rows = np.zeros((hi - lo, 4), np.float32)
-        rows[valid, :3] = pos[valid]
-        rows[valid, 3] = 1.0
-        color = ring.view("color")[lo:hi] if "color" in ring.names else None
-        return rows, color
-
-    def _ring_extra(self, capacity: int) -> list[tuple[int, int]]:
-        """(buffer row, ring slot) of the copies a strip's instances read past the ring's
-        rows: the last slot before the first row, the first two after the last."""
-        if _same(self._values["connect"], "segments"):
-            return []
-        return [(0, capacity - 1), (capacity + 1, 0), (capacity + 2, 1 % capacity)]
-
-    def _upload_quads_all(self) -> None:
-        ring = self._ring
-        cap = ring.capacity
-        pos, valid = ring.slots("positions"), ring.slots("valid")
-        rows = np.zeros((cap, 4), np.float32)
-        rows[valid, :3] = pos[valid]
-        rows[valid, 3] = 1.0
-        color = ring.slots("color") if "color" in ring.names else None
-        if not _same(self._values["connect"], "segments"):  # the strip's copies around it
-            order = np.r_[cap - 1, np.arange(cap), 0, 1 % cap]
-            rows = rows[order]
-            color = None if color is None else color[order]
-        self._buffer("positions").set_data(rows)
-        if color is not None:
-            self._buffer("colors").set_data(color)
-
-    def _upload_quads_rows(self, slot: int, lo: int, hi: int) -> None:
-        rows, color = self._ring_rows(lo, hi)
-        pairs = _same(self._values["connect"], "segments")
-        buffers = [(self._buffer("positions"), rows)]
-        if color is not None:
-            buffers.append((self._buffer("colors"), color))
-        first = slot if pairs else slot + 1  # a strip's ring starts at buffer row 1
-        for buffer, data in buffers:
-            buffer.set_subdata(data, first)
-            for row, copied in self._ring_extra(self._ring.capacity):
-                if slot <= copied < slot + hi - lo:
-                    buffer.set_subdata(data[copied - slot : copied - slot + 1], row)
-
-    def _bind_ring(self, offset: int) -> None:
-        """Bind the quads' attributes to the ring's buffers from byte ``offset`` on."""
-        program = self.program
-        pairs = _same(self._values["connect"], "segments")
-        buffer = self._buffer("positions")
-        program["a_corner"] = self._buffer("corners")
-        program["a_vertex"] = 0  # the shader counts from the ring's oldest slot
-        if pairs:
-            self._bind_rows(buffer, ("a_p0", "a_p1"), True, offset)
-            program["a_prev"] = program["a_next"] = (0.0, 0.0, 0.0, 0.0)
-        else:
-            self._bind_rows(buffer, ("a_prev", "a_p0", "a_p1", "a_next"), False, offset)
-        if "color" in self._ring.names:
-            colors = self._buffer("colors")
-            first, stride = (0, 2 * _ROW) if pairs else (1, _ROW)
-            for i, name in enumerate(("a_color0", "a_color1")):
-                program[name] = gloo.BufferView(
-                    colors, np.float32, (4,), offset + (first + i) * _ROW, stride
-                )
-
-    def _prepare_ring(self) -> None:
-        """What a frame of the ring needs before either path draws (no upload)."""
-        ring = self._ring
-        dirty = self._dirty
-        if dirty & {"geometry", "color"}:  # the layout or the colours' kind may have changed
-            self._quads_ring.invalidate()
-        color = self._values["color"]
-        if "color" in ring.names:
-            self._opaque = ring.true_counts["opaque"] == ring.count
-        else:
-            self._opaque = bool(color[3] == 1.0)
-            self._bind("a_color0", color, 1)
-            self._bind("a_color1", color, 1)
-        if _same(self._values["connect"], "segments"):
-            self._instances = ring.capacity // 2 if ring.count >= 2 else 0
-        else:
-            self._instances = ring.capacity if ring.count >= 2 else 0
-        dirty.discard("ring")
-
-    def _draw_ring(self) -> None:
-        """Patch the quads' buffers with the points appended since they were last drawn,
-        then draw the ring's instances oldest first: from the oldest slot to the end,
-        then from slot 0 (WebGL2 has no base instance: each draw binds the rows from its
-        first instance on). Overlapping segments then stack as in a fresh line."""
-        ring = self._ring
-        self._quads_ring.sync(ring, self._upload_quads_all, self._upload_quads_rows)
-        pairs = _same(self._values["connect"], "segments")
-        n = self._instances
-        oldest = ring.oldest_slot // 2 if pairs else ring.oldest_slot
-        ranges = [(oldest, n - oldest), (0, oldest)] if oldest else [(0, n)]
-        for first, count in ranges:
-            self._bind_ring(first * (2 * _ROW if pairs else _ROW))
-            # the first instance's place in positions (the shader adds the instance's id)
-            place = (first - oldest) % n
-            self.program["u_ring"] = (-place, n, 0 if pairs else 1)
-            self.program.draw("triangle_strip", instances=count)
-
-    def _prepare_thin_ring(self) -> None:
-        """The line-strip path's ring: positions (and colours) by slot, then a copy of
-        slot 0 (the strip from the oldest slot to the end goes on to slot 0 without an
-        index buffer), patched likewise."""
-        program = self._thin_program()
-        ring = self._ring
-        cap = ring.capacity
-        if self._thin_stale:
-            self._thin_ring.invalidate()
-            self._thin_stale.clear()
-        columns = ["a_position"] + (["a_color"] if "color" in ring.names else [])
-
-        def rows(name: str, values: np.ndarray, valid: np.ndarray) -> np.ndarray:
-            return np.where(valid[:, None], values, 0) if name == "a_position" else values
-
-        def upload_all() -> None:
-            valid = ring.slots("valid")
-            for name in columns:
-                values = rows(name, ring.slots(_THIN[name]), valid)
-                if name not in self._buffers:
-                    self._buffers[name] = gloo.VertexBuffer()
-                self._buffers[name].set_data(np.concatenate([values, values[:1]]))
-                program[name] = self._buffers[name]
-
-        def upload_rows(slot: int, lo: int, hi: int) -> None:
-            valid = ring.view("valid")[lo:hi]
-            for name in columns:
-                values = rows(name, ring.view(_THIN[name])[lo:hi], valid)
-                self._buffers[name].set_subdata(values, slot)
-                if slot == 0:  # the copy of slot 0 after the last slot
-                    self._buffers[name].set_subdata(values[:1], cap)
-
-        self._thin_ring.sync(ring, upload_all, upload_rows)
-        if "color" not in ring.names:
-            program["a_color"] = tuple(float(c) for c in self._values["color"])
-
-    def _draw_thin_ring(self, program: Any) -> None:
-        """Draw the ring's slots as line strips (or lines), oldest first."""
-        ring = self._ring
-        cap, n, oldest = ring.capacity, ring.count, ring.oldest_slot
-        if _same(self._values["connect"], "segments"):  # whole pairs in slot order
-            ranges = [(oldest, n)] if oldest == 0 else [(oldest, cap - oldest), (0, oldest)]
-            for first, count in ranges:
-                if count:
-                    program.draw("lines", first=first, count=count)
-            return
-        if oldest == 0:
-            ranges = [(0, n)]
-        else:  # the oldest slot .. the last, then the copy of slot 0; slot 0 .. the newest
-            ranges = [(oldest, cap - oldest + 1), (0, oldest)]
-        for first, count in ranges:
-            if count >= 2:
-                program.draw("line_strip", first=first, count=count)
 
     # ---- the line-strip path -----------------------------------------------------------
     def _is_thin(self, ctx: DrawContext) -> bool:

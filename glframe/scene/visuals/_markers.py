@@ -319,7 +319,8 @@ class Markers(Visual):
     @property
     def positions(self) -> np.ndarray:
         """(N, 3) float32 positions (z = 0 for 2D data); setting them keeps the other
-        properties (per-point values must then fit the new count)."""
+        properties (per-point values must then fit the new count). With a ``capacity``:
+        the points kept, oldest first (a read-only view, valid until the next append)."""
         return self._values["position"]
 
     @positions.setter
