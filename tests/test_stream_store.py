@@ -422,12 +422,45 @@ def test_background_flush_close_and_garbage_collection(tmp_path):
     while not stream.fetch(tmp_path) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert list(stream.fetch(tmp_path)) == [("bg", "y", 0)]  # no flush() was called
+    log.close()
+    assert not log._thread.is_alive()
+
+    # dropped without close(): the logger is collected (nothing else holds it), and
+    # what it held is flushed, by its thread (an hour away from its next flush)
+    log = stream.Logger("gc", tmp_path, flush_every=3600)
+    thread = log._thread
     log.write("y", v=2)
     del log
-    gc.collect()  # a dropped logger flushes what it held (its thread holds no reference)
-    assert list(stream.fetch(tmp_path, since=None))[-1] == ("bg", "y", 1)
+    gc.collect()
+    thread.join(10)
+    assert not thread.is_alive()
+    # no thread: the finalizer flushes at once
+    log = stream.Logger("gc-none", tmp_path, flush_every=None)
+    log.write("y", v=3)
+    del log
+    gc.collect()
+    assert list(stream.fetch(tmp_path))[1:] == [("gc", "y", 0), ("gc-none", "y", 0)]
     threads = [t for t in threading.enumerate() if t.name.startswith("glframe.stream")]
     assert threads == []
+
+
+def test_a_finalizer_run_inside_a_flush_does_not_deadlock(tmp_path):
+    """Garbage collection may finalize a logger in its own flush thread, mid-flush."""
+    log = stream.Logger("re", tmp_path, flush_every=0.01)
+    closer, thread = log._closer, log._thread
+
+    class Collects:  # converting it runs the logger's finalizer, as a GC pass there could
+        shape = (1,)
+
+        def __array__(self, dtype=None, copy=None):
+            closer()
+            return np.ones(1)
+
+    log.write("y", v=Collects())
+    thread.join(10)
+    assert not thread.is_alive()
+    assert [int(c["v"][0]) for c in stream.fetch(tmp_path).values()] == [1]
+    assert log.closed
 
 
 def test_interpreter_exit_flushes_and_torch_is_never_imported(tmp_path):

@@ -4,8 +4,11 @@
 producer never waits on the store, on other writers or on readers; a daemon
 thread hands the buffer to the store every ``flush_every`` seconds, and
 ``flush()``, ``close()``, the ``with``/``async with`` exit, garbage collection
-and interpreter exit (through ``weakref.finalize``, which holds no reference to
-the logger) flush what is left.
+(``weakref.finalize``: the thread and the finalizer hold the buffer and the
+store, never the logger) and interpreter exit (an ``atexit`` hook that waits for
+the flush threads) flush what is left. The last flush of a logger with a thread
+runs in that thread: a finalizer may be called by garbage collection inside any
+thread, holding any lock, so it only signals.
 
 Arrays from other libraries are kept as given and converted at the flush:
 an object with ``__dlpack__`` is read with ``numpy.from_dlpack``, one with
@@ -24,6 +27,7 @@ is dropped; rows the store refused are kept for the next flush.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
 import math
 import os
@@ -150,6 +154,8 @@ class _Sink:
         self.buffer_lock = threading.Lock()  # held only to append or swap the buffer
         self.flush_lock = threading.Lock()  # one flush at a time: keeps the order
         self.error: BaseException | None = None
+        self.finish_lock = threading.Lock()
+        self.finished = False
 
     def flush(self) -> None:
         """Hand everything buffered so far to the store; failures go to ``self.error``."""
@@ -194,21 +200,53 @@ class _Sink:
         return error
 
 
+# Every logger not yet finished: its sink, stop event and flush thread. The exit hook
+# finishes them all; an entry leaves when its logger is finished.
+_LIVE: dict[int, tuple[_Sink, threading.Event, threading.Thread | None]] = {}
+_LIVE_LOCK = threading.Lock()
+
+
+def _finish(sink: _Sink) -> None:
+    """The last flush, then the store closed (if the logger opened it); once."""
+    with sink.finish_lock:
+        if sink.finished:
+            return
+        sink.finished = True
+        try:
+            sink.flush()
+        finally:
+            if sink.owned:
+                sink.store.close()
+            with _LIVE_LOCK:
+                _LIVE.pop(id(sink), None)
+
+
 def _flush_loop(sink: _Sink, stop: threading.Event, every: float) -> None:
     while not stop.wait(every):
         sink.flush()
+    _finish(sink)  # in this thread, whoever asked: never under someone else's lock
 
 
-def _shutdown(sink: _Sink, stop: threading.Event, thread: threading.Thread | None) -> None:
-    """Stop the flush thread, flush the rest, close the store (finalizer: no ``self``)."""
+def _finalize(sink: _Sink, stop: threading.Event, thread: threading.Thread | None) -> None:
+    """The logger is closed or collected: its flush thread finishes it (or, with no
+    thread, this call). Holds no reference to the logger; never waits for the thread,
+    since garbage collection may run this inside any thread, holding any lock."""
     stop.set()
-    if thread is not None and thread is not threading.current_thread():
-        thread.join()
-    try:
-        sink.flush()
-    finally:
-        if sink.owned:
-            sink.store.close()
+    if thread is None:
+        _finish(sink)
+
+
+@atexit.register
+def _finish_all() -> None:
+    """At interpreter exit, before daemon threads stop: flush every logger left open."""
+    with _LIVE_LOCK:
+        live = list(_LIVE.values())
+    for sink, stop, thread in live:
+        stop.set()
+        if thread is None:
+            _finish(sink)
+        else:
+            thread.join()
 
 
 class Logger:
@@ -273,16 +311,21 @@ class Logger:
         self.flush_every = flush_every
         self._sink = _Sink(store_, owned, scope)
         self._stop = threading.Event()
-        thread = None
+        self._thread = None
         if flush_every is not None:
-            thread = threading.Thread(
+            self._thread = threading.Thread(
                 target=_flush_loop,
                 args=(self._sink, self._stop, float(flush_every)),
                 name=f"glframe.stream.Logger({scope})",
-                daemon=True,  # exit is not held up by it: the finalizer flushes
+                daemon=True,  # exit is not held up by it: the exit hook finishes it
             )
-            thread.start()
-        self._closer = weakref.finalize(self, _shutdown, self._sink, self._stop, thread)
+        with _LIVE_LOCK:
+            _LIVE[id(self._sink)] = (self._sink, self._stop, self._thread)
+        if self._thread is not None:
+            self._thread.start()
+        # a finalizer, not __del__: it holds only the sink, so the logger can be collected
+        self._closer = weakref.finalize(self, _finalize, self._sink, self._stop, self._thread)
+        self._closer.atexit = False  # _finish_all does it, waiting for the thread
 
     @property
     def store(self) -> Path:
@@ -353,6 +396,8 @@ class Logger:
     def close(self) -> None:
         """Flush, stop the flush thread and close the store (idempotent)."""
         self._closer()
+        if self._thread is not None:
+            self._thread.join()  # it does the last flush
         self._raise_pending()
 
     async def awrite(self, name: str, **columns: Any) -> None:
