@@ -261,3 +261,66 @@ def test_unknown_attributes_suggest_vispys_names_too():
     camera = scene.TurntableCamera()
     with pytest.raises(AttributeError, match="TurntableCamera has no attribute 'depth_value'"):
         camera.depth_value = 1
+
+
+# ---- errors that said the wrong thing ---------------------------------------------------------
+VERT_120 = """#version 120
+attribute vec2 a_position;  // the attribute keyword in a comment is not counted
+varying vec4 v_color;
+void main() { gl_Position = vec4(a_position, 0.0, 1.0); v_color = vec4(1.0); }
+"""
+FRAG_120 = """varying vec4 v_color;
+uniform sampler2D u_texture;
+void main() { gl_FragColor = v_color * texture2D(u_texture, vec2(0.5)); }
+"""
+
+
+def test_glsl_120_is_answered_with_what_to_write_instead():
+    from glframe import gloo
+
+    with pytest.raises(ValueError) as err:
+        gloo.Program(VERT_120, FRAG_120)
+    assert str(err.value).splitlines() == [
+        "Program: these shaders are GLSL 1.20 (vispy's and glumpy's dialect); glframe's are "
+        "GLSL ES 3.00 (WebGL2); write instead:",
+        "  vertex line 1: '#version 120' -> no #version line (the interpreter writes its own)",
+        "  vertex line 2: 'attribute' -> 'in' (in vec2 a_pos;)",
+        "  vertex line 3: 'varying' -> 'out'",
+        "  fragment line 1: 'varying' -> 'in'",
+        "  fragment line 3: 'gl_FragColor' -> 'out vec4 f_color;' declared, and 'f_color = ...'",
+        "  fragment line 3: 'texture2D(' -> 'texture('",
+    ]
+    # the same shaders, written as the message says, are a program with an attribute
+    vert = VERT_120.replace("#version 120", "").replace("attribute", "in")
+    frag = FRAG_120.replace("varying", "in").replace("texture2D", "texture")
+    frag = "out vec4 f_color;\n" + frag.replace("gl_FragColor", "f_color")
+    program = gloo.Program(vert.replace("varying", "out"), frag)
+    assert program.attributes == {"a_position": ("vec2", 1)}
+    # one legacy word alone is enough, and the composer's programs are checked too
+    with pytest.raises(ValueError, match="fragment line 1: 'gl_FragColor' -> 'out vec4"):
+        gloo.Program(vert.replace("varying", "out"), "void main() { gl_FragColor = vec4(1); }")
+    from glframe.shaders import Function, ModularProgram
+
+    with pytest.raises(ValueError, match="vertex line .*'attribute' -> 'in'"):
+        ModularProgram(Function(VERT_120.replace("#version 120", "")), Function(FRAG_120))
+
+
+def test_text_none_is_no_text():
+    text = scene.visuals.Text(None)
+    assert text.text == "" and scene.visuals.Text().text == ""
+    labels = scene.visuals.Text(["a", "b"], [(0, 0), (1, 1)])
+    labels.text = None  # vispy's "no text": clears, where it used to keep ["a", "b"]
+    assert labels.text == "" and len(labels.positions) == 2
+    with pytest.raises(TypeError, match="Text.text must be a str or a list of str, not int"):
+        scene.visuals.Text(5)
+    with pytest.raises(TypeError, match="Text.text: item 0 is NoneType, not str"):
+        scene.visuals.Text([None])
+
+
+def test_a_text_without_strings_draws_nothing(scene_canvas):
+    canvas = scene_canvas((40, 30), bgcolor="black")
+    view = canvas.add_view()
+    text = scene.visuals.Text("Hello", (0.5, 0.5), font_size=16, parent=view.scene)
+    assert canvas.render()[..., :3].max() > 100  # the letters
+    text.text = None
+    assert canvas.render()[..., :3].max() == 0

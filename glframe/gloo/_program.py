@@ -6,7 +6,9 @@ The program learns its uniforms and attributes by parsing its GLSL source, so
 
 Gloo vs GLIR (which check happens where):
 
-- here, before recording: declared names, value shapes and dtypes, NaN and
+- here, before recording: GLSL 1.20 sources (vispy's and glumpy's dialect:
+  ``attribute``, ``varying``, ``gl_FragColor``, ``texture2D``), refused with what
+  to write instead; declared names, value shapes and dtypes, NaN and
   infinities in uniforms, texture kinds for samplers, attribute component
   counts, unset variables and vertex counts at ``draw``;
 - in the interpreter: compilation and linking (errors quote the source lines),
@@ -57,6 +59,44 @@ _ATTRIBUTE = re.compile(
     r"(?:^|(?<=[;}]))\s*(?:layout\s*\([^)]*\)\s*)?in\s+" + _PRECISION + r"(\w+)\s+" + _NAMES, re.M
 )
 _NAME = re.compile(r"^(\w+)\s*(?:\[\s*(\w+)\s*\])?$")
+# GLSL 1.20 words that GLSL ES 3.00 removed, with what to write instead; per stage
+_LEGACY = (
+    (
+        re.compile(r"^\s*#\s*version\s+1[0-4]0\b.*$", re.M),
+        "vf",
+        "no #version line (the interpreter writes its own)",
+    ),
+    (re.compile(r"\battribute\b"), "v", "'in' (in vec2 a_pos;)"),
+    (re.compile(r"\bvarying\b"), "v", "'out'"),
+    (re.compile(r"\bvarying\b"), "f", "'in'"),
+    (
+        re.compile(r"\bgl_Frag(?:Color|Data)\b"),
+        "f",
+        "'out vec4 f_color;' declared, and 'f_color = ...'",
+    ),
+    (re.compile(r"\btexture(?:1D|2D|3D|Cube)\s*\("), "vf", "'texture('"),
+)
+
+
+def _legacy_glsl(vert: str, frag: str) -> str | None:
+    """What in ``vert`` / ``frag`` is GLSL 1.20 and what to write instead, or None."""
+    found = []
+    for stage, name, source in (("v", "vertex", vert), ("f", "fragment", frag)):
+        # comments blanked, lines kept: line numbers stay those of the source
+        code = _COMMENTS.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), source)
+        for pattern, stages, instead in _LEGACY:
+            if stage not in stages:
+                continue
+            for m in pattern.finditer(code):
+                line = code.count("\n", 0, m.start()) + 1
+                found.append(f"{name} line {line}: {m.group().strip()!r} -> {instead}")
+                break  # one of each is enough to see the pattern
+    if not found:
+        return None
+    return (
+        "Program: these shaders are GLSL 1.20 (vispy's and glumpy's dialect); glframe's "
+        "are GLSL ES 3.00 (WebGL2); write instead:\n  " + "\n  ".join(found)
+    )
 
 
 def parse_variables(source: str, pattern: re.Pattern = _UNIFORM) -> dict[str, tuple[str, int]]:
@@ -121,6 +161,9 @@ class Program(GLObject):
         """Replace the shaders; values of variables that remain are kept."""
         if not isinstance(vert, str) or not isinstance(frag, str):
             raise TypeError("Program: shaders must be GLSL source strings")
+        legacy = _legacy_glsl(vert, frag)
+        if legacy:
+            raise ValueError(legacy)
         self._vert, self._frag = vert, frag
         uniforms = parse_variables(vert) | parse_variables(frag)
         attributes = parse_variables(vert, _ATTRIBUTE)

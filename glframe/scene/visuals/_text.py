@@ -78,7 +78,8 @@ class Text(Visual):
     Parameters
     ----------
     text
-        A string, or a list of N strings (one label each). ``"\\n"`` breaks lines.
+        A string, or a list of N strings (one label each); None: no text (vispy's
+        default). ``"\\n"`` breaks lines.
     positions
         Anchor positions: (2,), (3,) or (1, 2|3) for one string (default: the
         origin), (N, 2|3) for N strings. One string with N positions is drawn N times.
@@ -197,12 +198,13 @@ class Text(Visual):
     @property
     def text(self) -> str | list[str]:
         """The string, or one string per label, as given (``"\\n"`` breaks lines); setting it
-        keeps the positions."""
+        keeps the positions. None (vispy's empty text) is ``""``."""
         return self._given["text"]
 
     @text.setter
-    def text(self, value: str | Sequence[str]) -> None:
-        self.set_data(value)
+    def text(self, value: str | Sequence[str] | None) -> None:
+        # None is vispy's "no text": it clears (set_data's None keeps the strings)
+        self.set_data("" if value is None else value)
 
     @property
     def positions(self) -> np.ndarray:
