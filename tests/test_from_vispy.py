@@ -241,6 +241,14 @@ def test_unknown_keywords_name_the_class_and_the_nearest_keyword():
     with pytest.raises(TypeError, match=r"^Volume\(\) got an unexpected keyword argument"):
         scene.visuals.Volume(blob(4), depth_value=1)
 
+    # vispy's other names: the glframe name that this class has
+    with pytest.raises(TypeError, match="'pos'; did you mean 'vertices'.*vispy's name"):
+        scene.visuals.Polygon(pos=np.zeros((3, 2)))
+    with pytest.raises(TypeError, match="'face'; did you mean 'font'.*vispy's name"):
+        scene.visuals.Text("a", face="serif")
+    with pytest.raises(TypeError, match="'relative_step_size'; did you mean 'step_size'"):
+        scene.visuals.Volume(blob(4), relative_step_size=0.5)
+
     # a user's subclass that takes **kwargs of its own is left to Python
     class Mine(scene.visuals.Markers):
         def __init__(self, *args, **kwargs):

@@ -38,24 +38,27 @@ from typing import Any, ClassVar
 
 __all__ = ["Prop", "Auto", "Reactive", "Sealed", "unknown_name_error", "VISPY_NAMES"]
 
-#: vispy's names of glframe's attributes and keywords, suggested when one is used
-VISPY_NAMES = {
-    "pos": "positions",
+#: vispy's names of glframe's attributes and keywords (the first one the class has is
+#: suggested): Line/Markers/Text pos, Polygon pos, Text face, Volume relative_step_size
+VISPY_NAMES: dict[str, tuple[str, ...]] = {
+    "pos": ("positions", "vertices"),
+    "face": ("font",),
+    "relative_step_size": ("step_size",),
 }
 
 
 def unknown_name_error(owner: str, name: str, known: list[str], what: str = "attribute") -> str:
     """The message for an unknown ``name``: the nearest known names, or all of them."""
     near = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
-    vispy = VISPY_NAMES.get(name)
-    if vispy in known and vispy != name:  # vispy's name first: difflib misses pos/positions
+    vispy = next((n for n in VISPY_NAMES.get(name, ()) if n in known), None)
+    if vispy is not None:  # vispy's name first: difflib misses pos/positions
         near = [vispy, *(n for n in near if n != vispy)][:3]
     hint = (
         f"did you mean {' or '.join(repr(n) for n in near)}?"
         if near
         else f"known: {', '.join(sorted(known))}"
     )
-    if vispy in known and vispy != name:
+    if vispy is not None:
         hint += f" ({name!r} is vispy's name for {vispy!r})"
     return f"{owner} has no {what} {name!r}; {hint}"
 
