@@ -249,6 +249,14 @@ def test_unknown_keywords_name_the_class_and_the_nearest_keyword():
     with pytest.raises(TypeError, match="'relative_step_size'; did you mean 'step_size'"):
         scene.visuals.Volume(blob(4), relative_step_size=0.5)
 
+    with pytest.raises(TypeError, match="'num_segments'; did you mean 'segments'"):
+        scene.visuals.Ellipse(num_segments=16)
+    markers = scene.visuals.Markers()
+    with pytest.raises(
+        TypeError, match="^Markers.set_data has no property 'pos'; did you mean 'positions'"
+    ):
+        markers.set_data(pos=np.zeros((2, 2)))
+
     # a user's subclass that takes **kwargs of its own is left to Python
     class Mine(scene.visuals.Markers):
         def __init__(self, *args, **kwargs):

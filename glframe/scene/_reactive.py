@@ -39,11 +39,13 @@ from typing import Any, ClassVar
 __all__ = ["Prop", "Auto", "Reactive", "Sealed", "unknown_name_error", "VISPY_NAMES"]
 
 #: vispy's names of glframe's attributes and keywords (the first one the class has is
-#: suggested): Line/Markers/Text pos, Polygon pos, Text face, Volume relative_step_size
+#: suggested): Line/Markers/Text pos, Polygon pos, Text face, Volume relative_step_size,
+#: Ellipse num_segments
 VISPY_NAMES: dict[str, tuple[str, ...]] = {
     "pos": ("positions", "vertices"),
     "face": ("font",),
     "relative_step_size": ("step_size",),
+    "num_segments": ("segments",),
 }
 
 
@@ -239,7 +241,15 @@ class Reactive(Sealed):
         unknown = [name for name in values if name not in props]
         if unknown:
             owner = f"{type(self).__name__}.{caller}" if caller else type(self).__name__
-            raise TypeError(unknown_name_error(owner, unknown[0], list(props), "property"))
+            known = list(props)
+            method = getattr(type(self), caller, None) if caller else None
+            if method is not None:  # set_data's own arguments (positions, text...) too
+                known += [
+                    p.name
+                    for p in inspect.signature(method).parameters.values()
+                    if p.name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                ]
+            raise TypeError(unknown_name_error(owner, unknown[0], known, "property"))
         count = self._n if n is None else n
         if count != self._n:  # per-item values given before must fit the new count
             for name, prop in props.items():
