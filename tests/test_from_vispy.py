@@ -340,3 +340,32 @@ def test_a_text_without_strings_draws_nothing(scene_canvas):
     assert canvas.render()[..., :3].max() > 100  # the letters
     text.text = None
     assert canvas.render()[..., :3].max() == 0
+
+
+# ---- docs/from-vispy.md's worked port runs --------------------------------------------------
+def test_the_worked_port_in_the_docs_runs_and_draws(make_canvas, monkeypatch):
+    import re
+    from pathlib import Path
+
+    make_canvas((1, 1))  # skips (or fails under CI) without GL
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "from-vispy.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", doc, re.S)
+    (port,) = [b for b in blocks if "import glframe" in b]
+    (original,) = [b for b in blocks if "from vispy import" in b]
+    # the port changes only what the doc says it changes
+    assert port.count("\n") == original.count("\n")
+    monkeypatch.delenv("DISPLAY", raising=False)  # backend="auto": offscreen here
+    namespace = {"__name__": "from_vispy_port"}
+    exec(compile(port, "docs/from-vispy.md", "exec"), namespace)
+    canvas = namespace["canvas"]
+    try:
+        assert canvas.backend == "offscreen"
+        image = canvas.render().astype(int)
+        orange = (image[..., 0] > 200) & (abs(image[..., 1] - 128) < 40) & (image[..., 2] < 60)
+        assert orange.sum() > 2000  # the points, fitted into the view by the camera
+        x, y, w, h = namespace["view"].camera.rect
+        pos = namespace["pos"]
+        assert x < pos[:, 0].min() and x + w > pos[:, 0].max() and h > 0
+        assert ((image[..., :3] > 220).all(-1)).sum() > 20  # the label's white letters
+    finally:
+        canvas.close()
