@@ -187,3 +187,25 @@ def test_colormaps_reference(scene_canvas):
         )
         scene.visuals.Image(np.linspace(0, 1, 256)[None], cmap=cmap, parent=view.scene)
     assert_image_matches(canvas.render(), "colormaps_stripes")
+
+
+def test_plot_takes_user_colormaps_for_images_scatter_and_colorbars(make_canvas):
+    make_canvas((1, 1))  # skips (or fails under CI) without GL
+    from glframe import plot
+
+    fig = plot.figure(size=(300, 200))
+    try:
+        ax = fig.add_axes()
+        cmap = Colormap(["#00f", "#f00"], name="blue_red")
+        image = ax.imshow(np.linspace(0, 1, 100).reshape(10, 10), cmap=cmap)
+        bar = fig.colorbar(image)
+        assert image.cmap is cmap and bar.cmap is cmap
+        dots = ax.scatter([0, 9], [0, 9], color=[0.0, 1.0], cmap=np.array([[0, 1, 0], [1, 1, 0]]))
+        assert np.allclose(dots.face_color[:, :3], [[0, 1, 0], [1, 1, 0]])
+        pixels = fig.render()[..., :3].reshape(-1, 3).astype(int)
+        purple = (pixels[:, 0] > 100) & (pixels[:, 2] > 100) & (pixels[:, 1] < 40)
+        assert purple.sum() > 100  # the middle of blue_red, in the image and the bar
+        with pytest.raises(ValueError, match="no colormap 'RdBux'; did you mean 'RdBu'"):
+            ax.scatter([0], [0], color=[0.5], cmap="RdBux")
+    finally:
+        fig.close()
