@@ -111,6 +111,40 @@ def test_count_cat(kernel):
     assert np.array_equal(gd.aggregate(x, y, agg="count_cat", categories=cats, **GRID), grid)
 
 
+def test_concurrent_aggregations_equal_one_at_a_time():
+    """Threads share out chunks of points: two aggregations at once each see all theirs."""
+    pytest.importorskip("numba")
+    import threading
+
+    rng = np.random.default_rng(8)
+    n = 700_000  # 11 chunks of 65536 for each call's threads to share out
+    x = rng.normal(0, 1, n).astype(np.float32)
+    y = rng.normal(0, 1, n).astype(np.float32)
+    v = rng.normal(5, 2, n)
+    kw = dict(width=40, height=30, x_range=(-3, 3), y_range=(-3, 3))
+    want = {
+        "count": np.histogram2d(y, x, bins=(30, 40), range=((-3, 3), (-3, 3)))[0],
+        "max": gd.aggregate(x, y, agg="max", values=v, **kw),
+    }
+    got = {}
+
+    def run(agg):
+        for _ in range(5):
+            extra = {"values": v} if agg == "max" else {}
+            got.setdefault(agg, []).append(gd.aggregate(x, y, agg=agg, **extra, **kw))
+
+    threads = [threading.Thread(target=run, args=(agg,)) for agg in want]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for agg, grids in got.items():
+        assert len(grids) == 5
+        for g in grids:
+            assert np.array_equal(g, want[agg], equal_nan=True), agg
+    assert want["count"].sum() == got["count"][0].sum() > 0.9 * n
+
+
 def test_parallel_kernels_equal_numpy(monkeypatch):
     """Past 2 x 65536 points the numba kernels split the work between threads."""
     pytest.importorskip("numba")
