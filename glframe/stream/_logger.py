@@ -167,6 +167,9 @@ class _Sink:
                 return
             ready = []
             for name, columns in batch:
+                if not any(type(v) is _Foreign for v in columns.values()):
+                    ready.append((name, columns))  # numpy only: checked by write()
+                    continue
                 owner = f"Logger({self.scope!r}).write({name!r})"
                 try:
                     arrays = {}
