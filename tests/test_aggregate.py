@@ -459,6 +459,21 @@ def test_lines_parallel_equal_numpy(monkeypatch):
         )
         np.testing.assert_allclose(fast, slow, rtol=1e-12, atol=1e-9)
         assert fast.max() > 100
+        # one column cut by a series id: the same series, the same grid
+        xs = np.broadcast_to(np.arange(60, dtype=np.float32), ys.shape).ravel()
+        ids = np.repeat(np.arange(500), 60)
+        monkeypatch.setattr(_aggregate_kernels, "USE_NUMBA", True)
+        runs = gd.aggregate_lines(
+            ys.ravel(),
+            xs,
+            series=ids,
+            antialias=aa,
+            width=50,
+            height=40,
+            x_range=(0, 59),
+            y_range=(-4, 4),
+        )
+        np.testing.assert_allclose(runs, slow, rtol=1e-12, atol=1e-9)
 
 
 # -- errors ----------------------------------------------------------------------------------

@@ -27,9 +27,6 @@ from numba import njit
 
 from ._aggregate import Spec, merge_all
 
-# the line kernel's prange drivers (``_aggregate_numba_lines``) take turns through it:
-# numba's workqueue threading layer must not run two parallel kernels at once
-_PARALLEL = threading.Lock()
 INT32_LIMIT = 2**31 - 1
 
 
@@ -244,8 +241,8 @@ def numba_state(spec: Spec, x, y, values=None, categories=None, *, parallel=True
     return _run(spec, x, y, v, c, n, nb)
 
 
-def _spread(one, n: int, nb: int) -> None:
-    """Call ``one(t, lo, hi)`` over chunks of ``0:n``, on ``nb`` threads ``t``.
+def _spread(one, n: int, nb: int, least: int = CHUNK) -> None:
+    """Call ``one(t, lo, hi)`` over chunks of ``0:n`` (at least ``least`` long) on ``nb`` threads.
 
     The threads take chunks from a shared queue rather than one fixed block each:
     on a busy machine a fixed split waits for its slowest thread (measured on this
@@ -258,7 +255,7 @@ def _spread(one, n: int, nb: int) -> None:
     if nb == 1:
         one(0, 0, n)
         return
-    size = max(CHUNK, -(-n // (nb * 8)))
+    size = max(least, -(-n // (nb * 8)))
     starts = iter(range(0, n, size))
     take = threading.Lock()
 

@@ -5,8 +5,8 @@ the column-by-column walk of shallow segments, rows for steep ones, the distance
 for antialiasing), done segment by segment. A pixel remembers the last series that
 touched it (``stamp``), so a series counts once there without clearing anything
 between series; with antialiasing it also remembers that series' weight there
-(``last``) and only raises it. Series are split between threads, each with its own
-grid and stamps.
+(``last``) and only raises it. Threads take chunks of series from a shared queue
+(``_aggregate_numba._spread``), each into its own grid and stamps.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import math
 
 import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from ._aggregate_numba import _PARALLEL
+from ._aggregate_numba import INT32_LIMIT, _spread
 
 
 @njit(inline="always")
@@ -135,28 +135,8 @@ def runs_range(y, x, starts, tr, grid, stamp, last, aa, s0, s1):
             py = qy
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def rows_par(y, x, tr, grids, stamps, lasts, aa):
-    """``rows_range`` over all series, a block of series and a grid per thread."""
-    n = y.shape[0]
-    nb = grids.shape[0]
-    for t in prange(nb):
-        rows_range(y, x, tr, grids[t], stamps[t], lasts[t], aa, n * t // nb, n * (t + 1) // nb)
-
-
-@njit(cache=True, nogil=True, parallel=True)
-def runs_par(y, x, starts, tr, grids, stamps, lasts, aa):
-    """``runs_range`` over all series, per-thread grids."""
-    n = len(starts)
-    nb = grids.shape[0]
-    for t in prange(nb):
-        runs_range(
-            y, x, starts, tr, grids[t], stamps[t], lasts[t], aa, n * t // nb, n * (t + 1) // nb
-        )
-
-
 def numba_lines(y, x, starts, width, height, xr, yr, antialias) -> np.ndarray:
-    """The grid of ``aggregate_lines``, compiled, series split between the cores."""
+    """The grid of ``aggregate_lines``, compiled, chunks of series shared out to threads."""
     y = np.asarray(y)
     x = np.asarray(x)
     n_series = y.shape[0] if starts is None else len(starts)
@@ -172,24 +152,21 @@ def numba_lines(y, x, starts, width, height, xr, yr, antialias) -> np.ndarray:
     )
     size = width * height
     nb = max(1, min(numba.get_num_threads(), n_series // 64))
-    locked = nb > 1 and _PARALLEL.acquire(blocking=False)
-    if not locked:
-        nb = 1
-    try:
-        grids = np.zeros((nb, size), np.float64 if antialias else np.int64)
-        stamps = np.full((nb, size), -1, np.int64)
-        lasts = np.zeros((nb, size if antialias else 1))
-        if starts is None:
-            x2 = x if x.ndim == 2 else x[None, :]
-            if nb == 1:
-                rows_range(y, x2, tr, grids[0], stamps[0], lasts[0], antialias, 0, n_series)
-            else:
-                rows_par(y, x2, tr, grids, stamps, lasts, antialias)
-        elif nb == 1:
-            runs_range(y, x, starts, tr, grids[0], stamps[0], lasts[0], antialias, 0, n_series)
-        else:
-            runs_par(y, x, starts, tr, grids, stamps, lasts, antialias)
-    finally:
-        if locked:
-            _PARALLEL.release()
-    return grids.sum(axis=0).reshape(height, width)
+    # 32-bit counts and series stamps while the series fit: half the memory traffic
+    small = n_series < INT32_LIMIT
+    grids = np.zeros((nb, size), np.float64 if antialias else np.int32 if small else np.int64)
+    stamps = np.full((nb, size), -1, np.int32 if small else np.int64)
+    lasts = np.zeros((nb, size if antialias else 1))
+    if starts is None:
+        x2 = x if x.ndim == 2 else x[None, :]
+
+        def one(t, s0, s1):
+            rows_range(y, x2, tr, grids[t], stamps[t], lasts[t], antialias, s0, s1)
+    else:
+
+        def one(t, s0, s1):
+            runs_range(y, x, starts, tr, grids[t], stamps[t], lasts[t], antialias, s0, s1)
+
+    _spread(one, n_series, nb, least=16)
+    out = grids.sum(axis=0, dtype=np.float64 if antialias else np.int64)
+    return out.reshape(height, width)
