@@ -34,6 +34,10 @@ def test_0_255_colours_are_refused_with_the_float_form():
         scene.visuals.Markers(np.zeros((2, 2)), face_color=(255, 0, 0))
     with pytest.raises(ValueError, match="Markers.face_color: colours are floats in"):
         scene.visuals.Markers(np.zeros((2, 2)), face_color=np.array([[255, 0, 0], [0, 0, 255]]))
+    # rounding in a computed colour is not a mistake: it is clamped
+    assert as_rgba((0.1 * 3 / 0.3, 0, -1e-12)) == (1.0, 0.0, 0.0, 1.0)
+    with pytest.raises(ValueError, match="values must be floats"):
+        as_rgba((1.001, 0, 0))
     # the float form, and floats of 1, are fine
     markers = scene.visuals.Markers(np.zeros((2, 2)), face_color=(1, 0, 0))
     markers.face_color = np.array([[1, 0, 0], [0, 0, 1]])

@@ -145,7 +145,7 @@ def as_rgba(color: Color) -> tuple[float, float, float, float]:
         rgba += (1.0,)
     if len(rgba) != 4 or not all(np.isfinite(rgba)):
         raise ValueError(f"colour {color!r} must be 3 or 4 finite floats")
-    if min(rgba) < 0 or max(rgba) > 1:
+    if min(rgba) < -1e-6 or max(rgba) > 1 + 1e-6:  # (rounding in a computed colour passes)
         bytes_like = max(rgba) > 1 and all(float(v).is_integer() for v in rgba)
         hint = (
             f"; for 0-255 bytes write {tuple(round(v / 255, 3) for v in rgba[: len(color)])} "
@@ -154,7 +154,7 @@ def as_rgba(color: Color) -> tuple[float, float, float, float]:
             else ""
         )
         raise ValueError(f"colour {color!r}: values must be floats in [0, 1]{hint}")
-    return rgba
+    return tuple(min(max(v, 0.0), 1.0) for v in rgba)
 
 
 def set_clear_color(color: Color = "black") -> None:
