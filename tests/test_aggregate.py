@@ -145,6 +145,49 @@ def test_concurrent_aggregations_equal_one_at_a_time():
     assert want["count"].sum() == got["count"][0].sum() > 0.9 * n
 
 
+@pytest.mark.parametrize(
+    "x_range, width",
+    [((-4.0, 4.0), 800), ((0.0, 1e6), 1000), ((-1.7, 2.9), 333), ((1e-3, 2e-3), 97)],
+)
+def test_float32_binning_exact_near_every_edge(x_range, width):
+    """float32 coordinates are binned in float32 arithmetic; within 4 ulps of every edge
+    (and at the range's ends) the bins are still histogram2d's."""
+    pytest.importorskip("numba")
+    from glframe.data import _aggregate_numba
+
+    y_range, height = (-3.0, 3.0), 7
+    xe = np.linspace(*x_range, width + 1)
+    ye = np.linspace(*y_range, height + 1)
+    f32 = np.float32
+    near = []
+    for e in xe:
+        v = f32(e)
+        for _ in range(4):
+            v = np.nextafter(v, f32(-np.inf))
+        for _ in range(9):
+            near.append(v)
+            v = np.nextafter(v, f32(np.inf))
+    x = np.array(near, f32)
+    rng = np.random.default_rng(11)
+    x = np.concatenate([x, rng.uniform(x_range[0], x_range[1], 200_000).astype(f32)])
+    y = rng.uniform(-3.2, 3.2, len(x)).astype(f32)
+    y[: len(near)] = np.repeat(ye, -(-len(near) // len(ye)))[: len(near)].astype(f32)
+    assert _aggregate_numba._p32(x, y, xe, ye) is not None  # the float32 path is taken
+    kw = dict(width=width, height=height, x_range=x_range, y_range=y_range)
+    want = np.histogram2d(y, x, bins=(height, width), range=(y_range, x_range))[0]
+    for par in (False, True):
+        spec, cols = prepare_spec(x, y, kw)
+        (got,) = _aggregate_numba.numba_state(spec, *cols, parallel=par)
+        assert np.array_equal(got, want), (par, np.argwhere(got != want)[:5])
+
+
+def prepare_spec(x, y, kw):
+    """The Spec and columns of an ``aggregate`` call (to call a kernel directly)."""
+    from glframe.data._aggregate import prepare
+
+    return prepare(x, y, agg="count", values=None, categories=None, n_categories=None, **kw)
+
+
 def test_parallel_kernels_equal_numpy(monkeypatch):
     """Past 2 x 65536 points the numba kernels split the work between threads."""
     pytest.importorskip("numba")

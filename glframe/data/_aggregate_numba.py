@@ -8,8 +8,9 @@ binned a block at a time into a small index buffer by branch-free (vectorized)
 code: the bin is one multiply-add, trusted unless it falls within rounding distance
 of an edge, where it is nudged against the float64 edges, so that it is
 ``numpy.histogram2d``'s bin exactly; then the buffer is scattered into the grid. No
-temporary the size of the data is made: float32 input is read as float32 and
-widened one value at a time.
+temporary the size of the data is made. float32 coordinates are binned in float32
+arithmetic (twice the vector lanes; its own error margin, ``_p32``), other dtypes
+are widened to float64 one value at a time.
 
 Compiled code is cached on disk (``cache=True``), so only the first process on a
 machine pays the compilation (seconds per reduction and dtype). Plain threads, not
@@ -64,7 +65,45 @@ def _code(fx, fy, ok, x0, x1, y0, y1, sx, sy, w, h, ex, ey):
 
 
 @njit(nogil=True)
-def _bin_block(x, y, v, start, m, idx, xe, ye, eps):
+def _bin_block32(x, y, v, start, m, idx, w, h, p):
+    """``_bin_block`` in float32 arithmetic, for float32 coordinates (``p``: see ``_p32``).
+
+    Twice the lanes of float64 per vector. ``inside`` compares with the float32
+    bounds that say exactly what the float64 ranges say of a float32 value; the
+    multiply-add's error is bounded by ``p``'s eps (see ``_p32``).
+    """
+    xlo, xhi, ylo, yhi, x0, y0, sx, sy, wmax, hmax, exlo, exhi, eylo, eyhi, zero = (
+        p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9], p[10], p[11], p[12],
+        p[13], p[14],
+    )  # fmt: skip
+    wi = np.int32(w)
+    for k in range(m):
+        fx = x[start + k]
+        fy = y[start + k]
+        ok = True if v is None else v[start + k] == v[start + k]
+        inside = (fx >= xlo) & (fx <= xhi) & (fy >= ylo) & (fy <= yhi) & ok
+        px = min(max((fx - x0) * sx, zero), wmax)
+        py = min(max((fy - y0) * sy, zero), hmax)
+        ix = np.int32(px)
+        iy = np.int32(py)
+        rx = px - np.float32(ix)
+        ry = py - np.float32(iy)
+        clear = (rx >= exlo) & (rx <= exhi) & (ry >= eylo) & (ry <= eyhi)
+        cell = iy * wi + ix
+        idx[k] = cell if (inside & clear) else (np.int32(NEAR) if inside else np.int32(OUT))
+
+
+@njit(nogil=True)
+def _bin_block(x, y, v, start, m, idx, xe, ye, eps, p32=None):
+    """``_bin_block64``, or ``_bin_block32`` when ``p32`` is given (float32 coordinates)."""
+    if p32 is not None:
+        _bin_block32(x, y, v, start, m, idx, len(xe) - 1, len(ye) - 1, p32)
+    else:
+        _bin_block64(x, y, v, start, m, idx, xe, ye, eps)
+
+
+@njit(nogil=True)
+def _bin_block64(x, y, v, start, m, idx, xe, ye, eps):
     """Flat cell of points start:start+m into ``idx`` (or OUT, or NEAR).
 
     Written without branches so that LLVM vectorizes it: the bin is the multiply-add,
@@ -116,12 +155,12 @@ def _near_cell(x, y, i, xe, ye):
 
 
 @njit(cache=True, nogil=True)
-def count_range(x, y, cats, ncat, xe, ye, eps, grid, lo, hi):
+def count_range(x, y, cats, ncat, xe, ye, eps, grid, lo, hi, p32):
     """Count points lo:hi into ``grid`` (flat; ``h*w*ncat`` long with categories)."""
     idx = np.empty(BLOCK, np.int32)
     for b in range(lo, hi, BLOCK):
         m = min(BLOCK, hi - b)
-        _bin_block(x, y, None, b, m, idx, xe, ye, eps)
+        _bin_block(x, y, None, b, m, idx, xe, ye, eps, p32)
         if cats is None:
             for k in range(m):
                 cell = idx[k]
@@ -142,12 +181,12 @@ def count_range(x, y, cats, ncat, xe, ye, eps, grid, lo, hi):
 
 
 @njit(cache=True, nogil=True)
-def sum_range(x, y, v, xe, ye, eps, count, total, lo, hi):
+def sum_range(x, y, v, xe, ye, eps, count, total, lo, hi, p32):
     """Sum values (and count them when ``count`` is given) of points lo:hi."""
     idx = np.empty(BLOCK, np.int32)
     for b in range(lo, hi, BLOCK):
         m = min(BLOCK, hi - b)
-        _bin_block(x, y, v, b, m, idx, xe, ye, eps)
+        _bin_block(x, y, v, b, m, idx, xe, ye, eps, p32)
         if count is None:
             for k in range(m):
                 cell = idx[k]
@@ -168,12 +207,12 @@ def sum_range(x, y, v, xe, ye, eps, count, total, lo, hi):
 
 
 @njit(cache=True, nogil=True)
-def minmax_range(x, y, v, xe, ye, eps, grid, is_max, lo, hi):
+def minmax_range(x, y, v, xe, ye, eps, grid, is_max, lo, hi, p32):
     """Min (or max) of values of points lo:hi into ``grid`` (NaN where none yet)."""
     idx = np.empty(BLOCK, np.int32)
     for b in range(lo, hi, BLOCK):
         m = min(BLOCK, hi - b)
-        _bin_block(x, y, v, b, m, idx, xe, ye, eps)
+        _bin_block(x, y, v, b, m, idx, xe, ye, eps, p32)
         for k in range(m):
             cell = idx[k]
             if cell < 0:
@@ -187,12 +226,12 @@ def minmax_range(x, y, v, xe, ye, eps, grid, is_max, lo, hi):
 
 
 @njit(cache=True, nogil=True)
-def std_range(x, y, v, xe, ye, eps, count, mean, m2, lo, hi):
+def std_range(x, y, v, xe, ye, eps, count, mean, m2, lo, hi, p32):
     """Welford's running mean and sum of squared deviations of points lo:hi."""
     idx = np.empty(BLOCK, np.int32)
     for b in range(lo, hi, BLOCK):
         m = min(BLOCK, hi - b)
-        _bin_block(x, y, v, b, m, idx, xe, ye, eps)
+        _bin_block(x, y, v, b, m, idx, xe, ye, eps, p32)
         for k in range(m):
             cell = idx[k]
             if cell < 0:
@@ -220,6 +259,50 @@ def _eps(edges: np.ndarray) -> float:
     scale = n / (edges[-1] - edges[0])
     eps = 16.0 * (float(np.spacing(top)) * scale + float(np.spacing(float(n))))
     return eps if eps < 1e-3 else 0.75  # 0.75: no fraction is ever clear
+
+
+F32 = np.float32
+
+
+def _p32(x, y, xe, ye):
+    """The float32 binning's parameters, or None where float64 must bin (see below).
+
+    Only for float32 x and y. ``inside`` compares with the least float32 ``>= lo``
+    and the greatest ``<= hi``: for a float32 value that is exactly the float64
+    test. The pixel coordinate ``(f - x0) * sx`` in float32 is off the exact one by
+    at most ``1.6 ulp32(top) * sx + 1.5 ulp32(n)`` (``x0`` and ``sx`` rounded to
+    float32, the subtraction and the product rounded); a fraction within 8 of those
+    of an edge is not trusted (NEAR: binned exactly, in float64). The tests'
+    points within 4 ulps of every edge still bin right with half that bound, not
+    with a quarter. Where the margin is not small (a range tiny next to its
+    magnitude), None.
+    """
+    if x.dtype != np.float32 or y.dtype != np.float32:
+        return None
+    p = []
+    eps = []
+    for e in (xe, ye):
+        n = len(e) - 1
+        lo, hi = float(e[0]), float(e[-1])
+        # the least float32 >= lo and the greatest <= hi
+        lo32 = F32(lo)
+        if float(lo32) < lo:
+            lo32 = np.nextafter(lo32, F32(np.inf))
+        hi32 = F32(hi)
+        if float(hi32) > hi:
+            hi32 = np.nextafter(hi32, F32(-np.inf))
+        scale = n / (hi - lo)
+        top = max(abs(lo), abs(hi))
+        err = 1.6 * float(np.spacing(F32(top))) * scale + 1.5 * float(np.spacing(F32(n)))
+        eps.append(8.0 * err)
+        p.append((lo32, hi32, F32(lo), F32(scale), F32(n - 0.5)))
+    if max(eps) >= 1e-2:
+        return None
+    (xlo, xhi, x0, sx, wmax), (ylo, yhi, y0, sy, hmax) = p
+    ex, ey = eps
+    return np.array(
+        [xlo, xhi, ylo, yhi, x0, y0, sx, sy, wmax, hmax, ex, 1.0 - ex, ey, 1.0 - ey, 0.0], F32
+    )
 
 
 def _as_kernel_input(a):
@@ -281,6 +364,7 @@ def _spread(one, n: int, nb: int, least: int = CHUNK) -> None:
 def _run(spec, x, y, v, c, n, nb) -> tuple:
     xe, ye = spec.x_edges, spec.y_edges
     eps = np.array([_eps(xe), _eps(ye)])
+    p32 = _p32(x, y, xe, ye)
     h, w = spec.height, spec.width
     size = h * w
     agg = spec.agg
@@ -295,7 +379,9 @@ def _run(spec, x, y, v, c, n, nb) -> tuple:
 
             return numpy_state(spec, x, y, v, c)
         grids = np.zeros((nb, size * max(ncat, 1)), itype)
-        _spread(lambda t, lo, hi: count_range(x, y, c, ncat, xe, ye, eps, grids[t], lo, hi), n, nb)
+        _spread(
+            lambda t, lo, hi: count_range(x, y, c, ncat, xe, ye, eps, grids[t], lo, hi, p32), n, nb
+        )
         total = grids[0].astype(np.int64) if nb == 1 else grids.sum(axis=0, dtype=np.int64)
         del grids
         return (total.reshape((h, w, ncat) if ncat else (h, w)),)
@@ -304,9 +390,8 @@ def _run(spec, x, y, v, c, n, nb) -> tuple:
         counts = np.zeros((nb, size), itype) if agg == "mean" else None
 
         def one(t, lo, hi):
-            sum_range(
-                x, y, v, xe, ye, eps, None if counts is None else counts[t], totals[t], lo, hi
-            )
+            cnt = None if counts is None else counts[t]
+            sum_range(x, y, v, xe, ye, eps, cnt, totals[t], lo, hi, p32)
 
         _spread(one, n, nb)
         total = totals.sum(axis=0).reshape(h, w)
@@ -317,7 +402,9 @@ def _run(spec, x, y, v, c, n, nb) -> tuple:
         grids = np.full((nb, size), np.nan)
         is_max = agg == "max"
         _spread(
-            lambda t, lo, hi: minmax_range(x, y, v, xe, ye, eps, grids[t], is_max, lo, hi), n, nb
+            lambda t, lo, hi: minmax_range(x, y, v, xe, ye, eps, grids[t], is_max, lo, hi, p32),
+            n,
+            nb,
         )
         reduce = np.fmax if is_max else np.fmin
         return (reduce.reduce(grids, axis=0).reshape(h, w),)
@@ -326,7 +413,7 @@ def _run(spec, x, y, v, c, n, nb) -> tuple:
     m2s = np.zeros((nb, size))
 
     def one(t, lo, hi):
-        std_range(x, y, v, xe, ye, eps, counts[t], means[t], m2s[t], lo, hi)
+        std_range(x, y, v, xe, ye, eps, counts[t], means[t], m2s[t], lo, hi, p32)
 
     _spread(one, n, nb)
     parts = [
