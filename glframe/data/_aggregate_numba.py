@@ -77,10 +77,15 @@ def _bin_block32(x, y, v, start, m, idx, w, h, p):
         p[13], p[14],
     )  # fmt: skip
     wi = np.int32(w)
+    # slices indexed from 0: numba then drops its negative-index wraparound, so LLVM
+    # loads vectors instead of gathering one lane at a time
+    xs = x[start : start + m]
+    ys = y[start : start + m]
+    vs = None if v is None else v[start : start + m]
     for k in range(m):
-        fx = x[start + k]
-        fy = y[start + k]
-        ok = True if v is None else v[start + k] == v[start + k]
+        fx = xs[k]
+        fy = ys[k]
+        ok = True if vs is None else vs[k] == vs[k]
         inside = (fx >= xlo) & (fx <= xhi) & (fy >= ylo) & (fy <= yhi) & ok
         px = min(max((fx - x0) * sx, zero), wmax)
         py = min(max((fy - y0) * sy, zero), hmax)
@@ -122,16 +127,19 @@ def _bin_block64(x, y, v, start, m, idx, xe, ye, eps):
     sy = h / (y1 - y0)
     ex = eps[0]
     ey = eps[1]
+    xs = x[start : start + m]  # indexed from 0: see _bin_block32
+    ys = y[start : start + m]
     if v is None:
         for k in range(m):
-            fx = np.float64(x[start + k])
-            fy = np.float64(y[start + k])
+            fx = np.float64(xs[k])
+            fy = np.float64(ys[k])
             idx[k] = _code(fx, fy, True, x0, x1, y0, y1, sx, sy, w, h, ex, ey)
     else:
+        vs = v[start : start + m]
         for k in range(m):
-            fx = np.float64(x[start + k])
-            fy = np.float64(y[start + k])
-            ok = v[start + k] == v[start + k]
+            fx = np.float64(xs[k])
+            fy = np.float64(ys[k])
+            ok = vs[k] == vs[k]
             idx[k] = _code(fx, fy, ok, x0, x1, y0, y1, sx, sy, w, h, ex, ey)
 
 
@@ -169,8 +177,9 @@ def count_range(x, y, cats, ncat, xe, ye, eps, grid, lo, hi, p32):
                 elif cell == NEAR:
                     grid[_near_cell(x, y, b + k, xe, ye)] += 1
         else:
+            cb = cats[b : b + m]
             for k in range(m):
-                c = cats[b + k]
+                c = cb[k]
                 if c < 0 or c >= ncat:
                     continue
                 cell = idx[k]
@@ -187,22 +196,23 @@ def sum_range(x, y, v, xe, ye, eps, count, total, lo, hi, p32):
     for b in range(lo, hi, BLOCK):
         m = min(BLOCK, hi - b)
         _bin_block(x, y, v, b, m, idx, xe, ye, eps, p32)
+        vb = v[b : b + m]  # indexed from 0: no negative-index wraparound
         if count is None:
             for k in range(m):
                 cell = idx[k]
                 if cell >= 0:
-                    total[cell] += v[b + k]
+                    total[cell] += vb[k]
                 elif cell == NEAR:
-                    total[_near_cell(x, y, b + k, xe, ye)] += v[b + k]
+                    total[_near_cell(x, y, b + k, xe, ye)] += vb[k]
         else:
             for k in range(m):
                 cell = idx[k]
                 if cell >= 0:
-                    total[cell] += v[b + k]
+                    total[cell] += vb[k]
                     count[cell] += 1
                 elif cell == NEAR:
                     cell = _near_cell(x, y, b + k, xe, ye)
-                    total[cell] += v[b + k]
+                    total[cell] += vb[k]
                     count[cell] += 1
 
 
@@ -213,13 +223,14 @@ def minmax_range(x, y, v, xe, ye, eps, grid, is_max, lo, hi, p32):
     for b in range(lo, hi, BLOCK):
         m = min(BLOCK, hi - b)
         _bin_block(x, y, v, b, m, idx, xe, ye, eps, p32)
+        vb = v[b : b + m]  # indexed from 0: no negative-index wraparound
         for k in range(m):
             cell = idx[k]
             if cell < 0:
                 if cell != NEAR:
                     continue
                 cell = _near_cell(x, y, b + k, xe, ye)
-            val = np.float64(v[b + k])
+            val = np.float64(vb[k])
             cur = grid[cell]
             if cur != cur or (val > cur if is_max else val < cur):
                 grid[cell] = val
@@ -232,13 +243,14 @@ def std_range(x, y, v, xe, ye, eps, count, mean, m2, lo, hi, p32):
     for b in range(lo, hi, BLOCK):
         m = min(BLOCK, hi - b)
         _bin_block(x, y, v, b, m, idx, xe, ye, eps, p32)
+        vb = v[b : b + m]  # indexed from 0: no negative-index wraparound
         for k in range(m):
             cell = idx[k]
             if cell < 0:
                 if cell != NEAR:
                     continue
                 cell = _near_cell(x, y, b + k, xe, ye)
-            val = np.float64(v[b + k])
+            val = np.float64(vb[k])
             nn = count[cell] + 1
             count[cell] = nn
             d = val - mean[cell]
