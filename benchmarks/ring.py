@@ -28,6 +28,7 @@ Run (under the bench lock on a shared machine)::
     flock /tmp/glframe-bench.lock .venv/bin/python benchmarks/ring.py
         [--capacity 100000] [--per-frame 100] [--frames 20]
         [--at 1000 100000 1000000] [--size 400x300] [--libs glframe,vispy] [--rounds 2]
+        [--warmup 60]
     .venv/bin/python benchmarks/ring.py --quick   # capacity 1,000, up to 10k points
 """
 
@@ -73,6 +74,9 @@ class Glframe:
 
     def append(self, points: np.ndarray) -> None:
         self.line.append(points)
+
+    def reset(self) -> None:
+        self.line.set_data(np.zeros((0, 2)))
 
     def frame(self, points: np.ndarray, t: int) -> None:
         from glframe.gloo import Cmd
@@ -132,6 +136,9 @@ class Vispy:
         # the user's side: keep the newest capacity points
         self.points = np.concatenate([self.points, points])[-self.capacity :]
 
+    def reset(self) -> None:
+        self.points = np.zeros((0, 2), np.float32)
+
     def frame(self, points: np.ndarray, t: int) -> None:
         self.data_bytes = 0
         self.append(points)
@@ -170,8 +177,13 @@ def phase(lib, start: int, frames: int, per_frame: int) -> dict:
 def worker(args: argparse.Namespace) -> None:
     size = tuple(int(v) for v in args.size.split("x"))
     lib = (Glframe if args.worker == "glframe" else Vispy)(size, args.capacity)
-    # warm-up: shaders compiled on a throwaway first frame of two points (not counted)
-    lib.frame(signal(-2, 2), 0)
+    # warm-up, not counted: shaders compiled, and --warmup frames of a full line (llvmpipe
+    # draws a process's first large frames slower: ~30% for its first ~50 here); then
+    # the line starts empty
+    lib.append(signal(-args.capacity, args.capacity))
+    for _ in range(args.warmup):
+        lib.frame(signal(0, 0), 0)
+    lib.reset()
     result = {"renderer": lib.renderer(), "phases": []}
     t = 0
     for end in args.at:
@@ -191,7 +203,7 @@ def worker(args: argparse.Namespace) -> None:
 
 def spawn(lib: str, args: argparse.Namespace) -> dict:
     cmd = [sys.executable, __file__, "--worker", lib]
-    for name in ("capacity", "per_frame", "frames", "size"):
+    for name in ("capacity", "per_frame", "frames", "size", "warmup"):
         cmd += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
     cmd += ["--at", *(str(n) for n in args.at)]
     env = dict(os.environ)
@@ -232,6 +244,7 @@ def main() -> None:
     )
     parser.add_argument("--size", default="400x300")
     parser.add_argument("--libs", default=",".join(LIBS))
+    parser.add_argument("--warmup", type=int, default=60, help="frames of a full line first")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument(
         "--rounds", type=int, default=2, help="runs per library, taking turns (best kept)"
@@ -241,7 +254,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.capacity, args.per_frame, args.frames = 1000, 20, 5
-        args.at, args.size, args.rounds = [100, 1000, 10_000], "200x150", 1
+        args.at, args.size, args.rounds, args.warmup = [100, 1000, 10_000], "200x150", 1, 2
     args.at = args.at or [1000, args.capacity, 1_000_000]
     if args.worker:
         worker(args)
