@@ -23,6 +23,11 @@ more than the difference measured. Columns: the frame's wall and CPU
 the frame's GLIR; vispy: in its GLIR queue); glframe's whole frame serialized (JSON
 header + binary buffers, what a browser would receive). Each library runs in its own process.
 
+A second table, glframe alone in one process: a full ring taking an append, and a plain
+``Line`` given the same points by ``set_data`` (the whole array), frames taking turns
+with frames of each that receive nothing, so the machine's load weighs on all alike:
+what an append costs a frame against a whole upload, on the same renderer.
+
 Run (under the bench lock on a shared machine)::
 
     flock /tmp/glframe-bench.lock .venv/bin/python benchmarks/ring.py
@@ -174,6 +179,45 @@ def phase(lib, start: int, frames: int, per_frame: int) -> dict:
     }
 
 
+def interleaved(args: argparse.Namespace, size) -> dict:
+    """glframe alone, one process: frames of a full ring taking an append, of a plain
+    Line given the same newest points by ``set_data`` (the whole array, vispy's way),
+    and of each with nothing new, taking turns frame by frame (the machine's load then
+    weighs on all alike). Median wall ms of each kind."""
+    from glframe import scene
+
+    canvas = scene.SceneCanvas(size=size, bgcolor="black")
+    view = canvas.add_view(camera=scene.PanZoomCamera())
+    cap = args.capacity
+    ring = scene.visuals.Line(width=1, antialias=False, capacity=cap, parent=view.scene)
+    plain = scene.visuals.Line(width=1, antialias=False, parent=view.scene)
+    t = cap + 5000
+    ring.append(signal(0, t))
+    plain.set_data(ring.positions.copy())
+    times: dict[str, list[float]] = {
+        "ring: append": [],
+        "plain: set_data": [],
+        "ring: nothing new": [],
+        "plain: nothing new": [],
+    }
+    for i in range(args.warmup + args.frames):
+        for kind in times:
+            on_ring = kind.startswith("ring")
+            ring.visible, plain.visible = on_ring, not on_ring
+            if kind == "ring: append":
+                ring.append(signal(t, args.per_frame))
+                t += args.per_frame
+            elif kind == "plain: set_data":
+                plain.set_data(ring.positions.copy())
+            view.camera.set_range(x=(t - cap, t), y=(-1.5, 1.5), z=(0, 0), margin=0)
+            t0 = time.perf_counter()
+            canvas.render()
+            if i >= args.warmup:
+                times[kind].append(time.perf_counter() - t0)
+    canvas.close()
+    return {kind: float(np.median(v)) * 1e3 for kind, v in times.items()}
+
+
 def worker(args: argparse.Namespace) -> None:
     size = tuple(int(v) for v in args.size.split("x"))
     lib = (Glframe if args.worker == "glframe" else Vispy)(size, args.capacity)
@@ -198,6 +242,8 @@ def worker(args: argparse.Namespace) -> None:
         frames = (end - t) // args.per_frame
         result["phases"].append(phase(lib, t, frames, args.per_frame))
         t = result["phases"][-1]["appended"]
+    if args.worker == "glframe":
+        result["interleaved"] = interleaved(args, size)
     print("RESULT " + json.dumps(result), flush=True)
 
 
@@ -227,7 +273,12 @@ def best(old: dict | None, new: dict) -> dict:
     if "error" in new:
         return old
     phases = [min(a, b, key=lambda r: r["wall_ms"]) for a, b in zip(old["phases"], new["phases"])]
-    return {**old, "phases": phases}
+    out = {**old, "phases": phases}
+    if "interleaved" in old:
+        out["interleaved"] = {
+            k: min(v, new["interleaved"][k]) for k, v in old["interleaved"].items()
+        }
+    return out
 
 
 def fmt_bytes(value) -> str:
@@ -300,6 +351,14 @@ def main() -> None:
                 f"frame time {last['wall_ms'] / full['wall_ms']:.2f}x, CPU "
                 f"{last['cpu_ms'] / full['cpu_ms']:.2f}x, DATA bytes per append {grown:.1f}x"
             )
+    mixed = results.get("glframe", {}).get("interleaved")
+    if mixed:
+        print(
+            f"glframe alone, {args.capacity:,} points shown, {args.per_frame} new a frame, "
+            "frames taking turns: median frame ms"
+        )
+        for kind, ms in mixed.items():
+            print(f"  {kind:20s} {ms:8.2f}")
     if "glframe" in results and "vispy" in results:
         g, v = results["glframe"], results["vispy"]
         if "error" not in g and "error" not in v:

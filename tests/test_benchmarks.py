@@ -122,6 +122,9 @@ def test_ring_quick(gl):
         "glframe       1,000 |",
         "glframe      10,000 |",
         "glframe: at 10,000 points appended / at 1,000: frame time",
+        "glframe alone, 1,000 points shown, 20 new a frame, frames taking turns",
+        "ring: append",
+        "plain: set_data",
     )
     # only the new points cross GLIR: 20 points of 12 bytes, in every phase
     rows = [line.split() for line in out.splitlines() if line.startswith("glframe ")]
