@@ -102,3 +102,30 @@ def run_glir(page, commands: list, size: tuple[int, int]) -> np.ndarray:
 
     data, shape = page.evaluate(RUN, [glir.to_json(commands), size[0], size[1]])
     return np.frombuffer(base64.b64decode(data), np.uint8).reshape(shape)
+
+
+PIXELS = """(selector) => {
+  const c = selector ? document.querySelector(selector) : window.glframeFigure.canvas;
+  const t = document.createElement('canvas'); t.width = c.width; t.height = c.height;
+  const x = t.getContext('2d'); x.drawImage(c, 0, 0);
+  const d = x.getImageData(0, 0, c.width, c.height).data;
+  let s = '';
+  for (let i = 0; i < d.length; i += 8192)
+    s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
+  return [btoa(s), c.width, c.height];
+}"""
+
+
+def canvas_pixels(page, selector: str | None = None) -> np.ndarray:
+    """The (h, w, 4) RGBA pixels of a page's canvas: ``selector``'s, or an exported
+    figure's (``window.glframeFigure.canvas``)."""
+    data, w, h = page.evaluate(PIXELS, selector)
+    return np.frombuffer(base64.b64decode(data), np.uint8).reshape(h, w, 4)
+
+
+def open_export(page, path) -> None:
+    """Open an exported page from disk and wait until it says it is ready."""
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-glframe]", state="attached", timeout=60_000)
+    state = page.evaluate("document.body.dataset.glframe")
+    assert state == "ready", page.inner_text("#glframe-error")

@@ -159,3 +159,21 @@ def scene_canvas(make_canvas, request):
     yield factory
     for canvas in canvases:
         canvas.close()
+
+
+@pytest.fixture
+def figures(make_canvas):
+    """``plot.subplots`` whose figures are closed after the test (make_canvas: skips
+    without GL)."""
+    from glframe import plot
+
+    made = []
+
+    def subplots(*args, **kwargs):
+        fig, axes = plot.subplots(*args, **kwargs)
+        made.append(fig)
+        return fig, axes
+
+    yield subplots
+    for fig in made:
+        fig.close()

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 import pytest
-from browser import browser, page  # noqa: F401 - fixtures
+from browser import browser, canvas_pixels, page  # noqa: F401 - fixtures
 from imagecompare import assert_image_matches, compare
 from loop_thread import LoopThread
 
@@ -381,12 +381,6 @@ def complete(rect, size=(200, 150)) -> np.ndarray:
         canvas.close()
 
 
-def page_pixels(page, selector=None) -> np.ndarray:  # noqa: F811
-    from test_multiscale_backends import page_image
-
-    return page_image(page, selector)
-
-
 def test_exported_html_shows_the_image_at_export_and_zooms_it(gl, page, tmp_path):  # noqa: F811
     rect = (-2.0, -2.0, 4.0, 3.0)
     canvas, view, visual = build(mixture(), size=(200, 150), rect=rect)
@@ -399,7 +393,7 @@ def test_exported_html_shows_the_image_at_export_and_zooms_it(gl, page, tmp_path
     page.goto(path.as_uri())
     page.wait_for_selector("body[data-glframe]", state="attached", timeout=60_000)
     assert page.evaluate("document.body.dataset.glframe") == "ready"
-    ok, why, _ = compare(page_pixels(page), expected, **ACROSS)
+    ok, why, _ = compare(canvas_pixels(page), expected, **ACROSS)
     assert ok, f"the exported page: {why}"
     # the page's camera pans the image (no kernel behind it: the same texels move)
     box = page.locator("canvas").bounding_box()
@@ -407,7 +401,7 @@ def test_exported_html_shows_the_image_at_export_and_zooms_it(gl, page, tmp_path
     page.mouse.down()
     page.mouse.move(box["x"] + 110, box["y"] + 75, steps=2)
     page.mouse.up()
-    ok, why, _ = compare(page_pixels(page)[:, 20:], expected[:, 10:-10], **ACROSS)
+    ok, why, _ = compare(canvas_pixels(page)[:, 20:], expected[:, 10:-10], **ACROSS)
     assert ok, f"after a 10 px pan in the page: {why}"
     assert not page.js_errors, page.js_errors
 
@@ -468,7 +462,7 @@ def test_client_mode_zoom_in_the_page_reaggregates_in_the_kernel(
             timeout=30_000,
         )
         selector = "#glframe-remote canvas"
-        ok, why, _ = compare(page_pixels(page, selector), complete(rect), **ACROSS)
+        ok, why, _ = compare(canvas_pixels(page, selector), complete(rect), **ACROSS)
         assert ok, f"the first client-mode frame: {why}"
         before = server_thread.call(visual.stats)
         box = page.locator(selector).bounding_box()
@@ -499,7 +493,7 @@ def test_client_mode_zoom_in_the_page_reaggregates_in_the_kernel(
         (x0, x1), _ = server_thread.call(lambda: visual.grid_range)
         assert x1 - x0 < 0.5 * 4.0  # the zoomed range, at the view's resolution
         expected = server_thread.call(complete, tuple(server_thread.call(lambda: view.camera.rect)))
-        ok, why, _ = compare(page_pixels(page, selector), expected, **ACROSS)
+        ok, why, _ = compare(canvas_pixels(page, selector), expected, **ACROSS)
         assert ok, f"after the zoom: {why}"
         assert not page.js_errors, page.js_errors
     finally:

@@ -9,14 +9,13 @@ tolerance of test_conformance's multiscale Mandelbrot in Chromium (SwiftShader).
 from __future__ import annotations
 
 import asyncio
-import base64
 import io
 import logging
 import time
 
 import numpy as np
 import pytest
-from browser import browser, page  # noqa: F401 - fixtures
+from browser import browser, canvas_pixels, page  # noqa: F401 - fixtures
 from imagecompare import compare
 from loop_thread import LoopThread
 
@@ -37,16 +36,6 @@ SAME = dict(noise=2, max_interior=0)  # the same rasterizer: equal but for round
 ACROSS = dict(
     noise=6, edge_fraction=0.2, min_allowed=8, max_interior=int(0.003 * SIZE[0] * SIZE[1])
 )
-PIXELS = """(selector) => {
-  const c = selector ? document.querySelector(selector) : window.glframeFigure.canvas;
-  const t = document.createElement('canvas'); t.width = c.width; t.height = c.height;
-  const x = t.getContext('2d'); x.drawImage(c, 0, 0);
-  const d = x.getImageData(0, 0, c.width, c.height).data;
-  let s = '';
-  for (let i = 0; i < d.length; i += 8192)
-    s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
-  return [btoa(s), c.width, c.height];
-}"""
 
 
 def centre_pixel() -> tuple[float, float]:
@@ -104,11 +93,6 @@ def decode_png(data) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(bytes(data))).convert("RGBA"))
 
 
-def page_image(page, selector=None) -> np.ndarray:  # noqa: F811
-    data, w, h = page.evaluate(PIXELS, selector)
-    return np.frombuffer(base64.b64decode(data), np.uint8).reshape(h, w, 4)
-
-
 def until(condition, timeout: float = 30, what: str = "condition", step=None):
     deadline = time.monotonic() + timeout
     while True:
@@ -145,14 +129,14 @@ def test_exported_html_shows_the_tiles_resident_at_export(gl, page, tmp_path):  
     assert page.evaluate("document.body.dataset.glframe") == "ready", page.inner_text(
         "#glframe-error"
     )
-    assert_same(page_image(page), expected, "the exported page", ACROSS)
+    assert_same(canvas_pixels(page), expected, "the exported page", ACROSS)
     # the page's own camera redraws the same tiles: a pan there moves the picture
     box = page.locator("canvas").bounding_box()
     page.mouse.move(box["x"] + 100, box["y"] + 100)
     page.mouse.down()
     page.mouse.move(box["x"] + 110, box["y"] + 100, steps=2)
     page.mouse.up()
-    moved = page_image(page)
+    moved = canvas_pixels(page)
     assert_same(moved[:, 20:], expected[:, 10:-10], "after a 10 px pan in the page", ACROSS)
     assert not page.js_errors, page.js_errors
 
@@ -200,7 +184,7 @@ def test_uniforms_set_between_draws_are_replayed_by_pages(gl, page, tmp_path):  
     page.goto(path.as_uri())
     page.wait_for_selector("body[data-glframe]", state="attached", timeout=60_000)
     assert page.evaluate("document.body.dataset.glframe") == "ready"
-    assert_same(page_image(page), expected, "the exported page", ACROSS)
+    assert_same(canvas_pixels(page), expected, "the exported page", ACROSS)
 
 
 # ---- 2. a window --------------------------------------------------------------------------
@@ -342,7 +326,7 @@ def test_client_mode_zoom_in_the_page_loads_finer_tiles_and_sends_them(
         )
         before = server_thread.call(image.stats)
         assert_same(
-            page_image(page, "#glframe-remote canvas"),
+            canvas_pixels(page, "#glframe-remote canvas"),
             server_thread.call(complete_render, rect_of(start_width)),
             "the first client-mode frame",
             ACROSS,
@@ -385,7 +369,9 @@ def test_client_mode_zoom_in_the_page_loads_finer_tiles_and_sends_them(
         assert stats["glir_messages"] > sent_before["glir_messages"] and stats["warnings"] == 0
         rect = server_thread.call(lambda: view.camera.rect)
         expected = server_thread.call(complete_render, rect)
-        assert_same(page_image(page, "#glframe-remote canvas"), expected, "after the zoom", ACROSS)
+        assert_same(
+            canvas_pixels(page, "#glframe-remote canvas"), expected, "after the zoom", ACROSS
+        )
 
         # a long drag, still held: the page tells Python its camera every 0.25 s, so the
         # tiles of the newly shown part load and reach the page before the button is up
@@ -406,7 +392,9 @@ def test_client_mode_zoom_in_the_page_loads_finer_tiles_and_sends_them(
         page.wait_for_timeout(300)
         assert server_thread.call(image.stats)["tiles_loaded"] > loaded
         expected = server_thread.call(complete_render, held_rect)
-        assert_same(page_image(page, "#glframe-remote canvas"), expected, "during the drag", ACROSS)
+        assert_same(
+            canvas_pixels(page, "#glframe-remote canvas"), expected, "during the drag", ACROSS
+        )
         page.mouse.up()
         assert not page.js_errors, page.js_errors
     finally:

@@ -13,21 +13,6 @@ from glframe.scene.visuals import Aggregate, Image, Line, Markers, Mesh, Multisc
 MINUS = "\u2212"
 
 
-@pytest.fixture
-def figures(make_canvas):
-    """Figures made in a test are closed after it (make_canvas: skips without GL)."""
-    made = []
-
-    def subplots(*args, **kwargs):
-        fig, axes = plot.subplots(*args, **kwargs)
-        made.append(fig)
-        return fig, axes
-
-    yield subplots
-    for fig in made:
-        fig.close()
-
-
 # ---- reference images ------------------------------------------------------------------
 def test_line_plot_with_labels_and_legend(figures):
     fig, ax = figures(size=(480, 320))

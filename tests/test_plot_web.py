@@ -3,48 +3,9 @@ tick labels Python computes for the same camera state (axes.js with ticks.js).""
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 import pytest
-from browser import browser, page  # noqa: F401 - fixtures
-
-from glframe import plot
-
-
-@pytest.fixture
-def figures(make_canvas):
-    """Figures made in a test are closed after it (make_canvas: skips without GL)."""
-    made = []
-
-    def subplots(*args, **kwargs):
-        fig, axes = plot.subplots(*args, **kwargs)
-        made.append(fig)
-        return fig, axes
-
-    yield subplots
-    for fig in made:
-        fig.close()
-
-
-def open_export(page, path):  # noqa: F811
-    page.goto(path.as_uri())
-    page.wait_for_selector("body[data-glframe]", state="attached", timeout=60_000)
-    assert page.evaluate("document.body.dataset.glframe") == "ready", page.inner_text(
-        "#glframe-error"
-    )
-
-
-PIXELS = """() => {
-  const c = window.glframeFigure.canvas;
-  const t = document.createElement('canvas'); t.width = c.width; t.height = c.height;
-  const x = t.getContext('2d'); x.drawImage(c, 0, 0);
-  const d = x.getImageData(0, 0, c.width, c.height).data;
-  let s = '';
-  for (let i = 0; i < d.length; i += 8192)
-    s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
-  return btoa(s);
-}"""
+from browser import browser, canvas_pixels, open_export, page  # noqa: F401 - fixtures
 
 SHOWN = """() => [...document.querySelectorAll('.glframe-xtick, .glframe-ytick')].map(
   (s) => [s.className, s.textContent, parseFloat(s.style.left), parseFloat(s.style.top)])"""
@@ -161,8 +122,7 @@ def test_exported_page_has_the_data_without_pythons_tick_labels(figures, page, t
     assert (image[band][..., :3] < 128).any()  # Python: dark label pixels under the frame
     path = fig.export_html(tmp_path / "one.html")
     open_export(page, path)
-    raw = base64.b64decode(page.evaluate(PIXELS))
-    page_image = np.frombuffer(raw, np.uint8).reshape(300, 400, 4)
+    page_image = canvas_pixels(page)
     assert (page_image[band] == 255).all()  # the page's WebGL frame: white there
     # ... while the frame and the data are drawn by WebGL as in Python
     inside = (slice(int(top) + 2, int(top + ph) - 2), slice(int(left) + 2, int(left + pw) - 2))

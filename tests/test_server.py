@@ -13,7 +13,6 @@ messages, and a tab closed in the middle of a stream of frames.
 from __future__ import annotations
 
 import asyncio
-import base64
 import io
 import json
 import logging
@@ -28,7 +27,7 @@ import urllib.request
 
 import numpy as np
 import pytest
-from browser import browser, page  # noqa: F401 - fixtures
+from browser import browser, canvas_pixels, page  # noqa: F401 - fixtures
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from imagecompare import compare
@@ -115,16 +114,6 @@ def decode_image(data: bytes) -> np.ndarray:
 
 
 # ---- the page ------------------------------------------------------------------------------
-PIXELS = """() => {
-  const c = document.querySelector('#glframe-remote canvas');
-  const t = document.createElement('canvas'); t.width = c.width; t.height = c.height;
-  const x = t.getContext('2d'); x.drawImage(c, 0, 0);
-  const d = x.getImageData(0, 0, c.width, c.height).data;
-  let s = '';
-  for (let i = 0; i < d.length; i += 8192)
-    s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
-  return [btoa(s), c.width, c.height];
-}"""
 
 FRAMES = """([n, format]) => {
   const c = document.querySelector('#glframe-remote canvas');
@@ -133,8 +122,7 @@ FRAMES = """([n, format]) => {
 
 
 def page_image(page) -> np.ndarray:  # noqa: F811
-    data, w, h = page.evaluate(PIXELS)
-    return np.frombuffer(base64.b64decode(data), np.uint8).reshape(h, w, 4)
+    return canvas_pixels(page, "#glframe-remote canvas")
 
 
 def frames_shown(page) -> int:  # noqa: F811

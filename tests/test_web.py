@@ -2,44 +2,26 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 
 import numpy as np
 import pytest
-from browser import browser, page  # noqa: F401 - fixtures
+from browser import browser, canvas_pixels, open_export, page  # noqa: F401 - fixtures
 from examples_path import EXAMPLES  # noqa: F401 - puts examples/ on sys.path
 from imagecompare import compare
 
 from glframe import scene
-
-PIXELS = """() => {
-  const c = window.glframeFigure.canvas;
-  const t = document.createElement('canvas'); t.width = c.width; t.height = c.height;
-  const x = t.getContext('2d'); x.drawImage(c, 0, 0);
-  const d = x.getImageData(0, 0, c.width, c.height).data;
-  let s = '';
-  for (let i = 0; i < d.length; i += 8192)
-    s += String.fromCharCode.apply(null, d.subarray(i, i + 8192));
-  return btoa(s);
-}"""
-
 
 # Differing pixels allowed away from edges between llvmpipe and SwiftShader:
 # points partly outside the canvas are drawn by one and dropped by the other.
 ACROSS_RASTERIZERS = 12
 
 
-def browser_image(page, size):  # noqa: F811
-    raw = base64.b64decode(page.evaluate(PIXELS))
-    return np.frombuffer(raw, np.uint8).reshape(size[1], size[0], 4)
-
-
 def assert_page_matches(page, canvas, when: str, max_interior: int = ACROSS_RASTERIZERS):  # noqa: F811
     """The page's canvas shows what Python renders (across two rasterizers)."""
     ok, why, _ = compare(
-        browser_image(page, canvas.size),
+        canvas_pixels(page),
         canvas.render(),
         noise=6,
         edge_fraction=0.2,
@@ -57,13 +39,6 @@ def python_drag(canvas, start, end, button=1, modifiers=()) -> None:
         ("mouse_release", end, ()),
     ):
         getattr(canvas.events, kind)(pos=pos, button=button, buttons=held, modifiers=modifiers)
-
-
-def open_export(page, path):  # noqa: F811
-    page.goto(path.as_uri())
-    page.wait_for_selector("body[data-glframe]", state="attached", timeout=60_000)
-    state = page.evaluate("document.body.dataset.glframe")
-    assert state == "ready", page.inner_text("#glframe-error")
 
 
 def scatter(n=20_000, size=(300, 200)):
