@@ -43,6 +43,7 @@ Run from the repository root, under the shared lock::
 
     flock /tmp/glframe-bench.lock .venv/bin/python benchmarks/aggregate.py [--repeat 5]
         [--cases count-10M-numpy,...] [--compile] [--billion [--dir DIR] [--keep]]
+    flock /tmp/glframe-bench.lock .venv/bin/python benchmarks/aggregate.py --cases "" --billion
     .venv/bin/python benchmarks/aggregate.py --quick   # tiny sizes, what the suite runs
 
 ``--quick`` runs each distinct case at 200k points (2000 lines of 100), the cold
@@ -353,6 +354,16 @@ def evict(paths) -> None:
             os.close(fd)
 
 
+def storage_read() -> int:
+    """Bytes this process has had fetched from storage (``read_bytes``, page cache hits
+    not counted): how much of a run came from the disk."""
+    with open("/proc/self/io") as f:
+        for line in f:
+            if line.startswith("read_bytes:"):
+                return int(line.split()[1])
+    raise RuntimeError("no read_bytes line in /proc/self/io")
+
+
 def _read(path, start, count):
     return np.fromfile(path, np.float32, count=count, offset=4 * start)
 
@@ -383,11 +394,13 @@ def billion_child(xpath: str, ypath: str, n: int, chunk: int) -> dict:
         return da.concatenate(blocks)
 
     dx, dy = column(xpath), column(ypath)
+    disk = storage_read()
     t = time.perf_counter()
     out = gd.aggregate(dx, dy, **grid)
     elapsed = time.perf_counter() - t
     return {
         "time": elapsed,
+        "disk": storage_read() - disk,
         "peak": peak_rss(),
         "base": base,
         "process_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
@@ -424,7 +437,8 @@ def billion(folder: str, n: int, keep: bool) -> None:
             print(
                 f"{short(n)} points ({gbytes(8 * n)} float32 on disk), {state}, out "
                 f"of core through Dask ({-(-n // chunk)} chunks of {chunk:,}): "
-                f"{r['time']:.2f} s, {n / r['time'] / 1e6:,.0f} M points/s, peak "
+                f"{r['time']:.2f} s, {n / r['time'] / 1e6:,.0f} M points/s, "
+                f"{gbytes(r['disk'])} read from storage, peak "
                 f"{fmt_mem(r['peak'])} MiB ({fmt_mem(r['peak'] - r['base'])} MiB above the "
                 f"start; process peak {fmt_mem(r['process_peak'])} MiB), total {r['total']:,}"
             )
@@ -437,39 +451,8 @@ def billion(folder: str, n: int, keep: bool) -> None:
                     os.remove(path)
 
 
-def main() -> int:
-    """Parse the arguments; run one child, or every case and print the tables."""
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="tiny sizes, seconds")
-    ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--cases", default=",".join(CASES), help="comma-separated case names")
-    ap.add_argument("--compile", action="store_true", help="cold numba compile times")
-    ap.add_argument("--billion", action="store_true", help="1e9 points out of core via Dask")
-    ap.add_argument("--dir", default=os.path.join(tempfile.gettempdir(), "glframe-billion"))
-    ap.add_argument("--keep", action="store_true", help="keep the billion-point files")
-    ap.add_argument("--child", help=argparse.SUPPRESS)
-    ap.add_argument("--lib", help=argparse.SUPPRESS)
-    ap.add_argument("--case-json", help=argparse.SUPPRESS)
-    a = ap.parse_args()
-    if a.child == "case":
-        print(json.dumps(child(json.loads(a.case_json), a.lib, a.repeat)))
-        return 0
-    if a.child == "compile":
-        print(json.dumps(compile_child()))
-        return 0
-    if a.child == "billion":
-        x, y, n, chunk = json.loads(a.case_json)
-        print(json.dumps(billion_child(x, y, n, chunk)))
-        return 0
-    unknown = [c for c in a.cases.split(",") if c not in CASES]
-    if unknown:
-        ap.error(f"--cases: unknown {', '.join(unknown)}; the cases are {', '.join(CASES)}")
-
-    have_ds = importlib.util.find_spec("datashader") is not None
-    libs = ["glframe"] + (["datashader"] if have_ds else [])
-    if not have_ds:
-        print("datashader is not installed: glframe alone (pip install -e '.[bench]')")
-    repeat = 2 if a.quick else a.repeat
+def cases_table(names: list[str], libs: list[str], quick: bool, repeat: int) -> None:
+    """Run each case for each library in its own process; print the table and the goals."""
     print(
         f"{WIDTH}x{HEIGHT} grids, float32 data, {os.cpu_count()} CPUs; times in s: load "
         "(warm-up on 1000 rows: compiled code loaded or compiled), first call on the data, "
@@ -486,9 +469,9 @@ def main() -> int:
     print(header)
     print("-" * len(header))
     goals = []
-    for name in a.cases.split(","):
+    for name in names:
         case = dict(CASES[name])
-        if a.quick:
+        if quick:
             if not case.get("quick", True):
                 continue
             if case["kind"] == "lines":
@@ -526,6 +509,44 @@ def main() -> int:
             time_goal = f"time {ratio:.2f}x {'met' if ratio <= 0.5 else 'NOT met'}"
         mem_goal = f"mem/data {over:.2f} {'met' if over <= 1.5 else 'NOT met'}"
         print(f"  {name:<24} {time_goal}; {mem_goal}")
+
+
+def main() -> int:
+    """Parse the arguments; run one child, or every case and print the tables."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="tiny sizes, seconds")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--cases", default=",".join(CASES), help="comma-separated case names")
+    ap.add_argument("--compile", action="store_true", help="cold numba compile times")
+    ap.add_argument("--billion", action="store_true", help="1e9 points out of core via Dask")
+    ap.add_argument("--dir", default=os.path.join(tempfile.gettempdir(), "glframe-billion"))
+    ap.add_argument("--keep", action="store_true", help="keep the billion-point files")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--lib", help=argparse.SUPPRESS)
+    ap.add_argument("--case-json", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child == "case":
+        print(json.dumps(child(json.loads(a.case_json), a.lib, a.repeat)))
+        return 0
+    if a.child == "compile":
+        print(json.dumps(compile_child()))
+        return 0
+    if a.child == "billion":
+        x, y, n, chunk = json.loads(a.case_json)
+        print(json.dumps(billion_child(x, y, n, chunk)))
+        return 0
+    names = [c for c in a.cases.split(",") if c]  # --cases "": none (--billion alone, say)
+    unknown = [c for c in names if c not in CASES]
+    if unknown:
+        ap.error(f"--cases: unknown {', '.join(unknown)}; the cases are {', '.join(CASES)}")
+
+    have_ds = importlib.util.find_spec("datashader") is not None
+    libs = ["glframe"] + (["datashader"] if have_ds else [])
+    if not have_ds:
+        print("datashader is not installed: glframe alone (pip install -e '.[bench]')")
+    repeat = 2 if a.quick else a.repeat
+    if names:
+        cases_table(names, libs, a.quick, repeat)
     if a.compile or a.quick:
         with tempfile.TemporaryDirectory() as cache:
             env = {**os.environ, "NUMBA_CACHE_DIR": cache}
