@@ -226,10 +226,9 @@ def test_an_unfitted_camera_waits_for_visuals_and_panzoom_fits_too(scene_canvas)
 def test_unknown_keywords_name_the_class_and_the_nearest_keyword():
     with pytest.raises(
         TypeError,
-        match=r"^Line\(\) got an unexpected keyword argument 'pos'; "
-        r"did you mean 'positions'\? \('pos' is vispy's name for 'positions'\)",
+        match=r"^Line\(\) got an unexpected keyword argument 'widht'; did you mean 'width'",
     ):
-        scene.visuals.Line(pos=np.zeros((2, 2)))
+        scene.visuals.Line(np.zeros((2, 2)), widht=2)
     with pytest.raises(
         TypeError,
         match=r"^Markers\(\) got an unexpected keyword argument "
@@ -257,9 +256,9 @@ def test_unknown_keywords_name_the_class_and_the_nearest_keyword():
         scene.visuals.Ellipse(num_segments=16)
     markers = scene.visuals.Markers()
     with pytest.raises(
-        TypeError, match="^Markers.set_data has no property 'pos'; did you mean 'positions'"
+        TypeError, match="^Markers.set_data has no property 'sise'; did you mean 'size'"
     ):
-        markers.set_data(pos=np.zeros((2, 2)))
+        markers.set_data(np.zeros((2, 2)), sise=3)
 
     # a user's subclass that takes **kwargs of its own is left to Python
     class Mine(scene.visuals.Markers):
@@ -270,14 +269,57 @@ def test_unknown_keywords_name_the_class_and_the_nearest_keyword():
     assert Mine(np.zeros((2, 2)), extra=5).extra == 5
 
 
+def test_pos_is_positions_for_line_markers_and_text():
+    """vispy's ``pos``: a keyword of the constructor and of set_data, and a property."""
+    xy = np.array([[0.0, 0.0], [1.0, 2.0], [3.0, 1.0]])
+    for cls, args in (
+        (scene.visuals.Line, ()),
+        (scene.visuals.Markers, ()),
+        (scene.visuals.Text, (["a", "b", "c"],)),
+    ):
+        visual = cls(*args, pos=xy)
+        np.testing.assert_array_equal(visual.positions[:, :2], xy)
+        np.testing.assert_array_equal(visual.pos, visual.positions)
+        visual.pos = xy[::-1]
+        np.testing.assert_array_equal(visual.positions[:, :2], xy[::-1])
+        visual.set_data(*args, pos=xy + 1)
+        np.testing.assert_array_equal(visual.positions[:, :2], xy + 1)
+        with pytest.raises(TypeError, match=rf"^{cls.__name__}\(\) got both 'pos' and 'positions'"):
+            cls(*args, pos=xy, positions=xy)
+        with pytest.raises(TypeError, match=rf"^{cls.__name__}.set_data got both 'pos' and"):
+            visual.set_data(*args, xy, pos=xy)
+    # the same picture as with glframe's name
+    a = scene.visuals.Markers(pos=xy, size=5, symbol="o")
+    b = scene.visuals.Markers(xy, size=5, symbol="disc")
+    assert a.symbol == "o" and a._values["symbol"] == b._values["symbol"]
+    with pytest.raises(ValueError, match=r"unknown \['O'\]; symbols: disc.*\(or o s \^"):
+        scene.visuals.Markers(xy, symbol="O")
+
+
+@pytest.mark.parametrize(
+    ("short", "name"),
+    [("o", "disc"), ("s", "square"), ("^", "triangle"), ("v", "triangle_down"),
+     ("d", "diamond"), ("+", "cross"), ("*", "star"), ("-", "hbar"), ("|", "vbar"),
+     (">", "arrow")],
+)  # fmt: skip
+def test_vispys_short_symbol_names_draw_the_same_symbol(scene_canvas, short, name):
+    canvas = scene_canvas((80, 80))
+    view = canvas.add_view(camera=scene.PanZoomCamera(rect=(-1, -1, 2, 2)))
+    markers = scene.visuals.Markers([[0, 0]], size=40, symbol=short, parent=view.scene)
+    shown = canvas.render()
+    markers.symbol = name
+    np.testing.assert_array_equal(canvas.render(), shown)
+    assert (shown[..., :3] > 0).any()
+
+
 def test_unknown_attributes_suggest_vispys_names_too():
-    text = scene.visuals.Text("a", (0, 0))
+    polygon = scene.visuals.Polygon([[0, 0], [1, 0], [0, 1]])
     with pytest.raises(
         AttributeError,
-        match="Text has no attribute 'pos'; did you mean "
-        "'positions'\\? \\('pos' is vispy's name for 'positions'\\)",
+        match="Polygon has no attribute 'pos'; did you mean "
+        "'vertices'\\? \\('pos' is vispy's name for 'vertices'\\)",
     ):
-        text.pos = (1, 1)
+        polygon.pos = (1, 1)
     camera = scene.TurntableCamera()
     with pytest.raises(AttributeError, match="TurntableCamera has no attribute 'depth_value'"):
         camera.depth_value = 1

@@ -77,8 +77,8 @@ def test_unknown_attributes_are_refused(maker):
             setattr(obj, typo, 1)
         assert not hasattr(obj, typo), f"{name}.{typo} was kept"
     # the silent mistakes a vispy user makes first are loud now
-    with pytest.raises(AttributeError, match="Text has no attribute 'pos'"):
-        scene.visuals.Text("a").pos = (0, 0)
+    with pytest.raises(AttributeError, match="Text has no attribute 'poss'.*'positions'"):
+        scene.visuals.Text("a").poss = (0, 0)
     with pytest.raises(AttributeError, match="TurntableCamera has no attribute 'depth_value'"):
         scene.TurntableCamera().depth_value = 10
 

@@ -36,7 +36,17 @@ import inspect
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-__all__ = ["Prop", "Auto", "Reactive", "Sealed", "unknown_name_error", "VISPY_NAMES"]
+__all__ = [
+    "Prop",
+    "Alias",
+    "Auto",
+    "Reactive",
+    "Sealed",
+    "aliased_argument",
+    "take_alias",
+    "unknown_name_error",
+    "VISPY_NAMES",
+]
 
 #: vispy's names of glframe's attributes and keywords (the first one the class has is
 #: suggested): Line/Markers/Text pos, Polygon pos, Text face, Volume relative_step_size,
@@ -88,8 +98,56 @@ def _keywords(cls: type) -> frozenset[str] | None:
     return None
 
 
+class Alias:
+    """Another name for a property (vispy's ``pos`` for ``positions``): reading and
+    writing it reads and writes the property, and a constructor takes it as a keyword.
+    It never shadows a name of glframe's own."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.__doc__ = f"vispy's name for :attr:`{self.target}` (the same property)."
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        return self if obj is None else getattr(obj, self.target)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        setattr(obj, self.target, value)
+
+
+def take_alias(cls: type, kwargs: dict[str, Any], what: str) -> dict[str, Any]:
+    """``kwargs`` with each :class:`Alias` of ``cls`` renamed to its property; both names
+    given at once is a TypeError naming ``what`` (the call)."""
+    renamed = dict(kwargs)
+    for name in kwargs:
+        alias = inspect.getattr_static(cls, name, None)
+        if isinstance(alias, Alias):
+            if alias.target in kwargs:
+                raise TypeError(
+                    f"{what} got both {name!r} and {alias.target!r}: they are one property "
+                    f"({name!r} is vispy's name for {alias.target!r}); give one"
+                )
+            renamed[alias.target] = renamed.pop(name)
+    return renamed
+
+
+def aliased_argument(
+    cls: type, name: str, value: Any, properties: dict[str, Any], what: str
+) -> tuple[Any, dict[str, Any]]:
+    """A method's argument ``name`` (None: not given) and its other keyword arguments,
+    with the argument also taken under its :class:`Alias` (``set_data(pos=...)``)."""
+    if not properties:
+        return value, properties
+    given = take_alias(cls, {**({name: value} if value is not None else {}), **properties}, what)
+    return given.pop(name, None), given
+
+
 class _SealedMeta(type):
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            kwargs = take_alias(cls, kwargs, f"{cls.__name__}()")
         accepted = _keywords(cls) if kwargs else None
         if accepted is not None:
             for name in kwargs:

@@ -63,7 +63,7 @@ from numpy.typing import ArrayLike
 
 from ... import gloo
 from ...shaders import Function, ModularProgram, snippet
-from .._reactive import Prop
+from .._reactive import Alias, Prop, aliased_argument
 from .._visual import DrawContext, Visual, finite_bounds
 from . import _data as checks
 from ._data import as_positions
@@ -364,6 +364,9 @@ class Line(LineRing, Visual):
         With a ``capacity``, the last ``capacity`` positions (and per-vertex values)
         are kept.
         """
+        positions, properties = aliased_argument(
+            Line, "positions", positions, properties, "Line.set_data"
+        )
         pos = None if positions is None else as_positions(positions, "Line.positions")
         if self._ring is not None and "connect" in properties:
             self._check_ring_connect(properties["connect"], self._ring.capacity)
@@ -390,6 +393,8 @@ class Line(LineRing, Visual):
     @positions.setter
     def positions(self, value: ArrayLike) -> None:
         self.set_data(value)
+
+    pos = Alias("positions")
 
     color = Prop(
         checks.colors(),

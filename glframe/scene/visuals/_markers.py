@@ -25,13 +25,13 @@ from numpy.typing import ArrayLike
 
 from ... import gloo
 from ...shaders import snippet
-from .._reactive import Prop
+from .._reactive import Alias, Prop, aliased_argument
 from .._visual import DrawContext, Visual, finite_bounds
 from . import _data as checks
 from ._data import as_positions
 from ._ring import RingMirror, RingStore, as_capacity
 
-__all__ = ["Markers", "SYMBOLS"]
+__all__ = ["Markers", "SYMBOLS", "SYMBOL_ALIASES"]
 
 #: the properties that may have one value per point (what append takes)
 _PER_POINT = ("size", "face_color", "edge_color", "symbol")
@@ -58,6 +58,24 @@ SYMBOLS = {
         )
     )
 }
+
+#: vispy's and matplotlib's short names of the symbols (every one draws a symbol above)
+SYMBOL_ALIASES = {
+    "o": "disc",
+    "s": "square",
+    "^": "triangle",
+    "triangle_up": "triangle",
+    "v": "triangle_down",
+    "d": "diamond",
+    "D": "diamond",
+    "+": "cross",
+    "*": "star",
+    "-": "hbar",
+    "|": "vbar",
+    ">": "arrow",
+    "->": "arrow",
+}
+_CODES = {**SYMBOLS, **{short: SYMBOLS[name] for short, name in SYMBOL_ALIASES.items()}}
 
 VERT = """
 in vec3 a_position;
@@ -102,10 +120,13 @@ out vec4 f_color;
 def _symbols(value: Any, what: str, n: int) -> Any:
     """One symbol name (its code) or one per point ((n,) float32 codes)."""
     names = [value] if isinstance(value, str) else list(value)
-    unknown = sorted({str(name) for name in names if name not in SYMBOLS})
+    unknown = sorted({str(name) for name in names if name not in _CODES})
     if unknown:
-        raise ValueError(f"{what}: unknown {unknown}; symbols: {', '.join(SYMBOLS)}")
-    codes = np.array([SYMBOLS[name] for name in names], np.float32)
+        raise ValueError(
+            f"{what}: unknown {unknown}; symbols: {', '.join(SYMBOLS)} "
+            f"(or {' '.join(SYMBOL_ALIASES)})"
+        )
+    codes = np.array([_CODES[name] for name in names], np.float32)
     if isinstance(value, str):
         return float(codes[0])
     if len(codes) != n:
@@ -181,6 +202,9 @@ class Markers(Visual):
 
         With a ``capacity``, the last ``capacity`` points are kept.
         """
+        positions, properties = aliased_argument(
+            Markers, "positions", positions, properties, "Markers.set_data"
+        )
         pos = None if positions is None else as_positions(positions, "Markers.positions")
         self._set_items("position", pos, properties)
         if self._ring is not None and pos is not None:  # (without positions: _assign did)
@@ -327,6 +351,8 @@ class Markers(Visual):
     def positions(self, value: ArrayLike) -> None:
         self.set_data(value)
 
+    pos = Alias("positions")
+
     size = Prop(
         checks.numbers(minimum=0),
         "Diameter: one value or one per point, in pixels (or scene units, see scaling).",
@@ -340,7 +366,8 @@ class Markers(Visual):
     )
     symbol = Prop(
         _symbols,
-        f"One symbol for all points or one per point: {', '.join(SYMBOLS)}.",
+        f"One symbol for all points or one per point: {', '.join(SYMBOLS)}; or vispy's "
+        f"short names {' '.join(SYMBOL_ALIASES)}.",
         per_item=True,
         returns="given",
     )

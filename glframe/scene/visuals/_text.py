@@ -32,7 +32,7 @@ from numpy.typing import ArrayLike
 
 from ... import gloo
 from ...shaders import snippet
-from .._reactive import Prop
+from .._reactive import Alias, Prop, aliased_argument
 from .._visual import DrawContext, Visual, finite_bounds
 from . import _data as checks
 from ._data import as_positions
@@ -174,6 +174,9 @@ class Text(Visual):
     ) -> None:
         """Set the strings, positions and any properties at once (checked together: all
         or nothing)."""
+        positions, properties = aliased_argument(
+            Text, "positions", positions, properties, "Text.set_data"
+        )
         strings = self._values["strings"] if text is None else _as_strings(text)
         pos = self._values["position"]
         if positions is not None:
@@ -215,6 +218,8 @@ class Text(Visual):
     @positions.setter
     def positions(self, value: ArrayLike) -> None:
         self.set_data(positions=value)
+
+    pos = Alias("positions")
 
     font = Prop(
         _font,
