@@ -222,6 +222,11 @@ def aggregate(
     ranges, with a NaN coordinate, or (when ``values`` is given) a NaN value are
     skipped. Empty cells hold 0 for count, sum and any, NaN for mean, min, max
     and std.
+
+    In memory, the numba kernels share chunks of points out to threads as each
+    thread comes free, so the order in which float values are added varies: sum,
+    mean and std may differ between two calls in their last bits (counts, min and
+    max never do).
     """
     spec, cols = prepare(
         x,
