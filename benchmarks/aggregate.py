@@ -506,7 +506,7 @@ def cases_table(names: list[str], libs: list[str], quick: bool, repeat: int) -> 
         if ratio is None:
             time_goal = "time: no datashader"
         else:
-            time_goal = f"time {ratio:.2f}x {'met' if ratio <= 0.5 else 'NOT met'}"
+            time_goal = f"time {ratio:.3f}x {'met' if ratio <= 0.5 else 'NOT met'}"
         mem_goal = f"mem/data {over:.2f} {'met' if over <= 1.5 else 'NOT met'}"
         print(f"  {name:<24} {time_goal}; {mem_goal}")
 

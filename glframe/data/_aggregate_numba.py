@@ -4,7 +4,7 @@ Each reduction has a ``*_range`` kernel that reduces points ``lo:hi`` into grids
 its own; ``_spread`` runs it on as many Python threads as numba's thread count (the
 kernels release the GIL), each taking chunks of points from a shared queue into its
 own grids, merged afterwards with numpy (a few grids, not the data). Points are
-binned a block at a time into a small index buffer by branch-free (vectorized)
+binned a block at a time into an index buffer by branch-free (vectorized)
 code: the bin is one multiply-add, trusted unless it falls within rounding distance
 of an edge, where it is nudged against the float64 edges, so that it is
 ``numpy.histogram2d``'s bin exactly; then the buffer is scattered into the grid. No
@@ -32,7 +32,10 @@ INT32_LIMIT = 2**31 - 1
 
 
 CHUNK = 65536  # the fewest points a thread takes at once
-BLOCK = 512  # points binned at once into a small index buffer (stays in L1)
+# points binned at once into an index buffer (32 KB: L1d here). One thread, 10M float32
+# points, CPU: count 17.1 -> 13.9 ms, mean 28.0 -> 21.4, count_cat 45.6 -> 39.9 from 512
+# (4096: 14.2, 23.2, 40.8; 16384: 13.7, 21.7, 40.6)
+BLOCK = 8192
 NEAR = -2  # index buffer code: in range, but too near a bin edge for the fast path
 OUT = -1  # index buffer code: outside the ranges, or a NaN coordinate
 
