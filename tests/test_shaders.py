@@ -112,6 +112,35 @@ def test_value_changes_send_uniforms_only_structure_changes_recompile(make_canva
     assert (img[..., :3] == [0, 255, 0]).all() and program.compilations == 2
 
 
+def test_a_variable_given_the_same_numbers_again_touches_no_program(make_canvas, monkeypatch):
+    """A view sets its viewport Variable every frame: used by 1000 programs, the same
+    numbers again must cost one comparison, not 1000 uniform checks."""
+    canvas = make_canvas((8, 8))
+    shared = Variable("u_color", np.array([1.0, 0.0, 0.0, 1.0]))
+    programs = []
+    for _ in range(3):
+        program, vert, frag, post = basic_program()
+        frag["color"] = shared
+        programs.append(program)
+    canvas.events.draw.connect(lambda e: [p.draw("triangle_strip") for p in programs])
+    canvas.render()  # compiled: the Variable knows its programs
+    calls = []
+    original = ModularProgram.__setitem__
+    monkeypatch.setattr(
+        ModularProgram, "__setitem__", lambda p, k, v: (calls.append(k), original(p, k, v))
+    )
+    shared.value = (1.0, 0.0, 0.0, 1.0)  # the same numbers, another type
+    shared.value = np.array([1.0, 0.0, 0.0, 1.0])
+    assert calls == []
+    color = np.array([0.0, 1.0, 0.0, 1.0])
+    shared.value = color
+    assert len(calls) == 3
+    color[2] = 1.0  # changed in place and given again: it goes out
+    shared.value = color
+    assert len(calls) == 6
+    assert (canvas.render()[..., :3] == [0, 255, 255]).all()
+
+
 def test_hooks_are_identity_until_filled(make_canvas):
     canvas = make_canvas((8, 8))
     program, vert, frag, post = basic_program()

@@ -122,6 +122,9 @@ class Variable(ShaderObject):
         if self.gtype not in GLSL_TYPES:
             raise ValueError(f"Variable {name!r}: unknown GLSL type {self.gtype!r}")
         self._value = value
+        # what was given last, as numbers: a numeric uniform (not a sampler's data)
+        self._numeric = kind == "uniform" and GLSL_TYPES[self.gtype][1] != "s"
+        self._frozen = _frozen(value) if self._numeric else None
         # program -> the GLSL name this variable has there
         self._users: weakref.WeakKeyDictionary[ModularProgram, str] = weakref.WeakKeyDictionary()
 
@@ -139,6 +142,14 @@ class Variable(ShaderObject):
                     "would change the shader (make a new Variable for that)"
                 )
         self._value = value
+        if self._numeric:
+            # the same numbers again (a view's viewport each frame) change no program: skip
+            # the per-program checks (a copy is compared, so an array changed in place and
+            # given again still goes out)
+            frozen = _frozen(value)
+            if frozen is not None and frozen == self._frozen:
+                return
+            self._frozen = frozen
         if self.kind == "const":
             log.info("constant %s changed: programs using it recompile", self.name)
             self._structure_changed()
@@ -165,6 +176,18 @@ class Variable(ShaderObject):
 
     def __repr__(self) -> str:
         return f"<Variable {self.kind} {self.gtype} {self.name}>"
+
+
+def _frozen(value: Any) -> tuple | None:
+    """A numeric uniform value as comparable bytes; None for textures, buffers and the
+    rest (always sent)."""
+    if value is None or isinstance(value, (VertexBuffer, Texture1D, Texture2D, Texture3D)):
+        return None
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return arr.shape, arr.tobytes()
 
 
 def _safe_infer(value: Any, kind: str) -> str | None:
