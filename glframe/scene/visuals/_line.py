@@ -611,7 +611,9 @@ class Line(LineRing, Visual):
         elif self._thin_stale:  # the line became thin after its last _prepare
             self._prepare_thin()
         program = self._thin_program()
-        program["u_alpha"] = min(self._values["width"] * ctx.pixel_scale, 1.0)
+        alpha = min(self._values["width"] * ctx.pixel_scale, 1.0)
+        if program["u_alpha"] != alpha:  # unchanged: no uniform checks each frame
+            program["u_alpha"] = alpha
         if self._ring is not None:
             self._draw_thin_ring(program)
             return
