@@ -75,7 +75,10 @@ def _init_worker(nice: int) -> None:
     _worker.active = True
     if nice and sys.platform.startswith("linux"):
         try:  # on Linux a thread's niceness is its own (a thread id is a process id)
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+            tid = threading.get_native_id()
+            # added to the niceness it inherited: a process run under `nice` stays below
+            own = os.getpriority(os.PRIO_PROCESS, tid)
+            os.setpriority(os.PRIO_PROCESS, tid, min(19, own + nice))
         except OSError:  # a sandbox without setpriority: normal priority
             pass
 
