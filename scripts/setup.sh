@@ -37,12 +37,17 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q pyside6-essentials
   touch "$stamp"
 fi
-# datashader, the peer of the bench extra that tests need: tests/test_aggregate.py compares
-# grids with it, tests/test_benchmarks.py runs benchmarks/aggregate.py against it. Checked
-# by import (not by the stamp) so that an existing .venv gets it too.
+# datashader and vispy, the peers of the bench extra that tests need: tests/test_aggregate.py
+# compares grids with datashader, tests/test_colormaps.py vispy's colormaps with glframe's,
+# and tests/test_benchmarks.py runs the quick benchmarks against both. Checked by import
+# (not by the stamp) so that an existing .venv gets them too.
 if ! .venv/bin/python -c "import datashader" >/dev/null 2>&1; then
   echo "setup: installing datashader into .venv"
   .venv/bin/python -m pip install -q "datashader>=0.16"
+fi
+if ! .venv/bin/python -c "import vispy" >/dev/null 2>&1; then
+  echo "setup: installing vispy into .venv"
+  .venv/bin/python -m pip install -q "vispy>=0.14"
 fi
 # An editable install skips data files: enable the Jupyter server extension that relays
 # widget streams (a wheel install puts this file there itself).

@@ -3,6 +3,8 @@ colormaps (colours, positions, arrays, translucency) drawn by Image and Volume, 
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from imagecompare import assert_image_matches
@@ -48,7 +50,12 @@ def test_glframe_ramps_keep_their_meaning():
 
 
 def test_vispy_extras_match_vispy():
-    vispy_color = pytest.importorskip("vispy.color", reason="vispy is in the bench extra")
+    try:
+        import vispy.color as vispy_color
+    except ImportError:  # scripts/setup.sh installs it: under CI this fails
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip("vispy is in the bench extra")
     extras = ("ice", "hsl", "husl", "light_blues", "orange", "single_hue", "PuGr", "GrBu")
     extras += ("GrBu_d", "diverging", "RdYeBuCy", "HiLo", "blues", "greens", "reds")
     for name in extras:
