@@ -120,6 +120,33 @@ def test_after_wait_equal_to_a_plain_volume_of_the_level(scene_canvas, made, dty
             assert (reference[..., :3].max(axis=-1) > 0).mean() > 0.3  # something drawn
 
 
+@pytest.mark.parametrize(
+    "method, clim", [("minip", (1.0, 2.0)), ("average", (1.0, 1.4)), ("additive", (1.0, 40.0))]
+)
+def test_ray_methods_equal_a_plain_volume(scene_canvas, made, method, clim):
+    # the methods live in the shared ray caster: the bricks give what the plain volume does
+    levels = blob_pyramid(64, 3)
+    if method == "minip":
+        levels = [3 - a for a in levels]  # a dark core in a bright box: the minimum shows it
+    canvas, view = top_view(scene_canvas, 64, 40, fov=30)
+    view.camera.elevation, view.camera.azimuth = 30, 40
+    ms = Multiscale(levels, spatial_ndim=3)
+    volume = mvolume(made, ms, view, tile=8, clim=clim, cmap="grays")
+    volume.method = method
+    plain = scene.visuals.Volume(
+        levels[0], method=method, clim=clim, cmap="grays", parent=view.scene
+    )
+    plain.visible = False
+    assert volume.wait(timeout=60)
+    tiled = canvas.render()
+    assert volume.stats()["level"] == 0
+    plain.visible, volume.visible = True, False
+    reference = canvas.render()
+    diff = np.abs(tiled.astype(int) - reference.astype(int)).max(axis=-1)
+    assert np.mean(diff > 2) < 0.002, np.mean(diff > 2)
+    assert np.ptp(reference[..., :3].max(axis=-1)) > 60  # a picture, not a flat colour
+
+
 def test_coarse_levels_sit_where_level_0_is(scene_canvas, made):
     # levels of values 1, 2, 3 where a cube [16, 48)^3 of level 0 is: MIP from the top shows
     # the same square at every level, told apart by its value

@@ -14,10 +14,13 @@ and no face culling (which depends on the winding after the transforms) is
 needed. The fragment's depth is that of the ray's entry (or of the surface hit,
 for "iso"), so other objects in front of the volume hide it.
 
-Methods: "mip" (maximum intensity along the ray), "translucent" (front-to-back
-compositing; a voxel at the top of the contrast limits has opacity
-``opacity``, times the colormap's alpha), "iso" (the first crossing of
-``threshold``, shaded with the gradient's normal and a headlight).
+Methods: "mip" (maximum intensity along the ray), "minip" (minimum intensity),
+"average" (the mean of the samples), "translucent" (front-to-back compositing; a
+voxel at the top of the contrast limits has opacity ``opacity``, times the
+colormap's alpha), "additive" (each sample's colour screened onto the sum, as
+vispy's: 1 - the product of (1 - colour) over the samples, each raised to the step
+length in voxels, so the picture does not depend on ``step_size``), "iso" (the first
+crossing of ``threshold``, shaded with the gradient's normal and a headlight).
 
 Storage: uint8 data as R8; anything else normalized to [0, 1] by its range and
 stored as R16F, which WebGL2 can filter linearly (R32F it cannot): about three
@@ -85,16 +88,28 @@ void main() {
     float dt = span_length / float(n);
     float t_depth = t0;
     vec4 color;
-    if (u_method < 0.5) color = volume_mip(origin, d, t0, dt, n);
-    if (u_method > 0.5 && u_method < 1.5) color = volume_translucent(origin, d, t0, dt, n);
-    if (u_method > 1.5) color = volume_iso(origin, d, t0, dt, n, t_depth);
+    int method = int(u_method + 0.5);  // METHODS in _volume.py
+    if (method == 0) color = volume_mip(origin, d, t0, dt, n);
+    else if (method == 1) color = volume_translucent(origin, d, t0, dt, n);
+    else if (method == 2) color = volume_iso(origin, d, t0, dt, n, t_depth);
+    else if (method == 3) color = volume_minip(origin, d, t0, dt, n);
+    else if (method == 4) color = volume_average(origin, d, t0, dt, n);
+    else color = volume_additive(origin, d, t0, dt, n);
     if (color.a <= 0.0) discard;
     gl_FragDepth = volume_depth(origin + d * t_depth);
     f_color = $post(color);
 }
 """
 
-METHODS = {"mip": 0.0, "translucent": 1.0, "iso": 2.0}
+#: the ray caster's methods and their u_method values (the dispatch in FRAG_MAIN)
+METHODS = {
+    "mip": 0.0,
+    "translucent": 1.0,
+    "iso": 2.0,
+    "minip": 3.0,
+    "average": 4.0,
+    "additive": 5.0,
+}
 
 
 def _box() -> np.ndarray:
@@ -139,8 +154,9 @@ class RayCast:
 
     method = Prop(
         checks.choice(*METHODS),
-        'How a ray is drawn: "mip" (maximum intensity), "translucent" (compositing) or '
-        '"iso" (the surface at threshold).',
+        'How a ray is drawn: "mip" (maximum intensity), "minip" (minimum intensity), '
+        '"average" (mean of the samples), "translucent" (compositing), "additive" (colours '
+        'screened along the ray, as vispy\'s) or "iso" (the surface at threshold).',
     )
     gamma = Prop(checks.number(above=0), "Exponent applied to the normalized value (> 0).")
     threshold = Auto(
@@ -201,14 +217,15 @@ class RayCast:
 
 
 class Volume(RayCast, Colormapped, Visual):
-    """A volume drawn by ray casting: maximum intensity, translucent or iso-surface.
+    """A volume drawn by ray casting: maximum, minimum or mean intensity, translucent,
+    additive or iso-surface.
 
     Parameters
     ----------
     data
         (D, H, W) real values, finite (no NaN).
     method
-        "mip", "translucent" or "iso".
+        "mip", "minip", "average", "translucent", "additive" or "iso".
     cmap
         A colormap name of :func:`glframe.shaders.colormaps.names`.
     clim

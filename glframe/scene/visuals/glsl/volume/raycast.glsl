@@ -4,7 +4,8 @@
 // units) and `float volume_voxel()` (the side of the voxels sampled, in local units: the
 // iso-surface's gradient is taken over it) declared before it, and the uniforms u_cmap (a 256-texel colormap), u_shape
 // ((W, H, D)), u_clim and u_threshold (in texture units), u_gamma, u_step (local units),
-// u_opacity (per voxel, translucent) and u_method (0 mip, 1 translucent, 2 iso).
+// u_opacity (per voxel, translucent) and u_method (0 mip, 1 translucent, 2 iso, 3 minip,
+// 4 average, 5 additive).
 
 const int VOLUME_MAX_STEPS = 1024;
 
@@ -55,6 +56,40 @@ vec4 volume_mip(vec3 o, vec3 d, float t0, float dt, int n) {
         best = max(best, volume_value(o + d * (t0 + (float(k) + 0.5) * dt)));
     }
     return vec4(volume_colormap(volume_level(best)).rgb, 1.0);
+}
+
+// the minimum intensity along the ray: the counterpart of mip
+vec4 volume_minip(vec3 o, vec3 d, float t0, float dt, int n) {
+    float least = volume_value(o + d * (t0 + 0.5 * dt));
+    for (int k = 1; k < VOLUME_MAX_STEPS; k++) {
+        if (k >= n) break;
+        least = min(least, volume_value(o + d * (t0 + (float(k) + 0.5) * dt)));
+    }
+    return vec4(volume_colormap(volume_level(least)).rgb, 1.0);
+}
+
+// the mean of the samples along the ray (of the values, before clim and gamma)
+vec4 volume_average(vec3 o, vec3 d, float t0, float dt, int n) {
+    float sum = 0.0;
+    for (int k = 0; k < VOLUME_MAX_STEPS; k++) {
+        if (k >= n) break;
+        sum += volume_value(o + d * (t0 + (float(k) + 0.5) * dt));
+    }
+    return vec4(volume_colormap(volume_level(sum / float(n))).rgb, 1.0);
+}
+
+// each sample's colour (alpha included) screened onto the sum, 1 - (1 - sum) (1 - c),
+// as vispy's "additive" does, weighted by the step length so that one voxel of colour c
+// adds as one vispy sample does, whatever step_size is: the product of (1 - c)^dt is
+// gathered as a sum of logarithms
+vec4 volume_additive(vec3 o, vec3 d, float t0, float dt, int n) {
+    vec4 log_clear = vec4(0.0);  // log of the product of (1 - c)^dt
+    for (int k = 0; k < VOLUME_MAX_STEPS; k++) {
+        if (k >= n) break;
+        vec4 c = volume_colormap(volume_level(volume_value(o + d * (t0 + (float(k) + 0.5) * dt))));
+        log_clear += dt * log(max(1.0 - c, 1e-6));  // a channel at 1 saturates at once
+    }
+    return 1.0 - exp(log_clear);
 }
 
 // front-to-back compositing; a voxel at the top of the limits has opacity u_opacity
