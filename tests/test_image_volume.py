@@ -79,6 +79,93 @@ def test_image_linear_is_bilinear_between_pixel_centres(scene_canvas):
     np.testing.assert_allclose(got, expected * 255, atol=2)
 
 
+def cubic_bspline(x):
+    """The cubic B-spline (vispy's and matplotlib's "bicubic"), textbook form."""
+    x = np.abs(x)
+    return np.where(x < 1, 2 / 3 - x**2 + x**3 / 2, np.where(x < 2, (2 - x) ** 3 / 6, 0.0))
+
+
+def catmull_rom(x):
+    """The Catmull-Rom cubic, textbook form."""
+    x = np.abs(x)
+    near = 1.5 * x**3 - 2.5 * x**2 + 1
+    far = -0.5 * x**3 + 2.5 * x**2 - 4 * x + 2
+    return np.where(x < 1, near, np.where(x < 2, far, 0.0))
+
+
+def resample(data, kernel, scale):
+    """numpy: the image resampled by a 4x4-tap kernel at the centres of screen pixels
+    ``scale`` to a texel, edges clamped (what the shader computes)."""
+
+    def matrix(n):
+        c = (np.arange(n * scale) + 0.5) / scale - 0.5  # in texel centres
+        taps = np.floor(c)[:, None] + np.arange(-1, 3)[None]
+        weights = kernel(c[:, None] - taps)
+        out = np.zeros((n * scale, n))
+        for k in range(4):
+            np.add.at(
+                out,
+                (np.arange(n * scale), np.clip(taps[:, k], 0, n - 1).astype(int)),
+                weights[:, k],
+            )
+        return out / weights.sum(1, keepdims=True)
+
+    h, w = data.shape
+    return matrix(h) @ data @ matrix(w).T
+
+
+@pytest.mark.parametrize(
+    "interpolation, kernel", [("bicubic", cubic_bspline), ("catrom", catmull_rom)]
+)
+def test_image_cubic_kernels_equal_numpy(scene_canvas, interpolation, kernel):
+    rng = np.random.default_rng(5)
+    data = rng.random((6, 8)) * 1000 - 300  # R32F, beyond [0, 1]
+    canvas, view = image_view(scene_canvas, data.shape, size=(200, 150))  # 25 pixels a texel
+    image = scene.visuals.Image(
+        data, cmap="grays", clim=(-300, 700), interpolation=interpolation, parent=view.scene
+    )
+    got = canvas.render()[..., 0].astype(float)
+    expected = np.clip((resample(data, kernel, 25) + 300) / 1000, 0, 1) * 255
+    np.testing.assert_allclose(got, expected, atol=2)
+    image.interpolation = "linear"  # the kernels differ from bilinear: the test can fail
+    assert np.abs(canvas.render()[..., 0] - expected).max() > 20
+
+
+@pytest.mark.parametrize(
+    "interpolation",
+    ["bicubic", "catrom", "mitchell", "spline16", "spline36", "gaussian", "lanczos", "blackman"],
+)
+def test_image_kernels_keep_a_linear_ramp(scene_canvas, interpolation):
+    h, w = 12, 16
+    y, x = np.mgrid[0:h, 0:w] + 0.5  # texel centres
+    ramp = 0.02 * x + 0.03 * y + 0.1
+    canvas, view = image_view(scene_canvas, ramp.shape, size=(160, 120))  # 10 pixels a texel
+    scene.visuals.Image(
+        ramp, cmap="grays", clim=(0, 1), interpolation=interpolation, parent=view.scene
+    )
+    got = canvas.render()[..., 0].astype(float)
+    py, px = (np.mgrid[0:120, 0:160] + 0.5) / 10  # screen pixel centres, in texels
+    expected = (0.02 * px + 0.03 * py + 0.1) * 255
+    inner = np.s_[40:80, 40:120]  # four texels from the edges, which are clamped
+    # gaussian and lanczos, normalized when truncated, move a ramp by up to 0.03 texel
+    np.testing.assert_allclose(got[inner], expected[inner], atol=1.5)
+
+
+def test_image_bicubic_rgba_blends_premultiplied(scene_canvas):
+    rgba = np.zeros((4, 4, 4), np.float32)
+    rgba[..., :3] = (1.0, 0.5, 0.0)
+    rgba[..., 3] = np.linspace(0, 1, 4)[None]
+    rgba[:, 0, :3] = (0.0, 0.0, 1.0)  # a blue colour at alpha 0 must not bleed
+    canvas, view = image_view(scene_canvas, rgba.shape, size=(160, 160))
+    scene.visuals.Image(rgba, interpolation="bicubic", parent=view.scene)
+    got = canvas.render().astype(float)
+    alpha = resample(rgba[..., 3], cubic_bspline, 40)
+    # over a black background: the colour times the blended alpha, no blue anywhere
+    np.testing.assert_allclose(got[..., 0], alpha * 255, atol=2)
+    np.testing.assert_allclose(got[..., 1], alpha * 0.5 * 255, atol=2)
+    assert got[..., 2].max() <= 1
+
+
 def test_image_rgb_and_rgba(scene_canvas):
     rgb = np.array([[[255, 0, 0], [0, 255, 0]], [[0, 0, 255], [255, 255, 0]]], np.uint8)
     canvas, view = image_view(scene_canvas, rgb.shape)
@@ -98,7 +185,7 @@ def test_image_nan_pixels_are_transparent_or_nan_color(scene_canvas):
     canvas, view = image_view(scene_canvas, data.shape, bgcolor="blue")
     image = scene.visuals.Image(data, cmap="grays", parent=view.scene)
     assert image.clim == (0.0, 1.0)  # NaN left out
-    for interpolation in ("nearest", "linear"):
+    for interpolation in ("nearest", "linear", "catrom", "lanczos"):  # through the texels
         image.interpolation = interpolation
         got = block_centres(canvas.render(), 2, 2)
         np.testing.assert_array_equal(got[0, 1, :3], (0, 0, 255))  # the background
@@ -109,7 +196,15 @@ def test_image_nan_pixels_are_transparent_or_nan_color(scene_canvas):
 
 
 @pytest.mark.parametrize(
-    "interpolation, kind", [("nearest", "gray"), ("linear", "gray"), ("linear", "rgba")]
+    "interpolation, kind",
+    [
+        ("nearest", "gray"),
+        ("linear", "gray"),
+        ("linear", "rgba"),
+        ("bicubic", "gray"),
+        ("lanczos", "gray"),
+        ("spline36", "rgba"),
+    ],
 )
 def test_tiled_image_renders_like_one_texture(scene_canvas, interpolation, kind):
     data = wave()
@@ -121,7 +216,7 @@ def test_tiled_image_renders_like_one_texture(scene_canvas, interpolation, kind)
     image = scene.visuals.Image(data, interpolation=interpolation, parent=view.scene)
     whole = canvas.render().astype(int)
     assert image.tiles == 1
-    image.max_texture_size = 64  # tiles of 62 texels + one texel of apron each side
+    image.max_texture_size = 64  # tiles of 56 texels + four texels of apron each side
     tiled = canvas.render().astype(int)
     assert image.tiles == 4 * 3
     assert np.abs(tiled - whole).max() <= 1
@@ -145,6 +240,18 @@ def test_image_reference(scene_canvas):
     scene.visuals.Image(rgba, interpolation="linear", parent=right.scene)
     right.camera.set_range(margin=0)
     assert_image_matches(canvas.render(), "image_gray_and_rgba")
+
+
+@pytest.mark.parametrize("interpolation", ["bicubic", "catrom", "lanczos"])
+def test_image_kernel_reference(scene_canvas, interpolation):
+    # a 10x10 image with a sharp square (overshoot) beside a smooth wave, both colourmapped
+    data = wave(10, 10)
+    data[2:5, 2:5] = 2.0
+    canvas, view = image_view(scene_canvas, data.shape, size=(150, 150), bgcolor="#202020")
+    scene.visuals.Image(
+        data, cmap="viridis", clim=(-1, 2), interpolation=interpolation, parent=view.scene
+    )
+    assert_image_matches(canvas.render(), f"image_{interpolation}")
 
 
 # ---- Image: reactivity and input ---------------------------------------------------------
@@ -200,8 +307,14 @@ def test_image_validates_its_input():
         image.clim = "full"
     with pytest.raises(ValueError, match="Image.gamma must be a finite number > 0"):
         image.gamma = 0
-    with pytest.raises(ValueError, match="Image.interpolation must be one of nearest, linear"):
+    with pytest.raises(
+        ValueError,
+        match="Image.interpolation must be one of nearest, linear, bicubic, catrom, mitchell, "
+        "spline16, spline36, gaussian, lanczos, blackman",
+    ):
         image.interpolation = "cubic"
+    with pytest.raises(ValueError, match="Image.max_texture_size must be a finite number >= 9"):
+        Image(np.zeros((3, 4)), max_texture_size=8)  # the apron of 4 texels on each side
     with pytest.raises(ValueError, match="Image.nan_color: unknown colour"):
         image.nan_color = "reddish"
 
@@ -309,17 +422,56 @@ def test_volume_seen_from_inside(scene_canvas):
     assert image[75, 75, 0] == 255  # the ray starts at the eye, inside the cube
 
 
-@pytest.mark.parametrize("method", ["mip", "translucent", "iso"])
+def voxel_pixels():
+    """For top_view: screen pixels (rows, cols) near voxel centres, and their voxels (i, j)."""
+    x = local_coordinate(np.arange(150))
+    central = np.flatnonzero((np.abs(x % 1 - 0.5) < 0.2) & (x > 0) & (x < 32))
+    voxel = np.floor(x[central]).astype(int)
+    return 149 - central, central, voxel, voxel  # screen rows go down, local y up
+
+
+@pytest.mark.parametrize("method", ["minip", "average", "additive"])
+def test_volume_ray_projections_equal_numpy(scene_canvas, method):
+    # nearest sampling, straight down z: each ray samples its column's 32 voxels, each twice
+    rng = np.random.default_rng(17)
+    i, j = np.mgrid[0:32, 0:32] / 32
+    data = (0.5 * i + 0.3 * j + 0.2 * rng.random((32, 32, 32))).astype(np.float32)
+    if method == "additive":
+        data *= 0.05  # colours screened 32 times: small ones stay far from white
+    canvas, view = top_view(scene_canvas)
+    volume = scene.visuals.Volume(
+        data, method=method, cmap="grays", clim=(0, 1), interpolation="nearest", parent=view.scene
+    )
+    expected = {
+        "minip": data.min(0),
+        "average": data.mean(0),
+        "additive": 1 - np.prod(1 - data.astype(np.float64), axis=0),
+    }[method]
+    rows, cols, vi, vj = voxel_pixels()
+    got = canvas.render()[rows][:, cols, 0].astype(float)
+    np.testing.assert_allclose(got, expected[vi][:, vj] * 255, atol=2)
+    assert np.ptp(expected) * 255 > 60  # the columns differ: a wrong column would show
+    volume.step_size = 0.2  # five samples a voxel: the same picture (additive: weighted)
+    got = canvas.render()[rows][:, cols, 0].astype(float)
+    np.testing.assert_allclose(got, expected[vi][:, vj] * 255, atol=2)
+
+
+@pytest.mark.parametrize("method", ["mip", "translucent", "iso", "minip", "average", "additive"])
 def test_volume_reference(scene_canvas, method):
     canvas = scene_canvas((150, 150), bgcolor="#101018")
     camera = scene.TurntableCamera(
         azimuth=30, elevation=25, fov=40, scale_factor=50, center=(16, 16, 16)
     )
     view = canvas.add_view(camera=camera)
+    data = blob_volume()
+    if method == "minip":
+        data = data.max() - data  # the blob's minimum is its centre: a dark core on light
     scene.visuals.Volume(
-        blob_volume(),
+        data,
         method=method,
         cmap="viridis" if method == "iso" else "inferno",
+        # additive: each sample's colour screened on, so limits well above the data
+        clim={"additive": (0, 6), "average": (0, 0.4)}.get(method, "auto"),
         threshold=0.45,
         opacity=0.5,
         parent=view.scene,
@@ -365,8 +517,11 @@ def test_volume_validates_its_input():
     volume.max_texture_size = 4
     with pytest.raises(ValueError, match="above max_texture_size"):
         volume.set_data(np.zeros((2, 2, 5)))
-    with pytest.raises(ValueError, match="Volume.method must be one of mip, translucent, iso"):
-        volume.method = "average"
+    with pytest.raises(
+        ValueError,
+        match="Volume.method must be one of mip, translucent, iso, minip, average, additive",
+    ):
+        volume.method = "mean"
     with pytest.raises(ValueError, match="Volume.cmap: no colormap 'jett'"):
         volume.cmap = "jett"
     with pytest.raises(ValueError, match="Volume.step_size must be a finite number > 0"):

@@ -76,6 +76,41 @@ def test_exported_scatter_pans_and_zooms_like_python(make_canvas, page, tmp_path
         canvas.close()
 
 
+def test_exported_image_kernels_and_volume_methods_match_python(make_canvas, page, tmp_path):  # noqa: F811
+    # the same GLSL in WebGL2: kernels on R32F and RGBA textures, the newer ray methods
+    canvas = scene.SceneCanvas(size=(360, 240), bgcolor="#101018")
+    grid = canvas.add_grid(spacing=4)
+    rng = np.random.default_rng(3)
+    gray = (rng.random((8, 10)) * 40 - 10).astype(np.float32)
+    rgba = rng.random((6, 6, 4)).astype(np.float32)
+    z, y, x = (np.mgrid[0:24, 0:24, 0:24] + 0.5) / 12 - 1
+    blob = np.exp(-3 * (x**2 + y**2 + z**2))
+    cells = [
+        ("image", dict(data=gray, cmap="magma", interpolation="bicubic")),
+        ("image", dict(data=rgba, interpolation="lanczos")),
+        ("image", dict(data=gray, cmap="viridis", interpolation="catrom")),
+        ("volume", dict(data=blob.max() - blob, method="minip", cmap="inferno")),
+        ("volume", dict(data=blob, method="average", cmap="inferno", clim=(0, 0.4))),
+        ("volume", dict(data=blob, method="additive", cmap="inferno", clim=(0, 6))),
+    ]
+    for k, (kind, options) in enumerate(cells):
+        if kind == "image":
+            view = grid.add_view(k // 3, k % 3, camera=scene.PanZoomCamera(aspect=1))
+            scene.visuals.Image(options.pop("data"), **options, parent=view.scene)
+        else:
+            camera = scene.TurntableCamera(azimuth=30, elevation=25, fov=40)
+            view = grid.add_view(k // 3, k % 3, camera=camera)
+            scene.visuals.Volume(options.pop("data"), **options, parent=view.scene)
+        view.camera.set_range(margin=0)
+    try:
+        path = canvas.export_html(tmp_path / "kernels.html")
+        open_export(page, path)
+        assert_page_matches(page, canvas, "kernels and ray methods")
+        assert not page.js_errors, page.js_errors
+    finally:
+        canvas.close()
+
+
 def test_title_and_labels_cannot_inject_script(make_canvas, page, tmp_path):  # noqa: F811
     evil = "</script><script>alert(1)</script>"
     canvas, view = scatter(n=10)

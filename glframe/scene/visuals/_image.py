@@ -8,22 +8,27 @@ How it is drawn: one quad per tile, each tile a texture read by index
 (``texelFetch``) in the fragment shader. Grayscale data is stored as R8 (uint8
 and bool) or R32F (everything else); WebGL2 cannot filter R32F, so
 ``interpolation="linear"`` is a bilinear blend computed in the shader from the
-four nearest texels. The same code serves RGB(A) data (RGB8/RGBA8 for uint8,
+four nearest texels, and the kernels (``KERNELS``: "bicubic" and the other kernels
+vispy offers that need no special function) weigh 4x4 to 8x8 fetched texels there
+(glsl/image/kernels.glsl). The same code serves RGB(A) data (RGB8/RGBA8 for uint8,
 RGB32F/RGBA32F for floats). Contrast limits, gamma and the colormap (a 256-texel
 lookup texture) are applied in the shader, so changing them sends a uniform or
 the texture's DATA, never a new shader.
 
 Images wider or taller than ``max_texture_size`` (default 4096: WebGL2 only
 guarantees 2048, but practically every implementation has 4096 or more) are
-split into tiles of at most that size, overlapping by one texel on each side so
-that linear interpolation across a seam reads the same texels as it would
-without tiles: a tiled image renders like an untiled one. No GL query is made
+split into tiles of at most that size, overlapping by ``APRON`` (4) texels on each
+side so that interpolation across a seam (the widest kernel reaches 4 texels) reads
+the same texels as it would without tiles: a tiled image renders like an untiled
+one. No GL query is made
 (GLIR has none); lower the limit for a smaller GPU.
 
-Limits: NaN pixels show ``nan_color`` (transparent by default; with "linear",
-NaN neighbours are left out of the blend). Integers beyond 2**24 lose precision
-in float32. ``clim``, ``cmap`` and ``gamma`` apply to grayscale data only; RGB(A)
-floats are clamped to [0, 1].
+Limits: NaN pixels show ``nan_color`` (transparent by default; with "linear" or a
+kernel, NaN neighbours are left out of the blend). Kernels with negative lobes
+("catrom", "mitchell", the splines, "lanczos", "blackman") overshoot beside sharp
+edges, as they do in any library. Integers beyond 2**24 lose precision in float32.
+``clim``, ``cmap`` and ``gamma`` apply to grayscale data only; RGB(A) floats are
+clamped to [0, 1].
 """
 
 from __future__ import annotations
@@ -60,6 +65,9 @@ uniform vec2 u_image_size;
 uniform vec2 u_clim;
 uniform float u_gamma;
 uniform float u_linear;
+uniform float u_kernel;
+uniform vec2 u_kernel_bc;
+uniform float u_kernel_radius;
 uniform float u_color_mode;
 uniform float u_value_scale;
 uniform vec4 u_nan_color;
@@ -68,7 +76,7 @@ out vec4 f_color;
 """
 FRAG_MAIN = """
 void main() {
-    vec4 s = image_sample(v_pos);
+    vec4 s = u_kernel > 0.5 ? image_sample_kernel(v_pos) : image_sample(v_pos);
     vec4 color = u_color_mode > 0.5 ? clamp(s, 0.0, 1.0) : image_colormap(s.r * u_value_scale);
     if (image_missing(s)) color = u_nan_color;
     if (color.a <= 0.0) discard;
@@ -76,14 +84,32 @@ void main() {
 }
 """
 
-_max_size = checks.number(minimum=3)
+#: the resampling kernels of glsl/image/kernels.glsl: name -> (u_kernel id, radius in
+#: texels, (B, C) of the Mitchell-Netravali cubic family); the names and kernels are
+#: vispy's (and matplotlib's): "bicubic" is the cubic B-spline, which smooths a little
+#: and does not pass through the texel values, "catrom" is the interpolating cubic
+KERNELS: dict[str, tuple[float, float, tuple[float, float]]] = {
+    "bicubic": (1.0, 2.0, (1.0, 0.0)),
+    "catrom": (1.0, 2.0, (0.0, 0.5)),
+    "mitchell": (1.0, 2.0, (1 / 3, 1 / 3)),
+    "spline16": (2.0, 2.0, (0.0, 0.0)),
+    "spline36": (3.0, 3.0, (0.0, 0.0)),
+    "gaussian": (4.0, 2.0, (0.0, 0.0)),
+    "lanczos": (5.0, 4.0, (0.0, 0.0)),
+    "blackman": (6.0, 4.0, (0.0, 0.0)),
+}
+INTERPOLATIONS = ("nearest", "linear", *KERNELS)
+#: texels of apron on each side of a tile: the widest kernel's reach (lanczos, blackman)
+APRON = 4
+
+_max_size = checks.number(minimum=2 * APRON + 1)
 
 
 def _tile_ranges(n: int, max_size: int) -> list[tuple[int, int]]:
     """[start, stop) index ranges covering 0..n, each drawn by one tile."""
     if n <= max_size:
         return [(0, n)]
-    step = max_size - 2  # room for the one-texel apron on each side
+    step = max_size - 2 * APRON  # room for the apron on each side
     return [(start, min(start + step, n)) for start in range(0, n, step)]
 
 
@@ -126,7 +152,9 @@ class Image(Colormapped, Visual):
     gamma
         Exponent applied to the normalized value (> 0).
     interpolation
-        "nearest" or "linear" (bilinear, computed in the shader).
+        "nearest", "linear" (bilinear) or a resampling kernel ("bicubic",
+        "catrom", "mitchell", "spline16", "spline36", "gaussian", "lanczos",
+        "blackman"; see docs/visuals.md), computed in the shader.
     nan_color
         The colour of NaN pixels (default transparent).
     max_texture_size
@@ -168,7 +196,13 @@ class Image(Colormapped, Visual):
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            VERT, FRAG_DECLARATIONS + snippet("image/sample", _GLSL) + FRAG_MAIN, parent, **kwargs
+            VERT,
+            FRAG_DECLARATIONS
+            + snippet("image/sample", _GLSL)
+            + snippet("image/kernels", _GLSL)
+            + FRAG_MAIN,
+            parent,
+            **kwargs,
         )
         self._data: np.ndarray | None = None  # nothing is drawn until set_data
         self._tiles: list[tuple[gloo.Texture2D, tuple[int, int]]] = []  # texture, origin
@@ -212,8 +246,11 @@ class Image(Colormapped, Visual):
         "Exponent applied to the normalized value (> 0; grayscale data only).",
     )
     interpolation = Prop(
-        checks.choice("nearest", "linear"),
-        '"nearest" (pixels as squares) or "linear" (bilinear, computed in the shader).',
+        checks.choice(*INTERPOLATIONS),
+        '"nearest" (pixels as squares), "linear" (bilinear) or a kernel: "bicubic" (cubic '
+        'B-spline, smooth), "catrom" (Catmull-Rom, through the texels), "mitchell", '
+        '"spline16", "spline36", "gaussian", "lanczos" or "blackman" (radius 4); all '
+        "computed in the shader from the nearest texels.",
     )
     nan_color = Prop(
         checks.color(), "The colour of NaN pixels, as RGBA floats (default transparent)."
@@ -242,6 +279,10 @@ class Image(Colormapped, Visual):
             program["u_gamma"] = self.gamma
         if "interpolation" in dirty:
             program["u_linear"] = 1.0 if self.interpolation == "linear" else 0.0
+            kernel, radius, bc = KERNELS.get(self.interpolation, (0.0, 1.0, (0.0, 0.0)))
+            program["u_kernel"] = kernel
+            program["u_kernel_radius"] = radius
+            program["u_kernel_bc"] = bc
         if "nan_color" in dirty:
             program["u_nan_color"] = self.nan_color
 
@@ -257,9 +298,9 @@ class Image(Colormapped, Visual):
         regions = []
         for r0, r1 in rows:
             for c0, c1 in cols:
-                # with tiles, one texel of apron on each side (inside the image)
-                t0, t1 = (max(r0 - 1, 0), min(r1 + 1, h)) if tiled else (r0, r1)
-                s0, s1 = (max(c0 - 1, 0), min(c1 + 1, w)) if tiled else (c0, c1)
+                # with tiles, APRON texels on each side (inside the image)
+                t0, t1 = (max(r0 - APRON, 0), min(r1 + APRON, h)) if tiled else (r0, r1)
+                s0, s1 = (max(c0 - APRON, 0), min(c1 + APRON, w)) if tiled else (c0, c1)
                 regions.append(((r0, r1, c0, c1), (t0, t1, s0, s1)))
         if key != self._tile_key:
             for texture, _ in self._tiles:
