@@ -57,22 +57,18 @@ vec4 image_sample_kernel(vec2 p) {
     vec2 f = q - floor(q);
     int r = int(u_kernel_radius + 0.5);
     ivec2 first = ivec2(floor(q)) - (r - 1);
-    float wx[IMAGE_KERNEL_TAPS];
-    float wy[IMAGE_KERNEL_TAPS];
-    for (int k = 0; k < IMAGE_KERNEL_TAPS; k++) {
-        float offset = float(k - r + 1);
-        wx[k] = k < 2 * r ? image_kernel(abs(f.x - offset)) : 0.0;
-        wy[k] = k < 2 * r ? image_kernel(abs(f.y - offset)) : 0.0;
-    }
+    float wx[IMAGE_KERNEL_TAPS];  // the x weights, the same for every row of taps
+    for (int i = 0; i < 2 * r; i++) wx[i] = image_kernel(abs(f.x - float(i - r + 1)));
     vec4 sum = vec4(0.0);
     float weights = 0.0;
-    for (int j = 0; j < IMAGE_KERNEL_TAPS; j++) {
-        if (j >= 2 * r) break;
-        for (int i = 0; i < IMAGE_KERNEL_TAPS; i++) {
-            if (i >= 2 * r) break;
+    // loops bounded by the uniform radius, not unrolled: llvmpipe compiled the unrolled
+    // 8 x 8 taps (each inlining the kernel) several times slower than the rest
+    for (int j = 0; j < 2 * r; j++) {
+        float wy = image_kernel(abs(f.y - float(j - r + 1)));
+        for (int i = 0; i < 2 * r; i++) {
             vec4 texel = image_texel(first + ivec2(i, j));
             if (image_missing(texel)) continue;
-            float w = wx[i] * wy[j];
+            float w = wx[i] * wy;
             // colours blend premultiplied, so transparent texels do not bleed their colour
             sum += w * (u_color_mode > 0.5 ? vec4(texel.rgb * texel.a, texel.a) : texel);
             weights += w;
