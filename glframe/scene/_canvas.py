@@ -288,6 +288,8 @@ class SceneCanvas(Canvas):
                 for visual in view.visuals():
                     for spec in visual._camera_uniforms(view):
                         derived.append({**spec, "program": visual.program.id})
+                    # the uniforms of a visual drawn relative to its origin (own programs)
+                    derived.extend(visual._shift_uniforms(view))
             out.append(
                 {
                     "rect": list(view.rect),

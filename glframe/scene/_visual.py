@@ -16,6 +16,17 @@ Visuals may also use ``$viewport`` (the view's size in pixels, a vec2) and
 screenshot rendered bigger than the canvas): both are Variables shared by
 every visual of a view.
 
+Large coordinates: a visual may draw relative to an *origin* near its data
+(:meth:`Visual._set_origin`; Line, Markers and Text do for float64 positions far
+from zero). It uploads ``positions - origin`` (float64 on the CPU, then float32),
+and ``$transform`` adds the origin back. Where every transform from the visual to
+clip space is linear (node transforms and the usual cameras), the chain is then
+one private transform whose numbers are the product ``camera @ path @
+translate(origin)`` computed in float64 at each draw: the GPU sees only small
+numbers and float64 data keep their precision. Where a transform on the path is
+nonlinear (log, polar), the origin is added back in GLSL before it: right, but
+in float32 (the precision of float32 positions, no better).
+
 Subclasses provide the GLSL, declare their properties with
 :class:`~glframe.scene._reactive.Prop` (checked when set, marking parts
 dirty), upload what changed in ``_prepare(ctx)`` and draw in ``_draw(ctx)``.
@@ -34,6 +45,7 @@ import numpy as np
 
 from .. import gloo
 from ..shaders import Function, FunctionChain, ModularProgram, Variable, Varying, load_function
+from ..transforms import BaseTransform, MatrixTransform, STTransform
 from ._node import Node
 from ._reactive import Reactive
 
@@ -118,6 +130,10 @@ class Visual(Reactive, Node):
                 pick["index"] = "0"
             post.append(pick)
         self._chain_key: tuple | None = None
+        # the origin of the uploaded positions (see the module docstring) and the
+        # transform that puts it back: None, or ("shift" | "add", transform)
+        self._origin = np.zeros(3)
+        self._shift: tuple[str, BaseTransform] | None = None
         self._program: ModularProgram | None = None
         # lequal: at equal depth (2D scenes) later draws go on top, in draw order
         self._gl_state: dict[str, Any] = {
@@ -142,6 +158,48 @@ class Visual(Reactive, Node):
     def _on_path_changed(self) -> None:
         self._chain_key = None
 
+    def _set_origin(self, origin: np.ndarray) -> None:
+        """Draw relative to ``origin`` (3 float64): the visual uploads positions minus it."""
+        origin = np.asarray(origin, np.float64).reshape(3)
+        if np.array_equal(origin, self._origin):
+            return
+        if not origin.any() or not self._origin.any():
+            self._chain_key = None  # the chain gains or loses its shift
+        self._origin = origin.copy()
+        self.update()
+
+    def _applied(self, view: View) -> list[BaseTransform]:
+        """The transforms from this visual to clip space, the first applied first."""
+        path = [n.transform for n in self.path_to(view.scene)]
+        return path + [view.camera.transform]
+
+    def _shift_matrix(self, view: View) -> np.ndarray:
+        """camera @ path @ translate(origin), in float64 (the shift's matrix)."""
+        m = np.eye(4)
+        m[:3, 3] = self._origin
+        for t in self._applied(view):
+            m = t._matrix() @ m
+        return m
+
+    def _update_shift(self, view: View) -> None:
+        """Give the shift transform this draw's numbers (uniforms, only where changed)."""
+        if self._shift is None:
+            return
+        kind, transform = self._shift
+        if kind == "add":
+            if not np.array_equal(transform.translate, self._origin):
+                transform.translate = self._origin
+            return
+        m = self._shift_matrix(view)
+        if isinstance(transform, STTransform):
+            scale, translate = np.diag(m)[:3], m[:3, 3]
+            if not (np.array_equal(scale, transform.scale)):
+                transform.scale = scale
+            if not np.array_equal(translate, transform.translate):
+                transform.translate = translate
+        elif not np.array_equal(m, transform.matrix):
+            transform.matrix = m
+
     def _bind_view(self, view: View) -> None:
         """Point ``$transform`` (and the view Variables) at this view, if changed."""
         transforms = [n.transform for n in reversed(self.path_to(view.scene))]
@@ -149,6 +207,18 @@ class Visual(Reactive, Node):
         if key == self._chain_key:
             return
         functions = [t.glsl_map for t in reversed(transforms)] + [view.camera.transform.glsl_map]
+        self._shift = None
+        if self._origin.any():
+            applied = self._applied(view)
+            if all(t.linear for t in applied):
+                # one transform, its numbers composed on the CPU in float64 (scale and
+                # translate when every part is one, so 2D views keep their cheap chain)
+                st = all(t._st() is not None for t in applied)
+                self._shift = ("shift", STTransform() if st else MatrixTransform())
+                functions = [self._shift[1].glsl_map]
+            else:  # a nonlinear part: the origin goes back first, in float32
+                self._shift = ("add", STTransform())
+                functions = [self._shift[1].glsl_map, *functions]
         if [id(f) for f in functions] != [id(f) for f in self._chain.functions]:
             for fn in self._chain.functions:
                 self._chain.remove(fn)
@@ -163,6 +233,7 @@ class Visual(Reactive, Node):
     def draw(self, ctx: DrawContext) -> None:
         """Draw as ``ctx`` says (called by the view, inside a frame)."""
         self._bind_view(ctx.view)
+        self._update_shift(ctx.view)
         self._prepare(ctx)
         state = dict(self._gl_state)
         gloo.set_state(state.pop("preset"), **state)
@@ -209,6 +280,36 @@ class Visual(Reactive, Node):
         camera axes, ``direction``, in scene coordinates). See figure.js.
         """
         return []
+
+    def _shift_uniforms(self, view: View) -> list[dict]:
+        """The shift's uniforms (see the module docstring) as recipes for a page.
+
+        A page's camera moves without Python, so it recomputes them: each is
+        ``{"program", "name", "gtype", "recipe": "shift", "part", "local"}``, the
+        uniform ``part`` ("scale", "translate" or "matrix") of the camera's 4x4
+        matrix times ``local`` (path @ translate(origin), row-major), composed in
+        JavaScript numbers (float64) as here. See cameras.js.
+        """
+        if self._shift is None or self._shift[0] != "shift":
+            return []
+        local = np.eye(4)
+        local[:3, 3] = self._origin
+        for t in self._applied(view)[:-1]:
+            local = t._matrix() @ local
+        specs = []
+        for part, variable in self._shift[1].glsl_map.bindings.items():
+            for program, name in variable._users.items():
+                specs.append(
+                    {
+                        "program": program.id,
+                        "name": name,
+                        "gtype": variable.gtype,
+                        "recipe": "shift",
+                        "part": part,
+                        "local": [float(v) for v in local.reshape(-1)],
+                    }
+                )
+        return specs
 
     def bounds(self, axis: int) -> tuple[float, float] | None:
         """The (min, max) extent of the data along ``axis`` in local coordinates."""

@@ -223,8 +223,13 @@ def broadcast(size: int, *, minimum: float | None = None, above: float | None = 
     return check
 
 
-def as_positions(data: ArrayLike, what: str, dims: tuple[int, ...] = (2, 3)) -> np.ndarray:
-    """(N, 2|3) float32 positions; NaN is allowed (such points are not drawn)."""
+def as_positions(
+    data: ArrayLike, what: str, dims: tuple[int, ...] = (2, 3), *, precise: bool = False
+) -> np.ndarray:
+    """(N, 3) float32 positions; NaN is allowed (such points are not drawn).
+
+    With ``precise``, float64 data stay float64 (a visual that draws relative to an
+    origin near its data keeps their precision, see ``_origin.py``)."""
     arr = np.asarray(data)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{what}: dtype {arr.dtype} is not numeric")
@@ -233,7 +238,8 @@ def as_positions(data: ArrayLike, what: str, dims: tuple[int, ...] = (2, 3)) -> 
     big = np.abs(arr[np.isfinite(arr)]).max(initial=0)
     if big > np.finfo(np.float32).max:
         raise ValueError(f"{what}: value {big:g} does not fit in float32")
-    out = np.zeros((len(arr), 3), np.float32)
+    keep = precise and arr.dtype == np.float64
+    out = np.zeros((len(arr), 3), np.float64 if keep else np.float32)
     out[:, : arr.shape[1]] = arr
     return out
 

@@ -68,6 +68,7 @@ from .._visual import DrawContext, Visual, finite_bounds
 from . import _data as checks
 from ._data import as_positions
 from ._line_ring import _ROW, LineRing
+from ._origin import RingOrigin, choose_origin, relative
 from ._ring import RingMirror, RingStore
 
 __all__ = ["Line", "JOINS", "CAPS"]
@@ -342,6 +343,7 @@ class Line(LineRing, Visual):
         # the ring buffer (capacity given): the points on the CPU, and what each path's
         # GPU buffers hold of them
         self._ring: RingStore | None = None
+        self._ring_origin = RingOrigin()
         self._quads_ring = RingMirror()
         self._thin_ring = RingMirror()
         self.set_data(
@@ -367,12 +369,14 @@ class Line(LineRing, Visual):
         positions, properties = aliased_argument(
             Line, "positions", positions, properties, "Line.set_data"
         )
-        pos = None if positions is None else as_positions(positions, "Line.positions")
+        pos = None if positions is None else as_positions(positions, "Line.positions", precise=True)
         if self._ring is not None and "connect" in properties:
             self._check_ring_connect(properties["connect"], self._ring.capacity)
         self._set_items("positions", pos, properties, dirty="geometry")
         if self._ring is not None and pos is not None:  # (without positions: _assign did)
             self._refill()
+        elif pos is not None:  # float64 data far from zero: drawn relative to an origin
+            self._set_origin(choose_origin(pos)[0] if pos.dtype == np.float64 else np.zeros(3))
 
     def _assign(self, values: dict[str, Any], n: int | None = None, *, caller: str = "") -> None:
         if self._ring is not None and n is None and "connect" in values:
@@ -384,7 +388,9 @@ class Line(LineRing, Visual):
 
     @property
     def positions(self) -> np.ndarray:
-        """(N, 3) float32 positions (z = 0 for 2D data); setting them keeps the other
+        """(N, 3) positions (z = 0 for 2D data), in data coordinates: float64 when given
+        float64 (drawn relative to an origin near them, keeping their precision) and
+        with a ``capacity``, float32 otherwise. Setting them keeps the other
         properties (per-vertex colours and index pairs must then fit the new count).
         With a ``capacity``: the points kept, oldest first (a read-only view, valid
         until the next append)."""
@@ -426,7 +432,7 @@ class Line(LineRing, Visual):
         connect = self._values["connect"]
         valid = np.all(np.isfinite(pos), axis=1)
         rows4 = np.zeros((len(pos), 4), np.float32)
-        rows4[valid, :3] = pos[valid]
+        rows4[valid, :3] = relative(pos[valid], self._origin)
         rows4[valid, 3] = 1.0
         if isinstance(connect, np.ndarray) or connect == "segments":
             index = connect.reshape(-1) if isinstance(connect, np.ndarray) else np.arange(len(pos))
@@ -572,7 +578,7 @@ class Line(LineRing, Visual):
         if "geometry" in self._thin_stale:
             pos = self._values["positions"][index]
             valid = np.all(np.isfinite(pos), axis=1)
-            program["a_position"] = np.where(valid[:, None], pos, 0).astype(np.float32)
+            program["a_position"] = np.where(valid[:, None], relative(pos, self._origin), 0)
             n = len(index)
             if self._layout != "pairs" and valid.all():
                 mode = "line_loop" if self._layout == "loop" else "line_strip"

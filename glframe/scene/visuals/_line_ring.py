@@ -18,6 +18,7 @@ from numpy.typing import ArrayLike
 from ... import gloo
 from . import _data as checks
 from ._data import as_positions
+from ._origin import RingOrigin, relative
 from ._ring import RingStore, as_capacity
 
 _ROW = 16  # bytes of one vec4 row
@@ -35,6 +36,8 @@ class LineRing:
 
     # set by Line.__init__ (declared here for readers and type checkers)
     _ring: RingStore | None
+    _origin: np.ndarray
+    _ring_origin: RingOrigin
     _values: dict
     _given: dict
     _dirty: set
@@ -80,7 +83,8 @@ class LineRing:
 
     def _refill(self) -> None:
         """Put the line's positions (and per-vertex colours) in the ring, the last kept."""
-        pos = self._values["positions"]
+        # a ring keeps float64 positions and an origin (appends may drift far from zero)
+        pos = np.asarray(self._values["positions"], np.float64)
         columns = {"positions": pos, "valid": np.all(np.isfinite(pos), axis=1)}
         color = self._values["color"]
         if color.ndim == 2:
@@ -88,9 +92,14 @@ class LineRing:
             columns["opaque"] = color[:, 3] == 1.0
         self._ring.fill(columns)
         self._ring_views()
+        self._rebase(self._ring_origin.filled(self._ring.view("positions"), self._ring.total))
+        self._dirty.add("ring")
+
+    def _rebase(self, origin: np.ndarray) -> None:
+        """A new origin for the ring's points: everything is uploaded again."""
+        self._set_origin(origin)
         self._quads_ring.invalidate()
         self._thin_ring.invalidate()
-        self._dirty.add("ring")
 
     def _ring_views(self) -> None:
         """The line's values are the ring's views (oldest first)."""
@@ -117,7 +126,7 @@ class LineRing:
         K is even (whole pairs).
         """
         try:
-            pos = as_positions(points, "Line.append")
+            pos = as_positions(points, "Line.append", precise=True)
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"{exc}: append (K, 2) or (K, 3) numbers, like positions") from None
         k = len(pos)
@@ -155,6 +164,12 @@ class LineRing:
             columns["opaque"] = new_color[:, 3] == 1.0
         self._ring.append(columns)
         self._ring_views()
+        ring = self._ring
+        origin = self._ring_origin.appended(
+            pos, ring.view("positions"), self._origin, ring.total, ring.capacity
+        )
+        if origin is not None:  # float32 would lose them: re-base
+            self._rebase(origin)
         self._dirty.add("ring")
         self.update()
 
@@ -165,7 +180,7 @@ class LineRing:
         pos = ring.view("positions")[lo:hi]
         valid = ring.view("valid")[lo:hi]
         rows = np.zeros((hi - lo, 4), np.float32)
-        rows[valid, :3] = pos[valid]
+        rows[valid, :3] = relative(pos[valid], self._origin)
         rows[valid, 3] = 1.0
         color = ring.view("color")[lo:hi] if "color" in ring.names else None
         return rows, color
@@ -182,7 +197,7 @@ class LineRing:
         cap = ring.capacity
         pos, valid = ring.slots("positions"), ring.slots("valid")
         rows = np.zeros((cap, 4), np.float32)
-        rows[valid, :3] = pos[valid]
+        rows[valid, :3] = relative(pos[valid], self._origin)
         rows[valid, 3] = 1.0
         color = ring.slots("color") if "color" in ring.names else None
         if not _same(self._values["connect"], "segments"):  # the strip's copies around it
@@ -276,7 +291,9 @@ class LineRing:
         columns = ["a_position"] + (["a_color"] if "color" in ring.names else [])
 
         def rows(name: str, values: np.ndarray, valid: np.ndarray) -> np.ndarray:
-            return np.where(valid[:, None], values, 0) if name == "a_position" else values
+            if name != "a_position":
+                return values
+            return np.where(valid[:, None], relative(values, self._origin), 0)
 
         def upload_all() -> None:
             valid = ring.slots("valid")

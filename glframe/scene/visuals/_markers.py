@@ -29,6 +29,7 @@ from .._reactive import Alias, Prop, aliased_argument
 from .._visual import DrawContext, Visual, finite_bounds
 from . import _data as checks
 from ._data import as_positions
+from ._origin import RingOrigin, choose_origin, relative
 from ._ring import RingMirror, RingStore, as_capacity
 
 __all__ = ["Markers", "SYMBOLS", "SYMBOL_ALIASES"]
@@ -183,6 +184,7 @@ class Markers(Visual):
         super().__init__(VERT, FRAG + snippet("markers/symbols", _GLSL), parent, **kwargs)
         self._values["position"] = np.zeros((0, 3), np.float32)
         self._ring: RingStore | None = None
+        self._ring_origin = RingOrigin()
         self._mirror = RingMirror()  # what the GPU buffers hold of the ring
         self.set_data(
             positions if positions is not None else np.zeros((0, 2)),
@@ -205,10 +207,16 @@ class Markers(Visual):
         positions, properties = aliased_argument(
             Markers, "positions", positions, properties, "Markers.set_data"
         )
-        pos = None if positions is None else as_positions(positions, "Markers.positions")
+        pos = (
+            None
+            if positions is None
+            else as_positions(positions, "Markers.positions", precise=True)
+        )
         self._set_items("position", pos, properties)
         if self._ring is not None and pos is not None:  # (without positions: _assign did)
             self._refill()
+        elif pos is not None:  # float64 data far from zero: drawn relative to an origin
+            self._set_origin(choose_origin(pos)[0] if pos.dtype == np.float64 else np.zeros(3))
 
     def _assign(self, values: dict[str, Any], n: int | None = None, *, caller: str = "") -> None:
         super()._assign(values, n, caller=caller)
@@ -246,7 +254,8 @@ class Markers(Visual):
 
     def _refill(self) -> None:
         """Put the positions and per-point values in the ring, the last kept."""
-        columns = {"position": self._values["position"]}
+        # a ring keeps float64 positions and an origin (appends may drift far from zero)
+        columns = {"position": np.asarray(self._values["position"], np.float64)}
         for name in _PER_POINT:
             value = self._values[name]
             if np.ndim(value) > (1 if name.endswith("color") else 0):
@@ -255,8 +264,13 @@ class Markers(Visual):
             columns["symbol_name"] = np.asarray(self._given["symbol"], dtype=object)
         self._ring.fill(columns)
         self._ring_views()
-        self._mirror.invalidate()
+        self._rebase(self._ring_origin.filled(self._ring.view("position"), self._ring.total))
         self._dirty.add("ring")
+
+    def _rebase(self, origin: np.ndarray) -> None:
+        """A new origin for the ring's points: everything is uploaded again."""
+        self._set_origin(origin)
+        self._mirror.invalidate()
 
     def _ring_views(self) -> None:
         """The markers' values are the ring's views (oldest first)."""
@@ -286,7 +300,7 @@ class Markers(Visual):
         without one, the markers grow (everything is uploaded again).
         """
         try:
-            pos = as_positions(points, "Markers.append")
+            pos = as_positions(points, "Markers.append", precise=True)
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"{exc}: append (K, 2) or (K, 3) numbers, like positions") from None
         k = len(pos)
@@ -337,12 +351,20 @@ class Markers(Visual):
             return
         self._ring.append(columns)
         self._ring_views()
+        ring = self._ring
+        origin = self._ring_origin.appended(
+            pos, ring.view("position"), self._origin, ring.total, ring.capacity
+        )
+        if origin is not None:  # float32 would lose them: re-base
+            self._rebase(origin)
         self._dirty.add("ring")
         self.update()
 
     @property
     def positions(self) -> np.ndarray:
-        """(N, 3) float32 positions (z = 0 for 2D data); setting them keeps the other
+        """(N, 3) positions (z = 0 for 2D data), in data coordinates: float64 when given
+        float64 (drawn relative to an origin near them, keeping their precision) and
+        with a ``capacity``, float32 otherwise. Setting them keeps the other
         properties (per-point values must then fit the new count). With a ``capacity``:
         the points kept, oldest first (a read-only view, valid until the next append)."""
         return self._values["position"]
@@ -395,6 +417,8 @@ class Markers(Visual):
                 program["u_edge_width"] = value
             elif name == "scaling":
                 program["u_scene_scaling"] = 1.0 if value == "scene" else 0.0
+            elif name == "position":
+                self._bind("a_position", relative(value, self._origin), 0)
             else:
                 self._bind(f"a_{name}", value, 1 if name.endswith("color") else 0)
         self._dirty.clear()
@@ -408,13 +432,17 @@ class Markers(Visual):
             buf = self._buffers.get(attribute)
             if buf is None:
                 buf = self._buffers[attribute] = gloo.VertexBuffer()
-            buf.set_data(self._ring.slots(name))
+            slots = self._ring.slots(name)
+            buf.set_data(relative(slots, self._origin) if name == "position" else slots)
             self.program[attribute] = buf
 
     def _upload_rows(self, slot: int, lo: int, hi: int) -> None:
         for name in self._ring.names:
             if name != "symbol_name":
-                self._buffers[f"a_{name}"].set_subdata(self._ring.view(name)[lo:hi], slot)
+                rows = self._ring.view(name)[lo:hi]
+                if name == "position":
+                    rows = relative(rows, self._origin)
+                self._buffers[f"a_{name}"].set_subdata(rows, slot)
 
     def _draw(self, ctx: DrawContext) -> None:
         ring = self._ring

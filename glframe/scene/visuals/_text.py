@@ -37,6 +37,7 @@ from .._visual import DrawContext, Visual, finite_bounds
 from . import _data as checks
 from ._data import as_positions
 from ._fonts import find_font
+from ._origin import choose_origin, relative
 from ._sdf import EM, SPREAD, FontAtlas, layout
 
 __all__ = ["Text", "ANCHORS_X", "ANCHORS_Y"]
@@ -181,7 +182,9 @@ class Text(Visual):
         pos = self._values["position"]
         if positions is not None:
             pos = np.asarray(positions)
-            pos = as_positions(pos[None] if pos.shape in ((2,), (3,)) else pos, "Text.positions")
+            pos = as_positions(
+                pos[None] if pos.shape in ((2,), (3,)) else pos, "Text.positions", precise=True
+            )
         if len(strings) != 1 and len(pos) != len(strings):
             raise ValueError(
                 f"Text.positions: {len(pos)} positions for {len(strings)} strings "
@@ -195,6 +198,8 @@ class Text(Visual):
         if positions is not None:
             self._values["position"] = pos
             self._dirty.add("position")
+            # float64 anchors far from zero: drawn relative to an origin near them
+            self._set_origin(choose_origin(pos)[0] if pos.dtype == np.float64 else np.zeros(3))
         if relayout:
             self._dirty.add("layout")
 
@@ -211,8 +216,10 @@ class Text(Visual):
 
     @property
     def positions(self) -> np.ndarray:
-        """(N, 3) float32 anchor positions (z = 0 for 2D data); setting them keeps the
-        strings and the other properties (per-label values must then fit the new count)."""
+        """(N, 3) anchor positions (z = 0 for 2D data), in data coordinates: float64
+        when given float64 (drawn relative to an origin near them, keeping their
+        precision), float32 otherwise. Setting them keeps the strings and the other
+        properties (per-label values must then fit the new count)."""
         return self._values["position"]
 
     @positions.setter
@@ -322,7 +329,7 @@ class Text(Visual):
                 self._upload("a_texels", self._texels)
                 self._upload("a_label", self._label_of.astype(np.float32), 0)
             elif name == "position":
-                self._upload("a_position", value[per_glyph])
+                self._upload("a_position", relative(value[per_glyph], self._origin))
             elif name in ("font_size", "rotation", "color"):
                 item_ndim = 1 if name == "color" else 0  # one colour is 4 floats
                 per_label = np.ndim(value) > item_ndim

@@ -345,7 +345,17 @@ function normalizedEye(e) {
   return [e[0] / n, e[1] / n, e[2] / n, 0];
 }
 
-export function derivedUniform(spec, inverse) {
+export function derivedUniform(spec, inverse, matrix) {
+  if (spec.recipe === 'shift') {
+    // camera @ local (path @ translate(origin)) in float64: the GPU gets small numbers
+    const local = [0, 1, 2, 3].map((r) => spec.local.slice(4 * r, 4 * r + 4));
+    const m = matrix.map((row) => [0, 1, 2, 3].map((c) => row.reduce((s, x, k) => s + x * local[k][c], 0)));
+    let value;
+    if (spec.part === 'scale') value = [m[0][0], m[1][1], m[2][2]];
+    else if (spec.part === 'translate') value = [m[0][3], m[1][3], m[2][3]];
+    else value = [0, 1, 2, 3].flatMap((c) => [0, 1, 2, 3].map((r) => m[r][c]));
+    return ['UNIFORM', spec.program, spec.name, spec.gtype, value];
+  }
   if (spec.recipe === 'eye') {
     const local = [0, 1, 2, 3].map((r) => spec.local.slice(4 * r, 4 * r + 4));
     const eye = normalizedEye(apply(local, normalizedEye(apply(inverse, [0, 0, -1, 0]))));
@@ -372,8 +382,9 @@ export function viewUniforms(views) {
     const values = view.cam.uniforms(view.rect[2], view.rect[3]);
     for (const t of view.targets) updates.push(['UNIFORM', t.program, t.name, t.gtype, values[t.param]]);
     if (view.derived && view.derived.length) {
-      const inverse = invert(cameraMatrix(values));
-      for (const d of view.derived) updates.push(derivedUniform(d, inverse));
+      const matrix = cameraMatrix(values);
+      const inverse = invert(matrix);
+      for (const d of view.derived) updates.push(derivedUniform(d, inverse, matrix));
     }
   }
   return updates;

@@ -50,3 +50,19 @@ test("the figure bundle exports what figure.js does", async () => {
   const bundled = await import(`data:text/javascript;base64,${Buffer.from(text).toString("base64")}`);
   assert.deepEqual(Object.keys(bundled).sort(), Object.keys(figure).sort());
 });
+
+test("a visual drawn relative to its origin gets camera @ local, composed in float64", () => {
+  // PanZoomCamera(rect=(1e9 - 2, 1e9 - 2, 6, 6)), a Markers at 1e9 + [0, 1, 2]: origin 1e9
+  const cam = new CAMERAS.panzoom({ rect: [1e9 - 2, 1e9 - 2, 6, 6], aspect: null, flip: [false, false], zoom_factor: 1.1 });
+  const local = [1, 0, 0, 1e9, 0, 1, 0, 1e9, 0, 0, 1, 0, 0, 0, 0, 1];
+  const spec = (part, gtype) => ({ program: 5, name: `u_${part}`, gtype, recipe: "shift", part, local });
+  const view = { rect: [0, 0, 120, 120], cam, targets: [], derived: [spec("scale", "vec3"), spec("translate", "vec3"), spec("matrix", "mat4")] };
+  const [scale, translate, matrix] = viewUniforms([view]);
+  assert.deepEqual(scale.slice(0, 4), ["UNIFORM", 5, "u_scale", "vec3"]);
+  close(scale[4], [1 / 3, 1 / 3, 1], "scale");
+  // small numbers: 1e9 / 3 - 1 - (1e9 - 2) / 3 = -1 / 3, to float64's cancellation (a few
+  // 1e-8 at 3e8; a float32 camera translate, 3e8 to 32, could not hold it)
+  const near = (a, b, what) => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-6, `${what}: ${a} vs ${b}`));
+  near(translate[4], [-1 / 3, -1 / 3, 0], "translate");
+  near(matrix[4], [1 / 3, 0, 0, 0, 0, 1 / 3, 0, 0, 0, 0, 1, 0, -1 / 3, -1 / 3, 0, 1], "matrix (columns)");
+});
