@@ -43,15 +43,21 @@ LOOK = 16
 
 def _extent(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """(min, max) per axis of the finite rows of (N, 3) ``pos``, or None."""
-    finite = pos[np.all(np.isfinite(pos), axis=1)]
-    if not len(finite):
+    if not len(pos):
         return None
-    return finite.min(axis=0).astype(np.float64), finite.max(axis=0).astype(np.float64)
+    # column by column: numpy reduces a strided column ~25x faster than (N, 3) on axis 0
+    lo = np.array([pos[:, i].min() for i in range(pos.shape[1])])
+    hi = np.array([pos[:, i].max() for i in range(pos.shape[1])])
+    if not (np.isfinite(lo).all() and np.isfinite(hi).all()):  # NaN or inf: mask them
+        finite = pos[np.all(np.isfinite(pos), axis=1)]
+        if not len(finite):
+            return None
+        lo, hi = finite.min(axis=0), finite.max(axis=0)
+    return lo.astype(np.float64), hi.astype(np.float64)
 
 
-def choose_origin(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(origin, extent) for (N, 3) positions: see the module docstring."""
-    ext = _extent(pos)
+def _origin_of(ext: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
+    """(origin, extent) from the data's (min, max) per axis."""
     if ext is None:
         return np.zeros(3), np.zeros(3)
     lo, hi = ext
@@ -64,6 +70,21 @@ def choose_origin(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(far, rounded, 0.0), span
 
 
+def _beyond(
+    ext: tuple[np.ndarray, np.ndarray] | None, origin: np.ndarray, span: np.ndarray
+) -> bool:
+    """Whether data of (min, max) ``ext`` reach more than FAR extents from ``origin``."""
+    if ext is None:
+        return False
+    reach = np.maximum(np.abs(ext[0] - origin), np.abs(ext[1] - origin))
+    return bool(np.any(reach > FAR * _reference(span)))
+
+
+def choose_origin(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(origin, extent) for (N, 3) positions: see the module docstring."""
+    return _origin_of(_extent(pos))
+
+
 def _reference(span: np.ndarray) -> np.ndarray:
     """The extent precision is measured against: the axis's own, or for an axis with
     one value (a flat line, a lone point) the largest other one, or 1 for a point."""
@@ -74,11 +95,7 @@ def _reference(span: np.ndarray) -> np.ndarray:
 def drifted(new: np.ndarray, origin: np.ndarray, span: np.ndarray) -> bool:
     """Whether appended (K, 3) positions are more than ``FAR`` extents from ``origin``
     on an axis (then the visual re-bases: a new origin from all its data)."""
-    ext = _extent(new)
-    if ext is None:
-        return False
-    reach = np.maximum(np.abs(ext[0] - origin), np.abs(ext[1] - origin))
-    return bool(np.any(reach > FAR * _reference(span)))
+    return _beyond(_extent(new), origin, span)
 
 
 def relative(pos: np.ndarray, origin: np.ndarray) -> np.ndarray:
@@ -109,6 +126,7 @@ class RingOrigin:
         period = max(capacity // LOOK, 1)
         if not drifted(new, origin, self.span) and total - self.looked_at < period:
             return None
-        candidate, self.span = choose_origin(kept)
+        ext = _extent(kept)  # one scan of the kept rows
+        candidate, self.span = _origin_of(ext)
         self.looked_at = total
-        return candidate if drifted(kept, origin, self.span) else None
+        return candidate if _beyond(ext, origin, self.span) else None
