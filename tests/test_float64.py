@@ -278,3 +278,24 @@ def test_an_exported_page_pans_far_data_like_python(make_canvas, page, tmp_path)
         assert not page.js_errors, page.js_errors
     finally:
         canvas.close()
+
+
+def test_a_shifted_visual_sends_nothing_when_nothing_moved(scene_canvas):
+    from glframe.gloo import Cmd
+    from glframe.transforms import STTransform
+
+    canvas, view, dots = markers_scene(
+        scene_canvas, BIG + np.array([[0.0, 0.0], [1.0, 1.0]]), (BIG - 2, BIG - 2, 6, 6)
+    )
+    parent = scene.Node(view.scene, transform=STTransform())
+    dots.parent = parent
+    first = canvas.render()
+    sent = []
+    canvas.context.listeners.append(sent.extend)
+    canvas.render()
+    assert {c[0] for c in sent} <= {Cmd.FUNC, Cmd.DRAW, Cmd.READ_PIXELS}
+    sent.clear()
+    parent.transform.translate = (1, 0)  # a node on the path moves: the shift follows
+    moved = canvas.render()
+    assert Cmd.UNIFORM in {c[0] for c in sent}
+    np.testing.assert_array_equal(moved[:, UNIT:], first[:, :-UNIT])
