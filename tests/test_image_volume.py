@@ -129,6 +129,12 @@ def test_image_cubic_kernels_equal_numpy(scene_canvas, interpolation, kernel):
     np.testing.assert_allclose(got, expected, atol=2)
     image.interpolation = "linear"  # the kernels differ from bilinear: the test can fail
     assert np.abs(canvas.render()[..., 0] - expected).max() > 20
+    # without a kernel the kernel code is compiled out (a constant, not a uniform branch:
+    # llvmpipe ran both sides and a linear 4096^2 image took twice its frame time)
+    assert "const float IMAGE_KERNEL = 0.0;" in image.program.compiled.fragment
+    image.interpolation = interpolation  # and back: recompiled with the kernel
+    np.testing.assert_allclose(canvas.render()[..., 0].astype(float), expected, atol=2)
+    assert "const float IMAGE_KERNEL = 1.0;" in image.program.compiled.fragment
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ... import gloo
-from ...shaders import snippet
+from ...shaders import Variable, snippet
 from .._reactive import Prop
 from .._visual import DrawContext, Visual
 from . import _data as checks
@@ -76,7 +76,9 @@ out vec4 f_color;
 """
 FRAG_MAIN = """
 void main() {
-    vec4 s = u_kernel > 0.5 ? image_sample_kernel(v_pos) : image_sample(v_pos);
+    // $kernel is a constant: the compiler drops the path not taken (llvmpipe runs both
+    // sides of a uniform branch: the kernels' taps doubled a linear image's frame time)
+    vec4 s = $kernel > 0.5 ? image_sample_kernel(v_pos) : image_sample(v_pos);
     vec4 color = u_color_mode > 0.5 ? clamp(s, 0.0, 1.0) : image_colormap(s.r * u_value_scale);
     if (image_missing(s)) color = u_nan_color;
     if (color.a <= 0.0) discard;
@@ -204,6 +206,9 @@ class Image(Colormapped, Visual):
             parent,
             **kwargs,
         )
+        # 1.0 with a kernel: a constant, so nearest and linear images carry no kernel code
+        self._kernel = Variable("IMAGE_KERNEL", 0.0, kind="const")
+        self.frag["kernel"] = self._kernel
         self._data: np.ndarray | None = None  # nothing is drawn until set_data
         self._tiles: list[tuple[gloo.Texture2D, tuple[int, int]]] = []  # texture, origin
         self._tile_key: tuple | None = None
@@ -280,6 +285,8 @@ class Image(Colormapped, Visual):
         if "interpolation" in dirty:
             program["u_linear"] = 1.0 if self.interpolation == "linear" else 0.0
             kernel, radius, bc = KERNELS.get(self.interpolation, (0.0, 1.0, (0.0, 0.0)))
+            if self._kernel.value != float(kernel > 0):
+                self._kernel.value = float(kernel > 0)  # another program: recompiled
             program["u_kernel"] = kernel
             program["u_kernel_radius"] = radius
             program["u_kernel_bc"] = bc
