@@ -221,6 +221,7 @@ class MultiscaleVolume(RayCast, Tiled):
             **kwargs,
         )
         self.frag["transform"] = self._chain  # depths in the fragment stage, as Volume
+        self._bind_method()
         ms = self._ms
         self._brick = np.array(self._grid.tile, int)  # (z, y, x)
         self._coarse_tex: gloo.Texture3D | None = None

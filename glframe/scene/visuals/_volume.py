@@ -43,7 +43,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ... import gloo
-from ...shaders import snippet
+from ...shaders import Variable, snippet
 from .._reactive import Auto, Prop
 from .._visual import DrawContext, Visual
 from . import _data as checks
@@ -88,7 +88,9 @@ void main() {
     float dt = span_length / float(n);
     float t_depth = t0;
     vec4 color;
-    int method = int(u_method + 0.5);  // METHODS in _volume.py
+    // $method is a constant (METHODS in _volume.py): the compiler keeps one method's
+    // loop (llvmpipe runs every side of a uniform branch)
+    int method = int($method + 0.5);
     if (method == 0) color = volume_mip(origin, d, t0, dt, n);
     else if (method == 1) color = volume_translucent(origin, d, t0, dt, n);
     else if (method == 2) color = volume_iso(origin, d, t0, dt, n, t_depth);
@@ -185,12 +187,18 @@ class RayCast:
         lo, hi = self._range
         return (value - lo) / (hi - lo)
 
+    def _bind_method(self) -> None:
+        """Bind ``$method``, the constant that picks the ray's method (the constructors
+        call it before anything compiles)."""
+        self._method = Variable("VOLUME_METHOD", 0.0, kind="const")
+        self.frag["method"] = self._method
+
     def _ray_uniforms(self, dirty: set) -> None:
         """Set the ray caster's uniforms whose properties are dirty (clim and threshold
         in texture units: ``self._to_texture``)."""
         program = self.program
-        if "method" in dirty:
-            program["u_method"] = METHODS[self.method]
+        if "method" in dirty and self._method.value != METHODS[self.method]:
+            self._method.value = METHODS[self.method]  # another program: recompiled
         if "clim" in dirty:
             program["u_clim"] = tuple(self._to_texture(v) for v in self.clim)
         if dirty & {"clim", "threshold"}:  # the default threshold follows clim
@@ -280,6 +288,7 @@ class Volume(RayCast, Colormapped, Visual):
         frag = ray_caster(FRAG_DECLARATIONS, FRAG_MAIN)
         super().__init__(VERT, frag, parent, **kwargs)
         self.frag["transform"] = self._chain  # the same chain, for depths in the fragment stage
+        self._bind_method()
         self._data: np.ndarray | None = None  # nothing is drawn until set_data
         self._range = (0.0, 1.0)  # data values at texture values 0 and 1
         self._stored: np.ndarray | None = None  # what the texture gets, until uploaded

@@ -4,8 +4,7 @@
 // units) and `float volume_voxel()` (the side of the voxels sampled, in local units: the
 // iso-surface's gradient is taken over it) declared before it, and the uniforms u_cmap (a 256-texel colormap), u_shape
 // ((W, H, D)), u_clim and u_threshold (in texture units), u_gamma, u_step (local units),
-// u_opacity (per voxel, translucent) and u_method (0 mip, 1 translucent, 2 iso, 3 minip,
-// 4 average, 5 additive).
+// u_opacity (per voxel, translucent); the main function picks the method (a constant).
 
 const int VOLUME_MAX_STEPS = 1024;
 

@@ -10,6 +10,5 @@ uniform float u_threshold;
 uniform float u_gamma;
 uniform float u_step;
 uniform float u_opacity;
-uniform float u_method;
 in vec3 v_pos;
 out vec4 f_color;
