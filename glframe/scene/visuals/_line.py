@@ -629,14 +629,6 @@ class Line(LineRing, Visual):
         elif indices is not None:
             program.draw(mode, indices)
 
-    def bounds(self, axis: int) -> tuple[float, float] | None:
-        if self._ring is not None:  # once per axis between appends (a view asks for all three)
-            memo = self._ring.memo
-            if axis not in memo:
-                memo[axis] = self._bounds(axis)
-            return memo[axis]
-        return self._bounds(axis)
-
     def _bounds(self, axis: int) -> tuple[float, float] | None:
         pos = self._values["positions"]
         pos = pos[np.all(np.isfinite(pos), axis=1)]  # a break's other coordinates do not count

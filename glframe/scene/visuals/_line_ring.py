@@ -19,7 +19,7 @@ from ... import gloo
 from . import _data as checks
 from ._data import as_positions
 from ._origin import RingOrigin, relative
-from ._ring import RingStore, as_capacity
+from ._ring import RingBounds, RingStore, as_capacity
 
 _ROW = 16  # bytes of one vec4 row
 #: the line-strip path's ring buffers and the ring's columns they hold
@@ -31,7 +31,7 @@ def _same(value: Any, name: str) -> bool:
     return isinstance(value, str) and value == name
 
 
-class LineRing:
+class LineRing(RingBounds):
     """Line's ring-buffer methods (see :class:`~glframe.scene.visuals.Line`)."""
 
     # set by Line.__init__ (declared here for readers and type checkers)

@@ -30,7 +30,7 @@ from .._visual import DrawContext, Visual, finite_bounds
 from . import _data as checks
 from ._data import as_positions
 from ._origin import RingOrigin, choose_origin, relative
-from ._ring import RingMirror, RingStore, as_capacity
+from ._ring import RingBounds, RingMirror, RingStore, as_capacity
 
 __all__ = ["Markers", "SYMBOLS", "SYMBOL_ALIASES"]
 
@@ -135,7 +135,7 @@ def _symbols(value: Any, what: str, n: int) -> Any:
     return codes
 
 
-class Markers(Visual):
+class Markers(RingBounds, Visual):
     """Points drawn as symbols.
 
     Parameters
@@ -455,14 +455,6 @@ class Markers(Visual):
         for first, count in ranges:  # oldest first, as markers made from these points
             if count:
                 self.program.draw("points", first=first, count=count)
-
-    def bounds(self, axis: int) -> tuple[float, float] | None:
-        if self._ring is not None:  # once per axis between appends (a view asks for all three)
-            memo = self._ring.memo
-            if axis not in memo:
-                memo[axis] = self._bounds(axis)
-            return memo[axis]
-        return self._bounds(axis)
 
     def _bounds(self, axis: int) -> tuple[float, float] | None:
         pos = self._values["position"]

@@ -51,6 +51,21 @@ def as_capacity(value: Any, what: str, *, even: bool = False) -> int | None:
     return int(value)
 
 
+class RingBounds:
+    """``bounds(axis)`` of a visual with a ring (``_ring``): computed by its
+    ``_bounds(axis)`` once per axis between appends (a view asks for all three)."""
+
+    _ring: Any
+
+    def bounds(self, axis: int) -> tuple[float, float] | None:
+        if self._ring is None:
+            return self._bounds(axis)
+        memo = self._ring.memo
+        if axis not in memo:
+            memo[axis] = self._bounds(axis)
+        return memo[axis]
+
+
 class RingStore:
     """The newest ``capacity`` rows of named columns, in logical order (oldest first).
 
