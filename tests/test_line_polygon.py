@@ -488,6 +488,25 @@ def test_triangulation_with_holes(case, angle, hole_specs):
     check_triangulation([outer, *holes], vertices, triangles)
 
 
+def test_triangulation_when_a_bridge_repeats_an_ear_corner():
+    """Found by hypothesis: the second hole's bridge met the first hole, whose bridged
+    vertex then appears twice in the ring; that copy sat on every ear's corner and was
+    counted inside it, so no ear was found and the fallback cut a triangle over a hole
+    (area 12.886 for 11.950)."""
+    radii = np.ones(34)
+    radii[[17, 32, 33]] = 0.5
+    jitter = np.zeros(34)
+    jitter[17] = 0.25
+    outer = star(jittered_angles(34, jitter), radii + 1.0)
+    holes = []
+    for a, size in ((5.6875, 0.0625), (5.6875 + 4.2, 0.09375)):
+        corners = np.linspace(0, 2 * np.pi, 3, endpoint=False) + a
+        centre = 0.55 * np.array([np.cos(a), np.sin(a)])
+        holes.append(centre + size * np.c_[np.cos(corners), np.sin(corners)])
+    vertices, triangles = triangulate(outer, holes)
+    check_triangulation([outer, *holes], vertices, triangles)
+
+
 def test_triangulation_of_degenerate_rings():
     vertices, triangles = triangulate([[0, 0], [1, 1], [2, 2]])  # all collinear
     assert len(triangles) == 0

@@ -243,9 +243,14 @@ def _ear_clip(xy: np.ndarray, ring: list[int], tol: float) -> list[tuple[int, in
             return False
         slots = np.nonzero(alive & reflex)[0]
         slots = slots[(slots != prv[i]) & (slots != i) & (slots != nxt[i])]
+        corners = (pts[prv[i]], pts[i], pts[nxt[i]])
+        # a bridge repeats vertices: a copy of a corner is on the ear, not in it (counted
+        # in, it blocked every ear until the no-ear fallback cut a wrong triangle)
+        for corner in corners:
+            slots = slots[np.any(pts[slots] != corner, axis=1)]
         if not len(slots):
             return True
-        return not _in_triangle(pts[slots], pts[prv[i]], pts[i], pts[nxt[i]], tol).any()
+        return not _in_triangle(pts[slots], *corners, tol).any()
 
     i, stalled = 0, 0
     while remaining > 3:
