@@ -1,7 +1,8 @@
 """Geometry and lighting for the 3D visuals: test meshes, normals, the frame a visual is
 lit in, and the lighting parameters Mesh and Spheres share.
 
-Mesh generators (``sphere``, ``cube``, ``torus``, ``plane``) return
+Mesh generators (``sphere``, ``cube``, ``torus``, ``plane``; boxes and planes of any
+size, split into cells, planes facing any axis) return
 ``(vertices, faces)``: (N, 3) float32 and (M, 3) uint32, faces wound
 counter-clockwise when seen from outside (the right-hand rule gives outward
 normals), which is what GL calls front-facing under a standard camera.
@@ -45,6 +46,7 @@ __all__ = [
     "cube",
     "torus",
     "plane",
+    "DIRECTIONS",
     "vertex_normals",
     "linear_matrix",
     "ShadingFrame",
@@ -93,24 +95,33 @@ def sphere(
     return _result(v * radius + np.asarray(center, np.float64), f)
 
 
-def cube(size: float = 1.0, center: ArrayLike = (0.0, 0.0, 0.0)) -> tuple[np.ndarray, np.ndarray]:
-    """A cube of side ``size``: 24 vertices (4 per side, so each side has its own
-    normals) and 12 faces, two per side in the order -x, +x, -y, +y, -z, +z."""
-    vertices, faces = [], []
+def cube(
+    size: float | ArrayLike = 1.0,
+    center: ArrayLike = (0.0, 0.0, 0.0),
+    divisions: tuple[int, int, int] = (1, 1, 1),
+) -> tuple[np.ndarray, np.ndarray]:
+    """A box of side ``size`` (one value, or (x, y, z) sizes), its sides split into
+    ``divisions`` (nx, ny, nz) cells along each axis.
+
+    Each side has its own vertices (so its own normals): with one division, 24
+    vertices and 12 faces, two per side in the order -x, +x, -y, +y, -z, +z (in
+    general, each side's :func:`plane` in that order).
+    """
+    sizes = np.broadcast_to(np.asarray(size, np.float64), (3,))
+    c = np.asarray(center, np.float64).reshape(3)
+    vertices, faces, count = [], [], 0
     for axis in range(3):
-        u, w = (axis + 1) % 3, (axis + 2) % 3
-        for sign in (-1.0, 1.0):
-            corners = np.zeros((4, 3))
-            corners[:, axis] = sign
-            corners[:, u] = (-1, 1, 1, -1)
-            corners[:, w] = (-1, -1, 1, 1)
-            k = len(vertices) * 4
-            # (u, w, axis) is right-handed: counter-clockwise in (u, w) faces +axis
-            quad = [[k, k + 1, k + 2], [k, k + 2, k + 3]]
-            faces += quad if sign > 0 else [q[::-1] for q in quad]
-            vertices.append(corners)
-    v = np.concatenate(vertices) * size / 2 + np.asarray(center, np.float64)
-    return _result(v, np.array(faces))
+        u, w = _PLANE_AXES[axis]
+        for sign in "-+":
+            offset = c.copy()
+            offset[axis] += (0.5 if sign == "+" else -0.5) * sizes[axis]
+            v, f = plane(
+                (sizes[u], sizes[w]), (divisions[u], divisions[w]), sign + "xyz"[axis], offset
+            )
+            vertices.append(v)
+            faces.append(f.astype(np.int64) + count)
+            count += len(v)
+    return _result(np.concatenate(vertices), np.concatenate(faces))
 
 
 def torus(
@@ -132,21 +143,43 @@ def torus(
     return _result(v, f)
 
 
+#: for a plane facing each axis: the axes along its width and its height
+_PLANE_AXES = {0: (1, 2), 1: (0, 2), 2: (0, 1)}
+#: the directions a plane can face
+DIRECTIONS = ("+x", "-x", "+y", "-y", "+z", "-z")
+
+
 def plane(
-    size: tuple[float, float] = (1.0, 1.0), divisions: tuple[int, int] = (1, 1)
+    size: tuple[float, float] = (1.0, 1.0),
+    divisions: tuple[int, int] = (1, 1),
+    direction: str = "+z",
+    center: ArrayLike = (0.0, 0.0, 0.0),
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A rectangle in the z = 0 plane, centred at the origin, facing +z, split into
-    ``divisions`` (nx, ny) cells of two triangles each."""
+    """A rectangle facing ``direction``, centred at ``center``, split into ``divisions``
+    cells of two triangles each.
+
+    ``size`` and ``divisions`` go along the two other axes in x, y, z order: x and y
+    for a plane facing +z or -z, y and z for +x or -x, x and z for +y or -y.
+    """
+    if direction not in DIRECTIONS:
+        raise ValueError(f"plane direction {direction!r} is not one of {', '.join(DIRECTIONS)}")
     nx, ny = (int(n) for n in divisions)
-    xs = np.linspace(-size[0] / 2, size[0] / 2, nx + 1)
-    ys = np.linspace(-size[1] / 2, size[1] / 2, ny + 1)
-    x, y = np.meshgrid(xs, ys)  # row j holds y[j]
-    v = np.stack([x, y, np.zeros_like(x)], -1).reshape(-1, 3)
+    us = np.linspace(-size[0] / 2, size[0] / 2, nx + 1)
+    ws = np.linspace(-size[1] / 2, size[1] / 2, ny + 1)
+    x, y = np.meshgrid(us, ws)  # row j holds ws[j]
+    axis = "xyz".index(direction[1])
+    u, w = _PLANE_AXES[axis]
+    v = np.zeros((x.size, 3))
+    v[:, u], v[:, w] = x.ravel(), y.ravel()
     i, j = np.meshgrid(np.arange(nx), np.arange(ny))
     a = j * (nx + 1) + i
     b, c, d = a + 1, a + nx + 2, a + nx + 1
     f = np.stack([np.stack([a, b, c], -1), np.stack([a, c, d], -1)], -2).reshape(-1, 3)
-    return _result(v, f)
+    # counter-clockwise in (u, w) faces u x w: +z and +x, but -y (x cross z)
+    facing = -1 if axis == 1 else 1
+    if facing != (1 if direction[0] == "+" else -1):
+        f = f[:, ::-1]
+    return _result(v + np.asarray(center, np.float64).reshape(3), f)
 
 
 def vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
