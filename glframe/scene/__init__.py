@@ -5,7 +5,9 @@
 - :class:`SceneCanvas`: a canvas of :class:`View` s (``add_view``, ``add_grid``);
 - cameras: :class:`PanZoomCamera` (2D), :class:`TurntableCamera`,
   :class:`ArcballCamera` and :class:`FlyCamera` (3D);
-- :mod:`glframe.scene.visuals`: markers, lines, images, ...
+- :mod:`glframe.scene.visuals`: markers, lines, images, ...; the solids and
+  arrows vispy users port first are here too (``scene.Box``, ``Plane``, ``Tube``,
+  ``Arrow``, ``XYZAxis``), as in vispy.scene;
 
 See docs/scene.md.
 """
@@ -17,6 +19,7 @@ from ._reactive import Prop
 from ._view import Grid, View
 from ._visual import DrawContext, Visual
 from .cameras import ArcballCamera, BaseCamera, FlyCamera, PanZoomCamera, TurntableCamera
+from .visuals import Arrow, Box, Plane, Tube, XYZAxis
 
 __all__ = [
     "SceneCanvas",
@@ -32,4 +35,9 @@ __all__ = [
     "TurntableCamera",
     "ArcballCamera",
     "FlyCamera",
+    "Box",
+    "Plane",
+    "Tube",
+    "Arrow",
+    "XYZAxis",
 ]

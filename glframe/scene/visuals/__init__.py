@@ -8,6 +8,7 @@ from . import _data as checks
 from . import _fonts as fonts
 from . import _geometry as geometry
 from ._aggregate import Aggregate, AggregateLines
+from ._arrow import Arrow, XYZAxis
 from ._image import Image
 from ._line import Line
 from ._markers import SYMBOLS, Markers
@@ -16,6 +17,7 @@ from ._multiscale_image import MultiscaleImage
 from ._multiscale_volume import MultiscaleVolume
 from ._polygon import Polygon
 from ._shapes import Ellipse, Rectangle
+from ._solids import Box, Plane, Tube
 from ._spheres import Spheres
 from ._text import Text
 from ._volume import Volume
@@ -36,6 +38,11 @@ __all__ = [
     "Polygon",
     "Rectangle",
     "Ellipse",
+    "Box",
+    "Plane",
+    "Tube",
+    "Arrow",
+    "XYZAxis",
     "Text",
     "fonts",
     "checks",
