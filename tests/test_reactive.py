@@ -41,6 +41,11 @@ def _visuals() -> dict[str, object]:
         "Spheres": v.Spheres(np.zeros((3, 3))),
         "Aggregate": v.Aggregate({"x": np.zeros(3), "y": np.zeros(3)}),
         "AggregateLines": v.AggregateLines(np.zeros((2, 3))),
+        "Box": v.Box(),
+        "Plane": v.Plane(),
+        "Tube": v.Tube([[0, 0, 0], [1, 0, 0]]),
+        "Arrow": v.Arrow(np.zeros((3, 2))),
+        "XYZAxis": v.XYZAxis(),
     }
 
 

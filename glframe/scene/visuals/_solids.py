@@ -380,6 +380,6 @@ class Tube(_Solid):
                     f"Tube.colors: {len(colors)} colours for {len(p)} points; give one per point"
                 )
             extra["vertex_colors"] = np.repeat(colors, params["tube_points"], axis=0)
-        elif self._values.get("colors") is not None:  # the points' colours taken away
+        elif getattr(self, "_values", {}).get("colors") is not None:  # colours taken away
             extra["vertex_colors"] = None
         return vertices, faces, extra
