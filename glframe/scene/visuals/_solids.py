@@ -55,20 +55,37 @@ class _Solid(Mesh):
         """(vertices, faces, other Mesh.set_data arguments) for checked ``params``."""
         raise NotImplementedError
 
-    def _assign(self, values: dict[str, Any], n: int | None = None, *, caller: str = "") -> None:
-        if self._reshaping or not values.keys() & set(self._shape):
-            super()._assign(values, n, caller=caller)
+    def set_data(
+        self, vertices: ArrayLike | None = None, faces: ArrayLike | None = None, **kwargs: Any
+    ) -> None:
+        """Change the parameters (the geometry follows) and any other properties together,
+        or, as for a :class:`Mesh`, the vertices and faces themselves."""
+        shape = {k: kwargs.pop(k) for k in self._shape if k in kwargs}
+        if not shape:
+            super().set_data(vertices, faces, **kwargs)
             return
+        if vertices is not None or faces is not None:
+            name = type(self).__name__
+            raise ValueError(
+                f"{name}.set_data: the geometry follows from {', '.join(shape)}; give those "
+                "or vertices and faces, not both"
+            )
         params = {
-            k: self._props[k].convert(self, values[k], 0) if k in values else self._values[k]
+            k: self._props[k].convert(self, shape[k], 0) if k in shape else self._values[k]
             for k in self._shape
         }
         vertices, faces, extra = self._make(params)
         self._reshaping = True
         try:  # Mesh.set_data checks the rest (colours for the new counts) before any change
-            Mesh.set_data(self, vertices, faces, **extra, **values)
+            super().set_data(vertices, faces, **{**extra, **kwargs}, **shape)
         finally:
             self._reshaping = False
+
+    def _assign(self, values: dict[str, Any], n: int | None = None, *, caller: str = "") -> None:
+        if self._reshaping or not values.keys() & set(self._shape):
+            super()._assign(values, n, caller=caller)
+        else:  # a parameter set alone (box.width = 2)
+            self.set_data(**values)
 
 
 def _size(doc: str) -> Prop:
