@@ -2,7 +2,8 @@
 
 - :class:`Node` and :class:`Visual`: the graph and what draws; :class:`Prop`
   (a visual's reactive property) and :class:`DrawContext` (how it is drawn);
-- :class:`SceneCanvas`: a canvas of :class:`View` s (``add_view``, ``add_grid``);
+- :class:`SceneCanvas`: a canvas of :class:`View` s (``add_view``, ``add_grid``),
+  and its :class:`Overlay` (``canvas.scene``: HUD visuals in canvas pixels);
 - cameras: :class:`PanZoomCamera` (2D), :class:`TurntableCamera`,
   :class:`ArcballCamera` and :class:`FlyCamera` (3D);
 - :mod:`glframe.scene.visuals`: markers, lines, images, ...; the solids and
@@ -15,6 +16,7 @@ See docs/scene.md.
 from . import visuals
 from ._canvas import SceneCanvas
 from ._node import Node
+from ._overlay import Overlay, PixelCamera
 from ._reactive import Prop
 from ._view import Grid, View
 from ._visual import DrawContext, Visual
@@ -25,6 +27,8 @@ __all__ = [
     "SceneCanvas",
     "View",
     "Grid",
+    "Overlay",
+    "PixelCamera",
     "Node",
     "Visual",
     "Prop",

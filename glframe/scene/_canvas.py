@@ -1,8 +1,10 @@
 """SceneCanvas: a Canvas that draws views of scenes, and routes input to their cameras.
 
 Each frame clears to ``bgcolor`` and draws every view (grids lay theirs out
-first). Mouse events go to the camera of the view under the pointer (a drag
-stays with the view it started in); key events to the view last clicked.
+first), then the overlay (``canvas.overlay``, whose scene is ``canvas.scene``: HUD
+text and shapes in canvas pixels, see ``_overlay.py``) if one was made. Mouse
+events go to the camera of the view under the pointer (a drag stays with the view
+it started in; the overlay takes none); key events to the view last clicked.
 ``render(size=...)`` renders at any size through a frame buffer, scaling
 views and pixel sizes, so a screenshot can be larger than the window.
 """
@@ -17,6 +19,8 @@ import numpy as np
 
 from .. import gloo
 from ..app import Canvas, Event
+from ._node import Node
+from ._overlay import Overlay
 from ._view import Grid, View
 from .cameras import BaseCamera
 
@@ -88,6 +92,7 @@ class SceneCanvas(Canvas):
         self._drag_view: View | None = None
         self._focus_view: View | None = None
         self._scale = 1.0
+        self._overlay: Overlay | None = None  # made at first use (canvas.overlay)
         self.frame = 0  # draws of the views so far (DrawContext.frame)
         self.events.draw.connect(self._on_draw)
         self.events.resize.connect(lambda event: self._layout())
@@ -101,17 +106,45 @@ class SceneCanvas(Canvas):
         this canvas's own (glframe has no widget tree)."""
         return CentralWidget(self)
 
+    @property
+    def overlay(self) -> Overlay:
+        """A view over the whole canvas, drawn after every view, in canvas pixels
+        ((0, 0) at the top left, y down): put HUD text and shapes in its ``scene``
+        (also ``canvas.scene``). Made at first use; see :class:`Overlay`."""
+        if self._overlay is None:
+            self._overlay = Overlay(self)
+        return self._overlay
+
+    @property
+    def scene(self) -> Node:
+        """vispy's ``canvas.scene``: the overlay's scene node (``canvas.overlay.scene``),
+        whose children are drawn over every view in canvas pixels, (0, 0) at the top
+        left, y down. A view's scene is ``view.scene``."""
+        return self.overlay.scene
+
     def add_view(
         self,
         camera: BaseCamera | str | None = None,
         rect: tuple[int, int, int, int] | None = None,
         bgcolor: gloo.Color | None = None,
+        *,
+        border_color: gloo.Color | None = None,
+        border_width: float = 1.0,
     ) -> View:
         """A new view: the whole canvas unless ``rect`` (x, y, w, h, top-left origin) is given.
 
         ``camera``: a camera, or a name ("panzoom", "turntable", "arcball", "fly").
+        ``border_color``, ``border_width``: a frame inside the rectangle (vispy's
+        ViewBox options; see :attr:`View.border_color`).
         """
-        view = View(self, camera=camera, rect=rect, bgcolor=bgcolor)
+        view = View(
+            self,
+            camera=camera,
+            rect=rect,
+            bgcolor=bgcolor,
+            border_color=border_color,
+            border_width=border_width,
+        )
         self.views.append(view)
         self.update()
         return view
@@ -146,6 +179,8 @@ class SceneCanvas(Canvas):
         self.frame += 1
         for view in self.views:
             view.draw(target_size, scale, frame=self.frame)
+        if self._overlay is not None:
+            self._overlay.draw(target_size, scale, frame=self.frame)
 
     def render(self, size: tuple[int, int] | None = None) -> np.ndarray:
         """Draw a fresh frame, (h, w, 4) uint8; at ``size`` (w, h) if given.
@@ -180,11 +215,20 @@ class SceneCanvas(Canvas):
         An id pass renders the view under ``pos`` (only the pixels within
         ``radius``) with each visual's fragments replaced by its id and element
         index; the hit nearest to ``pos`` wins. Up to 255 visuals per view and
-        2**24 elements per visual are told apart.
+        2**24 elements per visual are told apart. The overlay is drawn on top, so
+        it is asked first: a hit there (``result.view`` is ``canvas.overlay``) wins.
         """
+        if self._overlay is not None and self._overlay.visuals():
+            hit = self._pick_in(self._overlay, pos, radius)
+            if hit is not None:
+                return hit
         view = self.view_at(pos)
         if view is None:
             return None
+        return self._pick_in(view, pos, radius)
+
+    def _pick_in(self, view: View, pos: Any, radius: int) -> PickResult | None:
+        """:meth:`pick` in one view."""
         visuals = view.visuals()[:255]
         w, h = self.size  # framebuffer pixels: ``pos`` and ``radius`` are logical ones
         ratio = self.pixel_ratio

@@ -6,6 +6,10 @@ the rectangle's clip space. A Grid lays views out in rows and columns, with
 spans, filling its rectangle (the whole canvas by default).
 
 Rectangles are (x, y, w, h) in canvas pixels, origin at the top left.
+
+A view may have a border (``border_color``, ``border_width``): a frame inside its
+rectangle, drawn over its visuals by clearing four scissored strips, so its
+pixels are exactly the colour (not blended) and it costs no program.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from ..shaders import Variable
 from ._node import Node
 from ._visual import DrawContext, Visual
 from .cameras import BaseCamera, PanZoomCamera, make_camera
+from .visuals import _data as checks
 
 if TYPE_CHECKING:
     from ._canvas import SceneCanvas
@@ -33,7 +38,8 @@ class View:
     Use ``canvas.add_view()`` or ``grid.add_view()`` rather than this class.
     Add visuals with ``parent=view.scene`` (or ``view.add(visual)``, vispy's way).
     ``camera`` is a camera or a name ("panzoom", "turntable", "arcball", "fly"); the
-    default is a PanZoomCamera showing (0, 0, 1, 1) as it is.
+    default is a PanZoomCamera showing (0, 0, 1, 1) as it is. ``border_color`` and
+    ``border_width`` frame the rectangle (see :attr:`border_color`).
     """
 
     def __init__(
@@ -43,8 +49,12 @@ class View:
         camera: BaseCamera | str | None = None,
         rect: tuple[int, int, int, int] | None = None,
         bgcolor: gloo.Color | None = None,
+        border_color: gloo.Color | None = None,
+        border_width: float = 1.0,
     ) -> None:
         self.canvas = canvas
+        self._border_color: tuple[float, ...] | None = None
+        self._border_width = 1.0
         self.scene = Node(name="scene")
         self.scene._view = self
         self._rect = rect
@@ -57,6 +67,8 @@ class View:
         self._camera: BaseCamera | None = None
         # the default camera keeps the unit square: it is not fitted to the visuals
         self.camera = camera if camera is not None else PanZoomCamera(rect=(0, 0, 1, 1))
+        self.border_color = border_color
+        self.border_width = border_width
 
     # ---- geometry ----------------------------------------------------------------
     @property
@@ -93,6 +105,48 @@ class View:
         """A canvas pixel position (or (N, 2) of them) in scene coordinates."""
         clip = self.to_clip(pos)
         return self.camera.transform.imap(np.atleast_2d(clip)).reshape(*clip.shape[:-1], -1)
+
+    # ---- border -----------------------------------------------------------------------
+    @property
+    def border_color(self) -> tuple[float, float, float, float] | None:
+        """The colour of a frame drawn inside the view's rectangle, over its visuals
+        (RGBA floats), or None (the default): no frame. Set a name, '#rrggbb[aa]' or
+        3 or 4 floats in [0, 1]. The frame's pixels are set to it, not blended."""
+        return self._border_color
+
+    @border_color.setter
+    def border_color(self, value: gloo.Color | None) -> None:
+        self._border_color = None if value is None else _BORDER_COLOR(value, "View.border_color")
+        self.update()
+
+    @property
+    def border_width(self) -> float:
+        """The frame's width in logical pixels (default 1; 0 draws none), inside the
+        rectangle; scaled with the view (a screenshot rendered larger)."""
+        return self._border_width
+
+    @border_width.setter
+    def border_width(self, value: float) -> None:
+        if isinstance(value, bool):
+            raise TypeError(f"View.border_width must be a number of pixels, not {value!r}")
+        self._border_width = _BORDER_WIDTH(value, "View.border_width")
+        self.update()
+
+    def _draw_border(self, x: int, gl_y: int, w: int, h: int, scale: float) -> None:
+        """Clear four strips inside the framebuffer rectangle (x, gl_y, w, h)."""
+        if self._border_color is None or self._border_width <= 0:
+            return
+        # at least one pixel: a thin border scaled down must not vanish
+        b = min(max(int(round(self._border_width * scale)), 1), w, h)
+        strips = (
+            (x, gl_y, w, b),  # bottom
+            (x, gl_y + h - b, w, b),  # top
+            (x, gl_y, b, h),  # left
+            (x + w - b, gl_y, b, h),  # right
+        )
+        for strip in strips:
+            gloo.set_state(scissor_test=True, scissor=strip)
+            gloo.clear(color=self._border_color, depth=False)
 
     # ---- camera -----------------------------------------------------------------------
     @property
@@ -173,10 +227,17 @@ class View:
         ctx = DrawContext(self, render_pass, float(scale), frame, pick_ids or {})
         for visual in self.visuals():
             visual.draw(ctx)
+        if not ctx.picking:  # a border is no element: it must not hide what is picked
+            self._draw_border(x, gl_y, w, h, scale)
         gloo.set_state(scissor_test=False)
 
     def __repr__(self) -> str:
         return f"<View rect={self.rect} camera={type(self.camera).__name__}>"
+
+
+#: checks of the border's colour and width (messages name ``View.border_*``)
+_BORDER_COLOR = checks.color()
+_BORDER_WIDTH = checks.number(minimum=0)
 
 
 class Grid:
