@@ -324,3 +324,11 @@ def test_exported_page_draws_the_overlay_and_borders(canvas2d, page, tmp_path): 
         is_color(pixels, RED), border_mask(pixels.shape, 0, 0, 300, 200, 3)
     )
     assert not page.js_errors, page.js_errors
+
+
+def test_vispys_hud_line_ports_as_it_is(canvas2d):
+    canvas, _ = canvas2d()
+    scene.visuals.Text("FPS", parent=canvas.scene, pos=(40, 30), font_size=20)
+    ink = canvas.render()[..., 0] > 128
+    x, y = centroid(ink)
+    assert ink.sum() > 60 and abs(x - 40) < 3 and abs(y - 30) < 4  # centred at (40, 30)
