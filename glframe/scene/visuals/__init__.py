@@ -8,7 +8,7 @@ from . import _data as checks
 from . import _fonts as fonts
 from . import _geometry as geometry
 from ._aggregate import Aggregate, AggregateLines
-from ._arrow import Arrow, XYZAxis
+from ._arrow import ARROW_TYPES, Arrow, XYZAxis
 from ._image import Image
 from ._line import Line
 from ._markers import SYMBOLS, Markers
@@ -42,6 +42,7 @@ __all__ = [
     "Plane",
     "Tube",
     "Arrow",
+    "ARROW_TYPES",
     "XYZAxis",
     "Text",
     "fonts",
