@@ -119,6 +119,10 @@ def test_the_overlay_follows_a_resize(canvas2d):
     assert not is_color(first, RED).any()  # beyond the 200 x 150 canvas
     canvas.size = (300, 200)
     assert canvas.overlay.rect == (0, 0, 300, 200)
+    # mapped to the new size at once (not only at the next draw)
+    np.testing.assert_allclose(
+        canvas.overlay.canvas_to_scene([(0, 0), (300, 200)]), [(0, 0), (300, 200)]
+    )
     image = canvas.render()
     assert image.shape[:2] == (200, 300)
     assert_hud_box_at(image)  # same pixels, same size: not stretched with the canvas
@@ -332,3 +336,21 @@ def test_vispys_hud_line_ports_as_it_is(canvas2d):
     ink = canvas.render()[..., 0] > 128
     x, y = centroid(ink)
     assert ink.sum() > 60 and abs(x - 40) < 3 and abs(y - 30) < 4  # centred at (40, 30)
+
+
+def test_hidpi_overlay_and_border_in_logical_pixels(canvas2d):
+    canvas = scene.SceneCanvas(size=(200, 150), bgcolor="black", pixel_ratio=2)
+    try:
+        canvas.add_view(rect=(100, 0, 100, 150), border_color="red", border_width=2)
+        box = hud_box(canvas)
+        image = canvas.render()
+        assert image.shape[:2] == (300, 400)
+        assert_hud_box_at(image, 20, 20, 100, 60)
+        np.testing.assert_array_equal(
+            is_color(image, RED), border_mask(image.shape, 200, 0, 200, 300, 4)
+        )
+        hit = canvas.pick((45, 25))  # logical pixels
+        assert hit is not None and hit.visual is box and hit.pos == (45, 25)
+        np.testing.assert_allclose(canvas.overlay.canvas_to_scene((45, 25)), (45, 25))
+    finally:
+        canvas.close()

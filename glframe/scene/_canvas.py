@@ -160,6 +160,8 @@ class SceneCanvas(Canvas):
             grid.layout()
         for view in self.views:
             view.camera._view_changed()
+        if self._overlay is not None:  # pixels map to the new size before the next draw
+            self._overlay.camera._view_changed()
 
     def update(self) -> None:
         """Ask for a redraw (a window redraws at its next loop turn)."""
