@@ -21,6 +21,7 @@ narrower than the radius, the rings of neighbouring points cross each other.
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 import numpy as np
@@ -237,19 +238,28 @@ def _as_point_colors(value: Any, what: str) -> np.ndarray | None:
     return as_colors(value, len(value), what)
 
 
-def _rotate(v: np.ndarray, axis: np.ndarray, cos: float, sin: float) -> np.ndarray:
-    """``v`` turned around the unit ``axis`` (Rodrigues' formula)."""
-    return v * cos + np.cross(axis, v) * sin + axis * (axis @ v) * (1 - cos)
-
-
-def _transport(v: np.ndarray, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
-    """``v`` (perpendicular to ``t0``) turned as the smallest rotation from t0 to t1 turns."""
-    axis = np.cross(t0, t1)
-    s = float(np.linalg.norm(axis))
+def _transport(
+    v: tuple[float, float, float], t0: tuple[float, float, float], t1: tuple[float, float, float]
+) -> tuple[float, float, float]:
+    """``v`` (unit, across ``t0``) turned as the smallest rotation from unit t0 to t1 turns
+    (Rodrigues' formula). Plain floats: called once per point, where numpy's per-call cost
+    would make a 10,000-point tube take half a second."""
+    (vx, vy, vz), (ax, ay, az), (bx, by, bz) = v, t0, t1
+    kx, ky, kz = ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx  # the axis, sin long
+    s = math.sqrt(kx * kx + ky * ky + kz * kz)
     if s > 1e-12:
-        v = _rotate(v, axis / s, float(t0 @ t1), s)
-    v = v - (v @ t1) * t1  # drop the rounding that leaves the plane across t1
-    return v / np.linalg.norm(v)
+        c = ax * bx + ay * by + az * bz
+        kx, ky, kz = kx / s, ky / s, kz / s
+        kv = (kx * vx + ky * vy + kz * vz) * (1 - c)
+        vx, vy, vz = (
+            vx * c + (ky * vz - kz * vy) * s + kx * kv,
+            vy * c + (kz * vx - kx * vz) * s + ky * kv,
+            vz * c + (kx * vy - ky * vx) * s + kz * kv,
+        )
+    d = vx * bx + vy * by + vz * bz  # drop the rounding that leaves the plane across t1
+    vx, vy, vz = vx - d * bx, vy - d * by, vz - d * bz
+    length = math.sqrt(vx * vx + vy * vy + vz * vz)
+    return vx / length, vy / length, vz / length
 
 
 def _frames(points: np.ndarray, closed: bool, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -269,13 +279,14 @@ def _frames(points: np.ndarray, closed: bool, what: str) -> tuple[np.ndarray, np
     norm = np.linalg.norm(t, axis=1, keepdims=True)
     t = np.where(norm > 1e-9, t / np.where(norm > 0, norm, 1), out)  # a U-turn: the way on
     start = np.eye(3)[np.argmin(np.abs(t[0]))]  # the axis least along the first tangent
-    normals = np.empty_like(t)
-    normals[0] = start - (start @ t[0]) * t[0]
-    normals[0] /= np.linalg.norm(normals[0])
+    first = start - (start @ t[0]) * t[0]
+    tangents = [tuple(row) for row in t.tolist()]
+    transported = [tuple(first / np.linalg.norm(first))]
     for i in range(1, len(t)):
-        normals[i] = _transport(normals[i - 1], t[i - 1], t[i])
+        transported.append(_transport(transported[-1], tangents[i - 1], tangents[i]))
+    normals = np.array(transported)
     if closed:  # spread the twist gathered around the loop over the rings
-        back = _transport(normals[-1], t[-1], t[0])
+        back = np.array(_transport(transported[-1], tangents[-1], tangents[0]))
         twist = np.arctan2(np.cross(normals[0], back) @ t[0], normals[0] @ back)
         angle = -twist * np.arange(len(t)) / len(t)
         binormals = np.cross(t, normals)
