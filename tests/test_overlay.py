@@ -354,3 +354,26 @@ def test_hidpi_overlay_and_border_in_logical_pixels(canvas2d):
         np.testing.assert_allclose(canvas.overlay.canvas_to_scene((45, 25)), (45, 25))
     finally:
         canvas.close()
+
+
+def test_client_mode_streams_the_overlay_and_its_resize(canvas2d):
+    from glframe.app._remote import CanvasSource
+    from glframe.backends.web import RemoteSession, per_frame_commands
+
+    canvas, view = with_dot(canvas2d, size=(120, 80))
+    Rectangle((20, 10), 20, 10, color="lime", parent=canvas.scene)
+    source = CanvasSource(canvas)
+    _, frame, views = source.glir_snapshot()
+    assert len(views) == 1  # the overlay is no page camera: its uniforms are the frame's
+    draws = [c for c in per_frame_commands(frame, views) if str(c[0]) == "DRAW"]
+    assert len(draws) == 2  # the dot, then the overlay's rectangle
+    sent = []
+    session = RemoteSession(source, lambda h, b: sent.append((h, b)), mode="client")
+    session.receive({"type": "ready"})
+    sent.clear()
+    session.receive({"type": "resize", "width": 60, "height": 40, "pixel_ratio": 1})
+    ((header, _),) = [(h, b) for h, b in sent if h["type"] == "glir"]
+    commands = header["glir"]["commands"]
+    scales = [c[4] for c in commands if c[0] == "UNIFORM" and c[2] == "u_st_scale"]
+    assert [2 / 60, -2 / 40, 1.0] in scales  # the overlay's pixels, at the new size
+    assert [c[0] for c in commands].count("DRAW") == 2
