@@ -265,6 +265,7 @@ def test_border_is_not_picked(canvas2d):
     ("name", "value", "error", "match"),
     [
         ("border_color", "reddish", ValueError, "View.border_color"),
+        ("border_color", (255, 0, 0), ValueError, r"View.border_color: .*0-255"),
         ("border_color", [[1, 0, 0]] * 2, ValueError, "View.border_color: one colour"),
         ("border_width", -1, ValueError, r"View.border_width must be a finite number >= 0"),
         ("border_width", float("nan"), ValueError, "View.border_width"),
