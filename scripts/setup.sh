@@ -30,9 +30,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.glframe-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "setup: installing glframe[test,notebook,data,movie,qt] into .venv"
+  echo "setup: installing glframe[test,notebook,data,movie,qt,isosurface] into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test,notebook,data,movie,qt]"
+  .venv/bin/python -m pip install -q -e ".[test,notebook,data,movie,qt,isosurface]"
   # PySide6 too: tests/test_qt.py runs its tests with both Qt bindings
   .venv/bin/python -m pip install -q pyside6-essentials
   touch "$stamp"

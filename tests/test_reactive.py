@@ -46,6 +46,8 @@ def _visuals() -> dict[str, object]:
         "Tube": v.Tube([[0, 0, 0], [1, 0, 0]]),
         "Arrow": v.Arrow(np.zeros((3, 2))),
         "XYZAxis": v.XYZAxis(),
+        "Isosurface": v.Isosurface(np.zeros((2, 2, 2))),
+        "SurfacePlot": v.SurfacePlot(z=np.zeros((2, 2))),
     }
 
 

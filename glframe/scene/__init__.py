@@ -8,7 +8,8 @@
   :class:`ArcballCamera` and :class:`FlyCamera` (3D);
 - :mod:`glframe.scene.visuals`: markers, lines, images, ...; the solids and
   arrows vispy users port first are here too (``scene.Box``, ``Plane``, ``Tube``,
-  ``Arrow``, ``XYZAxis``), as in vispy.scene;
+  ``Arrow``, ``XYZAxis``) and the surfaces (``scene.Isosurface`` of a volume,
+  ``scene.SurfacePlot`` of a height field), as in vispy.scene;
 
 See docs/scene.md.
 """
@@ -21,7 +22,7 @@ from ._reactive import Prop
 from ._view import Grid, View
 from ._visual import DrawContext, Visual
 from .cameras import ArcballCamera, BaseCamera, FlyCamera, PanZoomCamera, TurntableCamera
-from .visuals import Arrow, Box, Plane, Tube, XYZAxis
+from .visuals import Arrow, Box, Isosurface, Plane, SurfacePlot, Tube, XYZAxis
 
 __all__ = [
     "SceneCanvas",
@@ -44,4 +45,6 @@ __all__ = [
     "Tube",
     "Arrow",
     "XYZAxis",
+    "Isosurface",
+    "SurfacePlot",
 ]

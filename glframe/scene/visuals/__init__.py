@@ -10,6 +10,7 @@ from . import _geometry as geometry
 from ._aggregate import Aggregate, AggregateLines
 from ._arrow import ARROW_TYPES, Arrow, XYZAxis
 from ._image import Image
+from ._isosurface import Isosurface
 from ._line import Line
 from ._markers import SYMBOLS, Markers
 from ._mesh import Mesh
@@ -19,6 +20,7 @@ from ._polygon import Polygon
 from ._shapes import Ellipse, Rectangle
 from ._solids import Box, Plane, Tube
 from ._spheres import Spheres
+from ._surface_plot import SurfacePlot
 from ._text import Text
 from ._volume import Volume
 
@@ -44,6 +46,8 @@ __all__ = [
     "Arrow",
     "ARROW_TYPES",
     "XYZAxis",
+    "Isosurface",
+    "SurfacePlot",
     "Text",
     "fonts",
     "checks",
