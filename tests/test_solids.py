@@ -171,6 +171,9 @@ def test_tube_colors_and_checks():
     with pytest.raises(ValueError, match="Tube: give colors .* or vertex_colors/face_colors"):
         Tube(points, colors=colors, vertex_colors=np.ones((160, 3)))
     assert len(tube.vertices) == 100  # the refused changes changed nothing
+    # vispy's order of arguments: points, radius, closed, color, tube_points
+    tube = Tube(points, 0.2, True, "red", 5)
+    assert (tube.color, tube.tube_points, tube.closed) == ((1.0, 0.0, 0.0, 1.0), 5, True)
 
 
 # ---- drawing ------------------------------------------------------------------------------

@@ -349,6 +349,8 @@ class Tube(_Solid):
     closed
         Join the last point to the first (a ring); if the last point repeats the
         first, give it once.
+    color
+        One colour for the tube (in vispy's place: the fourth argument).
     tube_points
         Vertices around each point (>= 3).
     colors
@@ -386,6 +388,7 @@ class Tube(_Solid):
         points: ArrayLike,
         radius: float | ArrayLike = 1.0,
         closed: bool = False,
+        color: Any = "white",
         tube_points: int = 8,
         *,
         colors: ArrayLike | None = None,
@@ -394,7 +397,7 @@ class Tube(_Solid):
         if colors is not None and kwargs.keys() & {"vertex_colors", "face_colors"}:
             raise ValueError("Tube: give colors (one per point) or vertex_colors/face_colors")
         values = (points, radius, closed, tube_points, colors)
-        super().__init__(dict(zip(self._shape, values, strict=True)), **kwargs)
+        super().__init__(dict(zip(self._shape, values, strict=True)), color=color, **kwargs)
 
     def _make(self, params: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
         p, colors = params["points"], params["colors"]
