@@ -64,10 +64,10 @@ def test_box_parameters_are_reactive_and_checked():
         box.height = 0
     with pytest.raises(ValueError, match="Box.depth_segments must be an integer >= 1, not 1.5"):
         Box(depth_segments=1.5)
-    with pytest.raises(ValueError, match=r"Mesh.face_colors: .*\(20, 3\|4\)"):
+    with pytest.raises(ValueError, match=r"Box.face_colors: .*\(20, 3\|4\)"):
         Box(face_colors=np.ones((12, 3)), width_segments=2)
     box = Box(face_colors=np.ones((12, 3)))
-    with pytest.raises(ValueError, match=r"Mesh.face_colors: .*\(20, 3\|4\)"):
+    with pytest.raises(ValueError, match=r"Box.face_colors: .*\(20, 3\|4\)"):
         box.width_segments = 2  # the colours no longer fit: refused, nothing changed
     assert box.width_segments == 1 and len(box.faces) == 12
     with pytest.raises(AttributeError, match="Box has no attribute 'widht'.*'width'"):

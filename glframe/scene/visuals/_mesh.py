@@ -226,23 +226,24 @@ class Mesh(ShadedMixin, Visual):
         """Change the geometry, per-vertex or per-face data and any properties together
         (checked together: all or nothing; a new vertex count needs new normals and
         vertex colours in the same call)."""
+        me = type(self).__name__  # a subclass's errors name it (Box, Tube...)
         v = self._vertices if vertices is None else _as_vertices(vertices)
         f = self._faces if faces is None else _as_faces(faces)
         if len(f) and int(f.max()) >= len(v):
             raise ValueError(
-                f"Mesh.faces: index {int(f.max())} is out of range for {len(v)} vertices"
+                f"{me}.faces: index {int(f.max())} is out of range for {len(v)} vertices"
             )
         n = self._normals if normals is _UNSET else normals
         if n is not None and not _fits(n, self._normals, len(v)):
             n = np.asarray(n)
             if n.dtype.kind not in "biuf" or n.shape != (len(v), 3):
-                raise ValueError(f"Mesh.normals: shape {n.shape} ({n.dtype}) is not ({len(v)}, 3)")
+                raise ValueError(f"{me}.normals: shape {n.shape} ({n.dtype}) is not ({len(v)}, 3)")
             if not np.all(np.isfinite(n)):
-                raise ValueError("Mesh.normals: contains NaN or infinity")
+                raise ValueError(f"{me}.normals: contains NaN or infinity")
             n = n.astype(np.float32)
         if vertex_colors is not _UNSET and face_colors is not _UNSET:
             if vertex_colors is not None and face_colors is not None:
-                raise ValueError("Mesh: give vertex_colors or face_colors, not both")
+                raise ValueError(f"{me}: give vertex_colors or face_colors, not both")
         vc = self._vertex_colors if vertex_colors is _UNSET else vertex_colors
         fc = self._face_colors if face_colors is _UNSET else face_colors
         if vertex_colors is not _UNSET and vertex_colors is not None:
@@ -250,9 +251,9 @@ class Mesh(ShadedMixin, Visual):
         elif face_colors is not _UNSET and face_colors is not None:
             vc = None
         if vc is not None and not _fits(vc, self._vertex_colors, len(v)):
-            vc = _as_color_array(vc, len(v), "Mesh.vertex_colors")
+            vc = _as_color_array(vc, len(v), f"{me}.vertex_colors")
         if fc is not None and not _fits(fc, self._face_colors, len(f)):
-            fc = _as_color_array(fc, len(f), "Mesh.face_colors")
+            fc = _as_color_array(fc, len(f), f"{me}.face_colors")
         self._assign(properties, caller="set_data")  # the last check: nothing changed before
         if v is not self._vertices:
             self._computed_normals = self._centre = None
