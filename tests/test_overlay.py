@@ -282,7 +282,58 @@ def test_bad_borders_are_refused_clearly(canvas2d, name, value, error, match):
         canvas.add_view(**{name: value})
 
 
-# ---- the exported page -------------------------------------------------------------------
+def test_vispys_hud_line_ports_as_it_is(canvas2d):
+    canvas, _ = canvas2d()
+    scene.visuals.Text("FPS", parent=canvas.scene, pos=(40, 30), font_size=20)
+    ink = canvas.render()[..., 0] > 128
+    x, y = centroid(ink)
+    assert ink.sum() > 60 and abs(x - 40) < 3 and abs(y - 30) < 4  # centred at (40, 30)
+
+
+def test_hidpi_overlay_and_border_in_logical_pixels(canvas2d):
+    canvas = scene.SceneCanvas(size=(200, 150), bgcolor="black", pixel_ratio=2)
+    try:
+        canvas.add_view(rect=(100, 0, 100, 150), border_color="red", border_width=2)
+        box = hud_box(canvas)
+        image = canvas.render()
+        assert image.shape[:2] == (300, 400)
+        assert_hud_box_at(image, 20, 20, 100, 60)
+        np.testing.assert_array_equal(
+            is_color(image, RED), border_mask(image.shape, 200, 0, 200, 300, 4)
+        )
+        hit = canvas.pick((45, 25))  # logical pixels
+        assert hit is not None and hit.visual is box and hit.pos == (45, 25)
+        np.testing.assert_allclose(canvas.overlay.canvas_to_scene((45, 25)), (45, 25))
+    finally:
+        canvas.close()
+
+
+# ---- client mode and the exported page ---------------------------------------------------
+# (before the browser test: Playwright's browser, kept for the module, runs an asyncio
+# loop in this thread, and a session would defer its pumps to that loop)
+def test_client_mode_streams_the_overlay_and_its_resize(canvas2d):
+    from glframe.app._remote import CanvasSource
+    from glframe.backends.web import RemoteSession, per_frame_commands
+
+    canvas, view = with_dot(canvas2d, size=(120, 80))
+    Rectangle((20, 10), 20, 10, color="lime", parent=canvas.scene)
+    source = CanvasSource(canvas)
+    _, frame, views = source.glir_snapshot()
+    assert len(views) == 1  # the overlay is no page camera: its uniforms are the frame's
+    draws = [c for c in per_frame_commands(frame, views) if str(c[0]) == "DRAW"]
+    assert len(draws) == 2  # the dot, then the overlay's rectangle
+    sent = []
+    session = RemoteSession(source, lambda h, b: sent.append((h, b)), mode="client")
+    session.receive({"type": "ready"})
+    sent.clear()
+    session.receive({"type": "resize", "width": 60, "height": 40, "pixel_ratio": 1})
+    ((header, _),) = [(h, b) for h, b in sent if h["type"] == "glir"]
+    commands = header["glir"]["commands"]
+    scales = [c[4] for c in commands if c[0] == "UNIFORM" and c[2] == "u_st_scale"]
+    assert [2 / 60, -2 / 40, 1.0] in scales  # the overlay's pixels, at the new size
+    assert [c[0] for c in commands].count("DRAW") == 2
+
+
 def test_exported_page_draws_the_overlay_and_borders(canvas2d, page, tmp_path):  # noqa: F811
     canvas, view = with_dot(canvas2d, size=(300, 200), border_color="red", border_width=3)
     hud_box(canvas)
@@ -329,52 +380,3 @@ def test_exported_page_draws_the_overlay_and_borders(canvas2d, page, tmp_path): 
         is_color(pixels, RED), border_mask(pixels.shape, 0, 0, 300, 200, 3)
     )
     assert not page.js_errors, page.js_errors
-
-
-def test_vispys_hud_line_ports_as_it_is(canvas2d):
-    canvas, _ = canvas2d()
-    scene.visuals.Text("FPS", parent=canvas.scene, pos=(40, 30), font_size=20)
-    ink = canvas.render()[..., 0] > 128
-    x, y = centroid(ink)
-    assert ink.sum() > 60 and abs(x - 40) < 3 and abs(y - 30) < 4  # centred at (40, 30)
-
-
-def test_hidpi_overlay_and_border_in_logical_pixels(canvas2d):
-    canvas = scene.SceneCanvas(size=(200, 150), bgcolor="black", pixel_ratio=2)
-    try:
-        canvas.add_view(rect=(100, 0, 100, 150), border_color="red", border_width=2)
-        box = hud_box(canvas)
-        image = canvas.render()
-        assert image.shape[:2] == (300, 400)
-        assert_hud_box_at(image, 20, 20, 100, 60)
-        np.testing.assert_array_equal(
-            is_color(image, RED), border_mask(image.shape, 200, 0, 200, 300, 4)
-        )
-        hit = canvas.pick((45, 25))  # logical pixels
-        assert hit is not None and hit.visual is box and hit.pos == (45, 25)
-        np.testing.assert_allclose(canvas.overlay.canvas_to_scene((45, 25)), (45, 25))
-    finally:
-        canvas.close()
-
-
-def test_client_mode_streams_the_overlay_and_its_resize(canvas2d):
-    from glframe.app._remote import CanvasSource
-    from glframe.backends.web import RemoteSession, per_frame_commands
-
-    canvas, view = with_dot(canvas2d, size=(120, 80))
-    Rectangle((20, 10), 20, 10, color="lime", parent=canvas.scene)
-    source = CanvasSource(canvas)
-    _, frame, views = source.glir_snapshot()
-    assert len(views) == 1  # the overlay is no page camera: its uniforms are the frame's
-    draws = [c for c in per_frame_commands(frame, views) if str(c[0]) == "DRAW"]
-    assert len(draws) == 2  # the dot, then the overlay's rectangle
-    sent = []
-    session = RemoteSession(source, lambda h, b: sent.append((h, b)), mode="client")
-    session.receive({"type": "ready"})
-    sent.clear()
-    session.receive({"type": "resize", "width": 60, "height": 40, "pixel_ratio": 1})
-    ((header, _),) = [(h, b) for h, b in sent if h["type"] == "glir"]
-    commands = header["glir"]["commands"]
-    scales = [c[4] for c in commands if c[0] == "UNIFORM" and c[2] == "u_st_scale"]
-    assert [2 / 60, -2 / 40, 1.0] in scales  # the overlay's pixels, at the new size
-    assert [c[0] for c in commands].count("DRAW") == 2
