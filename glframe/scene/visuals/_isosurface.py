@@ -62,9 +62,12 @@ def _volume(value: Any, what: str) -> np.ndarray | None:
     return arr
 
 
+_finite = checks.number()
+
+
 def _level(value: Any, what: str) -> float | None:
     """Check: None (the middle of the data's range) or a finite number."""
-    return None if value is None else checks.number()(value, what)
+    return None if value is None else _finite(value, what)
 
 
 def _middle(iso: Isosurface) -> float | None:
