@@ -156,7 +156,7 @@ def test_ply_binary_with_colours_and_polygons(tmp_path, order, fmt):
 
 TRI = "v 0 0 0\nv 1 0 0\nv 0 1 0\n"
 MALFORMED_OBJ = [
-    (TRI + "f 1 2 4\n", r"line 4: vertex index 4 is out of range: 3 vertexs"),
+    (TRI + "f 1 2 4\n", r"line 4: vertex index 4 is out of range: 3 vertices are defined"),
     (TRI + "f 1 2 -4\n", r"line 4: vertex index -4 is out of range"),
     (TRI + "f 0 1 2\n", r"line 4: vertex index 0: OBJ indices start at 1"),
     (TRI + "f 1 2\n", r"line 4: a face needs at least 3 corners, found 2"),

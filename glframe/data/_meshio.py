@@ -51,6 +51,7 @@ _PLY_TYPES = {
     "float": "f4", "float32": "f4", "double": "f8", "float64": "f8",
 }  # fmt: skip
 _PLY_FORMATS = {"ascii": None, "binary_little_endian": "<", "binary_big_endian": ">"}
+_PLURALS = {"vertex": "vertices", "normal": "normals", "texture coordinate": "texture coordinates"}
 _MAX_CORNERS = 1 << 16  # a face with more corners than this is taken for a corrupt count
 
 
@@ -137,7 +138,8 @@ def _obj_index(path: Path, lineno: int, token: str, count: int, what: str) -> in
         raise _fail(
             path,
             f"line {lineno}",
-            f"{what} index {i} is out of range: {count} {what}s are defined before this line",
+            f"{what} index {i} is out of range: {count} "
+            f"{what + ' is' if count == 1 else _PLURALS[what] + ' are'} defined before this line",
         )
     return k
 
