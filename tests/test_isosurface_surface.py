@@ -128,6 +128,17 @@ def test_isosurface_mesh_data_is_a_copy_for_export():
     assert iso.mesh_data()[2].shape == iso.vertices.shape
 
 
+def test_isosurface_saved_and_read_back(tmp_path):
+    from glframe.data import read_mesh, write_mesh
+
+    vertices, faces, normals = Isosurface(ball(), 2.0).mesh_data()
+    write_mesh(tmp_path / "ball.obj", vertices, faces, normals=normals)
+    v, f, n = read_mesh(tmp_path / "ball.obj")
+    np.testing.assert_allclose(v, vertices, atol=1e-5)
+    np.testing.assert_array_equal(f, faces)
+    np.testing.assert_allclose(n, normals, atol=1e-5)
+
+
 def test_isosurface_refuses_bad_input_and_keeps_its_state():
     iso = Isosurface(ball(), 0.0)
     before = iso.vertices

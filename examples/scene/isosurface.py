@@ -27,7 +27,7 @@ view = canvas.add_view(camera=scene.TurntableCamera(azimuth=35, elevation=20, fo
 lobes = scene.Isosurface(psi, level=0.25, color="#e8803a", parent=view.scene)
 ring = scene.Isosurface(-psi, level=0.25, color="#4a7fd0", specular=0.5, parent=view.scene)
 
-vertices, faces, normals = lobes.mesh_data()  # e.g. to write an OBJ or STL file
+vertices, faces, normals = lobes.mesh_data()  # e.g. for glframe.data.write_mesh (OBJ, PLY)
 view.camera.set_state(center=(n / 2, n / 2, n / 2), scale_factor=1.1 * n)
 
 if __name__ == "__main__":

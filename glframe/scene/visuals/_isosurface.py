@@ -220,6 +220,6 @@ class Isosurface(Mesh):
 
     def mesh_data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Copies of (vertices (N, 3) float32, faces (M, 3) uint32, normals (N, 3) float32),
-        to save the surface (e.g. as OBJ or STL) or process it elsewhere."""
+        to save the surface (``glframe.data.write_mesh``: OBJ or PLY) or process it elsewhere."""
         normals = self._smooth_normals() if len(self._vertices) else np.zeros((0, 3), np.float32)
         return self._vertices.copy(), self._faces.copy(), np.array(normals, np.float32)
