@@ -305,27 +305,35 @@ def _read_ply(path: Path, data: bytes):
     return vertices, faces, normals
 
 
-def _fans(path: Path, polygons: list[np.ndarray], n_vertices: int) -> np.ndarray:
-    triangles = []
-    for i, polygon in enumerate(polygons):
-        where = f"element 'face' {i}"
-        if len(polygon) < 3:
-            raise _fail(path, where, f"a face needs at least 3 corners, found {len(polygon)}")
-        p = polygon.astype(np.int64)
-        out = (p < 0) | (p >= n_vertices)
-        if out.any():
-            raise _fail(
-                path,
-                where,
-                f"vertex index {int(p[np.argmax(out)])} is out of range: "
-                f"the file has {n_vertices} vertices (0 to {n_vertices - 1})",
-            )
-        fan = np.empty((len(p) - 2, 3), np.int64)
-        fan[:, 0], fan[:, 1], fan[:, 2] = p[0], p[1:-1], p[2:]
-        triangles.append(fan)
-    if not triangles:
+def _fans(path: Path, polygons: list[np.ndarray] | np.ndarray, n_vertices: int) -> np.ndarray:
+    """Triangle fans of the faces (a list of index arrays, or one (M, k) array), checked."""
+    if isinstance(polygons, np.ndarray):  # all faces of k corners
+        lengths = np.full(len(polygons), polygons.shape[1] if polygons.ndim == 2 else 0)
+        flat = polygons.reshape(-1).astype(np.int64)
+    else:
+        lengths = np.array([len(p) for p in polygons], np.int64)
+        flat = np.concatenate([*polygons, np.zeros(0)]).astype(np.int64)
+    if not len(lengths):
         return np.zeros((0, 3), np.uint32)
-    return np.concatenate(triangles).astype(np.uint32)
+    if lengths.min() < 3:
+        i = int(np.argmax(lengths < 3))
+        raise _fail(
+            path, f"element 'face' {i}", f"a face needs at least 3 corners, found {lengths[i]}"
+        )
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    out = (flat < 0) | (flat >= n_vertices)
+    if out.any():
+        k = int(np.argmax(out))
+        raise _fail(
+            path,
+            f"element 'face' {int(np.searchsorted(starts, k, 'right')) - 1}",
+            f"vertex index {int(flat[k])} is out of range: "
+            f"the file has {n_vertices} vertices (0 to {n_vertices - 1})",
+        )
+    n_triangles = lengths - 2
+    first = np.repeat(starts, n_triangles)  # each triangle's polygon's first corner
+    j = np.arange(len(first)) - np.repeat(np.cumsum(n_triangles) - n_triangles, n_triangles)
+    return np.stack([flat[first], flat[first + j + 1], flat[first + j + 2]], 1).astype(np.uint32)
 
 
 def _ply_ascii(path: Path, body: bytes, elements: list[_Element], first_line: int):
@@ -399,6 +407,11 @@ def _ply_binary(path: Path, data: bytes, offset: int, elements: list[_Element], 
             values[element.name] = {n: table[n] for n in dtype.names}
             offset += need
             continue
+        table = _uniform_lists(data, offset, element, order)
+        if table is not None:  # every list of one length (all triangles, say): one read
+            values[element.name] = {n: table[n] for n in table.dtype.names if n != "_count"}
+            offset += table.nbytes
+            continue
         records, view = [], memoryview(data)
         for k in range(element.count):
             record = {}
@@ -424,6 +437,34 @@ def _ply_binary(path: Path, data: bytes, offset: int, elements: list[_Element], 
             records.append(record)
         values[element.name] = _columns(element, records)
     return values
+
+
+def _uniform_lists(data: bytes, offset: int, element: _Element, order: str):
+    """The element's records as one structured array, where it has one list property
+    and every list has the first record's length (the usual all-triangles face
+    element); else None (then records are read one by one, and any error named)."""
+    if sum(p[2] is not None for p in element.properties) != 1:
+        return None
+    fields, at = [], offset
+    for name, kind, list_type in element.properties:
+        item = np.dtype(order + _PLY_TYPES[kind])
+        if list_type is None:
+            fields.append((name, item))
+            at += item.itemsize
+            continue
+        count = np.dtype(order + _PLY_TYPES[list_type])
+        if at + count.itemsize > len(data):
+            return None
+        n = int(np.frombuffer(data, count, 1, at)[0])
+        if not 0 < n <= _MAX_CORNERS or name == "_count":
+            return None
+        fields += [("_count", count), (name, item, (n,))]
+        at += count.itemsize + n * item.itemsize
+    dtype = np.dtype(fields)
+    if offset + dtype.itemsize * element.count > len(data):
+        return None
+    table = np.frombuffer(data, dtype, element.count, offset)
+    return table if (table["_count"] == table["_count"][:1]).all() else None
 
 
 def _truncated(path: Path, element: _Element, k: int, offset: int, size: int) -> MeshFileError:
