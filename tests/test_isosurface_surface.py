@@ -294,7 +294,30 @@ def test_surface_refuses_bad_shapes_and_keeps_its_state():
         surface.set_data(z=2 * Z, clim=(1, 1))
     with pytest.raises(ValueError, match="SurfacePlot.cmap"):
         surface.cmap = "no-such-map"
+    with pytest.raises(AttributeError, match=r"SurfacePlot.vertices follow from x, y and z"):
+        surface.vertices = before
+    with pytest.raises(TypeError, match="SurfacePlot.set_data.*'shadin'"):
+        surface.set_data(z=Z, shadin="flat")
     assert surface.vertices is before and surface.clim == pytest.approx((Z.min(), Z.max()))
+    surface.z = 3 * Z  # the setters are set_data
+    np.testing.assert_allclose(surface.vertices[:, 2], 3 * Z.ravel(), rtol=1e-6, atol=1e-7)
+
+
+def test_surface_updates_send_data_not_shaders(canvas3d):
+    canvas, view = canvas3d((64, 64), fov=0, scale_factor=6.0)
+    surface = SurfacePlot(X, Y, Z, cmap="viridis", parent=view.scene)
+    canvas.render()
+    sent = recorded(canvas)
+    surface.clim = (0.0, 1.0)
+    canvas.render()
+    data = [c[1] for c in sent if c[0] == Cmd.DATA]
+    assert data == [surface._buffers["a_color"].id]  # the vertex colours only
+    sent.clear()
+    surface.set_data(z=2 * Z)  # same shape: positions, normals, colours; no index data
+    canvas.render()
+    data = {c[1] for c in sent if c[0] == Cmd.DATA}
+    assert surface._buffers["a_position"].id in data and surface._index.id not in data
+    assert Cmd.SHADERS not in {c[0] for c in sent} and surface.program.compilations == 1
 
 
 # ---- SurfacePlot pixels ---------------------------------------------------------------------

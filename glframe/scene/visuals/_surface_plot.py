@@ -226,15 +226,49 @@ class SurfacePlot(Mesh):
 
     @property
     def x(self) -> np.ndarray | None:
-        """x as given (1D or 2D), or None (the row indices); set with ``set_data(x=...)``."""
+        """x as given (1D or 2D), or None (the row indices); setting it is ``set_data(x=...)``."""
         return self._x
+
+    @x.setter
+    def x(self, value: ArrayLike) -> None:
+        self.set_data(x=value)
 
     @property
     def y(self) -> np.ndarray | None:
-        """y as given (1D or 2D), or None (the column indices); set with ``set_data(y=...)``."""
+        """y as given (1D or 2D), or None (the column indices); setting it is
+        ``set_data(y=...)``."""
         return self._y
+
+    @y.setter
+    def y(self, value: ArrayLike) -> None:
+        self.set_data(y=value)
 
     @property
     def z(self) -> np.ndarray | None:
-        """The (rows, cols) float32 heights, or None; set with ``set_data(z=...)``."""
+        """The (rows, cols) float32 heights, or None; setting them is ``set_data(z=...)``."""
         return self._z
+
+    @z.setter
+    def z(self, value: ArrayLike) -> None:
+        self.set_data(z=value)
+
+    @property
+    def vertices(self) -> np.ndarray:
+        """(rows * cols, 3) float32 vertex positions, row by row; they follow from x, y, z."""
+        return self._vertices
+
+    @vertices.setter
+    def vertices(self, value: ArrayLike) -> None:
+        raise AttributeError(
+            f"{_NAME}.vertices follow from x, y and z: use set_data(x=..., y=..., z=...)"
+        )
+
+    @property
+    def faces(self) -> np.ndarray:
+        """(2 (rows - 1) (cols - 1), 3) uint32 triangles of the grid; they follow from z's
+        shape."""
+        return self._faces
+
+    @faces.setter
+    def faces(self, value: ArrayLike) -> None:
+        raise AttributeError(f"{_NAME}.faces follow from z's shape: use set_data(z=...)")
