@@ -196,6 +196,7 @@ MALFORMED_PLY = [
     (HEADER.replace("ascii", "binary_middle_endian"), r"line 2: format must be one of"),
     (HEADER.replace("float y", "real y"), r"line 5: 'property TYPE NAME' with a type of"),
     (HEADER.replace("property float z\n", ""), r"element 'vertex': no property 'z'"),
+    (HEADER.replace("uchar int", "uchar float"), r"'vertex_indices' holds floats; indices are"),
     (HEADER.replace("end_header\n", ""), r"header: no 'end_header' line"),
     ("solid STL\n" + VERTS, r"line 1: a PLY file starts with the line 'ply'"),
 ]  # fmt: skip
@@ -207,6 +208,20 @@ def test_malformed_ascii_ply_is_refused_with_place_and_rule(tmp_path, text, mess
     with pytest.raises(MeshFileError, match=message) as info:
         read_mesh(path)
     assert str(info.value).startswith(str(path))
+
+
+def test_ply_binary_quads_read_at_once_match_ascii(tmp_path):
+    grid, quads = geometry.plane((2, 2), (3, 2))[0], []
+    for row in range(2):  # a 4 x 3 grid of vertices, 3 x 2 quads
+        for col in range(3):
+            a = row * 4 + col
+            quads.append((a, a + 1, a + 5, a + 4))
+    v, f, _ = read_mesh(write(tmp_path, "q.ply", binary_ply(grid.tolist(), quads)))
+    text = "".join(f"v {x} {y} {z}\n" for x, y, z in grid.tolist())
+    text += "".join("f " + " ".join(str(i + 1) for i in q) + "\n" for q in quads)
+    v2, f2, _ = read_mesh(write(tmp_path, "q.obj", text))
+    assert f.shape == (12, 3) and f.tolist() == f2.tolist() and (v == v2).all()
+    assert f[:2].tolist() == [[0, 1, 5], [0, 5, 4]]
 
 
 def test_malformed_binary_ply_is_refused(tmp_path):

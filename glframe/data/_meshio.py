@@ -283,6 +283,11 @@ def _read_ply(path: Path, data: bytes):
         face_list = next((n for n in ("vertex_indices", "vertex_index") if n in lists), None)
         if face_list is None:
             raise _fail(path, "element 'face'", "no list property 'vertex_indices'")
+        kind = next(p[1] for p in face.properties if p[0] == face_list)
+        if _PLY_TYPES[kind][0] == "f":
+            raise _fail(
+                path, "element 'face'", f"{face_list!r} holds {kind}s; indices are integers"
+            )
     if fmt == "ascii":
         values = _ply_ascii(path, data[offset:], elements, header_lines)
     else:
