@@ -105,7 +105,7 @@ def test_isosurface_level_and_data_changes_recompute():
 
 
 def test_isosurface_level_outside_the_data_gives_an_empty_mesh():
-    iso = Isosurface(ball(), 0.0, vertex_colors=None)
+    iso = Isosurface(ball(), 0.0)
     for level in (10.0, 50.0, -100.0):  # 10.0 is the maximum: nothing is strictly above it
         iso.level = level
         assert iso.vertices.shape == (0, 3) and iso.faces.shape == (0, 3)
