@@ -3,11 +3,8 @@
 Follows vispy's ``examples/basics/scene/line.py`` (one Line with one colour per
 vertex, red to green, across an 800 x 600 canvas). What changed in the port:
 
-- vispy draws the line straight into ``canvas.scene``, whose units are canvas
-  pixels with y pointing down. glframe's canvas has no such scene yet, so the
-  line goes into a view whose camera shows the same rectangle the same way up:
-  ``PanZoomCamera(rect=(0, 0, 800, 600), flip=(False, True))`` (drag and wheel
-  then pan and zoom it, which vispy's root scene does not do);
+- nothing: the line goes straight into ``canvas.scene`` as in vispy (glframe's
+  overlay in canvas pixels, y pointing down, drawn over every view);
 - the noise comes from a seeded generator, so the picture is the same each run;
 - ``app.run()`` is ``glframe.run()``, and ``backend="auto"`` opens a window where
   there is a display (glframe's default is offscreen).
@@ -19,8 +16,6 @@ import glframe
 from glframe import scene
 
 canvas = scene.SceneCanvas(size=(800, 600), show=True, keys="interactive", backend="auto")
-view = canvas.central_widget.add_view()
-view.camera = scene.PanZoomCamera(rect=(0, 0, 800, 600), flip=(False, True))
 
 N = 1000
 rng = np.random.default_rng(1)
@@ -32,7 +27,7 @@ color = np.ones((N, 4), dtype=np.float32)
 color[:, 0] = np.linspace(0, 1, N)  # red grows along the line...
 color[:, 1] = color[::-1, 0]  # ...as green fades
 
-line = scene.visuals.Line(pos=pos, color=color, parent=view.scene)
+line = scene.visuals.Line(pos=pos, color=color, parent=canvas.scene)
 
 if __name__ == "__main__":
     glframe.run()

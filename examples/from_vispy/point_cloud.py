@@ -7,14 +7,12 @@ white markers of 5 pixels without edges. What changed in the port:
 - ``edge_color=None`` (no edge) is ``edge_width=0``: glframe's ``edge_color``
   is a colour and refuses None;
 - the points come from a seeded generator (the same picture each run);
-- vispy adds an ``XYZAxis`` at the origin; this port leaves it out (glframe's
-  is new, and this example keeps to the visuals it has long had);
 - ``vispy.app.run()`` is ``glframe.run()``; ``backend="auto"`` opens a window
   where there is a display.
 
 Everything else is vispy's own names: ``central_widget.add_view()``,
 ``visuals.Markers()`` with ``set_data(pos, face_color=, size=)``,
-``view.add``, and ``view.camera = "turntable"``, which fits the cloud at its first draw.
+``view.add``, ``visuals.XYZAxis``, and ``view.camera = "turntable"``, which fits the cloud at its first draw.
 """
 
 import numpy as np
@@ -43,6 +41,9 @@ scatter.set_data(pos, edge_width=0, face_color=(1, 1, 1, 0.5), size=5)
 view.add(scatter)
 
 view.camera = "turntable"  # or "arcball"
+
+# the axes at the origin: x red, y green, z blue
+axis = visuals.XYZAxis(parent=view.scene)
 
 if __name__ == "__main__":
     glframe.run()
