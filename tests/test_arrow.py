@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from imagecompare import assert_image_matches
+from browser import browser, page  # noqa: F401 - fixtures
+from imagecompare import assert_image_matches, compare
 
 from glframe import scene
 from glframe.gloo import Cmd
@@ -191,3 +192,24 @@ def test_xyz_axis_reference_image(pixel_view):
     Arrow(upright.reshape(2, 3), arrows=upright, arrow_size=12, color="white",
           arrow_color="white", width=2, parent=view.scene)  # fmt: skip
     assert_image_matches(canvas.render(), "xyz_axis")
+
+
+def test_an_exported_page_draws_the_heads_as_python(page, tmp_path):  # noqa: F811
+    """The heads' uniform array reaches glir.js (the first visual with one): same pixels."""
+    import runpy
+
+    from browser import canvas_pixels, open_export
+    from examples_path import EXAMPLES
+
+    canvas = runpy.run_path(str(EXAMPLES / "scene" / "arrows.py"))["canvas"]
+    open_export(page, canvas.export_html(tmp_path / "arrows.html"))
+    ok, why, _ = compare(
+        canvas_pixels(page),
+        canvas.render(),
+        noise=6,
+        edge_fraction=0.2,
+        min_allowed=8,
+        max_interior=12,
+    )
+    assert ok, why
+    assert not page.js_errors, page.js_errors
