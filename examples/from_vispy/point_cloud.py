@@ -12,7 +12,8 @@ white markers of 5 pixels without edges. What changed in the port:
 
 Everything else is vispy's own names: ``central_widget.add_view()``,
 ``visuals.Markers()`` with ``set_data(pos, face_color=, size=)``,
-``view.add``, ``visuals.XYZAxis``, and ``view.camera = "turntable"``, which fits the cloud at its first draw.
+``view.add``, ``visuals.XYZAxis``, and ``view.camera = "turntable"``, which fits
+the cloud at its first draw.
 """
 
 import numpy as np
