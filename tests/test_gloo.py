@@ -131,6 +131,24 @@ def test_constant_attribute_value(program):
     )
 
 
+def test_vispys_count_fills_a_buffer_from_one_value_and_checks_lengths():
+    program = gloo.Program(VERT, FRAG, count=4)
+    program["a_position"] = np.zeros((4, 2), np.float32)
+    program["a_color"] = (1, 0.5, 0.25, 1)  # one value: a buffer of 4 rows, as vispy's
+    buf = program._auto["a_color"]
+    assert buf.dtype == np.float32 and len(buf) == 4
+    assert program._sent["a_color"][0] == buf.id  # bound as an array, not a constant
+    program["a_cell"] = (1, 2)
+    assert program._auto["a_cell"].dtype == np.int32
+    with pytest.raises(ValueError, match=r"Program\(count=4\): attribute 'a_position' got 3 rows"):
+        program["a_position"] = np.zeros((3, 2), np.float32)
+    with pytest.raises(ValueError, match="NaN"):
+        program["a_color"] = (1, float("nan"), 0, 1)
+    for bad in (0, -1, True, 2.5, "4"):
+        with pytest.raises(ValueError, match="count is the number of vertices"):
+            gloo.Program(VERT, FRAG, count=bad)
+
+
 def test_reassigning_an_array_reuses_the_programs_buffer(program):
     program["a_position"] = np.zeros((4, 2), np.float32)
     buf = program._auto["a_position"]

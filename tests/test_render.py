@@ -59,6 +59,21 @@ def test_clear_and_a_quad_fill_exact_colors(canvas):
     assert (img[:, :, 1] == 255).sum() == 32 * 24  # exactly half the width and height
 
 
+def test_a_program_with_vispys_count_draws_its_one_value_everywhere(canvas):
+    program = gloo.Program(
+        "in vec2 a_position; in vec4 a_rgba; out vec4 v_rgba;"
+        " void main() { v_rgba = a_rgba; gl_Position = vec4(a_position, 0.0, 1.0); }",
+        "precision highp float; in vec4 v_rgba; out vec4 f_color;"
+        " void main() { f_color = v_rgba; }",
+        count=4,
+    )
+    program["a_position"] = QUAD * 0.5
+    program["a_rgba"] = (0.0, 1.0, 0.0, 1.0)  # a buffer of 4 rows, as vispy's
+    img = draw_with(canvas, lambda: (gloo.clear(color="black"), program.draw("triangle_strip")))
+    assert (img[24, 32] == [0, 255, 0, 255]).all()
+    assert (img[:, :, 1] == 255).sum() == 32 * 24
+
+
 def test_render_draws_a_fresh_frame_each_time(canvas):
     program = flat(positions=QUAD)
     frames = []

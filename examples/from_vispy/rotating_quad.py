@@ -7,8 +7,6 @@ What changed in the port:
 
 - the shaders are GLSL ES 3.00: ``attribute`` is ``in``, ``varying`` is
   ``out``/``in``, ``gl_FragColor`` is a declared ``out vec4``;
-- ``Program(vertex, fragment, count=4)`` is ``Program(vertex, fragment)``: the
-  vertex count comes from the arrays;
 - ``set_viewport`` and ``set_clear_color`` in ``__init__`` sit in ``with self:``:
   outside a draw, glframe's state calls need to be told which canvas they are for;
 - ``app.Timer("auto", ...)`` is ``glframe.Timer(1 / 60, ...)`` (seconds);
@@ -54,7 +52,7 @@ class Canvas(glframe.Canvas):
         super().__init__(size=(512, 512), title="Rotating quad", keys="interactive",
                          backend="auto")  # fmt: skip
         # the program and its data
-        self.program = Program(vertex, fragment)
+        self.program = Program(vertex, fragment, count=4)
         self.program["color"] = np.array(
             [(1, 0, 0, 1), (0, 1, 0, 1), (0, 0, 1, 1), (1, 1, 0, 1)], np.float32
         )

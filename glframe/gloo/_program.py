@@ -125,6 +125,19 @@ def _parse_variables(source: str, pattern: re.Pattern) -> tuple:
     return tuple(found.items())
 
 
+def _constant(name: str, gtype: str, arr: np.ndarray) -> tuple:
+    """The numbers of one value for the attribute ``name`` (checked)."""
+    comps, kind = GLSL_TYPES[gtype]
+    flat = arr.astype(np.float64).ravel()
+    if flat.size != comps or gtype.startswith("mat"):
+        raise ValueError(
+            f"attribute {name!r} ({gtype}): a constant value needs {comps} numbers, got {arr.shape}"
+        )
+    if not np.all(np.isfinite(flat)):
+        raise ValueError(f"attribute {name!r}: constant value contains NaN or infinity")
+    return tuple(flat.tolist()) if kind == "f" else tuple(int(v) for v in flat)
+
+
 class Program(GLObject):
     """A shader program, recorded.
 
@@ -133,6 +146,12 @@ class Program(GLObject):
     vert, frag
         GLSL ES 3.00 sources (``#version 300 es`` optional: interpreters adapt
         the header to their GL).
+    count
+        vispy's option: the number of vertices every attribute has. Arrays given
+        to attributes must then have ``count`` rows, and one value (``(1, 0, 0, 1)``)
+        fills all ``count`` rows of a buffer, as vispy's does. Without ``count``
+        (the default) arrays may have any length and one value is a constant
+        attribute (the same picture, no buffer).
 
     Examples
     --------
@@ -146,8 +165,16 @@ class Program(GLObject):
 
     _kind = "Program"
 
-    def __init__(self, vert: str, frag: str) -> None:
+    def __init__(self, vert: str, frag: str, count: int | None = None) -> None:
+        if count is not None and (
+            isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1
+        ):
+            raise ValueError(
+                f"Program: count is the number of vertices of every attribute, a positive "
+                f"integer or None; got {count!r}"
+            )
         super().__init__()
+        self._count = None if count is None else int(count)
         self._values: dict[str, object] = {}
         self._sent: dict[str, object] = {}  # what was last recorded per variable
         self._auto: dict[str, GLObject] = {}  # buffers/textures made from arrays
@@ -302,10 +329,21 @@ class Program(GLObject):
             value = value.view()
         if not isinstance(value, BufferView):
             arr = np.asarray(value)
-            # A scalar, or one value of a vector type, is a constant attribute.
-            if arr.ndim == 0 or (arr.ndim == 1 and comps > 1 and arr.size == comps):
+            # A scalar, or one value of a vector type, is a constant attribute
+            # (with ``count``: it fills a buffer of ``count`` rows, as vispy's does).
+            one = arr.ndim == 0 or (arr.ndim == 1 and comps > 1 and arr.size == comps)
+            if one and self._count is None:
                 self._set_attribute_value(name, gtype, arr)
                 return
+            if one:
+                values = _constant(name, gtype, arr)
+                dtype = np.float32 if kind == "f" else (np.int32 if kind == "i" else np.uint32)
+                arr = np.tile(np.asarray(values, dtype), (self._count, 1))
+            elif self._count is not None and len(arr) != self._count:
+                raise ValueError(
+                    f"Program(count={self._count}): attribute {name!r} got {len(arr)} rows; "
+                    f"give {self._count} rows, or one value for all of them"
+                )
             auto = self._auto.get(name)
             if isinstance(auto, VertexBuffer):
                 auto.set_data(arr)
@@ -340,16 +378,7 @@ class Program(GLObject):
             self._glir(Cmd.ATTRIBUTE, name, gtype, *spec)
 
     def _set_attribute_value(self, name: str, gtype: str, arr: np.ndarray) -> None:
-        comps, kind = GLSL_TYPES[gtype]
-        flat = arr.astype(np.float64).ravel()
-        if flat.size != comps or gtype.startswith("mat"):
-            raise ValueError(
-                f"attribute {name!r} ({gtype}): a constant value needs {comps} numbers, "
-                f"got {arr.shape}"
-            )
-        if not np.all(np.isfinite(flat)):
-            raise ValueError(f"attribute {name!r}: constant value contains NaN or infinity")
-        values = tuple(flat.tolist()) if kind == "f" else tuple(int(v) for v in flat)
+        values = _constant(name, gtype, arr)
         self._bound.pop(name, None)
         self._auto.pop(name, None)
         if self._sent.get(name) != values:
