@@ -200,6 +200,7 @@ class Image(Colormapped, Visual):
         super().__init__(
             VERT,
             FRAG_DECLARATIONS
+            + snippet("image/texel", _GLSL)
             + snippet("image/sample", _GLSL)
             + snippet("image/kernels", _GLSL)
             + FRAG_MAIN,

@@ -50,19 +50,28 @@ Leading axes (time, channel) are sliced by ``index``; changing it reads the new
 slice's coarsest level at the next frame and its finer tiles in the background,
 while the atlas keeps the other slices' tiles until it needs their slots.
 
-Limits: PanZoom-style views (a
-rotated or 3D camera is handled through the bounding box of the view's corners on
-the image plane), nearest-neighbour sampling only, grayscale values through a
-colormap. A slot is a whole tile, so a source whose coarsest level is smaller
-than a slot (edge tiles) uses more GPU bytes than the pixels it holds; the
-coarsest level at the current index is always resident, even when its slots
-exceed the share (the share's minimum counts its pixels, not its slots). The
-atlas pages are allocated as the share allows (never shrunk: a smaller share
-leaves slots unused). Positions are float32 on the GPU: texel choice is exact
-(tile-local coordinates), and neighbouring tiles share their corners bit for bit
-(each corner is rounded once from its exact value), so tiles of one level leave no
-seam; a level's placement is off by about ``x / 2**24`` level-0 pixels at
-level-0 coordinate ``x``.
+Interpolation: "nearest", "linear" or one of Image's kernels (``bicubic`` and the
+others of :data:`~glframe.scene.visuals._image.KERNELS`), computed in the fragment
+shader by the same GLSL as Image's (glsl/image/sample.glsl and kernels.glsl) from
+texels read by index. With anything but "nearest", each slot holds its tile and a
+margin of ``APRON`` (4) texels on each side, copied from the neighbouring tiles of the
+same level in the CPU cache (which are requested with the visible ones; a tile is
+uploaded once its neighbours are loaded), so a kernel reads across a tile's edge what
+it would read in one big image; at the level's edges the index is clamped, as Image
+does. The choice is a GLSL constant: "nearest" carries no kernel code, and a change
+recompiles once and refills the atlas (the slot shape changes with the margin).
+
+Limits: PanZoom-style views (a rotated or 3D camera is handled through the bounding
+box of the view's corners on the image plane), grayscale values through a colormap.
+A slot is a whole tile, so a source whose coarsest level is smaller than a slot
+(edge tiles) uses more GPU bytes than the pixels it holds; the coarsest level at the
+current index is always resident, even when its slots exceed the share (the share's
+minimum counts its pixels, not its slots). The atlas pages are allocated as the
+share allows (never shrunk: a smaller share leaves slots unused). Positions are
+float32 on the GPU: texel choice is exact (tile-local coordinates), and neighbouring
+tiles share their corners bit for bit (each corner is rounded once from its exact
+value), so tiles of one level leave no seam; a level's placement is off by about
+``x / 2**24`` level-0 pixels at level-0 coordinate ``x``.
 """
 
 from __future__ import annotations
@@ -75,10 +84,11 @@ from typing import Any
 import numpy as np
 
 from ... import gloo
-from ...shaders import snippet
+from ...shaders import Variable, snippet
 from .._reactive import Prop
 from .._visual import DrawContext
 from . import _data as checks
+from ._image import APRON, INTERPOLATIONS, KERNELS
 from ._tiled import Tiled
 
 __all__ = ["MultiscaleImage"]
@@ -94,7 +104,7 @@ MAX_PAGES = 4
 #: (allocating a texture costs about 1 ms a MiB on llvmpipe: the first frame waits for
 #: the first page only, 4 MiB of 512^2 R8 slots instead of 16)
 FIRST_PAGE_SLOTS = 16
-#: the samplers of the pages; page 0 is ``u_data``, the name sample.glsl reads
+#: the samplers of the pages (page 0 first)
 _PAGE_SAMPLERS = ("u_data", "u_atlas1", "u_atlas2", "u_atlas3")
 
 VERT = """
@@ -104,28 +114,33 @@ in vec4 a_place;         // per tile: its corners (x0, y0, x1, y1) in level-0 pi
 in vec4 a_tile;          // per tile: its size (columns, rows) in its level's pixels, and
                          // its slot's first texel (x, y) in its atlas page
 in vec2 a_layer;         // per tile: its level, its atlas page
+in vec4 a_clamp;         // per tile: the tile-local texels it may read (x0, y0, x1, y1)
 out vec2 v_local;        // position in the tile, in its level's pixels
 flat out vec4 v_tile;
 flat out vec2 v_layer;
+flat out vec4 v_clamp;
 void main() {
     v_local = a_unit * a_tile.xy;
     v_tile = a_tile;
     v_layer = a_layer;
+    v_clamp = a_clamp;
     vec2 corner = vec2(a_unit.x < 0.5 ? a_place.x : a_place.z,
                        a_unit.y < 0.5 ? a_place.y : a_place.w);
     gl_Position = $transform(vec4(corner, 0.0, 1.0));
 }
 """
 FRAG_DECLARATIONS = """
-uniform highp sampler2D u_data;     // atlas page 0 (the name sample.glsl reads)
+uniform highp sampler2D u_data;     // atlas page 0
 uniform highp sampler2D u_atlas1;   // pages 1 to 3 (page 0 again where there is none)
 uniform highp sampler2D u_atlas2;
 uniform highp sampler2D u_atlas3;
 uniform sampler2D u_cmap;
-uniform vec2 u_tile_origin;   // unused here (sample.glsl's image_texel)
-uniform vec2 u_image_size;    // unused here
-uniform float u_linear;       // unused here
-uniform float u_color_mode;   // unused here
+uniform float u_linear;
+uniform float u_kernel;
+uniform vec2 u_kernel_bc;
+uniform float u_kernel_radius;
+uniform float u_margin;       // texels of margin around each tile in its slot
+uniform float u_color_mode;   // 0: values (sample.glsl serves colours too)
 uniform vec2 u_clim;
 uniform float u_gamma;
 uniform float u_value_scale;
@@ -133,6 +148,7 @@ uniform float u_debug;
 in vec2 v_local;
 flat in vec4 v_tile;
 flat in vec2 v_layer;
+flat in vec4 v_clamp;
 out vec4 f_color;
 """
 FRAG_MAIN = """
@@ -144,11 +160,14 @@ vec4 atlas_fetch(int page, ivec2 texel) {
     return texelFetch(u_atlas3, texel, 0);
 }
 void main() {
-    // texel by tile-local index, clamped to the tile (an edge tile fills part of its
-    // slot): exact however far the tile is from the origin
+    // texels by tile-local index (image_texel clamps to the tile and its margin; an edge
+    // tile fills part of its slot): exact however far the tile is from the origin.
+    // $sampling is a constant (0 nearest, 1 linear, 2 a kernel): the compiler drops the
+    // paths not taken (llvmpipe runs both sides of a uniform branch)
     vec2 size = v_tile.xy;
-    ivec2 i = clamp(ivec2(floor(v_local)), ivec2(0), ivec2(size) - 1);
-    vec4 s = atlas_fetch(int(v_layer.y + 0.5), i + ivec2(v_tile.zw));
+    vec4 s = $sampling > 1.5 ? image_sample_kernel(v_local)
+           : $sampling > 0.5 ? image_sample(v_local)
+           : image_texel(ivec2(floor(v_local)));
     vec4 color = image_colormap(s.r * u_value_scale);
     if (image_missing(s)) color = vec4(0.0);
     if (u_debug > 0.5) {
@@ -161,6 +180,8 @@ void main() {
     f_color = $post(color);
 }
 """
+
+_interpolation = checks.choice(*INTERPOLATIONS)
 
 _UNIT_QUAD = np.array([(0, 0), (1, 0), (1, 1), (0, 0), (1, 1), (0, 1)], np.float32)
 
@@ -237,6 +258,10 @@ class MultiscaleImage(Tiled):
     clim
         (min, max) contrast limits, or "auto": the coarsest level's range
         (known after the first draw or :meth:`wait`; (0, 255) for uint8 before).
+    interpolation
+        "nearest" (default), "linear" or a kernel, as for
+        :class:`~glframe.scene.visuals.Image` ("bicubic", "catrom", "mitchell",
+        "spline16", "spline36", "gaussian", "lanczos", "blackman").
     tile
         Tile side in each level's pixels (default 512).
     cpu_budget
@@ -275,6 +300,13 @@ class MultiscaleImage(Tiled):
         "The visual debugger: tint each tile by its level (red, green, blue, yellow, magenta, "
         "cyan, then again) and outline tile borders in white.",
     )
+    interpolation = Prop(
+        _interpolation,
+        '"nearest" (pixels as squares), "linear" (bilinear) or a kernel of Image\'s: '
+        '"bicubic", "catrom", "mitchell", "spline16", "spline36", "gaussian", "lanczos" '
+        'or "blackman"; computed in the shader, across tile edges (each slot holds a '
+        "margin of the neighbouring tiles' texels).",
+    )
     uploads_per_frame = Prop(
         checks.integer(minimum=1),
         "Loaded tiles copied into the atlas per frame at most while the camera is still; "
@@ -289,6 +321,7 @@ class MultiscaleImage(Tiled):
         *,
         cmap: str = "viridis",
         clim: Any = "auto",
+        interpolation: str = "nearest",
         tile: int | None = None,
         cpu_budget: Any = None,
         gpu_budget: Any = None,
@@ -301,11 +334,16 @@ class MultiscaleImage(Tiled):
         if dtype is None and isinstance(source, (list, tuple)) and source:
             dtype = getattr(source[0], "dtype", None)
         self._float = dtype is not None and np.dtype(dtype) not in (np.uint8, np.bool_)
+        # checked before the budgets are joined: the margin sizes the slots
+        interpolation = _interpolation(interpolation, "MultiscaleImage.interpolation")
+        self._margin = 0 if interpolation == "nearest" else APRON
         super().__init__(
             source,
             VERT,
             FRAG_DECLARATIONS
+            + snippet("multiscale/texel", _GLSL)
             + snippet("image/sample", _GLSL)
+            + snippet("image/kernels", _GLSL)
             + snippet("multiscale/tint", _GLSL)
             + FRAG_MAIN,
             tile=DEFAULT_TILE if tile is None else tile,
@@ -315,11 +353,10 @@ class MultiscaleImage(Tiled):
             parent=parent,
             **kwargs,
         )
-        # a slot holds the largest tile (level 0's, unless the image is smaller than one)
-        shape0 = self._ms.shape(0)
-        slot = (min(self._grid.tile[0], shape0[0]), min(self._grid.tile[1], shape0[1]))
-        self._atlas = _Atlas(slot, "r32f" if self._float else "r8")
-        self._slot_bytes = slot[0] * slot[1] * (4 if self._float else 1)
+        # 0 nearest, 1 linear, 2 a kernel: a constant, so nearest carries no kernel code
+        self._sampling = Variable("MULTISCALE_SAMPLING", 0.0, kind="const")
+        self.frag["sampling"] = self._sampling
+        self._make_atlas()
         # GPU side: (key, index) -> slot (page, row, col), least recently drawn first
         self._gpu: OrderedDict[Any, tuple[int, int, int]] = OrderedDict()
         self._holes: set = set()  # resident (key, index) with missing (NaN) texels
@@ -333,15 +370,30 @@ class MultiscaleImage(Tiled):
         self._moving = False
         self._drawn = 0  # instances in the last draw
         self._assign(
-            dict(cmap=cmap, clim=clim, debug=False, uploads_per_frame=uploads_per_frame),
+            dict(
+                cmap=cmap,
+                clim=clim,
+                interpolation=interpolation,
+                debug=False,
+                uploads_per_frame=uploads_per_frame,
+            ),
             caller="__init__",
         )
 
+    def _slot_shape(self, ms: Any, grid: Any) -> tuple[int, int]:
+        # the largest tile (level 0's, unless the image is smaller than one) and its margin
+        shape0, m = ms.shape(0), 2 * self._margin
+        return (min(grid.tile[0], shape0[0]) + m, min(grid.tile[1], shape0[1]) + m)
+
+    def _make_atlas(self) -> None:
+        slot = self._slot_shape(self._ms, self._grid)
+        self._atlas = _Atlas(slot, "r32f" if self._float else "r8")
+        self._slot_bytes = slot[0] * slot[1] * (4 if self._float else 1)
+
     def _gpu_minimum(self, ms: Any, grid: Any, coarsest: int) -> int:
-        # atlas slots of level 0's tile shape (clipped to level 0), one per coarsest tile
-        shape0 = ms.shape(0)
-        slot = min(grid.tile[0], shape0[0]) * min(grid.tile[1], shape0[1])
-        return grid.ntiles(coarsest) * slot * (4 if self._float else 1)
+        # atlas slots, one per coarsest tile
+        rows, cols = self._slot_shape(ms, grid)
+        return grid.ntiles(coarsest) * rows * cols * (4 if self._float else 1)
 
     # ---- public ----------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
@@ -418,15 +470,60 @@ class MultiscaleImage(Tiled):
         # coarsest level is pinned and already in the cache, so requesting it is free
         index = self._index
         missing = [k for k in wanted if (k, index) not in self._gpu]
-        self._loader.request(missing + list(grid.keys(self._coarsest)), index)
+        # with a margin, the neighbours whose texels it copies are read too (after them)
+        ring = [n for k in missing for n in self._neighbours(k) if n not in wanted]
+        self._loader.request(missing + ring + list(grid.keys(self._coarsest)), index)
         self._level = level
         self._wanted = wanted
         return box
 
+    def _neighbours(self, key: Any) -> list:
+        """The other tiles of ``key``'s level that its margin reads from (none without)."""
+        m = self._margin
+        if not m:
+            return []
+        level = key[0]
+        rows, cols = self._grid.region(key)
+        (th, tw), (gh, gw) = self._grid.tile, self._grid.grid_shape(level)
+        return [
+            (level, (i, j))
+            for i in range(
+                max((rows.start - m) // th, 0), min((rows.stop + m - 1) // th, gh - 1) + 1
+            )
+            for j in range(
+                max((cols.start - m) // tw, 0), min((cols.stop + m - 1) // tw, gw - 1) + 1
+            )
+            if (i, j) != key[1]
+        ]
+
+    def _with_margin(self, key: Any, index: tuple, tile: np.ndarray) -> np.ndarray | None:
+        """``tile`` with ``_margin`` texels on each side copied from its neighbours in the
+        CPU cache (left as zeros past the level's edge, where the shader clamps); None
+        while a neighbour is not loaded."""
+        m = self._margin
+        if not m:
+            return tile
+        rows, cols = self._grid.region(key)
+        out = np.zeros((tile.shape[0] + 2 * m, tile.shape[1] + 2 * m), tile.dtype)
+        out[m:-m, m:-m] = tile
+        r0, c0 = rows.start - m, cols.start - m  # out[0, 0] in level pixels
+        for n in self._neighbours(key):
+            part = self._cache.get(n, index)
+            if part is None:
+                return None
+            nr, nc = self._grid.region(n)
+            a0, a1 = max(nr.start, r0), min(nr.stop, r0 + out.shape[0])
+            b0, b1 = max(nc.start, c0), min(nc.stop, c0 + out.shape[1])
+            out[a0 - r0 : a1 - r0, b0 - c0 : b1 - c0] = part[
+                a0 - nr.start : a1 - nr.start, b0 - nc.start : b1 - nc.start
+            ]
+        return out
+
     def _upload(self, key: Any, tile: np.ndarray, protected: set, force: bool = False) -> bool:
-        """Copy ``key``'s tile (a tile key and an index) into a slot of the atlas: a free
-        one, or the least recently drawn one not ``protected``; False when there is none
-        (``force``: the coarsest level, which gets a slot past the share if it must)."""
+        """Copy ``key``'s tile (a tile key and an index; with its margin, if any) into a
+        slot of the atlas: a free one, or the least recently drawn one not ``protected``;
+        False when there is none (``force``: the coarsest level, which gets a slot past
+        the share if it must)."""
         atlas = self._atlas
         slot = atlas.take(len(self._gpu))
         if slot is None:
@@ -457,18 +554,17 @@ class MultiscaleImage(Tiled):
     def _prepare(self, ctx: DrawContext) -> None:
         program = self.program
         self._gpu_limit = self._budgets()
-        self._atlas.capacity = self._gpu_limit // self._slot_bytes
         coarse_tiles = self._load_coarsest()
         if self._geometry is None:
             self._geometry = gloo.VertexBuffer(_UNIT_QUAD)
             program["a_unit"] = self._geometry
             program["u_value_scale"] = 255.0 if not self._float else 1.0
-            program["u_linear"] = 0.0
             program["u_color_mode"] = 0.0
             program["u_gamma"] = 1.0
-            program["u_image_size"] = (1.0, 1.0)
-            program["u_tile_origin"] = (0.0, 0.0)
         dirty, self._dirty = self._dirty, set()
+        if "interpolation" in dirty:
+            self._set_interpolation()
+        self._atlas.capacity = self._gpu_limit // self._slot_bytes
         if "cmap" in dirty:
             self._upload_colormap()
         if "clim" in dirty:
@@ -488,6 +584,7 @@ class MultiscaleImage(Tiled):
         self._evict_to(self._gpu_limit, protected)
         for key, tile in zip(coarse, coarse_tiles):
             if key not in self._gpu:
+                tile = self._with_margin(key[0], index, tile)  # the coarsest: all cached
                 self._upload(key, tile, protected, force=True)
         if self._upload_all:
             budget = len(self._wanted)
@@ -507,11 +604,35 @@ class MultiscaleImage(Tiled):
                     break
                 continue
             tile = self._cache.get(key, index)
+            if tile is not None:
+                tile = self._with_margin(key, index, tile)
             if tile is None:
-                continue
+                continue  # asked for; its load (or a neighbour's) asks for a frame
             if not self._upload((key, index), tile, protected):
                 break  # no slot: the GPU share is full of protected tiles
             budget -= 1
+
+    def _set_interpolation(self) -> None:
+        """The sampling constant and the kernel's uniforms; a new margin empties the
+        atlas, whose slots change shape (the tiles are uploaded again, from the cache)."""
+        name = self.interpolation
+        margin = 0 if name == "nearest" else APRON
+        if margin != self._margin:
+            self._margin = margin
+            self._atlas.delete()
+            self._gpu.clear()
+            self._holes.clear()
+            self._make_atlas()
+        sampling = 2.0 if name in KERNELS else 1.0 if name == "linear" else 0.0
+        if self._sampling.value != sampling:
+            self._sampling.value = sampling  # another program: recompiled once
+        kernel, radius, bc = KERNELS.get(name, (0.0, 1.0, (0.0, 0.0)))
+        program = self.program
+        program["u_linear"] = 1.0 if name == "linear" else 0.0
+        program["u_kernel"] = kernel
+        program["u_kernel_radius"] = radius
+        program["u_kernel_bc"] = bc
+        program["u_margin"] = float(margin)
 
     def _evict_to(self, limit: int, protected: set) -> None:
         for vk in [k for k in self._gpu if k not in protected]:
@@ -550,6 +671,8 @@ class MultiscaleImage(Tiled):
         place = np.empty((len(drawn), 4), np.float32)
         tiles = np.empty((len(drawn), 4), np.float32)
         layer = np.empty((len(drawn), 2), np.float32)
+        clamp = np.empty((len(drawn), 4), np.float32)
+        m = self._margin
         for n, key in enumerate(drawn):
             slot = self._gpu[key, index]
             level = key[0]
@@ -566,12 +689,21 @@ class MultiscaleImage(Tiled):
             )
             tiles[n] = (cols.stop - cols.start, rows.stop - rows.start, col, row)
             layer[n] = (level, slot[0])
+            # tile-local texels it may read: its own, its margin, within the level
+            h, w = ms.shape(level)
+            clamp[n] = (
+                -min(m, cols.start),
+                -min(m, rows.start),
+                min(cols.stop + m, w) - cols.start - 1,
+                min(rows.stop + m, h) - rows.start - 1,
+            )
         program = self.program
         for name, page in zip(_PAGE_SAMPLERS, atlas.pages + atlas.pages[:1] * MAX_PAGES):
             program[name] = page
         self._bind("a_place", place, 1, divisor=1)
         self._bind("a_tile", tiles, 1, divisor=1)
         self._bind("a_layer", layer, 1, divisor=1)
+        self._bind("a_clamp", clamp, 1, divisor=1)
         program.draw("triangles", instances=len(drawn))
 
     def _uncovered(self, drawn: list) -> list:

@@ -1,15 +1,9 @@
 // Image sampling by texel index (texelFetch). No texture filtering is used, so float
 // textures need no filtering support (WebGL2 cannot filter R32F), and tiles agree exactly
 // at their seams: "linear" is a bilinear blend of the four nearest texels, computed here.
-// Needs the uniforms u_data (this tile), u_tile_origin (image index, as (column, row), of
-// the tile's texel (0, 0)), u_image_size ((W, H) of the whole image), u_linear (0 or 1)
-// and u_color_mode (0: a value in .r, 1: RGBA colours).
-
-vec4 image_texel(ivec2 index) {
-    // clamped to the image, as clamp_to_edge would: same result tiled or not
-    ivec2 last = ivec2(u_image_size) - 1;
-    return texelFetch(u_data, clamp(index, ivec2(0), last) - ivec2(u_tile_origin), 0);
-}
+// Needs image_texel(ivec2) before it (image/texel.glsl for Image's tiles; MultiscaleImage
+// has its own, reading its atlas) and the uniforms u_linear (0 or 1) and u_color_mode
+// (0: a value in .r, 1: RGBA colours).
 
 bool image_missing(vec4 texel) {
     return any(isnan(texel));
