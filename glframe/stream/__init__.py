@@ -6,15 +6,18 @@ SQLite database in WAL mode, ``glframe.data.StreamStore``); several processes
 may log into one store at once, and readers follow it while it grows:
 ``scopes``, ``names``, ``fetch`` (all rows, or those since a cursor),
 ``fetch_columns`` (one name's rows joined into one array per column),
-``config`` and ``delete``. No GL is imported here. See docs/stream.md.
+``config`` and ``delete``; ``view(store, names=..., rows=...)``: a live
+``glframe.plot`` Figure following the store. No GL is imported here (a view
+imports it when made). See docs/stream.md.
 
-Not built yet (issue 15): the viewer (``python -m glframe stream serve``,
-``stream.view``) and remote producers (``Logger(address="host:port")``).
+Not built yet (issue 15): the browser viewer (``python -m glframe stream serve``)
+and remote producers (``Logger(address="host:port")``).
 """
 
 from ..data import StreamStore, StreamStoreError
 from ._logger import Logger
 from ._read import Columns, Rows, config, delete, fetch, fetch_columns, names, scopes
+from ._view import view
 
 __all__ = [
     "Columns",
@@ -28,4 +31,5 @@ __all__ = [
     "fetch_columns",
     "names",
     "scopes",
+    "view",
 ]
