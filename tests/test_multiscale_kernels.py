@@ -153,3 +153,26 @@ def test_an_unknown_interpolation_is_refused_with_the_list(scene_canvas, made):
         image.interpolation = "sinc"
     assert listed in str(e.value)
     assert image.interpolation == "nearest"
+
+
+@pytest.mark.parametrize("interpolation", ["bicubic", "lanczos"])
+def test_edge_tiles_narrower_than_the_margin(scene_canvas, made, interpolation):
+    # 50 x 35: the last tile row is 2 texels tall, the last tile column 3 wide, so the
+    # margins of the tiles before them reach past those tiles to the data's edge
+    base = smooth_noise()[:50, :35].copy()
+    rect = (24, 36, 16, 16)  # the far corner, with the background beyond it
+    expected, _ = render(scene_canvas, rect, scene.visuals.Image, base, interpolation=interpolation)
+    # level 1 inside level 0's extent (48 x 34), so that only level 0 shows at its edge
+    got, image = render(
+        scene_canvas,
+        rect,
+        scene.visuals.MultiscaleImage,
+        [base, base[:48:2, :34:2].copy()],
+        tile=TILE,
+        interpolation=interpolation,
+    )
+    made.append(image)
+    assert image.stats()["level"] == 0 and image.stats()["tiles_pending"] == 0
+    assert image.stats()["tiles_resident"] >= 4 + 2  # the 4 in view, the coarse ones
+    assert (expected[..., :3] == 0).all(axis=-1).mean() > 0.2  # the background shows
+    assert diff(got, expected).max() <= 2
