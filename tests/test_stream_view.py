@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -91,8 +92,10 @@ def test_polls_read_only_new_rows_while_a_logger_writes(views, tmp_path, monkeyp
 
     def produce():
         with stream.Logger("run", tmp_path, flush_every=0.01) as log:
-            for x in xs:
+            for i, x in enumerate(xs):
                 log.write("sin", x=x, y=np.sin(x))
+                if i % 100 == 99:
+                    time.sleep(0.01)  # let flushes and polls interleave
         done.set()
 
     thread = threading.Thread(target=produce)
@@ -100,6 +103,7 @@ def test_polls_read_only_new_rows_while_a_logger_writes(views, tmp_path, monkeyp
     polls = []
     while not done.is_set() or not polls or polls[-1]:
         polls.append(fig.poll())
+        time.sleep(0.005)  # as a poll timer would: the producer's threads run meanwhile
     thread.join()
     polls.append(fig.poll())
     # every row read exactly once, in order, over several polls
