@@ -63,11 +63,20 @@ def test_rows_scopes_and_axes_lay_out_the_figure(views, tmp_path):
         _log(tmp_path, scope, "loss", step=t, value=1 / t)
         _log(tmp_path, scope, "lr", step=t, value=0.1 * t)
         _log(tmp_path, scope, "grad_norm", step=t, value=t)
-    fig = views(tmp_path, rows=[["loss"], ["lr", "grad.*"]], scopes="^a", axes=["ylog", "lin"])
+    fig = views(
+        tmp_path,
+        rows=[["loss"], ["lr", "grad.*"]],
+        scopes="^a",
+        axes=["ylog", "lin"],
+        window=[5, None],
+    )
     assert len(fig.axes) == 2
     assert fig.axes[0].yscale == "log" and fig.axes[1].yscale == "linear"
     top = {key for key, vis in fig.series.items() if vis[0].parent is fig.axes[0].data}
     assert top == {("a1", "loss"), ("a2", "loss")}
+    # one window per row: the top axes shows the last 5 steps, the bottom all
+    assert fig.axes[0].get_xlim()[0] == pytest.approx(15)
+    assert fig.axes[1].get_xlim()[0] == pytest.approx(1)
     assert set(fig.series) == top | {(s, n) for s in ("a1", "a2") for n in ("lr", "grad_norm")}
     # the stacked axes: the first above the second
     fig.render()
@@ -226,6 +235,8 @@ def test_the_timer_polls_while_the_loop_runs(views, tmp_path):
         ({"kind": "bars"}, ValueError, "kind must be 'line' or 'scatter'"),
         ({"capacity": 0}, ValueError, "below 1"),
         ({"poll": 0}, ValueError, "poll must be seconds > 0"),
+        ({"window": -1}, ValueError, "window must be None or an x span > 0"),
+        ({"window": [1, 2]}, ValueError, "window has 2 values for 1 rows"),
         ({"names": 3}, TypeError, "names must be a regex"),
     ],
 )

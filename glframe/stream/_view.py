@@ -101,12 +101,13 @@ def _figure_class():
             The :class:`~glframe.app.Timer` that polls while the figure is shown.
         """
 
-        def _setup(self, store, groups, scope_re, kind, capacity, window, poll) -> None:
+        def _setup(self, store, groups, scope_re, kind, capacity, windows, poll) -> None:
             import glframe
 
             self._store = store
             self._groups, self._scope_re = groups, scope_re
-            self._kind, self._capacity, self._window = kind, capacity, window
+            self._kind, self._capacity = kind, capacity
+            self._windows = {id(ax): w for ax, w in zip(self.axes, windows)}
             self._series: dict[tuple[str, str], _Series] = {}
             self._following = {id(ax): True for ax in self.axes}
             self._set_rects: dict[int, tuple] = {}
@@ -247,8 +248,9 @@ def _figure_class():
                 return
             hi = float(x[ok].max())
             lo = float(x[ok].min())
-            if self._window is not None:
-                lo = np.log10(max(10**hi - self._window, 1e-300)) if logs[0] else hi - self._window
+            window = self._windows[id(ax)]
+            if window is not None:
+                lo = max(lo, np.log10(max(10**hi - window, 1e-300)) if logs[0] else hi - window)
             y = pts[ok & (x >= lo), 1]
             y = y[np.isfinite(y)]
             ylo, yhi = (float(y.min()), float(y.max())) if y.size else (0.0, 1.0)
@@ -317,7 +319,7 @@ def view(
     poll: float = 0.1,
     size: tuple[int, int] = (800, 600),
     *,
-    window: float | None = None,
+    window: float | list[float | None] | None = None,
     theme: Any = None,
     backend: str = "offscreen",
 ) -> Any:
@@ -346,8 +348,8 @@ def view(
     poll
         Seconds between polls while the figure is shown.
     window
-        In follow mode, the x span shown (data units) ending at the newest x;
-        None: the span of the points kept.
+        In follow mode, the x span shown (data units) ending at the newest x
+        (one value, or a list with one per row); None: the span of the points kept.
     size, theme, backend
         As for :class:`glframe.plot.Figure`.
 
@@ -387,8 +389,15 @@ def view(
         raise ValueError("stream.view: capacity must be an integer >= 1 (points per series)")
     if not (isinstance(poll, (int, float)) and poll > 0):
         raise ValueError(f"stream.view: poll must be seconds > 0, not {poll!r}")
-    if window is not None and not (isinstance(window, (int, float)) and window > 0):
-        raise ValueError(f"stream.view: window must be None or an x span > 0, not {window!r}")
+    windows = list(window) if isinstance(window, (list, tuple)) else [window] * len(groups)
+    if len(windows) != len(groups):
+        raise ValueError(
+            f"stream.view: window has {len(windows)} values for {len(groups)} rows; "
+            "give one value or one per row"
+        )
+    for w in windows:
+        if w is not None and (isinstance(w, bool) or not isinstance(w, (int, float)) or w <= 0):
+            raise ValueError(f"stream.view: window must be None or an x span > 0, not {w!r}")
     if isinstance(store, _Store):
         opened, owns = store, False
     elif isinstance(store, (str, os.PathLike)):
@@ -410,7 +419,7 @@ def view(
             ax = fig.add_axes(row, 0)
             for which in AXES_SCALES[scale]:
                 getattr(ax, f"set_{which}scale")("log")
-        fig._setup(opened, groups, scope_re, kind, capacity, window, poll)
+        fig._setup(opened, groups, scope_re, kind, capacity, windows, poll)
         if not follow:
             fig._following = dict.fromkeys(fig._following, False)
         fig.poll()
