@@ -98,9 +98,8 @@ def test_a_kernel_reads_the_neighbouring_tile_at_a_seam(scene_canvas, made, monk
     assert diff(got, expected).max() <= 2
 
     # the same without the margin (each tile clamped at its own edge): the seam shows
-    def edge_only(self, key, index, tile):
-        m = self._margin
-        return np.pad(tile, m, mode="edge") if m else tile
+    def edge_only(self, key, index, tile, pending):
+        return np.pad(tile, self._margin, mode="edge"), True
 
     monkeypatch.setattr(_multiscale_image.MultiscaleImage, "_with_margin", edge_only)
     broken, image2 = render(
@@ -176,3 +175,26 @@ def test_edge_tiles_narrower_than_the_margin(scene_canvas, made, interpolation):
     assert image.stats()["tiles_resident"] >= 4 + 2  # the 4 in view, the coarse ones
     assert (expected[..., :3] == 0).all(axis=-1).mean() > 0.2  # the background shows
     assert diff(got, expected).max() <= 2
+
+
+def test_a_cpu_share_too_small_for_the_neighbours_still_fills_the_view(scene_canvas, made):
+    # 16 tiles in view, 20 neighbours around them, room for 8 tiles besides the coarsest
+    # level: the neighbours are not read (they would evict the wanted tiles before their
+    # upload, again and again); every wanted tile is drawn within a few frames
+    base = smooth_noise(256)
+    coarse = base[::2, ::2].copy()
+    cpu = coarse.nbytes + 8 * 32 * 32 * 4
+    canvas = scene_canvas(bgcolor="black")
+    view = canvas.add_view(camera=scene.PanZoomCamera(rect=(70, 70, 96, 96), aspect=1))
+    image = scene.visuals.MultiscaleImage(
+        [base, coarse], tile=32, cpu_budget=cpu, interpolation="bicubic", parent=view.scene
+    )
+    made.append(image)
+    for _ in range(30):
+        canvas.render()
+        assert image.stats()["cpu_bytes"] <= cpu
+        image.wait(timeout=30)
+        if image.stats()["tiles_pending"] == 0:
+            break
+    stats = image.stats()
+    assert stats["level"] == 0 and stats["tiles_pending"] == 0 and stats["wanted_share"] == 1.0

@@ -360,6 +360,7 @@ class MultiscaleImage(Tiled):
         # GPU side: (key, index) -> slot (page, row, col), least recently drawn first
         self._gpu: OrderedDict[Any, tuple[int, int, int]] = OrderedDict()
         self._holes: set = set()  # resident (key, index) with missing (NaN) texels
+        self._rough: set = set()  # resident (key, index) whose margin lacks a neighbour
         self._gpu_limit = self._gpu_share.share(self)
         self._uploads = 0
         self._geometry: gloo.VertexBuffer | None = None
@@ -470,9 +471,18 @@ class MultiscaleImage(Tiled):
         # coarsest level is pinned and already in the cache, so requesting it is free
         index = self._index
         missing = [k for k in wanted if (k, index) not in self._gpu]
-        # with a margin, the neighbours whose texels it copies are read too (after them)
-        ring = [n for k in missing for n in self._neighbours(k) if n not in wanted]
-        self._loader.request(missing + ring + list(grid.keys(self._coarsest)), index)
+        # with a margin, the tiles drawn with a neighbour's texels missing (``_rough``) and
+        # the neighbours whose texels the margins copy are read too, if the CPU share
+        # holds them all: else their reads would evict the wanted tiles before their
+        # upload, again and again; the margins then use what is cached
+        rough = [k for k in wanted if (k, index) in self._rough]
+        ring = list(dict.fromkeys(n for k in missing + rough for n in self._neighbours(k)))
+        extra = rough + [n for n in ring if n not in wanted]
+        itemsize = self._ms.dtype.itemsize
+        room = self._cache.budget_bytes - int(np.prod(self._ms.shape(self._coarsest))) * itemsize
+        if (len(missing) + len(extra)) * int(np.prod(grid.tile)) * itemsize > room:
+            extra = []
+        self._loader.request(missing + extra + list(grid.keys(self._coarsest)), index)
         self._level = level
         self._wanted = wanted
         return box
@@ -496,28 +506,36 @@ class MultiscaleImage(Tiled):
             if (i, j) != key[1]
         ]
 
-    def _with_margin(self, key: Any, index: tuple, tile: np.ndarray) -> np.ndarray | None:
+    def _with_margin(
+        self, key: Any, index: tuple, tile: np.ndarray, pending: set
+    ) -> tuple[np.ndarray, bool] | None:
         """``tile`` with ``_margin`` texels on each side copied from its neighbours in the
-        CPU cache (left as zeros past the level's edge, where the shader clamps); None
-        while a neighbour is not loaded."""
+        CPU cache, and whether they all were; None while one of them is being read
+        (``pending``). A neighbour neither cached nor pending (evicted from a CPU share
+        too small for the view's tiles and their neighbours) leaves the tile's edge
+        texels repeated, as a tile clamped at its edge would show: drawn now, uploaded
+        again once that neighbour is cached (``_rough``)."""
         m = self._margin
         if not m:
-            return tile
+            return tile, True
         rows, cols = self._grid.region(key)
-        out = np.zeros((tile.shape[0] + 2 * m, tile.shape[1] + 2 * m), tile.dtype)
-        out[m:-m, m:-m] = tile
+        out = np.pad(tile, m, mode="edge")  # past the level's edge: never read (clamped)
+        complete = True
         r0, c0 = rows.start - m, cols.start - m  # out[0, 0] in level pixels
         for n in self._neighbours(key):
             part = self._cache.get(n, index)
             if part is None:
-                return None
+                if n in pending:
+                    return None
+                complete = False
+                continue
             nr, nc = self._grid.region(n)
             a0, a1 = max(nr.start, r0), min(nr.stop, r0 + out.shape[0])
             b0, b1 = max(nc.start, c0), min(nc.stop, c0 + out.shape[1])
             out[a0 - r0 : a1 - r0, b0 - c0 : b1 - c0] = part[
                 a0 - nr.start : a1 - nr.start, b0 - nc.start : b1 - nc.start
             ]
-        return out
+        return out, complete
 
     def _upload(self, key: Any, tile: np.ndarray, protected: set, force: bool = False) -> bool:
         """Copy ``key``'s tile (a tile key and an index; with its margin, if any) into a
@@ -525,7 +543,9 @@ class MultiscaleImage(Tiled):
         False when there is none (``force``: the coarsest level, which gets a slot past
         the share if it must)."""
         atlas = self._atlas
-        slot = atlas.take(len(self._gpu))
+        slot = self._gpu.get(key)  # a rough tile again, complete now: its own slot
+        if slot is None:
+            slot = atlas.take(len(self._gpu))
         if slot is None:
             for vk in self._gpu:  # least recently drawn first
                 if vk not in protected:
@@ -584,7 +604,7 @@ class MultiscaleImage(Tiled):
         self._evict_to(self._gpu_limit, protected)
         for key, tile in zip(coarse, coarse_tiles):
             if key not in self._gpu:
-                tile = self._with_margin(key[0], index, tile)  # the coarsest: all cached
+                tile, _ = self._with_margin(key[0], index, tile, set())  # all cached
                 self._upload(key, tile, protected, force=True)
         if self._upload_all:
             budget = len(self._wanted)
@@ -593,8 +613,10 @@ class MultiscaleImage(Tiled):
         else:
             budget = int(self.uploads_per_frame)
         self._upload_all = False
+        pending = set(self._loader.pending()) if self._margin else set()
         for key in self._wanted:
-            if (key, index) in self._gpu:
+            rough = (key, index) in self._rough
+            if (key, index) in self._gpu and not rough:
                 continue
             if budget <= 0:
                 # loaded tiles left for the next frame: ask for it (an event loop draws
@@ -604,12 +626,15 @@ class MultiscaleImage(Tiled):
                     break
                 continue
             tile = self._cache.get(key, index)
-            if tile is not None:
-                tile = self._with_margin(key, index, tile)
-            if tile is None:
+            padded = None if tile is None else self._with_margin(key, index, tile, pending)
+            if padded is None or (rough and not padded[1]):
                 continue  # asked for; its load (or a neighbour's) asks for a frame
-            if not self._upload((key, index), tile, protected):
+            if not self._upload((key, index), padded[0], protected):
                 break  # no slot: the GPU share is full of protected tiles
+            if padded[1]:
+                self._rough.discard((key, index))
+            else:
+                self._rough.add((key, index))
             budget -= 1
 
     def _set_interpolation(self) -> None:
@@ -622,6 +647,7 @@ class MultiscaleImage(Tiled):
             self._atlas.delete()
             self._gpu.clear()
             self._holes.clear()
+            self._rough.clear()
             self._make_atlas()
         sampling = 2.0 if name in KERNELS else 1.0 if name == "linear" else 0.0
         if self._sampling.value != sampling:
