@@ -178,10 +178,16 @@ def test_follow_keeps_the_newest_x_in_view_and_a_pan_stops_it(views, tmp_path):
     fig.poll()
     assert not fig.following(ax)
     assert ax.get_xlim() == zoomed
+    _log(tmp_path, "run", "newcomer", x=[1000.0], y=[-50.0])  # a new series keeps the zoom
+    fig.poll()
+    assert ax.get_xlim() == zoomed and ("run", "newcomer") in fig.series
+    ax.autoscale()  # fits everything kept, the appended points included
+    lo, hi = ax.get_xlim()
+    assert lo < 0 and hi > 1000
     fig.follow()
     assert fig.following(ax)
     lo, hi = ax.get_xlim()
-    assert lo == pytest.approx(249) and 299 <= hi < 301
+    assert lo == pytest.approx(950) and 1000 <= hi < 1002
 
 
 def test_follow_false_leaves_the_camera_alone(views, tmp_path):

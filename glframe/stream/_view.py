@@ -187,15 +187,29 @@ def _figure_class():
             else:
                 for visual in s.visuals:
                     visual.append(points)
+                    self._extent(visual)
             return n_rows
+
+        def _extent(self, visual: Any) -> None:
+            """Keep the axes' record of the visual's extent (what ``ax.autoscale()``
+            fits) up to date with the points kept."""
+            ax = next(a for a in self.axes if visual.parent is a.data)
+            record = next(r for r in ax._artists if r["visual"] is visual)
+            kept = visual.positions
+            record["extent"] = [ax._extent(kept[:, k], k, "stream.view") for k in range(2)]
 
         def _add(self, ax: Any, points: np.ndarray, label: str) -> Any:
             x, y = points[:, 0], points[:, 1]
+            shown = ax.view.camera.rect  # adding fits the camera: keep a user's pan
             if self._kind == "line":
                 visual = ax.plot(x, y, label=label, capacity=self._capacity)
             else:
                 visual = ax.scatter(x, y, size=5, label=label, capacity=self._capacity)
             ax.legend("upper left")
+            if not self._following[id(ax)]:
+                ax.view.camera.rect = shown
+                if id(ax) in self._set_rects:
+                    self._set_rects[id(ax)] = tuple(ax.view.camera.rect)
             return visual
 
         # ---- following ----------------------------------------------------------
