@@ -300,6 +300,25 @@ def test_state_snapshot_rebuilds_live_objects_only():
     assert snap[2][3].tolist() == [1, 1, 1, 1]
 
 
+def test_state_snapshot_keeps_the_gl_state_last_set_outside_frames():
+    # vispy's habit: set_clear_color once in __init__; a recording or a late viewer
+    # starting later must still clear with it
+    ctx = GlirContext()
+    with ctx:
+        gloo.set_clear_color("white")
+        gloo.set_state(blend=True)
+        gloo.set_state(blend=False, depth_test=True)
+        gloo.clear()
+        ctx.flush()
+        gloo.set_viewport(0, 0, 10, 20)
+        ctx.flush()
+    funcs = [c[2:] for c in ctx.state.commands() if c[0] == Cmd.FUNC]
+    assert ("clearColor", 1.0, 1.0, 1.0, 1.0) in funcs
+    assert ("disable", "blend") in funcs and ("enable", "blend") not in funcs
+    assert ("enable", "depth_test") in funcs and ("viewport", 0, 0, 10, 20) in funcs
+    assert not any(f[0] == "clear" for f in funcs)  # an action, not state
+
+
 def test_declarations_on_one_line():
     p = gloo.Program(
         "in vec2 a; in vec4 b; uniform float u; uniform int v; void main() {}",

@@ -8,8 +8,11 @@ window exists). One context is *current* per thread: the one that
 
 The context also keeps a :class:`GlirState`: the smallest list of commands that
 rebuilds every live object as it is now (creation, size, latest data, shaders,
-variables). It is what a recording starts with, so a recorded frame replays
-in a fresh context, and what a new browser client receives first.
+variables), and the GL state last set by FUNC commands (clear colour, viewport,
+blending...: the last value of each). It is what a recording starts with, so a
+recorded frame replays in a fresh context, and what a new browser client receives
+first: state set once outside the frames (vispy's ``set_clear_color`` in a
+canvas's ``__init__``) reaches them too.
 """
 
 from __future__ import annotations
@@ -23,7 +26,13 @@ import numpy as np
 from ._queue import GlirQueue, _contains, _data_box
 from .glir import Cmd
 
-__all__ = ["GlirContext", "GlirState", "get_current_context", "set_current_context"]
+__all__ = [
+    "GlirContext",
+    "GlirState",
+    "func_state_key",
+    "get_current_context",
+    "set_current_context",
+]
 
 _ids = itertools.count(1)  # object ids are unique in the process
 _local = threading.local()
@@ -45,16 +54,32 @@ def new_id() -> int:
     return next(_ids)
 
 
+def func_state_key(cmd: tuple):
+    """The piece of GL state a FUNC sets (None for an action: ``clear``)."""
+    name = cmd[2]
+    if name in ("enable", "disable"):
+        return ("cap", cmd[3])
+    return None if name == "clear" else name
+
+
 class GlirState:
-    """Per object, the latest commands that define its state (no per-frame ones)."""
+    """Per object, the latest commands that define its state (no per-frame ones), and
+    the latest FUNC per piece of GL state."""
 
     def __init__(self) -> None:
         self._objects: dict[int, dict] = {}  # id -> {"kind", "cmds": {key: cmd | list}}
+        self._funcs: dict = {}  # func_state_key -> the last FUNC that set it
 
     def update(self, commands: Iterable[tuple]) -> None:
         objects = self._objects
         for cmd in commands:
             name = cmd[0]
+            if name == Cmd.FUNC:
+                key = func_state_key(cmd)
+                if key is not None:
+                    self._funcs.pop(key, None)  # re-inserted last: the order GL saw
+                    self._funcs[key] = cmd
+                continue
             if name == Cmd.CREATE:
                 objects[cmd[1]] = {"kind": cmd[2], "create": cmd, "cmds": {}}
                 continue
@@ -102,6 +127,7 @@ class GlirState:
             else:
                 out.extend(cmds.get("data", ()))
             out.extend(c for k, c in cmds.items() if isinstance(k, tuple))
+        out.extend(self._funcs.values())  # the GL state as the last frame left it
         return out
 
     def __len__(self) -> int:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._context import GlirContext, get_current_context
+from ._context import func_state_key as _state_key
 from .glir import BLEND_EQUATIONS, BLEND_FACTORS, COMPARE_FUNCS, FACES, Cmd
 
 __all__ = [
@@ -88,14 +89,6 @@ def _current(what: str) -> GlirContext:
 
 def _func(name: str, *args) -> None:
     _record(_current(name), (Cmd.FUNC, 0, name, *args))
-
-
-def _state_key(cmd: tuple):
-    """The piece of GL state a FUNC sets (None for an action: ``clear``)."""
-    name = cmd[2]
-    if name in ("enable", "disable"):
-        return ("cap", cmd[3])
-    return None if name == "clear" else name
 
 
 def _record(ctx: GlirContext, cmd: tuple, key=False) -> None:
