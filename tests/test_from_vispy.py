@@ -312,6 +312,23 @@ def test_vispys_short_symbol_names_draw_the_same_symbol(scene_canvas, short, nam
     assert (shown[..., :3] > 0).any()
 
 
+def test_vispys_edge_color_none_is_a_transparent_outline(scene_canvas):
+    canvas = scene_canvas((80, 80))
+    view = canvas.add_view(camera=scene.PanZoomCamera(rect=(-1, -1, 2, 2)))
+    markers = scene.visuals.Markers(
+        [[0, 0]], size=40, edge_width=6, face_color="red", edge_color=None, parent=view.scene
+    )
+    assert markers.edge_color.tolist() == [0, 0, 0, 0]
+    none = canvas.render()
+    markers.edge_color = "white"
+    white = canvas.render()
+    ring = (white[..., :3] == 255).all(-1)
+    assert ring.sum() > 100 and not (none[ring][:, :3] == 255).all(-1).any()
+    markers.set_data([[0, 0]], edge_color=None)
+    np.testing.assert_array_equal(canvas.render(), none)
+    assert (none[40, 40, :3] == [255, 0, 0]).all()
+
+
 def test_unknown_attributes_suggest_vispys_names_too():
     polygon = scene.visuals.Polygon([[0, 0], [1, 0], [0, 1]])
     with pytest.raises(

@@ -4,8 +4,6 @@ Follows vispy's ``examples/basics/scene/point_cloud.py``: normally distributed
 points, scaled and moved into 50 clusters of growing size, drawn as translucent
 white markers of 5 pixels without edges. What changed in the port:
 
-- ``edge_color=None`` (no edge) is ``edge_width=0``: glframe's ``edge_color``
-  is a colour and refuses None;
 - the points come from a seeded generator (the same picture each run);
 - ``vispy.app.run()`` is ``glframe.run()``; ``backend="auto"`` opens a window
   where there is a display.
@@ -38,7 +36,7 @@ pos += centers[indexes]
 
 # the markers
 scatter = visuals.Markers()
-scatter.set_data(pos, edge_width=0, face_color=(1, 1, 1, 0.5), size=5)
+scatter.set_data(pos, edge_color=None, face_color=(1, 1, 1, 0.5), size=5)
 view.add(scatter)
 
 view.camera = "turntable"  # or "arcball"

@@ -135,6 +135,14 @@ def _symbols(value: Any, what: str, n: int) -> Any:
     return codes
 
 
+_colors = checks.colors()
+
+
+def _edge_colors(value: Any, what: str, n: int) -> np.ndarray:
+    """Markers' outline colours: vispy's None is a transparent outline."""
+    return _colors((0.0, 0.0, 0.0, 0.0) if value is None else value, what, n)
+
+
 class Markers(RingBounds, Visual):
     """Points drawn as symbols.
 
@@ -384,7 +392,10 @@ class Markers(RingBounds, Visual):
         checks.colors(), "Fill colour: one colour or (N, 3|4), one per point.", per_item=True
     )
     edge_color = Prop(
-        checks.colors(), "Outline colour: one colour or (N, 3|4), one per point.", per_item=True
+        _edge_colors,
+        "Outline colour: one colour or (N, 3|4), one per point; None: no outline "
+        "(transparent, as vispy's edge_color=None; edge_width=0 gives the face that space).",
+        per_item=True,
     )
     symbol = Prop(
         _symbols,
