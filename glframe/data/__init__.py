@@ -1,6 +1,6 @@
 """glframe.data: what knows no GL — multiscale sources, tile caches and loaders,
 aggregation of points and lines into grids, the stream store, mesh (OBJ, PLY)
-and image readers.
+and image readers, MeshData.
 
 This layer imports nothing else of glframe (numpy always; zarr, h5py and dask
 where installed: ``pip install glframe[data]``), so it can be used, tested and
@@ -14,6 +14,7 @@ from ._budget import Budget
 from ._cache import TileCache, default_cpu_budget
 from ._io import build_pyramid, open_multiscale
 from ._loader import TileLoader, TileLoadError
+from ._meshdata import MeshData
 from ._meshio import MeshFileError, read_image, read_mesh, write_mesh
 from ._multiscale import Multiscale
 from ._points import Points
@@ -44,4 +45,5 @@ __all__ = [
     "write_mesh",
     "read_image",
     "MeshFileError",
+    "MeshData",
 ]

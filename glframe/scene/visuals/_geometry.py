@@ -7,6 +7,11 @@ size, split into cells, planes facing any axis) return
 counter-clockwise when seen from outside (the right-hand rule gives outward
 normals), which is what GL calls front-facing under a standard camera.
 
+``cylinder``, ``cone`` and ``latitude_sphere`` follow vispy's shapes; vispy's
+names ``create_sphere``, ``create_cylinder``, ``create_cone``, ``create_cube`` and
+``create_plane`` return them as :class:`~glframe.data.MeshData` (re-exported here,
+where vispy users look for it: ``vispy.geometry.MeshData``).
+
 ``vertex_normals`` computes area-weighted vertex normals, with ``bincount``
 rather than a Python loop (1.3M faces in about 0.5 s here).
 
@@ -33,6 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ...data import MeshData
 from ...transforms import BaseTransform
 from .._reactive import Prop
 from . import _data as checks
@@ -46,6 +52,15 @@ __all__ = [
     "cube",
     "torus",
     "plane",
+    "cylinder",
+    "cone",
+    "latitude_sphere",
+    "MeshData",
+    "create_sphere",
+    "create_cylinder",
+    "create_cone",
+    "create_cube",
+    "create_plane",
     "DIRECTIONS",
     "vertex_normals",
     "linear_matrix",
@@ -180,6 +195,149 @@ def plane(
     if facing != (1 if direction[0] == "+" else -1):
         f = f[:, ::-1]
     return _result(v + np.asarray(center, np.float64).reshape(3), f)
+
+
+def _rings(n_rings: int, cols: int, start: int = 0) -> np.ndarray:
+    """Faces joining ``n_rings`` rings of ``cols`` vertices each, numbered from ``start``;
+    counter-clockwise seen from outside when each ring's angle grows about +z and each
+    ring lies above (towards +z) the one before."""
+    k, j = np.meshgrid(np.arange(n_rings - 1), np.arange(cols), indexing="ij")
+    a = start + k * cols + j  # lower ring, this column
+    b = start + k * cols + (j + 1) % cols  # lower ring, next column
+    c, d = b + cols, a + cols  # the ring above
+    return np.stack([np.stack([a, b, c], -1), np.stack([a, c, d], -1)], -2).reshape(-1, 3)
+
+
+def cylinder(
+    rows: int = 1,
+    cols: int = 32,
+    radius: float | tuple[float, float] = 1.0,
+    length: float = 1.0,
+    offset: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """An open tube along +z from z = 0 to ``length``: ``rows + 1`` rings of ``cols``
+    vertices, the radius going linearly from ``radius[0]`` (bottom) to ``radius[1]``
+    (one value: both). ``offset`` turns every other ring by half a step, as vispy's
+    ``create_cylinder`` does. No caps; ``2 * rows * cols`` faces."""
+    rows, cols = int(rows), int(cols)
+    if rows < 1 or cols < 3:
+        raise ValueError(f"cylinder: rows={rows}, cols={cols}; need rows >= 1 and cols >= 3")
+    r0, r1 = np.broadcast_to(np.asarray(radius, np.float64), (2,))
+    t = np.linspace(0.0, 1.0, rows + 1)[:, None]
+    theta = np.repeat(2 * np.pi * np.arange(cols)[None, :] / cols, rows + 1, axis=0)
+    if offset:
+        theta += (np.arange(rows + 1)[:, None] % 2) * np.pi / cols
+    r = r0 + (r1 - r0) * t
+    z = np.broadcast_to(length * t, theta.shape)
+    v = np.stack([r * np.cos(theta), r * np.sin(theta), z], -1).reshape(-1, 3)
+    return _result(v, _rings(rows + 1, cols))
+
+
+def cone(cols: int = 32, radius: float = 1.0, length: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """A closed cone along +z: a base circle of ``cols`` vertices at z = 0, then its
+    centre (index ``cols``) and the apex at z = ``length`` (index ``cols + 1``);
+    ``2 * cols`` faces (the sides, then the base)."""
+    cols = int(cols)
+    if cols < 3:
+        raise ValueError(f"cone: cols={cols}; need cols >= 3")
+    theta = 2 * np.pi * np.arange(cols) / cols
+    ring = np.c_[radius * np.cos(theta), radius * np.sin(theta), np.zeros(cols)]
+    v = np.concatenate([ring, [[0.0, 0.0, 0.0], [0.0, 0.0, length]]])
+    j = np.arange(cols)
+    nxt = (j + 1) % cols
+    sides = np.c_[j, nxt, np.full(cols, cols + 1)]
+    base = np.c_[np.full(cols, cols), nxt, j]  # seen from below
+    return _result(v, np.concatenate([sides, base]))
+
+
+def latitude_sphere(
+    rows: int = 10, cols: int = 10, radius: float = 1.0, offset: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """A UV sphere: ``rows - 1`` rings of ``cols`` vertices between two poles (the
+    north pole first, the south pole last); ``offset`` turns every other ring by half
+    a step. ``2 * cols * (rows - 1)`` faces."""
+    rows, cols = int(rows), int(cols)
+    if rows < 2 or cols < 3:
+        raise ValueError(f"latitude_sphere: rows={rows}, cols={cols}; need rows >= 2, cols >= 3")
+    phi = np.pi * np.arange(rows - 1, 0, -1)[:, None] / rows  # from the south, going up
+    theta = 2 * np.pi * np.arange(cols)[None, :] / cols
+    if offset:
+        theta = theta + (np.arange(rows - 1)[:, None] % 2) * np.pi / cols
+    ring = np.stack(
+        [np.sin(phi) * np.cos(theta), np.sin(phi) * np.sin(theta), np.cos(phi) + 0 * theta], -1
+    ).reshape(-1, 3)
+    v = np.concatenate([[[0.0, 0.0, 1.0]], ring, [[0.0, 0.0, -1.0]]]) * radius
+    n = len(v)
+    j = np.arange(cols)
+    first, last = 1, 1 + (rows - 2) * cols  # the southernmost ring, the northernmost ring
+    north = np.c_[np.zeros(cols, int), last + j, last + (j + 1) % cols]
+    south = np.c_[np.full(cols, n - 1), first + (j + 1) % cols, first + j]
+    f = np.concatenate([north, _rings(rows - 1, cols, start=1), south])
+    return _result(v, f)
+
+
+# ---- vispy's names: generators returning MeshData --------------------------------------------
+def create_sphere(
+    rows: int = 10,
+    cols: int = 10,
+    depth: int | None = None,
+    radius: float = 1.0,
+    offset: bool = True,
+    subdivisions: int = 3,
+    method: str = "latitude",
+) -> MeshData:
+    """vispy's ``create_sphere``: a :class:`~glframe.data.MeshData` sphere about the origin.
+
+    ``method="latitude"`` (rows, cols, offset: :func:`latitude_sphere`) or ``"ico"``
+    (subdivisions: :func:`sphere`). vispy's ``"cube"`` method (and ``depth``) is not
+    offered: use one of these.
+    """
+    if method == "latitude":
+        return MeshData(*latitude_sphere(rows, cols, radius, offset))
+    if method == "ico":
+        return MeshData(*sphere(radius, subdivisions))
+    raise ValueError(f"create_sphere: method {method!r} is not 'latitude' or 'ico'")
+
+
+def create_cylinder(
+    rows: int,
+    cols: int,
+    radius: float | tuple[float, float] = (1.0, 1.0),
+    length: float = 1.0,
+    offset: bool = False,
+) -> MeshData:
+    """vispy's ``create_cylinder``: an open tube along +z (:func:`cylinder`) as MeshData."""
+    return MeshData(*cylinder(rows, cols, radius, length, offset))
+
+
+def create_cone(cols: int, radius: float = 1.0, length: float = 1.0) -> MeshData:
+    """vispy's ``create_cone``: a closed cone along +z (:func:`cone`) as MeshData."""
+    return MeshData(*cone(cols, radius, length))
+
+
+def create_cube(size: float | ArrayLike = 1.0) -> MeshData:
+    """A cube of side ``size`` about the origin (:func:`cube`) as MeshData.
+
+    vispy's ``create_cube`` returns ``(vertices, filled, outline)`` for gloo; this one
+    returns MeshData (unpacking it raises, saying so): ``md.get_faces()`` are the
+    filled triangles, ``md.get_edges()`` include the diagonals.
+    """
+    return MeshData(*cube(size))
+
+
+def create_plane(
+    width: float = 1.0,
+    height: float = 1.0,
+    width_segments: int = 1,
+    height_segments: int = 1,
+    direction: str = "+z",
+) -> MeshData:
+    """A rectangle (:func:`plane`) as MeshData, with vispy's ``create_plane`` arguments.
+
+    vispy's returns ``(vertices, faces, outline)`` for gloo; this one returns MeshData
+    (unpacking it raises, saying so).
+    """
+    return MeshData(*plane((width, height), (width_segments, height_segments), direction))
 
 
 def vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:

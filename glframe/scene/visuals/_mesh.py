@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ... import gloo
+from ...data import MeshData
 from ...shaders import snippet
 from .._reactive import Prop
 from .._visual import DrawContext, Visual, finite_bounds
@@ -123,6 +124,9 @@ class Mesh(ShadedMixin, Visual):
         (N, 3) (or (N, 2), z = 0) vertex positions; finite.
     faces
         (M, 3) integer indices into ``vertices``; counter-clockwise seen from the front.
+    meshdata
+        A :class:`~glframe.data.MeshData` (vispy's keyword) instead of the arrays: its
+        vertices, faces, vertex normals and vertex or face colours are used.
     normals
         (N, 3) vertex normals for smooth shading; computed (area-weighted) if None.
     vertex_colors, face_colors
@@ -157,6 +161,7 @@ class Mesh(ShadedMixin, Visual):
         vertices: ArrayLike | None = None,
         faces: ArrayLike | None = None,
         *,
+        meshdata: MeshData | None = None,
         normals: ArrayLike | None = None,
         vertex_colors: ArrayLike | None = None,
         face_colors: ArrayLike | None = None,
@@ -193,12 +198,16 @@ class Mesh(ShadedMixin, Visual):
         self._normal_kind: str | None = None  # "buffer" or "constant", as uploaded
         self._mirrored = False
         self._centre: list[float] | None = None
+        if meshdata is None:  # an empty mesh until set_data gives one
+            vertices = np.zeros((0, 3)) if vertices is None else vertices
+            faces = np.zeros((0, 3), np.uint32) if faces is None else faces
         self.set_data(
-            vertices if vertices is not None else np.zeros((0, 3)),
-            faces if faces is not None else np.zeros((0, 3), np.uint32),
+            vertices,
+            faces,
             normals=normals,
             vertex_colors=vertex_colors,
             face_colors=face_colors,
+            meshdata=meshdata,
             color=color,
             shading=shading,
             ambient=ambient,
@@ -218,6 +227,7 @@ class Mesh(ShadedMixin, Visual):
         vertices: ArrayLike | None = None,
         faces: ArrayLike | None = None,
         *,
+        meshdata: MeshData | None = None,
         normals: ArrayLike | None = _UNSET,
         vertex_colors: ArrayLike | None = _UNSET,
         face_colors: ArrayLike | None = _UNSET,
@@ -225,8 +235,13 @@ class Mesh(ShadedMixin, Visual):
     ) -> None:
         """Change the geometry, per-vertex or per-face data and any properties together
         (checked together: all or nothing; a new vertex count needs new normals and
-        vertex colours in the same call)."""
+        vertex colours in the same call). ``meshdata`` (a
+        :class:`~glframe.data.MeshData`) gives vertices, faces, normals and colours at once."""
         me = type(self).__name__  # a subclass's errors name it (Box, Tube...)
+        if meshdata is not None:
+            vertices, faces, normals, vertex_colors, face_colors = _unpack(
+                me, meshdata, vertices, faces, normals, vertex_colors, face_colors
+            )
         v = self._vertices if vertices is None else _as_vertices(vertices)
         f = self._faces if faces is None else _as_faces(faces)
         if len(f) and int(f.max()) >= len(v):
@@ -473,6 +488,29 @@ def _as_faces(data: ArrayLike) -> np.ndarray:
     if len(f) and int(f.max()) >= 2**32:
         raise ValueError(f"Mesh.faces: index {int(f.max())} does not fit in uint32")
     return f.astype(np.uint32)
+
+
+def _unpack(me: str, md: Any, *given: Any) -> tuple:
+    """vertices, faces, normals, vertex_colors, face_colors from a MeshData, which
+    replaces them all: giving one of them as well is refused."""
+    if not isinstance(md, MeshData):
+        raise TypeError(
+            f"{me}.meshdata: expected a glframe.data.MeshData, got {type(md).__name__}; "
+            "or give vertices and faces"
+        )
+    names = ("vertices", "faces", "normals", "vertex_colors", "face_colors")
+    clash = [k for k, v in zip(names, given) if v is not None and v is not _UNSET]
+    if clash:
+        raise ValueError(f"{me}: give meshdata or {', '.join(clash)}, not both")
+    if md.is_empty():
+        return np.zeros((0, 3)), np.zeros((0, 3), np.uint32), None, None, None
+    return (
+        md.get_vertices(),
+        md.get_faces(),
+        md.get_vertex_normals(),
+        md.get_vertex_colors(),
+        md.get_face_colors(),
+    )
 
 
 def _as_color_array(value: Any, n: int, what: str) -> np.ndarray:
