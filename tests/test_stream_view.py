@@ -190,6 +190,31 @@ def test_follow_keeps_the_newest_x_in_view_and_a_pan_stops_it(views, tmp_path):
     assert lo == pytest.approx(950) and 1000 <= hi < 1002
 
 
+def test_a_drag_stops_following_that_axes_only(views, tmp_path):
+    t = np.arange(100.0)
+    _log(tmp_path, "run", "wave", x=t, y=np.sin(t / 10))
+    _log(tmp_path, "run", "loss", x=t, y=1 / (t + 1))
+    fig = views(tmp_path, rows=[["wave"], ["loss"]], window=20)
+    top, bottom = fig.axes
+    fig.render()
+    x, y, w, h = top.view.rect
+    mouse = {"button": 1, "buttons": (1,), "modifiers": (), "delta": (0.0, 0.0)}
+    fig.canvas.events.mouse_press(pos=(x + w / 2, y + h / 2), **mouse)
+    fig.canvas.events.mouse_move(pos=(x + w / 2 + 60, y + h / 2), **mouse)
+    fig.canvas.events.mouse_release(pos=(x + w / 2 + 60, y + h / 2), **mouse)
+    dragged = top.get_xlim()
+    assert dragged[0] < 79  # the drag moved the view back in x
+    _log(tmp_path, "run", "wave", x=t + 100, y=np.sin(t / 10))
+    _log(tmp_path, "run", "loss", x=t + 100, y=1 / (t + 101))
+    fig.poll()
+    assert top.get_xlim() == dragged and not fig.following(top)
+    assert fig.following(bottom) and bottom.get_xlim()[0] == pytest.approx(179)
+    fig.follow(ax=top)
+    assert top.get_xlim()[0] == pytest.approx(179)
+    with pytest.raises(ValueError, match="not an axes of this figure"):
+        fig.follow(ax=object())
+
+
 def test_follow_false_leaves_the_camera_alone(views, tmp_path):
     _log(tmp_path, "run", "wave", x=[0.0, 1.0], y=[0.0, 1.0])
     fig = views(tmp_path, follow=False)

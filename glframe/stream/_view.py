@@ -117,6 +117,7 @@ def _figure_class():
 
         @property
         def series(self) -> dict[tuple[str, str], list[Any]]:
+            """``{(scope, name): [Line or Markers per axes showing it]}`` (a new dict)."""
             return {key: list(s.visuals) for key, s in self._series.items() if s.visuals}
 
         # ---- the poll -----------------------------------------------------------
