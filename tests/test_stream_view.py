@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -121,6 +123,32 @@ def test_polls_read_only_new_rows_while_a_logger_writes(views, tmp_path, monkeyp
     (line,) = fig.series[("run", "sin")]
     assert np.allclose(line.positions[:, :2], np.c_[np.r_[0.0, xs], np.sin(np.r_[0.0, xs])])
     assert fig.poll() == 0 and served[-1] == 0  # nothing new: nothing read
+
+
+def test_a_producer_process_and_an_open_store(views, tmp_path):
+    store = StreamStore(tmp_path)  # an open store: shared, not closed by the view
+    fig = views(store, names="proc")
+    assert fig.series == {}
+    code = (
+        "import sys; from glframe import stream\n"
+        "with stream.Logger('p', sys.argv[1], flush_every=0.01) as log:\n"
+        "    for i in range(300):\n"
+        "        log.write('proc', step=i, value=i * i)\n"
+    )
+    producer = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)])
+    polls = []
+    while producer.poll() is None:
+        polls.append(fig.poll())
+        time.sleep(0.01)
+    assert producer.wait() == 0
+    polls.append(fig.poll())
+    assert sum(polls) == 300
+    (line,) = fig.series[("p", "proc")]
+    i = np.arange(300.0)
+    assert np.allclose(line.positions[:, :2], np.c_[i, i * i])
+    fig.close()
+    assert stream.names(store, "p") == ["proc"]  # still open
+    store.close()
 
 
 def test_series_that_appear_later_are_added(views, tmp_path):
