@@ -268,3 +268,35 @@ def test_mesh_set_data_takes_meshdata(make_canvas):
         Mesh(md.get_vertices(), meshdata=md)
     with pytest.raises(TypeError, match="Mesh.meshdata: expected a glframe.data.MeshData, got"):
         mesh.set_data(meshdata=(md.get_vertices(), md.get_faces()))
+
+
+def test_generated_shapes_drawn_from_meshdata(make_canvas):
+    from imagecompare import assert_image_matches
+
+    make_canvas((1, 1))
+    canvas = scene.SceneCanvas(size=(240, 100), bgcolor="black")
+    try:
+        view = canvas.add_view(
+            camera=scene.TurntableCamera(elevation=20, azimuth=0, fov=0, scale_factor=2.6)
+        )
+        shapes = [
+            geometry.create_sphere(12, 16, radius=0.5),
+            geometry.create_cylinder(3, 24, radius=(0.45, 0.25), length=1.0),
+            geometry.create_cone(24, radius=0.45, length=1.0),
+        ]
+        for k, md in enumerate(shapes):
+            md.set_face_colors(np.tile([[0.9, 0.5, 0.1], [0.2, 0.6, 0.9]], (md.n_faces // 2, 1)))
+            # vispy's tubes and cones start at z = 0: lower them to stand about the centre
+            lift = 0.0 if k == 0 else -0.5
+            md.set_vertices(md.get_vertices() + [(k - 1) * 1.3, 0.0, lift])
+            Mesh(meshdata=md, shading="flat", parent=view.scene)
+        view.camera.center = (0.0, 0.0, 0.0)
+        image = canvas.render()
+        # three separate shapes: dark columns between them, each shape lit
+        lit = image[..., :3].max(-1) > 30
+        columns = lit.any(0)
+        runs = np.flatnonzero(np.diff(columns.astype(int)) == 1)
+        assert len(runs) == 3 and not columns[0] and not columns[-1]
+        assert_image_matches(image, "meshdata_generated_shapes")
+    finally:
+        canvas.close()
