@@ -60,7 +60,7 @@ def test_colours_per_vertex_and_per_face():
     md = MeshData(V, F, vertex_colors=[[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]])
     assert md.get_vertex_colors().shape == (4, 4) and md.get_vertex_colors()[:, 3].min() == 1
     np.testing.assert_array_equal(md.get_vertex_colors(indexed="faces")[1, 1], [1, 1, 1, 1])
-    assert md.get_face_colors() is None
+    assert md.get_face_colors() is None and md.has_vertex_color() and not md.has_face_color()
     md.set_face_colors([0.5, 0.25, 0, 0.5])  # one colour for every face
     assert md.get_vertex_colors() is None  # one kind at a time, as Mesh
     np.testing.assert_array_equal(md.get_face_colors(), [[0.5, 0.25, 0, 0.5]] * 2)
@@ -218,6 +218,15 @@ def test_bad_input_is_refused_naming_meshdata_the_rule_and_the_value():
         MeshData(V, F, vertex_colors=np.ones((4, 3)), face_colors=np.ones((2, 3)))
     with pytest.raises(ValueError, match="MeshData.get_vertices: indexed must be None or 'faces'"):
         MeshData(V, F).get_vertices(indexed="vertices")
+    # vispy's order, vertices then faces, works; what needs both checks that they fit
+    md = MeshData(V, F)
+    md.set_vertices(V[:3])
+    with pytest.raises(ValueError, match="MeshData.normals: the faces use vertex 3 but there"):
+        md.get_vertex_normals()
+    with pytest.raises(ValueError, match="MeshData.get_vertices: the faces use vertex 3"):
+        md.get_vertices(indexed="faces")
+    md.set_faces(F[:1])
+    np.testing.assert_allclose(md.get_vertex_normals(), [[0, 0, 1]] * 3)
 
 
 # ---- Mesh(meshdata=...) -------------------------------------------------------------------

@@ -122,7 +122,11 @@ class MeshData:
         if self.is_empty():
             raise ValueError(f"MeshData.save({str(path)!r}): the mesh has no vertices")
         write_mesh(
-            path, self._vertices, self._faces, normals=self.get_vertex_normals(), ascii=ascii
+            path,
+            self._vertices,
+            self._fitted("save"),
+            normals=self.get_vertex_normals(),
+            ascii=ascii,
         )
 
     # ---- counts and bounds ----------------------------------------------------------------
@@ -151,7 +155,7 @@ class MeshData:
     def get_vertices(self, indexed: str | None = None) -> np.ndarray:
         """(N, 3) float32 positions, or (M, 3, 3) with ``indexed='faces'``."""
         _check_indexed(indexed, "get_vertices")
-        return self._vertices if indexed is None else self._vertices[self._faces]
+        return self._vertices if indexed is None else self._vertices[self._fitted("get_vertices")]
 
     def set_vertices(self, verts: ArrayLike, indexed: str | None = None) -> None:
         """Replace the positions: (N, 3) or (N, 2); with ``indexed='faces'``, (M, 3, 3)
@@ -182,6 +186,25 @@ class MeshData:
         self._changed()
         if self._vertex_colors is not None and len(self._vertex_colors) != len(v):
             self._vertex_colors = None  # no longer one per vertex: dropped, as vispy resets them
+
+    def _fitted(self, what: str) -> np.ndarray:
+        """The faces, checked against the vertex count (set_vertices may change it first,
+        set_faces after, as in vispy; what needs both together checks here)."""
+        f = self._faces
+        if len(f) and int(f.max()) >= len(self._vertices):
+            raise ValueError(
+                f"MeshData.{what}: the faces use vertex {int(f.max())} but there are "
+                f"{len(self._vertices)} vertices; give faces that fit with set_faces()"
+            )
+        return f
+
+    def has_vertex_color(self) -> bool:
+        """True when colours per vertex are set."""
+        return self._vertex_colors is not None
+
+    def has_face_color(self) -> bool:
+        """True when colours per face are set."""
+        return self._face_colors is not None
 
     def get_faces(self) -> np.ndarray:
         """(M, 3) uint32 vertex indices."""
@@ -234,7 +257,7 @@ class MeshData:
         """(M, 3) float64 cross products of each face's edges: twice its area, outwards."""
         if "cross" not in self._cache:
             v = self._vertices.astype(np.float64)
-            f = self._faces.astype(np.int64)
+            f = self._fitted("normals").astype(np.int64)
             self._cache["cross"] = np.cross(v[f[:, 1]] - v[f[:, 0]], v[f[:, 2]] - v[f[:, 0]])
         return self._cache["cross"]
 
@@ -267,7 +290,7 @@ class MeshData:
             length = np.linalg.norm(s, axis=1, keepdims=True)
             n = (s / np.where(length > 0, length, 1.0)).astype(np.float32)
             self._cache["vertex_normals"] = n
-        return n if indexed is None else n[self._faces]
+        return n if indexed is None else n[self._fitted("get_vertex_normals")]
 
     def _changed(self) -> None:
         self._cache.clear()
@@ -278,7 +301,7 @@ class MeshData:
         """(N, 4) float32 RGBA per vertex (or (M, 3, 4) with ``indexed='faces'``), or None."""
         _check_indexed(indexed, "get_vertex_colors")
         c = self._vertex_colors
-        return c if c is None or indexed is None else c[self._faces]
+        return c if c is None or indexed is None else c[self._fitted("get_vertex_colors")]
 
     def set_vertex_colors(self, colors: ArrayLike | None, indexed: str | None = None) -> None:
         """Colours per vertex: (N, 3|4) in [0, 1], one colour for all, or (M, 3, 3|4)
@@ -297,7 +320,7 @@ class MeshData:
                 )
             rgba = _as_rgba(c.reshape(-1, c.shape[2]), 3 * self.n_faces, "vertex_colors")
             out = np.zeros((self.n_vertices, 4), np.float32)
-            out[self._faces.ravel()] = rgba
+            out[self._fitted("vertex_colors").ravel()] = rgba
             self._vertex_colors = out
         else:
             self._vertex_colors = _as_rgba(colors, self.n_vertices, "vertex_colors")
