@@ -49,6 +49,7 @@ def test_cube_has_18_unique_edges_and_counts_bounds():
     assert md.get_edges(indexed="faces").shape == (36, 2)
     assert md.get_bounds() == [(-1.0, 1.0)] * 3 and not md.is_empty()
     assert MeshData().is_empty() and MeshData().get_bounds() is None
+    assert MeshData().get_edges().shape == (0, 2)
     # edges given are returned, checked against the vertices
     md = MeshData(corners, weld.ravel()[f], edges=[[0, 1], [1, 3]])
     assert md.get_edges().tolist() == [[0, 1], [1, 3]]
