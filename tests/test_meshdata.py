@@ -276,6 +276,8 @@ def test_mesh_set_data_takes_meshdata(make_canvas):
     assert mesh.vertex_colors.shape == (10, 4) and mesh.face_colors is None
     with pytest.raises(ValueError, match="Mesh: give meshdata or vertices, not both"):
         Mesh(md.get_vertices(), meshdata=md)
+    with pytest.raises(TypeError, match="Mesh: a MeshData goes in meshdata=, not vertices"):
+        Mesh(md)
     with pytest.raises(TypeError, match="Mesh.meshdata: expected a glframe.data.MeshData, got"):
         mesh.set_data(meshdata=(md.get_vertices(), md.get_faces()))
 

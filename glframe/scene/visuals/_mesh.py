@@ -238,6 +238,8 @@ class Mesh(ShadedMixin, Visual):
         vertex colours in the same call). ``meshdata`` (a
         :class:`~glframe.data.MeshData`) gives vertices, faces, normals and colours at once."""
         me = type(self).__name__  # a subclass's errors name it (Box, Tube...)
+        if isinstance(vertices, MeshData):
+            raise TypeError(f"{me}: a MeshData goes in meshdata=, not vertices: meshdata=md")
         if meshdata is not None:
             vertices, faces, normals, vertex_colors, face_colors = _unpack(
                 me, meshdata, vertices, faces, normals, vertex_colors, face_colors
