@@ -71,6 +71,14 @@ def test_colours_per_vertex_and_per_face():
     np.testing.assert_array_equal(md.get_vertex_colors(), [[0, 0, 1, 1]] * 4)
     md.set_vertex_colors(None)
     assert md.get_vertex_colors() is None and md.get_face_colors() is None
+    # a new vertex count drops vertex colours; a new face count drops face colours
+    md.set_vertex_colors([0, 1, 0])
+    md.set_vertices(V[:3])
+    assert md.get_vertex_colors() is None
+    md.set_faces(F[:1])
+    md.set_face_colors([[1, 0, 0]])
+    md.set_faces(np.r_[F[:1], F[:1]])
+    assert md.get_face_colors() is None
 
 
 def test_normals_and_edges_are_cached_until_the_geometry_changes():

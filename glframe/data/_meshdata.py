@@ -159,8 +159,9 @@ class MeshData:
 
     def set_vertices(self, verts: ArrayLike, indexed: str | None = None) -> None:
         """Replace the positions: (N, 3) or (N, 2); with ``indexed='faces'``, (M, 3, 3)
-        corners, which also sets the faces (each corner its own vertex). Faces and
-        vertex colours must still fit the new count when they are used."""
+        corners, which also sets the faces (each corner its own vertex). A new count
+        drops the vertex colours; faces that no longer fit are refused where they are
+        used with the vertices (set new ones with :meth:`set_faces`)."""
         _check_indexed(indexed, "set_vertices")
         v = np.asarray(verts)
         if v.dtype.kind not in "biuf":
@@ -185,7 +186,7 @@ class MeshData:
             self._faces = np.arange(len(v), dtype=np.uint32).reshape(-1, 3)
         self._changed()
         if self._vertex_colors is not None and len(self._vertex_colors) != len(v):
-            self._vertex_colors = None  # no longer one per vertex: dropped, as vispy resets them
+            self._vertex_colors = None  # no longer one per vertex (documented above)
 
     def _fitted(self, what: str) -> np.ndarray:
         """The faces, checked against the vertex count (set_vertices may change it first,
@@ -211,7 +212,8 @@ class MeshData:
         return self._faces
 
     def set_faces(self, faces: ArrayLike) -> None:
-        """Replace the faces: (M, 3) integer indices, each below :attr:`n_vertices`."""
+        """Replace the faces: (M, 3) integer indices, each below :attr:`n_vertices`.
+        A new count drops the face colours."""
         f = np.asarray(faces)
         if f.dtype.kind not in "iu" and not (f.size == 0 and f.dtype.kind == "f"):
             raise TypeError(f"MeshData.faces: dtype {f.dtype} is not an integer type")
