@@ -198,3 +198,25 @@ def test_a_cpu_share_too_small_for_the_neighbours_still_fills_the_view(scene_can
             break
     stats = image.stats()
     assert stats["level"] == 0 and stats["tiles_pending"] == 0 and stats["wanted_share"] == 1.0
+
+
+def test_several_atlas_pages_with_a_kernel(scene_canvas, made, monkeypatch):
+    # pages of 2 x 2 slots of 24^2 (16 + a margin of 4 each side): the view's tiles and
+    # the coarsest ones fill several pages; the page count is a compiled constant
+    monkeypatch.setattr(_multiscale_image, "MAX_SIDE", 48)
+    rect = (8, 24, 16, 16)
+    base = smooth_noise()
+    expected, _ = render(scene_canvas, rect, scene.visuals.Image, base, interpolation="bicubic")
+    got, image = render(
+        scene_canvas,
+        rect,
+        scene.visuals.MultiscaleImage,
+        pyramid(base),
+        tile=TILE,
+        interpolation="bicubic",
+    )
+    made.append(image)
+    pages = len(image._atlas.pages)
+    assert pages >= 2
+    assert f"const float MULTISCALE_PAGES = {pages:.1f};" in image.program.compiled.fragment
+    assert diff(got, expected).max() <= 2

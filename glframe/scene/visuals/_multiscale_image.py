@@ -55,10 +55,13 @@ others of :data:`~glframe.scene.visuals._image.KERNELS`), computed in the fragme
 shader by the same GLSL as Image's (glsl/image/sample.glsl and kernels.glsl) from
 texels read by index. With anything but "nearest", each slot holds its tile and a
 margin of ``APRON`` (4) texels on each side, copied from the neighbouring tiles of the
-same level in the CPU cache (which are requested with the visible ones; a tile is
-uploaded once its neighbours are loaded), so a kernel reads across a tile's edge what
-it would read in one big image; at the level's edges the index is clamped, as Image
-does. The choice is a GLSL constant: "nearest" carries no kernel code, and a change
+same level in the CPU cache (read after the visible tiles; a tile being read delays
+its neighbours' uploads), so a kernel reads across a tile's edge what it would read in
+one big image; at the level's edges the index is clamped, as Image does. A CPU share
+too small for the visible tiles and their neighbours reads no neighbours beyond the
+view: a margin whose neighbour is not cached repeats the tile's edge (a seam, within
+the kernel's reach of it, until the neighbour is cached and the tile uploaded again).
+The choice is a GLSL constant: "nearest" carries no kernel code, and a change
 recompiles once and refills the atlas (the slot shape changes with the margin).
 
 Limits: PanZoom-style views (a rotated or 3D camera is handled through the bounding
@@ -152,11 +155,13 @@ flat in vec4 v_clamp;
 out vec4 f_color;
 """
 FRAG_MAIN = """
-// GLSL ES 3.00 indexes sampler arrays by constants only: one branch per page
+// GLSL ES 3.00 indexes sampler arrays by constants only: one branch per page. $pages is
+// a constant (the pages allocated): the branches past them are dropped (llvmpipe fetched
+// from every page at each tap; with one page, a kernel's frame took twice as long)
 vec4 atlas_fetch(int page, ivec2 texel) {
-    if (page == 0) return texelFetch(u_data, texel, 0);
-    if (page == 1) return texelFetch(u_atlas1, texel, 0);
-    if (page == 2) return texelFetch(u_atlas2, texel, 0);
+    if ($pages < 1.5 || page == 0) return texelFetch(u_data, texel, 0);
+    if ($pages < 2.5 || page == 1) return texelFetch(u_atlas1, texel, 0);
+    if ($pages < 3.5 || page == 2) return texelFetch(u_atlas2, texel, 0);
     return texelFetch(u_atlas3, texel, 0);
 }
 void main() {
@@ -356,6 +361,9 @@ class MultiscaleImage(Tiled):
         # 0 nearest, 1 linear, 2 a kernel: a constant, so nearest carries no kernel code
         self._sampling = Variable("MULTISCALE_SAMPLING", 0.0, kind="const")
         self.frag["sampling"] = self._sampling
+        # the atlas's pages: a constant too (recompiled when a page is added, 3 times at most)
+        self._pages = Variable("MULTISCALE_PAGES", 1.0, kind="const")
+        self.frag["pages"] = self._pages
         self._make_atlas()
         # GPU side: (key, index) -> slot (page, row, col), least recently drawn first
         self._gpu: OrderedDict[Any, tuple[int, int, int]] = OrderedDict()
@@ -636,6 +644,9 @@ class MultiscaleImage(Tiled):
             else:
                 self._rough.add((key, index))
             budget -= 1
+        pages = float(max(1, len(self._atlas.pages)))
+        if self._pages.value != pages:
+            self._pages.value = pages  # another program: recompiled
 
     def _set_interpolation(self) -> None:
         """The sampling constant and the kernel's uniforms; a new margin empties the
