@@ -38,7 +38,7 @@ from ._page import (
     script_json,
 )
 from ._remote import MODES, RemoteSession, RemoteSource, per_frame_commands
-from ._server import RemoteServer, is_loopback
+from ._server import RemoteServer, access_refusal, is_loopback
 from ._transport import ENCODINGS, TransportError, decode, encode, shuffle, unshuffle
 from ._wire import (
     MessageError,
@@ -69,6 +69,7 @@ __all__ = [
     "per_frame_commands",
     "RemoteServer",
     "is_loopback",
+    "access_refusal",
     "ENCODINGS",
     "TransportError",
     "encode",

@@ -81,7 +81,7 @@ from ._page import figure_bundle, glir_bundle, js_source, page_shell, script_jso
 from ._remote import MODES, RemoteSession, RemoteSource
 from ._wire import MessageError, forget_write, read_message, ws_message
 
-__all__ = ["RemoteServer", "is_loopback"]
+__all__ = ["RemoteServer", "access_refusal", "is_loopback"]
 
 log = logging.getLogger("glframe.server")
 
@@ -99,6 +99,28 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def access_refusal(
+    handler: tornado.web.RequestHandler, token: str, token_required: bool
+) -> str | None:
+    """Why a request must be refused with HTTP 403, or None when it may go on.
+
+    With ``token_required`` the request carries ``token`` as ``?token=`` or in an
+    ``Authorization: token ...`` (or ``Bearer ...``) header, compared in constant
+    time; without, its ``Host`` must be a loopback name (DNS rebinding). The rule of
+    every glframe server (this one, ``python -m glframe stream serve``).
+    """
+    if token_required:
+        given = handler.get_query_argument("token", None)
+        if given is None:
+            scheme, _, value = handler.request.headers.get("Authorization", "").partition(" ")
+            given = value.strip() if scheme.lower() in ("token", "bearer") else None
+        if given is None or not hmac.compare_digest(given.encode(), token.encode()):
+            return "a valid token is required"
+    elif not is_loopback(handler.request.host_name):
+        return "this server answers only to loopback host names"
+    return None
 
 
 class RemoteServer:
@@ -392,17 +414,10 @@ class RemoteServer:
     # ---- requests ----------------------------------------------------------------------------
     def _authorize(self, handler: tornado.web.RequestHandler) -> str:
         """Check a request's token (or Host); its mode. Refuses with HTTP 403 / 400."""
-        if self.token_required:
-            given = handler.get_query_argument("token", None)
-            if given is None:
-                scheme, _, value = handler.request.headers.get("Authorization", "").partition(" ")
-                given = value.strip() if scheme.lower() in ("token", "bearer") else None
-            if given is None or not hmac.compare_digest(given.encode(), self.token.encode()):
-                self.count("refused")
-                raise _Refused(403, "a valid token is required")
-        elif not is_loopback(handler.request.host_name):
+        refusal = access_refusal(handler, self.token, self.token_required)
+        if refusal is not None:
             self.count("refused")
-            raise _Refused(403, "this server answers only to loopback host names")
+            raise _Refused(403, refusal)
         mode = handler.get_query_argument("mode", self.mode)
         if mode not in MODES:
             raise _Refused(400, f"mode must be one of {', '.join(MODES)}")
