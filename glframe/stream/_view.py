@@ -7,6 +7,11 @@ cursor), appends them, adds series that appeared since, and in follow mode moves
 each following axes to the newest data. A :class:`~glframe.app.Timer` calls it
 every ``poll`` seconds while the figure is shown. GL (through ``glframe.plot``)
 is imported only when a view is made, so ``import glframe.stream`` stays GL-free.
+
+:func:`build_figure` makes the figure of a :class:`~._layout.Layout` (which plot
+shows which names, where, how): :func:`view` builds its layout from its
+arguments, the browser viewer (``_serve.py``) from a page's URL, so both draw
+the same figure.
 """
 
 from __future__ import annotations
@@ -19,12 +24,10 @@ from typing import Any
 import numpy as np
 
 from ..data import StreamStore
+from ._layout import AXES_SCALES, KINDS, Layout, Plot
 from ._read import fetch_columns, names, scopes
 
-__all__ = ["view", "AXES_SCALES"]
-
-#: the values of ``axes=``: which axes of a plot are logarithmic
-AXES_SCALES = {"lin": (), "xlog": ("x",), "ylog": ("y",), "xylog": ("x", "y")}
+__all__ = ["view", "build_figure", "AXES_SCALES"]
 _X_COLUMNS = ("x", "step")
 _Y_COLUMNS = ("y", "value")
 
@@ -101,13 +104,15 @@ def _figure_class():
             The :class:`~glframe.app.Timer` that polls while the figure is shown.
         """
 
-        def _setup(self, store, groups, scope_re, kind, capacity, windows, poll) -> None:
+        def _setup(self, store, layout: Layout, poll: float) -> None:
             import glframe
 
             self._store = store
-            self._groups, self._scope_re = groups, scope_re
-            self._kind, self._capacity = kind, capacity
-            self._windows = {id(ax): w for ax, w in zip(self.axes, windows)}
+            self._groups = [[re.compile(p) for p in plot.names] for plot in layout.plots]
+            self._scope_re = re.compile(layout.scopes)
+            self._capacity = layout.capacity
+            self._kinds = {id(ax): plot.kind for ax, plot in zip(self.axes, layout.plots)}
+            self._windows = {id(ax): plot.window for ax, plot in zip(self.axes, layout.plots)}
             self._series: dict[tuple[str, str], _Series] = {}
             self._following = {id(ax): True for ax in self.axes}
             self._set_rects: dict[int, tuple] = {}
@@ -148,7 +153,8 @@ def _figure_class():
                         errors.append(s.bad)
             self.rows_read = read
             self._follow_all()
-            self.canvas.update()
+            if read or errors:  # nothing new: no frame (a browser page gets no message)
+                self.canvas.update()
             if errors:
                 raise ValueError("; ".join(errors))
             return read
@@ -202,7 +208,7 @@ def _figure_class():
         def _add(self, ax: Any, points: np.ndarray, label: str) -> Any:
             x, y = points[:, 0], points[:, 1]
             shown = ax.view.camera.rect  # adding fits the camera: keep a user's pan
-            if self._kind == "line":
+            if self._kinds[id(ax)] == "line":
                 visual = ax.plot(x, y, label=label, capacity=self._capacity)
             else:
                 visual = ax.scatter(x, y, size=5, label=label, capacity=self._capacity)
@@ -374,7 +380,6 @@ def view(
     matching yet gives empty axes that fill when they appear. Returns the figure
     (``poll()`` advances it by hand; ``series`` holds its visuals). See docs/stream.md.
     """
-    from ..data import StreamStore as _Store
     from ..scene.visuals._ring import as_capacity
 
     if rows is not None and names is not None:
@@ -397,7 +402,7 @@ def view(
     for s in scales:
         if s not in AXES_SCALES:
             raise ValueError(f"stream.view: axes={s!r} is not one of {', '.join(AXES_SCALES)}")
-    if kind not in ("line", "scatter"):
+    if kind not in KINDS:
         raise ValueError(f"stream.view: kind must be 'line' or 'scatter', not {kind!r}")
     capacity = as_capacity(capacity, "stream.view capacity")
     if capacity is None:
@@ -413,6 +418,37 @@ def view(
     for w in windows:
         if w is not None and (isinstance(w, bool) or not isinstance(w, (int, float)) or w <= 0):
             raise ValueError(f"stream.view: window must be None or an x span > 0, not {w!r}")
+    layout = Layout(
+        tuple(
+            Plot(tuple(p.pattern for p in group), (row, 0, 1, 1), scale, kind, w)
+            for row, (group, scale, w) in enumerate(zip(groups, scales, windows))
+        ),
+        scope_re.pattern,
+        bool(follow),
+        capacity,
+    )
+    return build_figure(store, layout, poll=poll, size=size, theme=theme, backend=backend)
+
+
+def build_figure(
+    store: str | os.PathLike | StreamStore,
+    layout: Layout,
+    *,
+    poll: float = 0.1,
+    size: tuple[int, int] = (800, 600),
+    theme: Any = None,
+    backend: str = "offscreen",
+    strict: bool = True,
+) -> Any:
+    """The live figure of ``layout`` (one axes per plot, in its grid cell), polled once.
+
+    What :func:`view` returns, and what each page of the browser viewer shows.
+    ``store`` is a directory (opened here, closed with the figure) or an open
+    ``StreamStore`` (left open). A series that cannot be plotted raises its
+    ``ValueError`` when ``strict``; otherwise it is skipped and its message kept in
+    ``fig.start_errors``."""
+    from ..data import StreamStore as _Store
+
     if isinstance(store, _Store):
         opened, owns = store, False
     elif isinstance(store, (str, os.PathLike)):
@@ -430,14 +466,20 @@ def view(
         raise
     fig._owns_store, fig._store = owns, opened
     try:
-        for row, scale in enumerate(scales):
-            ax = fig.add_axes(row, 0)
-            for which in AXES_SCALES[scale]:
+        for plot in layout.plots:
+            ax = fig.add_axes(*plot.cell)
+            for which in AXES_SCALES[plot.axes]:
                 getattr(ax, f"set_{which}scale")("log")
-        fig._setup(opened, groups, scope_re, kind, capacity, windows, poll)
-        if not follow:
+        fig._setup(opened, layout, poll)
+        if not layout.follow:
             fig._following = dict.fromkeys(fig._following, False)
-        fig.poll()
+        fig.start_errors = []
+        try:
+            fig.poll()
+        except ValueError as err:
+            if strict:
+                raise
+            fig.start_errors.append(str(err))
     except BaseException:
         fig.close()
         raise
