@@ -216,13 +216,13 @@ class _Handler(tornado.web.RequestHandler):
         except Exception as exc:  # the store could not write: busy, full disk; retried
             return self.refuse(503, f"the store could not write: {type(exc).__name__}: {exc}")
         scope, names = result.pop("scope"), result.pop("names")
-        self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(result))
-        if names and self.intake.on_write is not None:
+        if names and self.intake.on_write is not None:  # before the producer hears back
             try:
                 self.intake.on_write(scope, names)
             except Exception:  # a viewer's bug must not fail the producer's write
                 tornado.log.app_log.exception("glframe.stream: error in on_write")
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(result))
 
 
 @tornado.web.stream_request_body

@@ -32,6 +32,7 @@ import json
 import math
 import os
 import threading
+import warnings
 import weakref
 from collections.abc import Mapping
 from pathlib import Path
@@ -41,6 +42,7 @@ import numpy as np
 
 from ..data import StreamStore
 from ..data._store import NUMERIC_KINDS, check_column, check_key
+from ._wire import check_lengths
 
 __all__ = ["Logger"]
 
@@ -127,28 +129,11 @@ def _convert(value: Any) -> np.ndarray:
     raise TypeError("could not be read as a numpy array (" + "; ".join(failures) + ")")
 
 
-def _check_lengths(owner: str, shapes: Mapping[str, tuple[int, ...] | None]) -> None:
-    """Every non-scalar column of one write has the same length (first axis)."""
-    first = None
-    for column, shape in shapes.items():
-        if shape is None or len(shape) == 0:
-            continue
-        if first is None:
-            first = (column, shape)
-        elif shape[0] != first[1][0]:
-            raise ValueError(
-                f"{owner}: column {column!r} has {shape[0]} rows (shape {shape}) but "
-                f"{first[0]!r} has {first[1][0]} (shape {first[1]}); the arrays of one write "
-                f"must have the same length (first axis), scalars aside: split it into "
-                f"two names, or pad"
-            )
+class _Buffer:
+    """A logger's buffer, shared with its flush thread and finalizer; subclasses deliver it."""
 
-
-class _Sink:
-    """The logger's buffer and store, shared with its flush thread and finalizer."""
-
-    def __init__(self, store: StreamStore, owned: bool, scope: str) -> None:
-        self.store, self.owned, self.scope = store, owned, scope
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
         self.rows: list[tuple[str, dict[str, Any]]] = []
         self.configs: list[str] = []
         self.buffer_lock = threading.Lock()  # held only to append or swap the buffer
@@ -156,43 +141,39 @@ class _Sink:
         self.error: BaseException | None = None
         self.finish_lock = threading.Lock()
         self.finished = False
+        self.sent = 0  # rows stored (or acknowledged by the server)
 
-    def flush(self) -> None:
-        """Hand everything buffered so far to the store; failures go to ``self.error``."""
-        with self.flush_lock:
-            with self.buffer_lock:
-                batch, self.rows = self.rows, []
-                configs, self.configs = self.configs, []
-            if not batch and not configs:
-                return
-            ready = []
-            for name, columns in batch:
-                if not any(type(v) is _Foreign for v in columns.values()):
-                    ready.append((name, columns))  # numpy only: checked by write()
-                    continue
-                owner = f"Logger({self.scope!r}).write({name!r})"
-                try:
-                    arrays = {}
-                    for column, value in columns.items():
-                        if isinstance(value, _Foreign):
-                            try:
-                                array = _convert(value.value)
-                            except TypeError as exc:
-                                raise TypeError(f"{owner}: column {column!r} {exc}") from None
-                            value = _numeric(array, owner, column, value.value)
-                        arrays[column] = value
-                    _check_lengths(owner, {c: a.shape for c, a in arrays.items()})
-                except (TypeError, ValueError) as exc:
-                    self._fail(exc)  # this row is dropped; the others are stored
-                    continue
-                ready.append((name, arrays))
+    def take(self) -> tuple[list[tuple[str, dict[str, np.ndarray]]], list[str]]:
+        """Swap the buffer out; its foreign arrays converted (rows that fail dropped)."""
+        with self.buffer_lock:
+            batch, self.rows = self.rows, []
+            configs, self.configs = self.configs, []
+        ready = []
+        for name, columns in batch:
+            if not any(type(v) is _Foreign for v in columns.values()):
+                ready.append((name, columns))  # numpy only: checked by write()
+                continue
+            owner = f"Logger({self.scope!r}).write({name!r})"
             try:
-                self.store.append(self.scope, ready, configs)
-            except Exception as exc:
-                with self.buffer_lock:  # kept, converted, in front of newer writes
-                    self.rows[:0] = ready
-                    self.configs[:0] = configs
-                self._fail(exc)
+                arrays = {}
+                for column, value in columns.items():
+                    if isinstance(value, _Foreign):
+                        try:
+                            array = _convert(value.value)
+                        except TypeError as exc:
+                            raise TypeError(f"{owner}: column {column!r} {exc}") from None
+                        value = _numeric(array, owner, column, value.value)
+                    arrays[column] = value
+                check_lengths(owner, {c: a.shape for c, a in arrays.items()})
+            except (TypeError, ValueError) as exc:
+                self._fail(exc)  # this row is dropped; the others are stored
+                continue
+            ready.append((name, arrays))
+        return ready, configs
+
+    def pending(self) -> int:
+        """Rows written and not yet stored (or acknowledged)."""
+        return len(self.rows)
 
     def _fail(self, exc: BaseException) -> None:
         if self.error is None:  # the first one tells the story
@@ -203,34 +184,64 @@ class _Sink:
         return error
 
 
+class _Sink(_Buffer):
+    """The buffer of a logger writing into a store on this machine."""
+
+    def __init__(self, store: StreamStore, owned: bool, scope: str) -> None:
+        super().__init__(scope)
+        self.store, self.owned = store, owned
+
+    def flush(self, explicit: bool = False) -> None:
+        """Hand everything buffered so far to the store; failures go to ``self.error``."""
+        with self.flush_lock:
+            ready, configs = self.take()
+            if not ready and not configs:
+                return
+            try:
+                self.store.append(self.scope, ready, configs)
+            except Exception as exc:
+                with self.buffer_lock:  # kept, converted, in front of newer writes
+                    self.rows[:0] = ready
+                    self.configs[:0] = configs
+                self._fail(exc)
+            else:
+                self.sent += len(ready)
+
+    def finish(self) -> None:
+        """The last flush, then the store closed (if the logger opened it)."""
+        try:
+            self.flush()
+        finally:
+            if self.owned:
+                self.store.close()
+
+
 # Every logger not yet finished: its sink, stop event and flush thread. The exit hook
 # finishes them all; an entry leaves when its logger is finished.
-_LIVE: dict[int, tuple[_Sink, threading.Event, threading.Thread | None]] = {}
+_LIVE: dict[int, tuple[_Buffer, threading.Event, threading.Thread | None]] = {}
 _LIVE_LOCK = threading.Lock()
 
 
-def _finish(sink: _Sink) -> None:
-    """The last flush, then the store closed (if the logger opened it); once."""
+def _finish(sink: _Buffer) -> None:
+    """The sink's last flush (then its store or connection closed); once."""
     with sink.finish_lock:
         if sink.finished:
             return
         sink.finished = True
         try:
-            sink.flush()
+            sink.finish()
         finally:
-            if sink.owned:
-                sink.store.close()
             with _LIVE_LOCK:
                 _LIVE.pop(id(sink), None)
 
 
-def _flush_loop(sink: _Sink, stop: threading.Event, every: float) -> None:
+def _flush_loop(sink: _Buffer, stop: threading.Event, every: float) -> None:
     while not stop.wait(every):
         sink.flush()
     _finish(sink)  # in this thread, whoever asked: never under someone else's lock
 
 
-def _finalize(sink: _Sink, stop: threading.Event, thread: threading.Thread | None) -> None:
+def _finalize(sink: _Buffer, stop: threading.Event, thread: threading.Thread | None) -> None:
     """The logger is closed or collected: its flush thread finishes it (or, with no
     thread, this call). Holds no reference to the logger; never waits for the thread,
     since garbage collection may run this inside any thread, holding any lock."""
@@ -261,11 +272,30 @@ class Logger:
         What these rows belong to (a run, an experiment): letters, digits and
         ``_.-/:``, up to 128 characters.
     store
-        The store's directory (made if missing), or an open
+        The store's directory (made if missing; ``"runs/"`` when neither
+        ``store`` nor ``address`` is given), or an open
         :class:`glframe.data.StreamStore` (shared; not closed by the logger).
+    address
+        Instead of ``store``: a running stream server's ``"host:port"`` (or
+        ``"http(s)://host:port/prefix"``), for a producer on another machine
+        (``python -m glframe stream serve``). Each flush is sent as one HTTP
+        POST from the flush thread; see docs/stream.md, "Remote producers".
+    token
+        The server's token (with ``address``), sent in an ``Authorization``
+        header; a server on any address but loopback requires it.
     flush_every
         Seconds between background flushes; None: flush only on ``flush()``,
         ``close()`` and exit.
+    timeout
+        With ``address``: seconds one request may take, and how long
+        ``close()`` keeps trying to send what is left.
+    max_unsent
+        With ``address``: bytes of rows kept while the server is unreachable;
+        past it the oldest are dropped (counted in :attr:`lost`, warned).
+    max_request
+        With ``address``: the largest request body sent, in bytes (a flush
+        above it goes as several requests, in order); keep it under the
+        server's limit (64 MiB by default).
 
     Examples
     --------
@@ -286,33 +316,60 @@ class Logger:
     def __init__(
         self,
         scope: str,
-        store: str | os.PathLike | StreamStore = "runs/",
+        store: str | os.PathLike | StreamStore | None = None,
         *,
+        address: str | None = None,
+        token: str | None = None,
         flush_every: float | None = 1.0,
+        timeout: float = 10.0,
+        max_unsent: int = 256 * 2**20,
+        max_request: int = 16 * 2**20,
     ) -> None:
         check_key(scope, "scope", "Logger")
-        if flush_every is not None and (
-            isinstance(flush_every, bool)
-            or not isinstance(flush_every, (int, float))
-            or not math.isfinite(flush_every)
-            or flush_every <= 0
-        ):
-            raise ValueError(
-                f"Logger({scope!r}): flush_every must be a number of seconds > 0 or None "
-                f"(no background flushing), not {flush_every!r}"
+        owner = f"Logger({scope!r})"
+        if flush_every is not None:
+            _check_positive(owner, "flush_every", flush_every, "or None (no background flushing)")
+        _check_positive(owner, "timeout", timeout)
+        for what, value in (("max_unsent", max_unsent), ("max_request", max_request)):
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(f"{owner}: {what} must be a number of bytes > 0, not {value!r}")
+        if address is not None:
+            if store is not None:
+                raise ValueError(
+                    f"{owner}: give store= (a directory on this machine) or address= (a "
+                    f"stream server's 'host:port'), not both"
+                )
+            if token is not None and (not isinstance(token, str) or not token):
+                raise ValueError(f"{owner}: token must be a non-empty string, not {token!r}")
+            from ._remote import RemoteSink  # only producers that send need it
+
+            sink: _Buffer = RemoteSink(
+                scope,
+                address,
+                token,
+                timeout=float(timeout),
+                max_unsent=max_unsent,
+                max_request=max_request,
             )
-        if isinstance(store, StreamStore):
-            store_, owned = store, False
-        elif isinstance(store, (str, os.PathLike)):
-            store_, owned = StreamStore(store), True
         else:
-            raise TypeError(
-                f"Logger({scope!r}): store must be a directory path or a StreamStore, "
-                f"not {type(store).__name__}"
-            )
+            if token is not None:
+                raise ValueError(
+                    f"{owner}: token= goes with address= (a stream server); a store "
+                    f"directory needs none"
+                )
+            store = "runs/" if store is None else store
+            if isinstance(store, StreamStore):
+                sink = _Sink(store, False, scope)
+            elif isinstance(store, (str, os.PathLike)):
+                sink = _Sink(StreamStore(store), True, scope)
+            else:
+                raise TypeError(
+                    f"{owner}: store must be a directory path or a StreamStore, "
+                    f"not {type(store).__name__}"
+                )
         self.scope = scope
         self.flush_every = flush_every
-        self._sink = _Sink(store_, owned, scope)
+        self._sink = sink
         self._stop = threading.Event()
         self._thread = None
         if flush_every is not None:
@@ -331,9 +388,30 @@ class Logger:
         self._closer.atexit = False  # _finish_all does it, waiting for the thread
 
     @property
-    def store(self) -> Path:
-        """The store's directory."""
-        return self._sink.store.path
+    def store(self) -> Path | None:
+        """The store's directory (None for a logger sending to a server)."""
+        return self._sink.store.path if isinstance(self._sink, _Sink) else None
+
+    @property
+    def address(self) -> str | None:
+        """The stream server's address (None for a logger writing into a store)."""
+        return getattr(self._sink, "address", None)
+
+    @property
+    def sent(self) -> int:
+        """Rows stored so far (for ``address=``: acknowledged by the server)."""
+        return self._sink.sent
+
+    @property
+    def unsent(self) -> int:
+        """Rows written and not yet stored (buffered, or waiting for the server)."""
+        return self._sink.pending()
+
+    @property
+    def lost(self) -> int:
+        """Rows that will never be stored: dropped past ``max_unsent``, refused by the
+        server, or of a dtype that cannot be sent (``address=`` only; else 0)."""
+        return getattr(self._sink, "lost", 0)
 
     @property
     def closed(self) -> bool:
@@ -365,7 +443,7 @@ class Logger:
         for column, value in columns.items():
             check_column(column, owner)
             kept[column] = _take(owner, column, value)
-        _check_lengths(owner, {c: v.shape for c, v in kept.items()})
+        check_lengths(owner, {c: v.shape for c, v in kept.items()})
         with self._sink.buffer_lock:
             self._sink.rows.append((name, kept))
 
@@ -391,17 +469,36 @@ class Logger:
             self._sink.configs.append(text)
 
     def flush(self) -> None:
-        """Store everything written so far (in this thread); raises a pending error."""
+        """Store everything written so far (in this thread); raises a pending error.
+
+        With ``address``: sends it now; an unreachable server raises
+        ``ConnectionError`` (the rows are kept and sent again later).
+        """
         if not self.closed:
-            self._sink.flush()
+            self._sink.flush(explicit=True)
         self._raise_pending()
 
-    def close(self) -> None:
-        """Flush, stop the flush thread and close the store (idempotent)."""
+    def close(self) -> int:
+        """Flush, stop the flush thread and close the store (idempotent).
+
+        With ``address``, the last flush keeps trying for ``timeout`` seconds;
+        returns the number of rows that could not be sent (warned), else 0.
+        """
         self._closer()
         if self._thread is not None:
             self._thread.join()  # it does the last flush
+        unsent = getattr(self._sink, "unsent_at_close", 0)
+        if unsent and not getattr(self._sink, "told", False):
+            self._sink.told = True
+            warnings.warn(
+                f"Logger({self.scope!r}).close: {unsent} rows could not be sent to the stream "
+                f"server at {self.address} within timeout={self._sink.timeout:g} s; they are "
+                f"lost",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         self._raise_pending()
+        return unsent
 
     async def awrite(self, name: str, **columns: Any) -> None:
         """``write`` for coroutines (it never waits, so this never yields)."""
@@ -429,4 +526,16 @@ class Logger:
 
     def __repr__(self) -> str:
         state = " closed" if self.closed else ""
-        return f"<Logger scope={self.scope!r} store={str(self.store)!r}{state}>"
+        where = f"address={self.address!r}" if self.store is None else f"store={str(self.store)!r}"
+        return f"<Logger scope={self.scope!r} {where}{state}>"
+
+
+def _check_positive(owner: str, what: str, value: object, alternative: str = "") -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        also = f" {alternative}" if alternative else ""
+        raise ValueError(f"{owner}: {what} must be a number of seconds > 0{also}, not {value!r}")
