@@ -524,7 +524,7 @@ def test_a_silent_server_never_blocks_write(tmp_path):
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(16)
-        address = "127.0.0.1:%d" % silent.getsockname()[1]
+        address = f"127.0.0.1:{silent.getsockname()[1]}"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             log = stream.Logger("slow", address=address, flush_every=0.01, timeout=1)
