@@ -110,6 +110,7 @@ class RemoteSink(_Buffer):
         self.next_number = 1
         self.queue: collections.deque[_Batch] = collections.deque()
         self.queued_bytes = 0
+        self.queued_rows = 0  # a counter, not a sum over the queue: read from other threads
         self.lost = 0  # rows dropped: refused by the server, or past max_unsent
         self.retry_at = 0.0  # no background send before this (time.monotonic)
         self.delay = 0.0
@@ -119,7 +120,7 @@ class RemoteSink(_Buffer):
 
     # ---- the queue --------------------------------------------------------------------------
     def pending(self) -> int:
-        return len(self.rows) + sum(len(b.rows) for b in self.queue)
+        return len(self.rows) + self.queued_rows
 
     def _enqueue(self, rows: list, configs: list[str]) -> None:
         """Cut ``rows`` into batches of at most ``max_request`` bytes, queued in order."""
@@ -150,13 +151,15 @@ class RemoteSink(_Buffer):
             self._push(_Batch(batch, configs, nbytes + sum(len(c) for c in configs)))
         self._bound()
 
-    def _push(self, batch: _Batch) -> None:
-        self.queue.append(batch)
+    def _push(self, batch: _Batch, *, front: bool = False) -> None:
+        (self.queue.appendleft if front else self.queue.append)(batch)
         self.queued_bytes += batch.nbytes
+        self.queued_rows += len(batch.rows)
 
     def _pop(self) -> _Batch:
         batch = self.queue.popleft()
         self.queued_bytes -= batch.nbytes
+        self.queued_rows -= len(batch.rows)
         return batch
 
     def _bound(self) -> None:
@@ -209,7 +212,7 @@ class RemoteSink(_Buffer):
                 if reason is None or time.monotonic() >= deadline:
                     break
                 time.sleep(min(self.delay, max(0.0, deadline - time.monotonic())))
-            self.unsent_at_close = sum(len(b.rows) for b in self.queue)
+            self.unsent_at_close = self.queued_rows
             self._disconnect()
 
     def _send(self, deadline: float) -> str | None:
@@ -277,9 +280,9 @@ class RemoteSink(_Buffer):
         if exc.status == 413 and len(batch.rows) > 1:  # in two halves, in order, unnumbered
             half = len(batch.rows) // 2
             for part in (batch.rows[half:], batch.rows[:half]):
-                piece = _Batch(part, [], batch.nbytes * len(part) // len(batch.rows))
-                self.queue.appendleft(piece)
-                self.queued_bytes += piece.nbytes
+                self._push(
+                    _Batch(part, [], batch.nbytes * len(part) // len(batch.rows)), front=True
+                )
             self.queue[0].configs = batch.configs
             return
         self.lost += len(batch.rows)

@@ -119,16 +119,22 @@ def encode(
     layouts: dict[tuple, int] = {}
     order: list[int] = []
     data: list[Any] = []
+    texts: dict[np.dtype, str] = {}  # dtype.str builds a new string at each call
     for name, columns in rows:
         described = []
         for column, array in columns.items():
-            array = np.asarray(array)  # not ascontiguousarray: it makes a scalar 1-d
-            if not array.flags.c_contiguous:
-                array = np.ascontiguousarray(array)
-            described.append((column, array.dtype.str, array.shape))
-            data.append(array.reshape(-1).view(np.uint8))  # the bytes, not copied
-        key = (name, tuple(described))
-        index = layouts.setdefault(key, len(layouts))
+            if type(array) is not np.ndarray:
+                array = np.asarray(array)
+            dtype = array.dtype
+            text = texts.get(dtype)
+            if text is None:
+                text = texts[dtype] = dtype.str
+            described.append((column, text, array.shape))
+            if array.size <= 4096:  # small: a copy is cheaper than a view's bookkeeping
+                data.append(array.tobytes())
+            else:  # large: the array's own bytes, not copied (when C-ordered)
+                data.append(np.ascontiguousarray(array).reshape(-1).view(np.uint8))
+        index = layouts.setdefault((name, tuple(described)), len(layouts))
         order.append(index)
     header: dict[str, Any] = {"version": VERSION, "scope": scope}
     if producer is not None:
