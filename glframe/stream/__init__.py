@@ -8,10 +8,11 @@ may log into one store at once, and readers follow it while it grows:
 ``fetch_columns`` (one name's rows joined into one array per column),
 ``config`` and ``delete``; ``view(store, names=..., rows=...)``: a live
 ``glframe.plot`` Figure following the store. No GL is imported here (a view
-imports it when made). See docs/stream.md.
+imports it when made). ``Logger(scope=, address="host:port", token=)`` sends
+the rows to a stream server instead (remote producers: HTTP from the flush
+thread, standard library only). See docs/stream.md.
 
-Not built yet (issue 15): the browser viewer (``python -m glframe stream serve``)
-and remote producers (``Logger(address="host:port")``).
+Not built yet (issue 15): the browser viewer (``python -m glframe stream serve``).
 """
 
 from ..data import StreamStore, StreamStoreError
