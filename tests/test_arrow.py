@@ -105,7 +105,8 @@ def test_each_type_draws_its_shape(pixel_view):
         Arrow(arrows=[[10, 40, 100, 40]], arrow_type=name, arrow_size=size, arrow_color="red",
               width=2, parent=view.scene)  # fmt: skip
         xy, cover = head_pixels(canvas.render(), 80)
-        assert xy[:, 0].max() == pytest.approx(100 + (1 if name.startswith("angle") else 0), abs=1)
+        stroked = name.startswith("angle") or name == "inhibitor_round"
+        assert xy[:, 0].max() == pytest.approx(100 + (1 if stroked else 0), abs=1)
         areas[name] = cover.sum()
     for degrees in (30, 60, 90):
         half = size * np.tan(np.radians(degrees) / 2)
@@ -114,6 +115,16 @@ def test_each_type_draws_its_shape(pixel_view):
         assert areas[f"angle_{degrees}"] == pytest.approx(2 * 2 * np.hypot(size, half), rel=0.05)
     # the stealth dart: the triangle (1, 0.45) less the notch back to 0.7
     assert areas["stealth"] == pytest.approx(size**2 * 0.45 * (1 - 0.3), rel=0.01)
+    # curved: the triangle (1, 0.6) less two circular segments, each of sagitta 0.08
+    # on a flank of length hypot(1, 0.6) (head lengths)
+    chord, sag = np.hypot(1, 0.6), 0.08
+    radius = (chord**2 / 4 + sag**2) / (2 * sag)
+    angle = 2 * np.arcsin(chord / (2 * radius))
+    segment = radius**2 / 2 * (angle - np.sin(angle))
+    assert areas["curved"] == pytest.approx(size**2 * (0.6 - 2 * segment), rel=0.02)
+    assert areas["curved"] < 0.85 * size**2 * 0.6  # visibly less than the triangle
+    # inhibitor_round: a 2 px stroke along a half circle of radius size / 2
+    assert areas["inhibitor_round"] == pytest.approx(2 * np.pi * size / 2, rel=0.08)
 
 
 def test_heads_keep_their_size_in_pixels_and_follow_the_line_in_3d(pixel_view):
@@ -174,7 +185,7 @@ def test_xyz_axis_points_along_x_y_z(pixel_view):
 
 # ---- reference images ---------------------------------------------------------------------
 def test_arrow_reference_image(pixel_view):
-    canvas, view = pixel_view((240, 150), bgcolor="#1a1c22")
+    canvas, view = pixel_view((290, 150), bgcolor="#1a1c22")
     for k, name in enumerate(ARROW_TYPES):
         x = 20 + 30 * k
         pos = np.array([[x, 20], [x + 10, 60], [x - 5, 95], [x + 8, 125]], float)

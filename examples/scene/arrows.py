@@ -42,7 +42,7 @@ scene.Arrow(spiral, color="#9ad0ff", width=2, arrows=np.c_[spiral[marks - 1], sp
 
 # one arrow per head type, with its name's order from top to bottom
 for k, name in enumerate(ARROW_TYPES):
-    y0 = 1.0 - 0.33 * k
+    y0 = 1.05 - 0.3 * k
     pair = np.array([[3.6, y0], [4.9, y0]])
     scene.Arrow(pair, width=2, color="white", arrows=pair.reshape(1, 4), arrow_type=name,
                 arrow_size=16, arrow_color="#e8803a", parent=view.scene)  # fmt: skip

@@ -12,8 +12,10 @@ per arrow. Its vertex stage takes both points of the pair to pixels (through
 the same transforms and camera as the line) and turns the quad along the
 direction between them; its fragment stage computes the signed distance to
 the head's outline (a polygon of 3 or 4 points, uniforms computed here per
-``arrow_type``; the ``angle_*`` heads are open strokes of the line's width)
-and turns it into coverage over one pixel, as the line does. So heads keep
+``arrow_type``; the ``angle_*`` heads are open strokes of the line's width;
+``curved`` is a triangle whose flanks two circles carve inwards;
+``inhibitor_round`` a stroked half circle across the end) and turns it into
+coverage over one pixel, as the line does. So heads keep
 their size in pixels at any zoom (``arrow_size``, logical pixels, the head's
 length from back to tip), and a new type or size is a uniform, never a new
 shader. ``canvas.pick`` reports the line's segment over the line, and the
@@ -24,8 +26,7 @@ and z, coloured red, green and blue, for showing a 3D scene's orientation.
 
 Limits: a head whose end is behind the camera, or whose pair projects to one
 pixel (a segment seen end on), is not drawn; the heads' points are float32
-(they are not drawn relative to an origin as float64 line positions are);
-vispy's "curved" and "inhibitor_round" heads are not drawn.
+(they are not drawn relative to an origin as float64 line positions are).
 """
 
 from __future__ import annotations
@@ -54,15 +55,41 @@ def _angle(degrees: float) -> list[tuple[float, float]]:
     return [(-1.0, half), (0.0, 0.0), (-1.0, -half)]
 
 
-#: arrow type -> (outline in head lengths: the tip at (0, 0), pointing +x; open: a stroke)
-ARROW_TYPES: dict[str, tuple[list[tuple[float, float]], bool]] = {
-    "stealth": ([(0.0, 0.0), (-1.0, 0.45), (-0.7, 0.0), (-1.0, -0.45)], False),
-    "triangle_30": (_triangle(30), False),
-    "triangle_60": (_triangle(60), False),
-    "triangle_90": (_triangle(90), False),
-    "angle_30": (_angle(30), True),
-    "angle_60": (_angle(60), True),
-    "angle_90": (_angle(90), True),
+def _flank_circle(corner: tuple[float, float], sag: float) -> tuple[float, float, float]:
+    """(cx, cy, radius) of the circle through the tip (0, 0) and ``corner`` whose arc
+    between them bows ``sag`` head lengths towards the arrow's axis (its centre is
+    on the far side of that chord)."""
+    c = np.array(corner)
+    chord = float(np.hypot(*c))
+    radius = (chord**2 / 4 + sag**2) / (2 * sag)
+    normal = np.array([-c[1], c[0]]) / chord  # perpendicular to the chord
+    if normal[1] * c[1] < 0:  # away from the axis, on the corner's side
+        normal = -normal
+    centre = c / 2 + normal * (radius - sag)
+    return float(centre[0]), float(centre[1]), float(radius)
+
+
+#: how a head is drawn: a filled outline, an open stroke through its three points,
+#: a filled outline less two circles (curved flanks), a stroked half circle
+FILL, STROKE, CURVED, ROUND = 0, 1, 2, 3
+
+#: arrow type -> (outline in head lengths: the tip at (0, 0), pointing +x; kind;
+#: circles (cx, cy, radius) in head lengths)
+ARROW_TYPES: dict[str, tuple[list[tuple[float, float]], int, list[tuple[float, float, float]]]] = {
+    "stealth": ([(0.0, 0.0), (-1.0, 0.45), (-0.7, 0.0), (-1.0, -0.45)], FILL, []),
+    "curved": (
+        [(0.0, 0.0), (-1.0, 0.6), (-1.0, -0.6)],
+        CURVED,
+        [_flank_circle((-1.0, 0.6), 0.08), _flank_circle((-1.0, -0.6), 0.08)],
+    ),
+    "triangle_30": (_triangle(30), FILL, []),
+    "triangle_60": (_triangle(60), FILL, []),
+    "triangle_90": (_triangle(90), FILL, []),
+    "angle_30": (_angle(30), STROKE, []),
+    "angle_60": (_angle(60), STROKE, []),
+    "angle_90": (_angle(90), STROKE, []),
+    # a cup across the end, as wide as the head is long, its apex on the end point
+    "inhibitor_round": ([(-0.5, 0.5), (0.0, 0.0), (-0.5, -0.5)], ROUND, [(-0.5, 0.0, 0.5)]),
 }
 
 HEAD_VERT = """
@@ -114,7 +141,9 @@ flat in vec4 v_color;
 flat in float v_length;
 uniform vec2 u_shape[4];  // the outline in head lengths: tip at (0, 0), back at x = -1
 uniform int u_count;      // its points (3 or 4)
-uniform float u_open;     // 1: a stroke through the first three points, not a filled outline
+uniform int u_kind;       // 0: filled outline, 1: open stroke through the first three
+                          // points, 2: the outline less two circles, 3: a stroked half circle
+uniform vec3 u_circles[2];  // (centre, radius) in head lengths, for kinds 2 and 3
 uniform float u_stroke;
 out vec4 f_color;
 
@@ -127,10 +156,17 @@ float head_segment_distance(vec2 p, vec2 a, vec2 b) {
 void main() {
     vec2 p = v_local;
     float sdf;
-    if (u_open > 0.5) {
+    if (u_kind == 1) {
         vec2 tip = u_shape[1] * v_length;
         sdf = min(head_segment_distance(p, u_shape[0] * v_length, tip),
                   head_segment_distance(p, tip, u_shape[2] * v_length));
+        sdf -= max(u_stroke * $pixel_scale, 0.5);
+    } else if (u_kind == 3) {
+        // the half circle facing the tip: the ring's distance there, else its two ends
+        vec2 c = u_circles[0].xy * v_length;
+        float r = u_circles[0].z * v_length;
+        sdf = p.x >= c.x ? abs(length(p - c) - r)
+                         : min(length(p - c - vec2(0.0, r)), length(p - c + vec2(0.0, r)));
         sdf -= max(u_stroke * $pixel_scale, 0.5);
     } else {
         // the distance to the outline, negative inside (even-odd crossings along +x)
@@ -147,6 +183,11 @@ void main() {
             }
         }
         sdf = inside ? -d : d;
+        if (u_kind == 2) {  // curved flanks: outside both circles
+            for (int i = 0; i < 2; i++) {
+                sdf = max(sdf, u_circles[i].z * v_length - length(p - u_circles[i].xy * v_length));
+            }
+        }
     }
     float alpha = v_color.a * clamp(0.5 - sdf, 0.0, 1.0);
     if (alpha <= 0.0) discard;
@@ -207,18 +248,19 @@ class _ArrowHeads(Visual):
         if "arrow_color" in dirty:
             self._bind("a_color", values["arrow_color"], 1, divisor=1)
         if "arrow_type" in dirty:
-            outline, open_ = ARROW_TYPES[values["arrow_type"]]
+            outline, kind, circles = ARROW_TYPES[values["arrow_type"]]
             shape = np.zeros((4, 2), np.float32)
             shape[: len(outline)] = outline
             program["u_shape"] = shape
             program["u_count"] = len(outline)
-            program["u_open"] = 1.0 if open_ else 0.0
+            program["u_kind"] = kind
+            program["u_circles"] = np.array((circles + [(0.0, 0.0, 0.0)] * 2)[:2], np.float32)
             program["u_half"] = float(np.abs(shape[:, 1]).max())
         if "arrow_size" in dirty:
             program["u_size"] = values["arrow_size"]
         if "width" in dirty or "arrow_type" in dirty:
-            open_ = ARROW_TYPES[values["arrow_type"]][1]
-            program["u_stroke"] = values["width"] / 2 if open_ else 0.0
+            stroked = ARROW_TYPES[values["arrow_type"]][1] in (STROKE, ROUND)
+            program["u_stroke"] = values["width"] / 2 if stroked else 0.0
         dirty.clear()
 
     def _draw(self, ctx: DrawContext) -> None:
@@ -245,10 +287,13 @@ class Arrow(Line):
         ((x0, y0, x1, y1) or (x0, y0, z0, x1, y1, z1)). The head's tip is at the
         end, pointing from the start to the end. None: no heads.
     arrow_type
-        The head's shape: "stealth" (default, a notched dart), "triangle_30",
-        "triangle_60", "triangle_90" (filled, the tip's angle in degrees), or
-        "angle_30", "angle_60", "angle_90" (open chevrons, stroked with the
-        line's width).
+        The head's shape: "stealth" (default, a notched dart), "curved" (a
+        dart whose flanks curve inwards), "triangle_30", "triangle_60",
+        "triangle_90" (filled, the tip's angle in degrees), "angle_30",
+        "angle_60", "angle_90" (open chevrons, stroked with the line's width),
+        or "inhibitor_round" (a half circle across the end, as wide as
+        ``arrow_size``, stroked with the line's width: the "inhibits" mark of
+        pathway diagrams).
     arrow_size
         The head's length from back to tip, in logical pixels (the same at any zoom).
     arrow_color
