@@ -232,11 +232,11 @@ class Glframe:
 
     def labels(self, strings, positions):
         v = self.scene.visuals
-        v.Text(strings, positions=positions, font_size=12, color="white", parent=self.parent)
+        v.Text(strings, positions=positions, font_size=9, color="white", parent=self.parent)
 
     def text(self, string, position):
         v = self.scene.visuals
-        v.Text(string, positions=position, font_size=12, color="white", parent=self.parent)
+        v.Text(string, positions=position, font_size=9, color="white", parent=self.parent)
 
     def mesh(self, verts, faces, normals):
         v = self.scene.visuals

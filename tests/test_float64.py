@@ -143,7 +143,7 @@ def test_text_far_from_zero_is_drawn_as_near_zero(scene_canvas):
         canvas = scene_canvas((120, 120), bgcolor="black")
         view = canvas.add_view(camera=scene.PanZoomCamera(rect=rect))
         text = scene.visuals.Text(
-            ["a", "b"], positions=at, color="red", font_size=14, parent=view.scene
+            ["a", "b"], positions=at, color="red", font_size=10.5, parent=view.scene
         )
         return canvas, text
 

@@ -399,10 +399,63 @@ def test_text_none_is_no_text():
 def test_a_text_without_strings_draws_nothing(scene_canvas):
     canvas = scene_canvas((40, 30), bgcolor="black")
     view = canvas.add_view()
-    text = scene.visuals.Text("Hello", (0.5, 0.5), font_size=16, parent=view.scene)
+    text = scene.visuals.Text("Hello", (0.5, 0.5), font_size=12, parent=view.scene)
     assert canvas.render()[..., :3].max() > 100  # the letters
     text.text = None
     assert canvas.render()[..., :3].max() == 0
+
+
+# ---- vispy's meanings: zoom factor, text rotation, font units ---------------------------------
+def test_panzoom_zoom_scales_the_shown_rectangle_as_vispys_does():
+    camera = scene.PanZoomCamera(rect=(0, 0, 200, 100))
+    camera.zoom(0.5)  # vispy's zoom(0.5) zooms in: half the width and height shown
+    np.testing.assert_allclose(camera.rect, (50, 25, 100, 50))
+    camera.zoom(2, center=(50, 25))  # and 2 zooms out, the centre staying in place
+    np.testing.assert_allclose(camera.rect, (50, 25, 200, 100))
+    camera.zoom((0.5, 1))
+    np.testing.assert_allclose(camera.rect, (100, 25, 100, 100))
+    for bad in (0, -2, float("nan"), (1, 0)):
+        with pytest.raises(ValueError, match="PanZoomCamera.zoom: factor must be positive"):
+            camera.zoom(bad)
+    np.testing.assert_allclose(camera.rect, (100, 25, 100, 100))  # a refusal changes nothing
+
+
+def _lit_box(image):
+    """(x0, x1, row0, row1) of the lit pixels (rows counted from the top)."""
+    rows, cols = np.nonzero(image[..., :3].max(-1) > 100)
+    return cols.min(), cols.max() + 1, rows.min(), rows.max() + 1
+
+
+def test_text_rotation_turns_clockwise_on_screen_as_vispys(scene_canvas):
+    canvas = scene_canvas((120, 120), bgcolor="black")
+    view = canvas.add_view(camera=scene.PanZoomCamera(rect=(0, 0, 120, 120)))
+    text = scene.visuals.Text(
+        "Long", (60, 60), anchor_x="left", anchor_y="center", font_size=15, parent=view.scene
+    )
+    x0, x1, r0, r1 = _lit_box(canvas.render())
+    assert x0 >= 59 and x1 - x0 > 25  # to the right of its anchor
+    text.rotation = 90  # clockwise: the start stays at the anchor, the end goes down
+    x0, x1, r0, r1 = _lit_box(canvas.render())
+    assert r0 >= 58 and r1 - r0 > 25, (r0, r1)  # rows below the anchor (row 60)
+    text.rotation = -90
+    x0, x1, r0, r1 = _lit_box(canvas.render())
+    assert r1 <= 62 and r1 - r0 > 25, (r0, r1)
+
+
+def test_font_size_is_points_by_default_pixels_by_name(scene_canvas):
+    canvas = scene_canvas((200, 100), bgcolor="black")
+    view = canvas.add_view(camera=scene.PanZoomCamera(rect=(0, 0, 200, 100)))
+    points = scene.visuals.Text("Hx", (50, 50), font_size=15, parent=view.scene)
+    pixels = scene.visuals.Text("Hx", (150, 50), font_size=20, scaling="pixels", parent=view.scene)
+    assert points.scaling == "points" and points.extent() == pytest.approx(pixels.extent())
+    image = canvas.render()
+    left, right = _lit_box(image[:, :100]), _lit_box(image[:, 100:])
+    assert left[1] - left[0] == right[1] - right[0] and left[3] - left[2] == right[3] - right[2]
+    assert np.array_equal(image[:, :100] > 100, image[:, 100:] > 100)  # the same glyphs
+    points.scaling = "pixels"  # the same number read as pixels: 3/4 of the size
+    small = _lit_box(canvas.render()[:, :100])
+    assert small[1] - small[0] < 0.8 * (left[1] - left[0])
+    assert scene.visuals.Text("a").font_size == 12  # vispy's default: 12 pt, 16 pixels
 
 
 # ---- docs/from-vispy.md's worked port runs --------------------------------------------------

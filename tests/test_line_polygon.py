@@ -62,7 +62,7 @@ def test_horizontal_line_covers_exactly_its_width(pixel_view):
 def test_width_stays_in_pixels_when_zooming_and_scales_with_render_size(pixel_view):
     canvas, view = pixel_view()
     Line([[50, 75], [150, 75]], width=6, color="red", parent=view.scene)
-    view.camera.zoom(2.0, center=(100, 75))
+    view.camera.zoom(0.5, center=(100, 75))
     (y0, y1), (x0, x1) = rows_cols(covered(canvas.render()))
     assert y1 - y0 == 6 and x1 - x0 == 200  # twice as long, as thick
     big = canvas.render(size=(400, 300))
@@ -547,7 +547,7 @@ def test_ellipse_segments_follow_the_zoom_without_recompiling(pixel_view):
     disc = Ellipse((100, 75), radius=10, color="red", parent=view.scene)
     canvas.render()
     few = len(disc.vertices)
-    kinds = sent_by(canvas, lambda: view.camera.zoom(30, center=(100, 75)))
+    kinds = sent_by(canvas, lambda: view.camera.zoom(1 / 30, center=(100, 75)))
     assert len(disc.vertices) > 4 * few
     assert Cmd.SHADERS not in kinds and Cmd.CREATE not in kinds
     disc.segments = 6

@@ -61,7 +61,7 @@ def test_grid_2x2_with_shared_x(figures):
     assert_image_matches(image, "plot_grid_shared_x")
     # a zoom of one axes moves the others along x only, at the next frame
     ylim = axes[1, 1].get_ylim()
-    axes[0, 0].view.camera.zoom((2, 1), center=(100, 0))
+    axes[0, 0].view.camera.zoom((0.5, 1), center=(100, 0))
     fig.render()
     assert axes[1, 1].get_xlim() == pytest.approx(axes[0, 0].get_xlim())
     assert axes[1, 1].get_ylim() == ylim
@@ -120,7 +120,7 @@ def test_ticks_follow_a_pan_and_a_zoom(figures):
     assert isinstance(line, Line)
     before = fig.render()
     labels = ax.xticks.labels
-    ax.view.camera.zoom(100, center=(5, 0.5))
+    ax.view.camera.zoom(0.01, center=(5, 0.5))
     after = fig.render()
     assert ax.xticks.labels != labels and ax.xticks.labels[0].startswith("4.9")
     # only the data view and the ticks changed: the title area is the same

@@ -337,7 +337,7 @@ def test_client_mode_draws_with_webgl_and_pans_in_the_browser(
 
     # a change made in Python reaches the browser as GLIR, and is drawn there
     shown_before = frames_shown(page)
-    server_thread.call(lambda: view.camera.zoom(2))
+    server_thread.call(lambda: view.camera.zoom(0.5))
     wait_frame(page, shown_before)
     assert server_thread.call(lambda: session.stats()["glir_messages"]) == glir_before + 1
     ok, why, _ = compare(page_image(page), server_thread.call(canvas.render), **tolerance)
@@ -683,7 +683,7 @@ def test_client_views_each_get_every_change(server_thread, served):
     for client in (a, b):
         client.send({"type": "ready"})
         until(lambda c=client: c.of("glir"), what="a snapshot")
-    server_thread.call(lambda: view.camera.zoom(1.5))  # B's snapshot drew: A's backlog has it
+    server_thread.call(lambda: view.camera.zoom(1 / 1.5))  # B's snapshot drew: A's backlog has it
     until(lambda: len(a.of("glir")) == 2 and len(b.of("glir")) == 2, what="a frame each")
     assert not a.of("glir")[1]["reset"] and not b.of("glir")[1]["reset"]
 

@@ -150,7 +150,7 @@ def test_unicode_and_missing_glyphs():
 # ---- rendering ------------------------------------------------------------------------------
 def test_rendered_box_matches_the_layout(scene_canvas):
     canvas, view = pixel_view(scene_canvas)
-    text = Text("Hxgé", positions=(100, 50), font_size=32, parent=view.scene)
+    text = Text("Hxgé", positions=(100, 50), font_size=24, parent=view.scene)
     for ax, ay in [
         ("left", "baseline"),
         ("center", "center"),
@@ -168,7 +168,7 @@ def test_rendered_box_matches_the_layout(scene_canvas):
 
 def test_rotation_by_90_degrees_swaps_width_and_height(scene_canvas):
     canvas, view = pixel_view(scene_canvas, (160, 160))
-    text = Text("Rotate", positions=(80, 80), font_size=28, parent=view.scene)
+    text = Text("Rotate", positions=(80, 80), font_size=21, parent=view.scene)
     x0, x1, y0, y1 = ink_box(canvas.render())
     text.rotation = 90
     r0, r1, s0, s1 = ink_box(canvas.render())
@@ -179,7 +179,7 @@ def test_rotation_by_90_degrees_swaps_width_and_height(scene_canvas):
 
 def test_pixel_and_scene_scaling(scene_canvas):
     canvas, view = pixel_view(scene_canvas)
-    pixels = Text("Aa", positions=(75, 50), font_size=20, parent=view.scene)
+    pixels = Text("Aa", positions=(75, 50), font_size=20, scaling="pixels", parent=view.scene)
     scaled = Text("Aa", positions=(125, 50), font_size=20, scaling="scene", parent=view.scene)
     image = canvas.render()
     left, right = ink_box(image[:, :100]), ink_box(image[:, 100:])
@@ -199,7 +199,7 @@ def test_pixel_and_scene_scaling(scene_canvas):
 
 def test_outline_grows_the_box_by_its_width(scene_canvas):
     canvas, view = pixel_view(scene_canvas)
-    text = Text("Ol", positions=(100, 50), font_size=40, color="white", parent=view.scene)
+    text = Text("Ol", positions=(100, 50), font_size=30, color="white", parent=view.scene)
     plain = ink_box(canvas.render(), threshold=60)
     text.outline_color, text.outline_width = "red", 3
     sent = sent_commands(canvas)
@@ -212,7 +212,7 @@ def test_outline_grows_the_box_by_its_width(scene_canvas):
 
 def test_missing_glyph_draws_the_notdef_box(scene_canvas):
     canvas, view = pixel_view(scene_canvas)
-    text = Text("\u4e00", positions=(100, 50), font_size=30, parent=view.scene)
+    text = Text("\u4e00", positions=(100, 50), font_size=22.5, parent=view.scene)
     first = canvas.render()
     assert (first[..., 0] > 100).sum() > 50
     text.text = "\u4e01"  # another missing character: the same box
@@ -225,7 +225,7 @@ def test_reference_two_fonts(scene_canvas):
     Text(
         "DejaVu Sans: Hxg éß αβ∑",
         positions=(8, 100),
-        font_size=16,
+        font_size=12,
         anchor_x="left",
         color="white",
         parent=view.scene,
@@ -234,7 +234,7 @@ def test_reference_two_fonts(scene_canvas):
         "DejaVu Serif, 2 lines\nin #ffb040",
         positions=(8, 76),
         font="DejaVu Serif",
-        font_size=15,
+        font_size=11.25,
         anchor_x="left",
         anchor_y="top",
         color="#ffb040",
@@ -243,7 +243,7 @@ def test_reference_two_fonts(scene_canvas):
     Text(
         "Outline",
         positions=(150, 18),
-        font_size=26,
+        font_size=19.5,
         color="yellow",
         outline_color="blue",
         outline_width=2,
@@ -252,9 +252,9 @@ def test_reference_two_fonts(scene_canvas):
     Text(
         ["up", "down"],
         positions=[(225, 60), (205, 60)],
-        rotation=[90, -90],
+        rotation=[-90, 90],
         font="DejaVu Serif",
-        font_size=13,
+        font_size=9.75,
         color=[(0.4, 1, 0.4), (1, 0.4, 0.4)],
         parent=view.scene,
     )
@@ -269,7 +269,7 @@ def test_thousands_of_labels_in_one_draw(scene_canvas):
     labels = Text(
         [str(i) for i in range(2000)],
         rng.random((2000, 2)),
-        font_size=8,
+        font_size=6,
         color=rng.random((2000, 3)),
         parent=view.scene,
     )
@@ -282,7 +282,7 @@ def test_thousands_of_labels_in_one_draw(scene_canvas):
 
 def test_pick_reports_the_label(scene_canvas):
     canvas, view = pixel_view(scene_canvas)
-    text = Text(["left", "right"], [(50, 50), (150, 50)], font_size=30, parent=view.scene)
+    text = Text(["left", "right"], [(50, 50), (150, 50)], font_size=22.5, parent=view.scene)
     canvas.render()
     hit = canvas.pick((150, 50))
     assert hit is not None and hit.visual is text and hit.index == 1
@@ -294,7 +294,7 @@ def test_changes_send_only_what_changed(scene_canvas):
     text = Text(
         ["one", "two"],
         [(50, 50), (150, 50)],
-        font_size=20,
+        font_size=15,
         color=[(1, 0, 0), (0, 1, 0)],
         parent=view.scene,
     )
@@ -352,7 +352,9 @@ def test_text_validates_its_input():
         text.color = "reddish"
     with pytest.raises(ValueError, match="Text.outline_width must be a finite number >= 0"):
         text.outline_width = -1
-    with pytest.raises(ValueError, match="Text.scaling must be one of pixels, scene, not 'data'"):
+    with pytest.raises(
+        ValueError, match="Text.scaling must be one of points, pixels, scene, not 'data'"
+    ):
         text.scaling = "data"
     with pytest.raises(TypeError, match="Text.set_data has no property 'size'"):
         text.set_data(size=3)

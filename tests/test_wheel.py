@@ -41,7 +41,7 @@ SCRIPT = textwrap.dedent(
                         parent=view.scene)
     points = np.array([[10.0, 3.0], [12.0, 3.0], [14.0, 3.0]])
     scene.visuals.Markers(points, size=14, face_color="red", parent=view.scene)
-    scene.visuals.Text("glframe", (11.0, 9.0), font_size=14, color="white",
+    scene.visuals.Text("glframe", (11.0, 9.0), font_size=10.5, color="white",
                        parent=view.scene)
     iio.imwrite("scene.png", canvas.render())
     canvas.export_html("scene.html")

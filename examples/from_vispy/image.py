@@ -12,9 +12,9 @@ to start with, and Left/Right keys stepping through the interpolation kernels
   ``glframe.data.read_image(path)`` reads a photograph for ``Image`` the same way;
 - ``method="subdivide"`` is not needed: glframe's Image is always a textured quad
   and takes any transform;
-- ``camera.flip = (0, 1, 0)`` is ``flip=(False, True)``; vispy's
-  ``camera.zoom(0.1, center)`` is glframe's ``camera.zoom(10, center)`` (glframe's
-  factor divides the rectangle shown: larger zooms in);
+- ``camera.flip = (0, 1, 0)`` is ``flip=(False, True)``; ``camera.zoom(f, center)``
+  means what it means in vispy (here 0.25 rather than vispy's 0.1, for the smaller
+  picture);
 - vispy's ``image.interpolation_functions`` are glframe's documented kernel names,
   listed here (vispy's hanning, hamming, hermite, kaiser, quadric, bessel and sinc
   are not offered).
@@ -47,7 +47,7 @@ canvas.title = f"Spatial Filtering using {interpolation} Filter"
 # a 2D camera, row 0 at the top, fitted to the image and then zoomed in
 view.camera = scene.PanZoomCamera(aspect=1, flip=(False, True))
 view.camera.set_range()
-view.camera.zoom(4, (96, 46))
+view.camera.zoom(0.25, (96, 46))
 
 # the kernels to step through
 names = sorted(["nearest", "linear", "bicubic", "catrom", "mitchell", "spline16",

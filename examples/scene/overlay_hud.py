@@ -58,7 +58,7 @@ counter = Text(
     anchor_x="left",
     anchor_y="center",
     font="monospace",
-    font_size=14,
+    font_size=10.5,
     color="white",
     parent=canvas.scene,
 )
@@ -69,7 +69,7 @@ for view, name in ((image_view, "image, border 3 px"), (scatter_view, "scatter, 
         positions=(vx + vw / 2, vy + vh + 4),
         anchor_x="center",
         anchor_y="top",
-        font_size=12,
+        font_size=9,
         color="#c8ccd4",
         parent=canvas.scene,
     )
@@ -77,7 +77,7 @@ corner = Text(
     "drag the wave: the HUD stays",
     anchor_x="right",
     anchor_y="bottom",
-    font_size=12,
+    font_size=9,
     color="#9aa0aa",
     parent=canvas.scene,
 )

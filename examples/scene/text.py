@@ -25,7 +25,7 @@ scene.visuals.Text(
     [str(d) for d in digits.ravel()],
     np.c_[5 + gx.ravel() * 9.9, 8 + gy.ravel() * 8.5],
     font="DejaVu Sans Mono",
-    font_size=9,
+    font_size=6.75,
     color=colormaps.sample("viridis", 0.25 + 0.75 * digits.ravel() / 9),
     parent=view.scene,
 )
@@ -37,26 +37,26 @@ centre = np.array([130.0, 330.0])
 scene.visuals.Text(
     [f"{a}°" for a in angles],
     centre + 80 * np.c_[np.cos(np.radians(angles)), np.sin(np.radians(angles))],
-    rotation=turned,
-    font_size=15,
+    rotation=-turned,  # clockwise degrees: the wheel turns the other way
+    font_size=11.25,
     color=colormaps.sample("plasma", np.linspace(0.35, 1, len(angles))),
     parent=view.scene,
 )
-scene.visuals.Text("rotation", centre, font_size=16, bold=True, parent=view.scene)
+scene.visuals.Text("rotation", centre, font_size=12, bold=True, parent=view.scene)
 
 # anchors: each label's anchor point is a red dot
 for i, ay in enumerate(("top", "center", "baseline", "bottom")):
     for j, ax in enumerate(("left", "center", "right")):
         pos = (305 + j * 130, 400 - i * 40)
         scene.visuals.Markers([pos], size=5, face_color="red", edge_width=0, parent=view.scene)
-        scene.visuals.Text(f"{ay} {ax}", pos, anchor_x=ax, anchor_y=ay, font_size=12,
+        scene.visuals.Text(f"{ay} {ax}", pos, anchor_x=ax, anchor_y=ay, font_size=9,
                            parent=view.scene)  # fmt: skip
 
 scene.visuals.Text(
     "DejaVu Serif: ∑ αβγ ∫√∞ éßø Жизнь ≠ 日",  # 日 is not in the font: its .notdef box
     (450, 245),
     font="DejaVu Serif",
-    font_size=17,
+    font_size=12.75,
     color="#ffb040",
     parent=view.scene,
 )

@@ -131,7 +131,7 @@ class Axes:
         decor = self._decor.scene
 
         def text(**kw: Any) -> Text:
-            return Text("", (0, 0), font=theme.font, color=fg, parent=decor, **kw)
+            return Text("", (0, 0), font=theme.font, color=fg, scaling="pixels", parent=decor, **kw)
 
         self._grid_lines = Line(connect="segments", color=theme.grid, width=1, parent=decor)
         self._frame = Line(connect="loop", color=fg, width=theme.line_width, parent=decor)
@@ -139,7 +139,7 @@ class Axes:
         self._xlabels = text(font_size=fs, anchor_y="top")
         self._ylabels = text(font_size=fs, anchor_x="right")
         self._xlabel = text(font_size=theme.label_size, anchor_y="bottom")
-        self._ylabel = text(font_size=theme.label_size, anchor_y="top", rotation=90)
+        self._ylabel = text(font_size=theme.label_size, anchor_y="top", rotation=-90)
         self._title = text(font_size=theme.title_size, anchor_y="top", bold=True)
         self._grid_lines.visible = False
 

@@ -71,17 +71,30 @@ class Axes3D:
         self._box = Line(connect="segments", color=fg, width=theme.line_width, parent=self.data)
         self._marks = Line(connect="segments", color=fg, width=theme.line_width, parent=self.data)
         self._ticklabels = Text(
-            "", (0, 0, 0), font=theme.font, font_size=theme.font_size, color=fg, parent=self.data
+            "",
+            (0, 0, 0),
+            font=theme.font,
+            scaling="pixels",
+            font_size=theme.font_size,
+            color=fg,
+            parent=self.data,
         )
         self._names = Text(
-            "", (0, 0, 0), font=theme.font, font_size=theme.label_size, color=fg, parent=self.data
+            "",
+            (0, 0, 0),
+            font=theme.font,
+            scaling="pixels",
+            font_size=theme.label_size,
+            color=fg,
+            parent=self.data,
         )
         for text in (self._ticklabels, self._names):  # never hidden behind the data
             text.set_gl_state("translucent", depth_test=False)
             text.order = 1000
         self._title_text = ""
         self._title = Text(
-            "", (0, 0), font=theme.font, font_size=theme.title_size, color=fg, bold=True,
+            "", (0, 0), scaling="pixels", font=theme.font,
+            font_size=theme.title_size, color=fg, bold=True,
             anchor_y="top", parent=self._decor.scene,
         )  # fmt: skip
         self._bounds = np.array([[0.0, 1.0]] * 3)

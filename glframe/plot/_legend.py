@@ -44,7 +44,8 @@ class Legend:
         self.lines = Line(connect="segments", width=2, parent=scene)
         self.markers = Markers(np.zeros((0, 2)), edge_width=0, parent=scene)
         self.labels = Text(
-            "", (0, 0), font=theme.font, font_size=theme.font_size, color=theme.foreground,
+            "", (0, 0), scaling="pixels", font=theme.font,
+            font_size=theme.font_size, color=theme.foreground,
             anchor_x="left", parent=scene,
         )  # fmt: skip
 
@@ -107,11 +108,13 @@ class Colorbar:
         self.frame = Line(connect="loop", color=fg, width=theme.line_width, parent=decor)
         self.marks = Line(connect="segments", color=fg, width=theme.line_width, parent=decor)
         self.labels = Text(
-            "", (0, 0), font=theme.font, font_size=theme.font_size, color=fg, anchor_x="left",
+            "", (0, 0), scaling="pixels", font=theme.font,
+            font_size=theme.font_size, color=fg, anchor_x="left",
             parent=decor,
         )  # fmt: skip
         self.title = Text(
-            "", (0, 0), font=theme.font, font_size=theme.label_size, color=fg, rotation=90,
+            "", (0, 0), scaling="pixels", font=theme.font,
+            font_size=theme.label_size, color=fg, rotation=-90,
             anchor_y="bottom", parent=decor,
         )  # fmt: skip
         self.clim = (0.0, 1.0)

@@ -28,7 +28,9 @@ class Theme:
     font
         A family name for :class:`~glframe.scene.visuals.Text`.
     font_size, label_size, title_size
-        Tick labels, axis labels and titles.
+        Tick labels, axis labels and titles, in pixels (matplotlib gives points: 12
+        pixels are 9 points; :class:`~glframe.scene.visuals.Text` takes points unless
+        told ``scaling="pixels"``, as the plot layer does).
     tick_length, minor_length
         Major and minor tick marks, drawn outwards.
     line_width

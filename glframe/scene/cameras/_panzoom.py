@@ -104,12 +104,21 @@ class PanZoomCamera(BaseCamera):
         self.rect = self._rect + (dx, dy, 0, 0)
 
     def zoom(self, factor: float | tuple[float, float], center: Any = None) -> None:
-        """Zoom in by ``factor`` (> 1) around ``center`` (scene coordinates)."""
+        """Scale the shown rectangle by ``factor`` around ``center`` (scene coordinates).
+
+        vispy's meaning: ``factor < 1`` zooms in (0.5 shows half the width and
+        height), ``factor > 1`` zooms out; a pair scales x and y apart. ``center``
+        (default: the rectangle's centre) stays where it is on screen.
+        """
         fx, fy = (factor, factor) if np.isscalar(factor) else factor
+        if not (np.isfinite(fx) and np.isfinite(fy) and fx > 0 and fy > 0):
+            raise ValueError(
+                f"PanZoomCamera.zoom: factor must be positive and finite, got {factor!r} "
+                "(0.5 zooms in, 2 zooms out)"
+            )
         x, y, w, h = self._rect
         cx, cy = (x + w / 2, y + h / 2) if center is None else center[:2]
-        w2, h2 = w / fx, h / fy
-        self.rect = (cx - (cx - x) / fx, cy - (cy - y) / fy, w2, h2)
+        self.rect = (cx - (cx - x) * fx, cy - (cy - y) * fy, w * fx, h * fy)
 
     def set_range(self, x=None, y=None, z=None, margin: float = 0.05) -> None:
         (x0, x1), (y0, y1), _ = self._ranges(x, y, z, margin)
@@ -161,7 +170,7 @@ class PanZoomCamera(BaseCamera):
         dy = event.delta[1]
         if dy == 0:
             return False
-        self.zoom(self.zoom_factor**dy, center=self._scene_pos(event.view_pos))
+        self.zoom(self.zoom_factor**-dy, center=self._scene_pos(event.view_pos))
         return True
 
     def on_key_press(self, event: Any) -> bool:
@@ -176,9 +185,9 @@ class PanZoomCamera(BaseCamera):
         if event.key in moves:
             self.pan(*moves[event.key])
         elif event.key in ("+", "="):
-            self.zoom(self.zoom_factor)
-        elif event.key == "-":
             self.zoom(1 / self.zoom_factor)
+        elif event.key == "-":
+            self.zoom(self.zoom_factor)
         else:
             return False
         return True

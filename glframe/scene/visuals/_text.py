@@ -6,10 +6,17 @@ Layout happens on the CPU: glyphs come from the font's shared atlas
 has one), lines break at ``"\\n"`` and are aligned by ``anchor_x``. Every glyph
 is one instance of a 4-vertex quad whose corners are offsets in em from its
 label's anchor; the vertex stage maps the anchor through ``$transform`` and
-places the corners in pixels, rotated, so text keeps its pixel size when
-zooming (``scaling="pixels"``, the default) or grows with the data
-(``scaling="scene"``: the size is in data units along the scene's x axis at
-the anchor, as for Markers). Thousands of labels are one DRAW.
+places the corners in pixels, rotated, so text keeps its size on screen when
+zooming (``scaling="points"``, the default, or ``"pixels"``) or grows with the
+data (``scaling="scene"``: the size is in data units along the scene's x axis
+at the anchor, as for Markers). Thousands of labels are one DRAW.
+
+Units and sense are vispy's (and, for sizes, matplotlib's and Qt's):
+``font_size`` is in points by default, 1/72 inch at 96 pixels an inch, so
+12 pt is 16 pixels (times the canvas's pixel scale); ``scaling="pixels"``
+takes pixels instead, by name. ``rotation`` turns the text clockwise on
+screen, in degrees, as vispy, CSS and SVG do (matplotlib turns it the other
+way: the plot layer converts).
 :meth:`SceneCanvas.pick` reports the index of the label under the pointer.
 
 Limits: no shaping (ligatures, right-to-left scripts, combining marks are
@@ -52,9 +59,14 @@ _angles = checks.numbers()
 _FACE = ("font", "layout")
 
 
+#: pixels per point: 96 pixels an inch (a pixel scale of 1), 72 points an inch
+PIXELS_PER_POINT = 96 / 72
+
+
 def _radians(value: Any, what: str, n: int) -> Any:
-    """Check (per label): degrees, one or (n,), -> radians for the shader."""
-    return np.radians(_angles(value, what, n))
+    """Check (per label): degrees clockwise, one or (n,), -> radians counter-clockwise
+    (the shader's sense)."""
+    return -np.radians(_angles(value, what, n))
 
 
 def _font(value: Any, what: str) -> str:
@@ -91,8 +103,9 @@ class Text(Visual):
     bold, italic
         Pick the family's bold or italic face (when it has one).
     font_size
-        Size of an em: one value or one per label, in pixels (``scaling="pixels"``)
-        or data units along the scene's x axis (``scaling="scene"``).
+        Size of an em: one value or one per label, in points (``scaling="points"``,
+        the default: 12 pt is 16 pixels), pixels (``scaling="pixels"``) or data
+        units along the scene's x axis (``scaling="scene"``).
     color
         One colour (name, '#rrggbb', RGB(A) floats) or (N, 3|4), one per label.
     anchor_x, anchor_y
@@ -102,9 +115,10 @@ class Text(Visual):
         middle of the box, the first line's baseline, or bottom of the last
         line's descender).
     rotation
-        Counter-clockwise, in degrees, about the anchor: one value or one per label.
+        Clockwise on screen, in degrees, about the anchor (vispy's sense): one value
+        or one per label.
     scaling
-        "pixels" (default) or "scene".
+        The unit of ``font_size``: "points" (default), "pixels" or "scene".
     outline_color, outline_width
         An outline outside the glyphs (width in pixels; 0, the default: none),
         drawn behind every glyph of the visual (a second DRAW). It is limited to
@@ -135,7 +149,7 @@ class Text(Visual):
         anchor_x: str = "center",
         anchor_y: str = "center",
         rotation: ArrayLike = 0.0,
-        scaling: str = "pixels",
+        scaling: str = "points",
         outline_color: Any = "black",
         outline_width: float = 0.0,
         parent: Any = None,
@@ -238,7 +252,8 @@ class Text(Visual):
     italic = Prop(checks.flag(), "Use the family's italic face (when it has one).", dirty=_FACE)
     font_size = Prop(
         checks.numbers(minimum=0),
-        "Size of an em: one value or one per label, in pixels (or scene units, see scaling).",
+        "Size of an em: one value or one per label, in points (12 pt = 16 pixels), "
+        "or pixels or scene units (see scaling).",
         per_item=True,
     )
     color = Prop(
@@ -246,7 +261,8 @@ class Text(Visual):
     )
     rotation = Prop(
         _radians,
-        "Rotation about the anchor in degrees, counter-clockwise: one value or one per label.",
+        "Rotation about the anchor in degrees, clockwise on screen (vispy's sense): "
+        "one value or one per label.",
         per_item=True,
         returns="given",
     )
@@ -259,8 +275,10 @@ class Text(Visual):
         checks.choice(*ANCHORS_Y), f"Vertical anchor: {', '.join(ANCHORS_Y)}.", dirty="layout"
     )
     scaling = Prop(
-        checks.choice("pixels", "scene"),
-        'The unit of font_size: screen pixels ("pixels") or scene units along x ("scene").',
+        checks.choice("points", "pixels", "scene"),
+        'The unit of font_size: points ("points", 96/72 pixels each), screen pixels '
+        '("pixels") or scene units along x ("scene").',
+        dirty=("scaling", "font_size"),
     )
     outline_color = Prop(checks.color(), "The outline's colour (RGBA floats).")
     outline_width = Prop(checks.number(minimum=0), "The outline's width in pixels (0: none).")
@@ -295,8 +313,9 @@ class Text(Visual):
     def extent(self, index: int = 0) -> tuple[float, float, float, float]:
         """The ink box (x0, y0, x1, y1) of label ``index`` around its anchor, before rotation.
 
-        In pixels (y up) for ``scaling="pixels"`` (at a pixel scale of 1), in
-        data units for ``scaling="scene"``; all zeros for an empty label.
+        In pixels (y up) for ``scaling="points"`` and ``"pixels"`` (at a pixel
+        scale of 1), in data units for ``scaling="scene"``; all zeros for an
+        empty label.
         """
         if "layout" in self._dirty:
             self._layout()
@@ -305,7 +324,12 @@ class Text(Visual):
             raise IndexError(f"Text.extent: no label {index} (there are {len(self._extents)})")
         size = self._values["font_size"]
         size = float(size) if np.ndim(size) == 0 else float(size[index])
+        size *= self._pixels_per_unit()
         return tuple(float(v) * size for v in self._extents[index])
+
+    def _pixels_per_unit(self) -> float:
+        """Pixels of one font_size unit: 96/72 for points, 1 for pixels and scene units."""
+        return PIXELS_PER_POINT if self._values["scaling"] == "points" else 1.0
 
     # ---- drawing -------------------------------------------------------------------------
     def _prepare(self, ctx: DrawContext) -> None:
@@ -333,6 +357,8 @@ class Text(Visual):
             elif name in ("font_size", "rotation", "color"):
                 item_ndim = 1 if name == "color" else 0  # one colour is 4 floats
                 per_label = np.ndim(value) > item_ndim
+                if name == "font_size":  # the shader takes pixels (or scene units)
+                    value = np.asarray(value, np.float32) * self._pixels_per_unit()
                 self._upload(f"a_{name}", value[per_glyph] if per_label else value, item_ndim)
             elif name == "scaling":
                 program["u_scene_scaling"] = 1.0 if value == "scene" else 0.0
