@@ -16,18 +16,12 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
-import os
 import re
-import signal
 import socket
-import sqlite3
 import struct
 import subprocess
-import sys
-import textwrap
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -38,13 +32,18 @@ import tornado.httpserver  # noqa: E402
 import tornado.netutil  # noqa: E402
 import tornado.web  # noqa: E402
 from loop_thread import LoopThread  # noqa: E402
+from test_stream_store import (  # noqa: E402
+    _python,
+    assert_a_whole_prefix,
+    assert_producers_wrote_in_order,
+    kill_after,
+)
 
 from glframe import stream  # noqa: E402
 from glframe.data import StreamStore  # noqa: E402
 from glframe.stream._ingest import ingest_routes  # noqa: E402
 from glframe.stream._wire import CONTENT_TYPE, encode  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "s3cret-token"
 N_ROWS = 300
 
@@ -118,20 +117,6 @@ def _wait(check, what: str, timeout: float = 60.0):
             return value
         time.sleep(0.02)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
-def _python(code: str, **kwargs) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(code)], env=env, text=True, **kwargs
-    )
-
-
-def _by_name(rows) -> dict[tuple[str, str], list]:
-    out: dict[tuple[str, str], list] = {}
-    for (scope, name, index), columns in rows.items():
-        out.setdefault((scope, name), []).append((index, columns))
-    return out
 
 
 # -- round trips -------------------------------------------------------------------
@@ -216,17 +201,7 @@ def test_several_producer_processes_at_once_nothing_lost_or_reordered(server):
     children = [_python(_remote_producer(server.address, k)) for k in range(4)]
     for child in children:
         assert child.wait(180) == 0
-    rows = _by_name(stream.fetch(server.store))
-    for k in range(4):
-        a = rows[(f"p{k}", "a")]
-        assert [index for index, _ in a] == list(range(N_ROWS))
-        assert [int(c["i"]) for _, c in a] == list(range(N_ROWS))
-        b = rows[(f"p{k}", "b")]
-        assert [c["v"].tolist() for _, c in b] == [[i] * 5 for i in range(N_ROWS)]
-    shared = rows[("shared", "all")]
-    assert [index for index, _ in shared] == list(range(4 * N_ROWS))
-    for k in range(4):  # each producer's rows, in its order, interleaved with the others'
-        assert [int(c["i"]) for _, c in shared if int(c["k"]) == k] == list(range(N_ROWS))
+    assert_producers_wrote_in_order(stream.fetch(server.store), 4, N_ROWS)
 
 
 def test_the_config_route(server):
@@ -555,20 +530,8 @@ def test_a_producer_killed_with_sigkill_keeps_every_acknowledged_flush(server):
         """,
         stdout=subprocess.PIPE,
     )
-    try:
-        acknowledged = 0
-        while acknowledged < 300:
-            acknowledged = int(child.stdout.readline())
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait(30)
-    rows = stream.fetch(server.store, "killed", "y")
-    count = len(rows)
-    assert count >= acknowledged
-    assert [index for _, _, index in rows] == list(range(count))
-    assert all(int(c["i"]) == index == int(c["noise"][-1]) for (_, _, index), c in rows.items())
-    with sqlite3.connect(server.store.path / "stream.sqlite") as db:
-        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    acknowledged = kill_after(child, 300)
+    assert_a_whole_prefix(server.store.path, "killed", acknowledged)
 
 
 # -- arguments ---------------------------------------------------------------------------

@@ -215,17 +215,26 @@ def test_several_processes_write_at_once_nothing_lost_or_reordered(tmp_path):
     for w in workers:
         w.join(60)
         assert w.exitcode == 0
-    rows = _by_name(stream.fetch(store))
-    for k in range(4):
+    assert_producers_wrote_in_order(stream.fetch(store), 4, N_ROWS)
+
+
+def assert_producers_wrote_in_order(fetched, producers: int, count: int) -> None:
+    """What ``producers`` processes of ``_producer``'s kind wrote: nothing lost or reordered.
+
+    Each wrote ``count`` rows of "a" and "b" in scope ``p{k}`` and of "all" in
+    the shared scope (also used by tests/test_stream_remote.py).
+    """
+    rows = _by_name(fetched)
+    for k in range(producers):
         a = rows[(f"p{k}", "a")]
-        assert [index for index, _ in a] == list(range(N_ROWS))
-        assert [int(c["i"]) for _, c in a] == list(range(N_ROWS))
+        assert [index for index, _ in a] == list(range(count))
+        assert [int(c["i"]) for _, c in a] == list(range(count))
         b = rows[(f"p{k}", "b")]
-        assert [c["v"].tolist() for _, c in b] == [[i] * 5 for i in range(N_ROWS)]
+        assert [c["v"].tolist() for _, c in b] == [[i] * 5 for i in range(count)]
     shared = rows[("shared", "all")]
-    assert [index for index, _ in shared] == list(range(4 * N_ROWS))
-    for k in range(4):  # each producer's rows, in its order, interleaved with the others'
-        assert [int(c["i"]) for _, c in shared if int(c["k"]) == k] == list(range(N_ROWS))
+    assert [index for index, _ in shared] == list(range(producers * count))
+    for k in range(producers):  # each producer's rows, in its order, interleaved with others'
+        assert [int(c["i"]) for _, c in shared if int(c["k"]) == k] == list(range(count))
 
 
 def test_a_producer_killed_mid_transaction_loses_only_that_transaction(tmp_path):
@@ -294,19 +303,30 @@ def test_a_producer_killed_while_flushing_fast_keeps_every_flushed_row(tmp_path)
         """,
         stdout=subprocess.PIPE,
     )
+    flushed = kill_after(child, 300)
+    assert_a_whole_prefix(tmp_path, "fast", flushed)
+
+
+def kill_after(child: subprocess.Popen, rows: int) -> int:
+    """SIGKILL ``child`` once it has printed a row count of at least ``rows``; the last."""
     try:
         flushed = 0
-        while flushed < 300:
+        while flushed < rows:
             flushed = int(child.stdout.readline())
     finally:
         child.send_signal(signal.SIGKILL)
-        child.wait(10)
-    rows = stream.fetch(tmp_path, "fast", "y")
+        child.wait(30)
+    return flushed
+
+
+def assert_a_whole_prefix(store: Path, scope: str, flushed: int) -> None:
+    """The killed producer's rows "y": at least ``flushed``, none missing, none torn."""
+    rows = stream.fetch(store, scope, "y")
     count = len(rows)
     assert count >= flushed
     assert [index for _, _, index in rows] == list(range(count))
     assert all(int(c["i"]) == index == int(c["noise"][-1]) for (_, _, index), c in rows.items())
-    with sqlite3.connect(tmp_path / "stream.sqlite") as db:
+    with sqlite3.connect(Path(store) / "stream.sqlite") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 

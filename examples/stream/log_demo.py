@@ -42,22 +42,28 @@ def cloud(step: int) -> tuple[np.ndarray, np.ndarray]:
 def log_demo(store, scope: str, steps: int, *, realtime: bool = True) -> None:
     """Log ``steps`` steps into ``store``; at 50 steps a second when ``realtime``."""
     with stream.Logger(scope=scope, store=store, flush_every=0.1) as log:
-        log.write_config({"frequencies": FREQUENCIES, "steps_per_second": STEPS_PER_SECOND})
-        start = time.perf_counter()
-        for step in range(steps):
-            t = step / STEPS_PER_SECOND
-            for k, f in enumerate(FREQUENCIES):
-                log.write(f"sin/{k}", x=t, y=np.sin(2 * np.pi * f * t + k))
-            if step % CLOUD_EVERY == 0:
-                x, y = cloud(step)
-                log.write("cloud", x=x, y=y, step=step)
-            if realtime:  # keep to the wall clock, without drifting
-                time.sleep(max(0.0, start + (step + 1) / STEPS_PER_SECOND - time.perf_counter()))
+        write_steps(log, steps, realtime=realtime)
 
 
-def figure_of(store, scope: str):
+def write_steps(log: stream.Logger, steps: int, *, realtime: bool = True) -> None:
+    """The config, then ``steps`` steps of sinusoids and clouds (examples/stream/remote_logger.py
+    sends the same through a server)."""
+    log.write_config({"frequencies": FREQUENCIES, "steps_per_second": STEPS_PER_SECOND})
+    start = time.perf_counter()
+    for step in range(steps):
+        t = step / STEPS_PER_SECOND
+        for k, f in enumerate(FREQUENCIES):
+            log.write(f"sin/{k}", x=t, y=np.sin(2 * np.pi * f * t + k))
+        if step % CLOUD_EVERY == 0:
+            x, y = cloud(step)
+            log.write("cloud", x=x, y=y, step=step)
+        if realtime:  # keep to the wall clock, without drifting
+            time.sleep(max(0.0, start + (step + 1) / STEPS_PER_SECOND - time.perf_counter()))
+
+
+def figure_of(store, scope: str, title: str = "log_demo"):
     """What the store holds, read back and plotted (no live updates)."""
-    fig, (left, right) = plot.subplots(1, 2, size=(760, 360), backend="auto", title="log_demo")
+    fig, (left, right) = plot.subplots(1, 2, size=(760, 360), backend="auto", title=title)
     for k in range(len(FREQUENCIES)):
         sin = stream.fetch_columns(store, scope, f"sin/{k}")  # one array per column
         left.plot(sin["x"], sin["y"], label=f"sin/{k}")

@@ -18,50 +18,29 @@ runs: the rows written meanwhile arrive once it is back. Without ``--address`` a
 server is started in this process over a temporary store.
 
 In the gallery, 200 steps are sent at once to a server started in this process,
-then read back from its store and plotted: the sinusoids as lines, the last cloud
-as points.
+then read back from its store and plotted as ``log_demo.py`` plots its store (the
+steps and the figure are that example's).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import tempfile
 import threading
-import time
+from pathlib import Path
 
-import numpy as np
+from glframe import stream
 
-from glframe import plot, stream
-
-STEPS_PER_SECOND = 50
-FREQUENCIES = (0.2, 0.35, 0.5, 0.8, 1.3)  # Hz, one per sinusoid
-CLOUD_EVERY = 10  # steps
-CLOUD_POINTS = 10_000
-
-
-def cloud(step: int) -> tuple[np.ndarray, np.ndarray]:
-    """The cloud at ``step``: a Gaussian blob whose centre runs round a circle."""
-    rng = np.random.default_rng(step)
-    angle = 2 * np.pi * step / 500
-    xy = rng.normal(0, 0.25, (CLOUD_POINTS, 2)).astype(np.float32)
-    return xy[:, 0] + np.cos(angle), xy[:, 1] * 0.6 + np.sin(angle)
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # log_demo.py, beside this one
+from log_demo import figure_of, write_steps  # noqa: E402
 
 
 def produce(address: str, token: str | None, scope: str, steps: int, realtime: bool) -> int:
     """Send ``steps`` steps to the server at ``address``; the rows it could not take."""
     log = stream.Logger(scope=scope, address=address, token=token, flush_every=0.1)
-    log.write_config({"frequencies": FREQUENCIES, "steps_per_second": STEPS_PER_SECOND})
-    start = time.perf_counter()
-    for step in range(steps):
-        t = step / STEPS_PER_SECOND
-        for k, f in enumerate(FREQUENCIES):
-            log.write(f"sin/{k}", x=t, y=np.sin(2 * np.pi * f * t + k))
-        if step % CLOUD_EVERY == 0:
-            x, y = cloud(step)
-            log.write("cloud", x=x, y=y, step=step)
-        if realtime:  # keep to the wall clock, without drifting
-            time.sleep(max(0.0, start + (step + 1) / STEPS_PER_SECOND - time.perf_counter()))
+    write_steps(log, steps, realtime=realtime)  # log_demo's steps, not one line changed
     return log.close()  # waits for the server to acknowledge (up to the timeout)
 
 
@@ -101,21 +80,6 @@ def start_server(directory: str):
     return f"127.0.0.1:{sockets[0].getsockname()[1]}", store, close
 
 
-def figure_of(store, scope: str):
-    """What the server stored, read back and plotted (no live updates)."""
-    fig, (left, right) = plot.subplots(1, 2, size=(760, 360), backend="auto", title="remote")
-    for k in range(len(FREQUENCIES)):
-        sin = stream.fetch_columns(store, scope, f"sin/{k}")
-        left.plot(sin["x"], sin["y"], label=f"sin/{k}")
-    left.set_title("sinusoids, sent over HTTP")
-    left.set_xlabel("t (s)")
-    clouds = stream.fetch(store, scope, "cloud")
-    last = clouds[max(clouds)]
-    right.scatter(last["x"], last["y"], size=2, color=(1.0, 0.5, 0.2, 0.5))
-    right.set_title(f"cloud, step {int(last['step'])}")
-    return fig
-
-
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--address", help="the stream server's host:port (default: start one)")
@@ -127,7 +91,7 @@ if __name__ == "__main__":
     if address is None:
         address, store, close = start_server(tempfile.mkdtemp(prefix="glframe-remote-"))
         print(f"no --address: serving a temporary store at {address}")
-    steps = int(args.seconds * STEPS_PER_SECOND)
+    steps = int(args.seconds * 50)  # 50 steps a second
     print(f"sending {steps} steps to {address} (scope {args.scope!r}) ...")
     unsent = produce(address, args.token, args.scope, steps, realtime=True)
     print(f"done, {unsent} rows could not be sent")
@@ -139,6 +103,6 @@ elif __name__ == "__gallery__":  # a quick, deterministic run through a server i
     ADDRESS, STORE, CLOSE = start_server(tempfile.mkdtemp(prefix="glframe-remote-"))
     try:
         assert produce(ADDRESS, None, "remote", 200, realtime=False) == 0
-        canvas = figure_of(STORE, "remote").canvas
+        canvas = figure_of(STORE, "remote", title="remote_logger").canvas
     finally:
         CLOSE()
