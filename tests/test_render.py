@@ -74,6 +74,27 @@ def test_a_program_with_vispys_count_draws_its_one_value_everywhere(canvas):
     assert (img[:, :, 1] == 255).sum() == 32 * 24
 
 
+def test_state_set_outside_a_draw_goes_to_the_canvas_made_last(make_canvas):
+    # vispy's habit: gloo.set_clear_color in a Canvas's __init__, no `with self:`
+    a = make_canvas((8, 8))
+    gloo.set_clear_color((1, 0, 0, 1))
+    b = make_canvas((8, 8))
+    gloo.set_clear_color((0, 0, 1, 1))
+    program = flat((0, 1, 0, 1))  # made outside any draw: joins where it is drawn (a)
+    a.events.draw.connect(lambda e: gloo.clear())
+    b.events.draw.connect(lambda e: gloo.clear())
+    assert a.render()[4, 4].tolist() == [255, 0, 0, 255]
+    assert b.render()[4, 4].tolist() == [0, 0, 255, 255]
+    a.events.draw.connect(lambda e: program.draw("triangle_strip"))
+    assert a.render()[4, 4].tolist() == [0, 255, 0, 255]
+    assert program.context is a.context
+    b.close()  # the last canvas closed: state calls outside a draw have nowhere to go
+    with pytest.raises(RuntimeError, match="no current GL context; make a canvas first"):
+        gloo.set_clear_color("white")
+    with pytest.raises(RuntimeError, match="Program.draw: no current GL context; call it"):
+        program.draw("triangle_strip")  # drawing still needs a frame or `with canvas:`
+
+
 def test_render_draws_a_fresh_frame_each_time(canvas):
     program = flat(positions=QUAD)
     frames = []

@@ -7,8 +7,6 @@ What changed in the port:
 
 - the shaders are GLSL ES 3.00: ``attribute`` is ``in``, ``varying`` is
   ``out``/``in``, ``gl_FragColor`` is a declared ``out vec4``;
-- ``set_viewport`` and ``set_clear_color`` in ``__init__`` sit in ``with self:``:
-  outside a draw, glframe's state calls need to be told which canvas they are for;
 - ``app.Timer("auto", ...)`` is ``glframe.Timer(1 / 60, ...)`` (seconds);
 - the angle starts at 0.4 radians, so that a still frame (the gallery's) shows
   the quad turned.
@@ -60,9 +58,8 @@ class Canvas(glframe.Canvas):
         self.clock = 0.4
         self.program["theta"] = self.clock
 
-        with self:  # GL state calls record into this canvas's context
-            gloo.set_viewport(0, 0, *self.physical_size)
-            gloo.set_clear_color("white")
+        gloo.set_viewport(0, 0, *self.physical_size)
+        gloo.set_clear_color("white")
 
         self.timer = glframe.Timer(1 / 60, connect=self.on_timer)
         self.show()

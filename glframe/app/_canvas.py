@@ -180,6 +180,7 @@ class Canvas(metaclass=_CanvasType):
         self._interpreter = backends.GlirInterpreter(default_framebuffer=self._surface.framebuffer)
         self.context = GlirContext(name=title, size=self._surface.size)
         self.context.executor = self._execute
+        gloo.set_last_context(self.context)  # gloo state set outside a draw lands here
         self._replays = ReplaySpace(self.context)  # streams replayed here: ids, GL state
         self.events = EmitterGroup(self, *EVENT_TYPES)
         self._title = title
@@ -649,6 +650,8 @@ class Canvas(metaclass=_CanvasType):
         finally:
             self._closed = True
             self.context.executor = None
+            if gloo.last_context() is self.context:
+                gloo.set_last_context(None)
             if self.backend in _SCREENS:
                 self._surface.set_event_handler(None)
                 loop._remove_window(self)

@@ -15,7 +15,14 @@ Examples
 
 from . import glir
 from ._buffer import BufferView, IndexBuffer, VertexBuffer
-from ._context import GlirContext, GlirState, get_current_context, set_current_context
+from ._context import (
+    GlirContext,
+    GlirState,
+    get_current_context,
+    last_context,
+    set_current_context,
+    set_last_context,
+)
 from ._framebuffer import FrameBuffer, RenderBuffer
 from ._objects import DeletedObjectError, GLObject
 from ._program import Program
@@ -43,6 +50,8 @@ __all__ = [
     "optimize",
     "get_current_context",
     "set_current_context",
+    "last_context",
+    "set_last_context",
     "GLObject",
     "DeletedObjectError",
     "Program",

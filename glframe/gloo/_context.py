@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -229,6 +230,24 @@ def _stack() -> list:
     except AttributeError:
         _local.stack = []
         return _local.stack
+
+
+def set_last_context(context: GlirContext | None) -> None:
+    """Name the context of the canvas made last in this thread (None: none).
+
+    gloo's state functions (``set_clear_color``, ``set_viewport``, ``set_state``,
+    ``clear``...) called while no context is current record into it, as vispy's
+    record into its current canvas: state set in a Canvas subclass's ``__init__``
+    needs no ``with self:``. GL objects do not join it: they join the context
+    current at their first command, or the first that draws them.
+    """
+    _local.last = None if context is None else weakref.ref(context)
+
+
+def last_context() -> GlirContext | None:
+    """The context given to :func:`set_last_context` in this thread, while it lives."""
+    ref = getattr(_local, "last", None)
+    return None if ref is None else ref()
 
 
 def get_current_context() -> GlirContext | None:

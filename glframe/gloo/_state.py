@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._context import GlirContext, get_current_context
+from ._context import GlirContext, get_current_context, last_context
 from ._context import func_state_key as _state_key
 from .glir import BLEND_EQUATIONS, BLEND_FACTORS, COMPARE_FUNCS, FACES, Cmd
 
@@ -77,18 +77,23 @@ STATE_PRESETS: dict[str, dict] = {
 }
 
 
-def _current(what: str) -> GlirContext:
+def _current(what: str, *, last: bool = False) -> GlirContext:
+    """The current context; with ``last``, else the last canvas's (state set outside a
+    draw, as in vispy)."""
     ctx = get_current_context()
+    if ctx is None and last:
+        ctx = last_context()
     if ctx is None:
+        made = "make a canvas first, or " if last else ""
         raise RuntimeError(
-            f"{what}: no current GL context; call it while a canvas draws "
+            f"{what}: no current GL context; {made}call it while a canvas draws "
             "(in its draw callback) or inside `with canvas:`"
         )
     return ctx
 
 
 def _func(name: str, *args) -> None:
-    _record(_current(name), (Cmd.FUNC, 0, name, *args))
+    _record(_current(name, last=True), (Cmd.FUNC, 0, name, *args))
 
 
 def _record(ctx: GlirContext, cmd: tuple, key=False) -> None:
@@ -205,7 +210,7 @@ def set_state(preset: str | None = None, **settings) -> None:
         resolved = _resolve(preset, settings)
         if cache_key is not None and len(_RESOLVED) < 1024:
             _RESOLVED[cache_key] = resolved
-    ctx = _current("set_state")
+    ctx = _current("set_state", last=True)
     for cmd, key in resolved:
         _record(ctx, cmd, key)
 
