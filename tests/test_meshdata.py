@@ -194,6 +194,52 @@ def test_cube_and_plane_return_meshdata_and_unpacking_says_so():
     assert repr(md) == "<MeshData: 24 vertices, 12 faces>"
 
 
+def test_create_box_sizes_segments_and_open_sides():
+    md = geometry.create_box(2, 1, 0.5, width_segments=2, height_segments=3, depth_segments=1)
+    assert md.get_bounds() == [(-1.0, 1.0), (-0.5, 0.5), (-0.25, 0.25)]
+    # cells per side: -x/+x 3x1, -y/+y 2x1, -z/+z 2x3, two triangles each
+    assert md.n_faces == 2 * 2 * (3 * 1 + 2 * 1 + 2 * 3)
+    assert outward(md, core=lambda c: 0 * c)
+    open_box = geometry.create_box(planes=["-z", "+x"])
+    np.testing.assert_allclose(
+        open_box.get_face_normals(), [[1, 0, 0]] * 2 + [[0, 0, -1]] * 2, atol=1e-6
+    )
+    with pytest.raises(ValueError, match=r"cube sides: \['top'\] not a list of \+x, -x"):
+        geometry.create_box(planes=["top"])
+    with pytest.raises(ValueError, match=r"create_box: segments \(0, 1, 1\) must be integers"):
+        geometry.create_box(width_segments=0)
+    with pytest.raises(TypeError, match="MeshData is not a tuple"):
+        vertices, faces, outline = geometry.create_box()
+
+
+def test_create_grid_mesh_is_vispys_vertices_and_faces():
+    ys, xs = np.mgrid[0:3, 0:4].astype(float)
+    vertices, faces = geometry.create_grid_mesh(xs, ys, xs * ys)
+    assert vertices.shape == (12, 3) and faces.shape == (2 * 2 * 3, 3)
+    assert vertices.dtype == np.float32 and faces.dtype == np.uint32
+    np.testing.assert_array_equal(vertices[5], [1, 1, 1])  # point (1, 1) is vertex 1 * 4 + 1
+    flat = MeshData(*geometry.create_grid_mesh(xs, ys, 0 * xs))
+    np.testing.assert_allclose(flat.get_face_normals(), [[0, 0, 1]] * 12, atol=1e-6)
+    assert sum(MeshData(vertices, faces).get_bounds()[2]) == 6.0  # z from 0 to 6
+    with pytest.raises(ValueError, match=r"create_grid_mesh: zs has shape \(3,\)"):
+        geometry.create_grid_mesh(xs, ys, np.zeros(3))
+    with pytest.raises(ValueError, match="create_grid_mesh: ys must hold finite real numbers"):
+        geometry.create_grid_mesh(xs, ys * np.nan, xs)
+
+
+def test_create_arrow_is_a_shaft_and_a_cone_on_its_end():
+    md = geometry.create_arrow(2, 12, radius=0.1, length=2.0)
+    v = md.get_vertices()
+    assert md.n_vertices == 3 * 12 + 12 + 2 and md.n_faces == 2 * 2 * 12 + 2 * 12
+    assert v[:, 2].min() == 0.0 and v[:, 2].max() == pytest.approx(2.0 + 2.0 / 3)
+    head = v[np.isclose(v[:, 2], 2.0)]
+    assert np.hypot(head[:, 0], head[:, 1]).max() == pytest.approx(0.16, rel=1e-6)  # 1.6 r
+    custom = geometry.create_arrow(1, 8, 0.2, 1.0, cone_radius=0.5, cone_length=0.5)
+    assert custom.get_bounds()[2] == pytest.approx((0.0, 1.5))
+    with pytest.raises(ValueError, match="create_arrow: radius=0.1, length=0.*must be > 0"):
+        geometry.create_arrow(1, 8, length=0)
+
+
 def test_generators_refuse_bad_counts():
     with pytest.raises(ValueError, match="cylinder: rows=0, cols=8; need rows >= 1"):
         geometry.create_cylinder(0, 8)

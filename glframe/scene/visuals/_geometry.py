@@ -8,8 +8,10 @@ counter-clockwise when seen from outside (the right-hand rule gives outward
 normals), which is what GL calls front-facing under a standard camera.
 
 ``cylinder``, ``cone`` and ``latitude_sphere`` follow vispy's shapes; vispy's
-names ``create_sphere``, ``create_cylinder``, ``create_cone``, ``create_cube`` and
-``create_plane`` return them as :class:`~glframe.data.MeshData` (re-exported here,
+names ``create_sphere``, ``create_cylinder``, ``create_cone``, ``create_cube``,
+``create_plane``, ``create_box`` and ``create_arrow`` return them as
+:class:`~glframe.data.MeshData` (``create_grid_mesh`` returns vertices and faces, as
+vispy's does; MeshData is re-exported here,
 where vispy users look for it: ``vispy.geometry.MeshData``).
 
 ``vertex_normals`` computes area-weighted vertex normals, with ``bincount``
@@ -32,6 +34,7 @@ turn them into uniforms (the GLSL is ``glframe/scene/visuals/glsl/mesh/lighting.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -61,6 +64,9 @@ __all__ = [
     "create_cone",
     "create_cube",
     "create_plane",
+    "create_box",
+    "create_grid_mesh",
+    "create_arrow",
     "DIRECTIONS",
     "vertex_normals",
     "linear_matrix",
@@ -114,20 +120,30 @@ def cube(
     size: float | ArrayLike = 1.0,
     center: ArrayLike = (0.0, 0.0, 0.0),
     divisions: tuple[int, int, int] = (1, 1, 1),
+    sides: Sequence[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A box of side ``size`` (one value, or (x, y, z) sizes), its sides split into
     ``divisions`` (nx, ny, nz) cells along each axis.
 
     Each side has its own vertices (so its own normals): with one division, 24
     vertices and 12 faces, two per side in the order -x, +x, -y, +y, -z, +z (in
-    general, each side's :func:`plane` in that order).
+    general, each side's :func:`plane` in that order). ``sides``: only those of
+    :data:`DIRECTIONS` named (None: all six), an open box.
     """
     sizes = np.broadcast_to(np.asarray(size, np.float64), (3,))
     c = np.asarray(center, np.float64).reshape(3)
+    if sides is not None:
+        unknown = sorted(set(sides) - set(DIRECTIONS))
+        if unknown or isinstance(sides, str):
+            raise ValueError(
+                f"cube sides: {unknown or sides!r} not a list of {', '.join(DIRECTIONS)}"
+            )
     vertices, faces, count = [], [], 0
     for axis in range(3):
         u, w = _PLANE_AXES[axis]
         for sign in "-+":
+            if sides is not None and sign + "xyz"[axis] not in sides:
+                continue
             offset = c.copy()
             offset[axis] += (0.5 if sign == "+" else -0.5) * sizes[axis]
             v, f = plane(
@@ -136,6 +152,8 @@ def cube(
             vertices.append(v)
             faces.append(f.astype(np.int64) + count)
             count += len(v)
+    if not vertices:
+        return _result(np.zeros((0, 3)), np.zeros((0, 3), np.int64))
     return _result(np.concatenate(vertices), np.concatenate(faces))
 
 
@@ -338,6 +356,87 @@ def create_plane(
     (unpacking it raises, saying so).
     """
     return MeshData(*plane((width, height), (width_segments, height_segments), direction))
+
+
+def create_box(
+    width: float = 1.0,
+    height: float = 1.0,
+    depth: float = 1.0,
+    width_segments: int = 1,
+    height_segments: int = 1,
+    depth_segments: int = 1,
+    planes: Sequence[str] | None = None,
+) -> MeshData:
+    """vispy's ``create_box``: a box about the origin (:func:`cube`) as MeshData.
+
+    ``width``, ``height`` and ``depth`` along x, y and z (as :class:`Box`), each side
+    split into cells; ``planes``: the sides to make, of ``"-x" "+x" "-y" "+y" "-z"
+    "+z"`` (None: all). vispy's returns ``(vertices, faces, outline)`` for gloo; this
+    one returns MeshData (unpacking it raises, saying so).
+    """
+    counts = (width_segments, height_segments, depth_segments)
+    if any(int(n) != n or n < 1 for n in counts):
+        raise ValueError(f"create_box: segments {counts} must be integers >= 1")
+    if min(width, height, depth) <= 0:
+        raise ValueError(f"create_box: sizes {(width, height, depth)} must be > 0")
+    return MeshData(*cube((width, height, depth), divisions=counts, sides=planes))
+
+
+def create_grid_mesh(xs: ArrayLike, ys: ArrayLike, zs: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """vispy's ``create_grid_mesh``: the vertices and faces of a grid of points.
+
+    ``xs``, ``ys`` and ``zs`` are (R, C) arrays (R, C >= 2): point ``(i, j)`` is
+    vertex ``i * C + j``, and each cell is two triangles, counter-clockwise seen from
+    +z where x grows along ``j`` and y along ``i``. Returns ``(vertices, faces)``,
+    (R * C, 3) float32 and (2 * (R - 1) * (C - 1), 3) uint32, as vispy does
+    (``MeshData(*create_grid_mesh(...))`` makes MeshData of it).
+    """
+    arrays = [np.asarray(a) for a in (xs, ys, zs)]
+    shape = arrays[0].shape
+    for name, a in zip("xyz", arrays):
+        if a.ndim != 2 or a.shape != shape or min(a.shape) < 2:
+            raise ValueError(
+                f"create_grid_mesh: {name}s has shape {a.shape}; xs, ys and zs must be 2D "
+                f"arrays of one shape, at least 2 x 2 (xs has {shape})"
+            )
+        if a.dtype.kind not in "biuf" or not np.all(np.isfinite(a)):
+            raise ValueError(f"create_grid_mesh: {name}s must hold finite real numbers")
+    rows, cols = shape
+    vertices = np.stack([a.astype(np.float64).ravel() for a in arrays], -1)
+    i, j = np.meshgrid(np.arange(rows - 1), np.arange(cols - 1), indexing="ij")
+    a = i * cols + j
+    b, c, d = a + 1, a + cols + 1, a + cols
+    faces = np.stack([np.stack([a, b, c], -1), np.stack([a, c, d], -1)], -2).reshape(-1, 3)
+    return _result(vertices, faces)
+
+
+def create_arrow(
+    rows: int,
+    cols: int,
+    radius: float = 0.1,
+    length: float = 1.0,
+    cone_radius: float | None = None,
+    cone_length: float | None = None,
+) -> MeshData:
+    """vispy's ``create_arrow``: a shaft and a head along +z, as MeshData.
+
+    The shaft is an open cylinder (:func:`cylinder`) of ``radius`` from z = 0 to
+    ``length`` in ``rows`` rings; the head a closed cone (:func:`cone`) of
+    ``cone_radius`` (default 1.6 x ``radius``) from z = ``length`` to ``length +
+    cone_length`` (default ``length / 3``), as vispy's; ``cols`` vertices around both.
+    """
+    cone_radius = 1.6 * radius if cone_radius is None else cone_radius
+    cone_length = length / 3.0 if cone_length is None else cone_length
+    if min(radius, length, cone_radius, cone_length) <= 0:
+        raise ValueError(
+            f"create_arrow: radius={radius}, length={length}, cone_radius={cone_radius}, "
+            f"cone_length={cone_length}; each must be > 0"
+        )
+    shaft_v, shaft_f = cylinder(rows, cols, radius, length)
+    head_v, head_f = cone(cols, cone_radius, cone_length)
+    head_v = head_v + np.array([0.0, 0.0, length], np.float32)
+    faces = np.concatenate([shaft_f.astype(np.int64), head_f.astype(np.int64) + len(shaft_v)])
+    return MeshData(*_result(np.concatenate([shaft_v, head_v]), faces))
 
 
 def vertex_normals(vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
