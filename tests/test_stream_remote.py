@@ -552,8 +552,11 @@ def test_bad_arguments_are_refused_clearly(tmp_path):
     ]:
         with pytest.raises(ValueError, match=match):
             stream.Logger("s", address=bad)
-    with pytest.raises(ValueError, match=r"token must be a non-empty string"):
-        stream.Logger("s", address="127.0.0.1:1", token="")
+    for bad in ("", "a b", "a\r\nX-Injected: 1", "é", 3):
+        with pytest.raises(ValueError, match=r"token must be a non-empty string of printable"):
+            stream.Logger("s", address="127.0.0.1:1", token=bad)
+    with pytest.raises(ValueError, match=r"the path '/a b' of address"):
+        stream.Logger("s", address="http://h:1/a b")
     with pytest.raises(ValueError, match=r"timeout must be a number of seconds > 0"):
         stream.Logger("s", address="127.0.0.1:1", timeout=0)
     with pytest.raises(ValueError, match=r"max_unsent must be a number of bytes > 0"):

@@ -339,8 +339,17 @@ class Logger:
                     f"{owner}: give store= (a directory on this machine) or address= (a "
                     f"stream server's 'host:port'), not both"
                 )
-            if token is not None and (not isinstance(token, str) or not token):
-                raise ValueError(f"{owner}: token must be a non-empty string, not {token!r}")
+            if token is not None and (
+                not isinstance(token, str)
+                or not token.isascii()
+                or not token.isprintable()
+                or not token
+                or any(c.isspace() for c in token)
+            ):
+                raise ValueError(
+                    f"{owner}: token must be a non-empty string of printable ASCII without "
+                    f"spaces (the server prints it), not {token!r}"
+                )
             from ._remote import RemoteSink  # only producers that send need it
 
             sink: _Buffer = RemoteSink(

@@ -30,10 +30,11 @@ import collections
 import http.client
 import json
 import random
+import re
 import time
 import uuid
 import warnings
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from ._logger import _Buffer
 from ._wire import CONTENT_TYPE, encode, wire_dtype
@@ -41,6 +42,7 @@ from ._wire import CONTENT_TYPE, encode, wire_dtype
 __all__ = ["RemoteSink", "parse_address"]
 
 _FIRST_DELAY, _MAX_DELAY = 0.1, 5.0
+_PATH = re.compile(r"[A-Za-z0-9/_.~%-]*")
 
 
 def parse_address(address: object, owner: str) -> tuple[str, str, int, str]:
@@ -65,6 +67,11 @@ def parse_address(address: object, owner: str) -> tuple[str, str, int, str]:
         if parts.scheme == "http":
             raise ValueError(f"{owner}: address {address!r} has no port; {example}")
         port = 443
+    if _PATH.fullmatch(parts.path) is None:
+        raise ValueError(
+            f"{owner}: the path {parts.path!r} of address {address!r} may hold only letters, "
+            f"digits and '/_.~%-'"
+        )
     return parts.scheme, parts.hostname, port, parts.path.rstrip("/")
 
 
@@ -190,7 +197,12 @@ class RemoteSink(_Buffer):
                 self._enqueue(ready, configs)
             if not self.queue or (not explicit and time.monotonic() < self.retry_at):
                 return
-            reason = self._send(time.monotonic() + self.timeout)
+            try:
+                reason = self._send(time.monotonic() + self.timeout)
+            except Exception as exc:  # a bug, not the network: told; the rows stay queued
+                self._disconnect()
+                self._fail(exc)
+                return
             if reason is not None and explicit:
                 self._fail(
                     ConnectionError(
@@ -208,7 +220,11 @@ class RemoteSink(_Buffer):
             if ready or configs:
                 self._enqueue(ready, configs)
             while self.queue:
-                reason = self._send(deadline)
+                try:
+                    reason = self._send(deadline)
+                except Exception as exc:  # as in flush: told (by close)
+                    self._fail(exc)
+                    break
                 if reason is None or time.monotonic() >= deadline:
                     break
                 time.sleep(min(self.delay, max(0.0, deadline - time.monotonic())))
@@ -257,7 +273,7 @@ class RemoteSink(_Buffer):
             elif self.connection.sock is not None:
                 self.connection.sock.settimeout(timeout)
             try:
-                self.connection.request("POST", quote(self.path), body, self.headers)
+                self.connection.request("POST", self.path, body, self.headers)
                 response = self.connection.getresponse()
                 reply = response.read()
             except (OSError, http.client.HTTPException):
