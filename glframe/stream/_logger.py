@@ -311,6 +311,13 @@ class Logger:
     ['cloud', 'loss']
     >>> float(stream.fetch(runs, "run24", "loss")[("run24", "loss", 2)]["value"])
     0.3333333333333333
+
+    On another machine, to a running ``python -m glframe stream serve runs/``:
+
+    >>> log = stream.Logger("run24", address="gpu-box:8766", token=TOKEN)  # doctest: +SKIP
+    >>> log.write("loss", step=3, value=0.25)                              # doctest: +SKIP
+    >>> log.close()   # the rows that could not be sent                    # doctest: +SKIP
+    0
     """
 
     def __init__(
