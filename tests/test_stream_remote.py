@@ -59,7 +59,7 @@ class Server:
             self.store,
             token=TOKEN,
             require_token=require_token,
-            on_write=lambda scope, names: self.writes.append((scope, names)),
+            on_write=self._written,
             **options,
         )
 
@@ -71,6 +71,12 @@ class Server:
 
         self.port = self.loop.run(start())
         self.address = f"127.0.0.1:{self.port}"
+        self.stall = 0.0  # seconds the next answer is held back, after storing
+
+    def _written(self, scope: str, names: list[str]) -> None:
+        self.writes.append((scope, names))
+        stall, self.stall = self.stall, 0.0
+        time.sleep(stall)  # on the loop: this answer (only) comes late
 
     def post(self, body, *, path="/api/write", content_type=CONTENT_TYPE, headers=None):
         """``(status, decoded JSON answer)`` of one POST."""
@@ -429,6 +435,27 @@ def test_a_batch_sent_twice_is_stored_once(server):
     newer = encode("dup", [("y", {"v": np.float64(4)})], producer="abc", batch=4)
     assert server.post(newer)[1]["rows"] == 1
     assert [float(c["v"]) for c in stream.fetch(server.store, "dup", "y").values()] == [1, 4]
+
+
+def test_a_batch_whose_answer_came_too_late_is_not_stored_again(server):
+    """The server stores a batch, its answer misses the Logger's timeout, the Logger sends
+    the batch again: the server knows its number and stores it once."""
+    log = stream.Logger("late-ack", address=server.address, flush_every=None, timeout=0.5)
+    server.stall = 1.0
+    for i in range(5):
+        log.write("y", i=i)
+    with (
+        pytest.warns(RuntimeWarning, match=r"is unreachable \(TimeoutError"),
+        pytest.raises(ConnectionError, match=r"5 rows are not sent"),
+    ):
+        log.flush()  # stored, but the answer came after the timeout
+    time.sleep(1.5)  # the stall is over (the loop answered late meanwhile)
+    assert server.writes == [("late-ack", ["y"])]
+    log.write("y", i=5)
+    log.flush()  # the same batch again (a duplicate, stored once), then the new row
+    assert log.sent == 6 and log.close() == 0
+    rows = stream.fetch(server.store, "late-ack", "y")
+    assert [int(c["i"]) for c in rows.values()] == list(range(6))
 
 
 # -- an unreachable server ---------------------------------------------------------------
