@@ -5,6 +5,11 @@
 ``__name__ == "__glframe_serve__"``, so its ``if __name__ == "__main__":``
 block does not run), takes its module-level ``canvas`` and serves it to
 browsers with :func:`glframe.serve` until Ctrl-C. See docs/web.md.
+
+``python -m glframe stream serve STORE_DIR [--port P] [--host H] [--token T]
+[--require-token] [--config FILE] [--open]`` serves a stream store's index and
+live plot pages (``glframe.stream._serve.StreamServer``) until Ctrl-C. See
+docs/stream.md.
 """
 
 from __future__ import annotations
@@ -47,13 +52,68 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--canvas", default="canvas", help="the variable holding the canvas")
     serve.add_argument("--open", action="store_true", help="open the page in a browser")
+
+    stream = commands.add_parser("stream", help="live data: view a stream store")
+    stream_commands = stream.add_subparsers(dest="stream_command", required=True)
+    viewer = stream_commands.add_parser(
+        "serve",
+        help="view a stream store in browsers",
+        description="Serve a stream store's index and live plot pages (laid out by URL: "
+        "plot?rows=loss,acc;lr&axes=ylog) to browsers, following it as it grows.",
+    )
+    viewer.add_argument("store", help="the store's directory (made if missing)")
+    viewer.add_argument("--port", type=int, default=8766, help="port (0: any free one)")
+    viewer.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (any but loopback requires the token)",
+    )
+    viewer.add_argument("--token", default=None, help="the token to require (default: random)")
+    viewer.add_argument(
+        "--require-token", action="store_true", help="require the token on loopback too"
+    )
+    viewer.add_argument(
+        "--config",
+        default=None,
+        help="a JSON or TOML file of default plot page parameters (rows, kind, axes, ...)",
+    )
+    viewer.add_argument(
+        "--poll", type=float, default=0.03, help="seconds between polls of the store per page"
+    )
+    viewer.add_argument("--open", action="store_true", help="open the index in a browser")
     return parser
+
+
+def _stream_serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    os.environ["GLFRAME_BACKEND"] = "offscreen"
+    from .stream._layout import load_config
+    from .stream._serve import serve_until_interrupted
+
+    defaults = None
+    if args.config is not None:
+        try:
+            defaults = load_config(args.config)
+        except (OSError, ValueError) as err:
+            parser.error(str(err))
+    serve_until_interrupted(
+        args.store,
+        host=args.host,
+        port=args.port,
+        token=args.token,
+        require_token=args.require_token,
+        defaults=defaults,
+        poll=args.poll,
+        open_browser=args.open,
+    )
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "stream":
+        return _stream_serve(parser, args)
     script = Path(args.script)
     if not script.is_file():
         parser.error(f"no such script: {script}")

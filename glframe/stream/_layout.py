@@ -109,13 +109,16 @@ class Layout:
         )
 
 
-def _compile(param: str, pattern: str) -> str:
+def _compile(param: str, pattern: str, whole: str) -> str:
+    """``pattern`` (an entry of the parameter's value ``whole``) if it is a regex."""
     if not pattern:
-        raise LayoutError(param, PARAMETERS[param], pattern, "an empty regex")
+        raise LayoutError(param, PARAMETERS[param], whole, "an empty regex")
     try:
         re.compile(pattern)
     except re.error as err:
-        raise LayoutError(param, PARAMETERS[param], pattern, f"not a valid regex ({err})")
+        raise LayoutError(
+            param, PARAMETERS[param], whole, f"{pattern!r} is not a valid regex ({err})"
+        ) from None
     return pattern
 
 
@@ -154,7 +157,9 @@ def _per_plot(param: str, text: str, count: int, parse) -> list:
 
 
 def _grid(param: str, text: str) -> list[list[str]]:
-    groups = [[_compile(param, e.strip()) for e in part.split(",")] for part in text.split(";")]
+    groups = [
+        [_compile(param, e.strip(), text) for e in part.split(",")] for part in text.split(";")
+    ]
     if sum(map(len, groups)) > MAX_PLOTS:
         raise LayoutError(param, PARAMETERS[param], text, f"more than {MAX_PLOTS} plots")
     return groups
@@ -200,7 +205,7 @@ def parse_query(query: Mapping[str, str], defaults: Mapping[str, str] | None = N
     kind = layouts[0] if layouts else "names"
     text = merged.get(kind, ".*")
     if kind == "names":
-        patterns = tuple(_compile("names", e.strip()) for e in text.split(","))
+        patterns = tuple(_compile("names", e.strip(), text) for e in text.split(","))
         cells = [(patterns, (0, 0, 1, 1))]
         for key in ("width", "height"):
             _weights(key, merged.get(key), 1)
@@ -227,7 +232,7 @@ def parse_query(query: Mapping[str, str], defaults: Mapping[str, str] | None = N
     windows = _per_plot("window", merged.get("window", "all"), count, _window)
     scopes = merged.get("scopes", "")
     if scopes:
-        _compile("scopes", scopes)
+        _compile("scopes", scopes, scopes)
     follow = merged.get("follow", "1")
     if follow not in ("1", "0", "true", "false", "yes", "no"):
         raise LayoutError("follow", PARAMETERS["follow"], follow)
@@ -235,8 +240,7 @@ def parse_query(query: Mapping[str, str], defaults: Mapping[str, str] | None = N
     if not re.fullmatch(r"[0-9]{1,8}", capacity) or not 1 <= int(capacity) <= MAX_CAPACITY:
         raise LayoutError("capacity", PARAMETERS["capacity"], capacity)
     plots = tuple(
-        Plot(names, cell, a, k, w)
-        for (names, cell), a, k, w in zip(cells, axes, kinds, windows)
+        Plot(names, cell, a, k, w) for (names, cell), a, k, w in zip(cells, axes, kinds, windows)
     )
     return Layout(plots, scopes, follow in ("1", "true", "yes"), int(capacity))
 

@@ -115,7 +115,8 @@ def _figure_class():
             self._windows = {id(ax): plot.window for ax, plot in zip(self.axes, layout.plots)}
             self._series: dict[tuple[str, str], _Series] = {}
             self._following = {id(ax): True for ax in self.axes}
-            self._set_rects: dict[int, tuple] = {}
+            self._set_rects: dict[int, tuple] = {}  # the camera rect following set
+            self._asked: dict[int, tuple] = {}  # the rect following asked for
             self.rows_read = 0
             self.timer = glframe.Timer(poll, connect=self._tick)
             self.canvas.events.close.connect(lambda event: self._stop_all())
@@ -278,6 +279,9 @@ def _figure_class():
             xpad = (hi - lo) * 0.02 or 0.5
             ypad = (yhi - ylo) * 0.05 or 0.5
             rect = (lo, ylo - ypad, hi - lo + xpad, yhi - ylo + 2 * ypad)
+            if self._asked.get(id(ax)) == rect and id(ax) in self._set_rects:
+                return  # there already: setting it again would redraw (and send a frame)
+            self._asked[id(ax)] = rect
             ax.view.camera.rect = rect
             self._set_rects[id(ax)] = tuple(ax.view.camera.rect)
 
@@ -471,15 +475,15 @@ def build_figure(
             for which in AXES_SCALES[plot.axes]:
                 getattr(ax, f"set_{which}scale")("log")
         fig._setup(opened, layout, poll)
-        if not layout.follow:
-            fig._following = dict.fromkeys(fig._following, False)
         fig.start_errors = []
         try:
-            fig.poll()
+            fig.poll()  # following: the first view fits what the store holds
         except ValueError as err:
             if strict:
                 raise
             fig.start_errors.append(str(err))
+        if not layout.follow:
+            fig._following = dict.fromkeys(fig._following, False)
     except BaseException:
         fig.close()
         raise

@@ -1,0 +1,480 @@
+"""The browser viewer of a stream store: ``python -m glframe stream serve STORE``.
+
+:class:`StreamServer` is a tornado application:
+
+- ``GET /``: the index, listing each scope and its names with links to plot
+  pages; the list (``GET /list``, an HTML fragment) is fetched again every 2 s,
+  so scopes and names that appear later show up without a reload;
+- ``GET /plot?rows=...``: a plot page laid out by its URL (the grammar of
+  ``_layout.parse_query``, defaults from a config file); a malformed parameter
+  is answered with HTTP 400 naming the parameter, its rule and the value. The
+  page is ``glframe.serve``'s client-mode page (glir.js, figure.js, remote.js);
+- ``/ws``: each connection gets its own figure, made by ``_view.build_figure``
+  (the code behind ``stream.view``) from the page's URL, and its own
+  :class:`~glframe.backends.web.RemoteServer` session in client mode: WebGL2 in
+  the page draws the GLIR, and the page's cameras zoom and pan with no round
+  trip. The server polls the store for that figure every ``poll`` seconds
+  (``fetch_columns`` from each series' cursor) and appends the new points to
+  the ring-buffered lines and markers, so each frame sent carries only the new
+  points (GLIR partial DATA), the draw commands and the uniforms that changed;
+- the routes of remote producers (``_ingest.ingest_routes``), where that
+  module is present.
+
+Access is ``glframe.serve``'s (``access_refusal``): on a loopback address no
+token but loopback ``Host`` names only; on any other address, or with
+``require_token``, the token (``?token=`` or ``Authorization: token ...``);
+HTTP 403 otherwise, pages and websockets alike.
+
+Each page's figure, poll and session live on the server's loop; closing the
+tab closes them. Limits: a page's unread bytes are bounded per page
+(``max_write_buffer``), not across pages; a page does not reconnect by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+import threading
+import types
+import urllib.parse
+from typing import Any
+
+import tornado.httpserver
+import tornado.ioloop
+import tornado.netutil
+import tornado.web
+
+from ..backends.web import RemoteServer, access_refusal
+from ..backends.web._server import _log_request, _NoContent, _Refused, _Refusing, _SocketHandler
+from ..data import StreamStore
+from ._layout import PARAMETERS, Layout, LayoutError, parse_query
+from ._read import names, scopes
+
+__all__ = ["StreamServer", "serve_until_interrupted"]
+
+log = logging.getLogger("glframe.stream.serve")
+
+PAGE_WIDTH = 960  # CSS pixels; the page scales it down to its window
+ROW_HEIGHT = 300
+
+
+class StreamServer:
+    """Serve the store's index and live plot pages to browsers.
+
+    Parameters
+    ----------
+    store
+        The store's directory (made if missing, so that producers may start later)
+        or an open ``StreamStore`` (left open by :meth:`close`).
+    host, port
+        Where to listen (port 0: any free port; read :attr:`port`).
+    token, require_token
+        As for ``glframe.serve``: a token is required on any address but loopback,
+        or everywhere with ``require_token``; random unless given.
+    defaults
+        Plot page parameters used where a URL gives none (``_layout.load_config``).
+    poll
+        Seconds between two polls of the store for each open page.
+    title
+        The pages' title.
+
+    Examples
+    --------
+    Inside a running asyncio loop (``python -m glframe stream serve`` runs one):
+
+    >>> server = StreamServer("runs/", port=0).start()        # doctest: +SKIP
+    >>> server.url                                            # doctest: +SKIP
+    'http://127.0.0.1:40123/'
+    >>> server.close()                                        # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        store: Any,
+        host: str = "127.0.0.1",
+        port: int = 8766,
+        *,
+        token: str | None = None,
+        require_token: bool = False,
+        defaults: dict[str, str] | None = None,
+        poll: float = 0.03,
+        title: str = "glframe stream",
+    ) -> None:
+        if not (isinstance(poll, (int, float)) and 0 < poll <= 60):
+            raise ValueError(f"StreamServer: poll must be seconds in (0, 60], not {poll!r}")
+        # the page and access rules of glframe.serve: its checks of host, port and token,
+        # its URL, its page (given each layout's size), its refusal counts
+        self._gate = RemoteServer(
+            types.SimpleNamespace(size=(PAGE_WIDTH, ROW_HEIGHT)),
+            host,
+            port,
+            mode="client",
+            token=token,
+            require_token=require_token,
+            title=title,
+        )
+        if isinstance(store, StreamStore):
+            self.store, self._owns_store = store, False
+        else:
+            self.store, self._owns_store = StreamStore(store, create=True), True
+        self.defaults = dict(defaults or {})
+        parse_query({}, self.defaults)  # bad defaults are refused here, not on each page
+        self.poll = float(poll)
+        self.pages: list[_PlotPage] = []
+        self._http: tornado.httpserver.HTTPServer | None = None
+        self._closed: asyncio.Event | None = None
+        options = {"viewer": self}
+        self._app = tornado.web.Application(
+            [
+                (r"/", _IndexHandler, options),
+                (r"/list", _ListHandler, options),
+                (r"/plot", _PlotHandler, options),
+                (r"/ws", _PlotSocket, options),
+                (r"/favicon.ico", _NoContent),
+                *self._ingest_routes(),
+            ],
+            websocket_max_message_size=1024 * 1024,
+            websocket_ping_interval=20,
+            log_function=_log_request,
+        )
+
+    def _ingest_routes(self) -> list:
+        from ._ingest import ingest_routes
+
+        return ingest_routes(
+            self.store,
+            token=self.token,
+            require_token=self.token_required,
+            on_write=self._written,
+        )
+
+    def _written(self, scope: str, names: list[str]) -> None:
+        """A remote producer's rows are stored: every page polls now, not at its next tick."""
+        for page in list(self.pages):
+            page.tick()
+
+    # ---- what glframe.serve says too ------------------------------------------------------------
+    host = property(lambda self: self._gate.host)
+    port = property(lambda self: self._gate.port)
+    token = property(lambda self: self._gate.token)
+    token_required = property(lambda self: self._gate.token_required)
+    url = property(lambda self: self._gate.url, doc="The index's address (with the token).")
+    title = property(lambda self: self._gate.title)
+
+    def start(self) -> StreamServer:
+        """Listen, on the running asyncio loop (raises RuntimeError without one)."""
+        if self._http is not None:
+            raise RuntimeError("this server is already started")
+        asyncio.get_running_loop()
+        self._closed = asyncio.Event()
+        sockets = tornado.netutil.bind_sockets(self._gate.port, address=self.host or None)
+        self._gate.port = sockets[0].getsockname()[1]
+        self._http = tornado.httpserver.HTTPServer(self._app)
+        self._http.add_sockets(sockets)
+        return self
+
+    def close(self) -> None:
+        """Stop listening, close every page (its figure too) and the store if opened here."""
+        if self._http is None or self._closed is None or self._closed.is_set():
+            return
+        self._http.stop()
+        for page in list(self.pages):
+            page.close()
+        asyncio.get_running_loop().create_task(self._http.close_all_connections())
+        if self._owns_store:
+            self.store.close()
+        self._closed.set()
+
+    async def wait_closed(self) -> None:
+        """Wait until :meth:`close`."""
+        if self._closed is None:
+            raise RuntimeError("the server is not started")
+        await self._closed.wait()
+
+    def stats(self) -> dict[str, Any]:
+        """Refused requests, bad layouts, and each open page's rows read and session."""
+        counts = self._gate.stats()
+        return {
+            "refused": counts["refused"],
+            "pages": [page.stats() for page in self.pages],
+        }
+
+    # ---- requests ------------------------------------------------------------------------------
+    def check_access(self, handler: tornado.web.RequestHandler) -> None:
+        """HTTP 403 unless the request may go on (glframe.serve's rule)."""
+        refusal = access_refusal(handler, self.token, self.token_required)
+        if refusal is not None:
+            self._gate.count("refused")
+            raise _Refused(403, refusal)
+
+    def layout(self, handler: tornado.web.RequestHandler) -> Layout:
+        """The layout a plot page's URL asks for (LayoutError when malformed)."""
+        query = {}
+        for key, values in handler.request.query_arguments.items():
+            if len(values) != 1:
+                raise LayoutError(key, "given once", [v.decode(errors="replace") for v in values])
+            query[key] = values[0].decode(errors="replace")
+        return parse_query(query, self.defaults)
+
+    def page_html(self, layout: Layout) -> str:
+        """A plot page: ``glframe.serve``'s client-mode page, at the layout's size."""
+        self._gate.source.size = page_size(layout)
+        return self._gate.page()
+
+    def listing(self, handler: tornado.web.RequestHandler) -> str:
+        """The index's list of scopes and names, as HTML, with links to plot pages."""
+        token = handler.get_query_argument("token", None)
+
+        def link(text: str, **query: str) -> str:
+            if token is not None:
+                query["token"] = token
+            url = "plot" + ("?" + urllib.parse.urlencode(query) if query else "")
+            return f'<a href="{html.escape(url)}">{html.escape(text)}</a>'
+
+        items = []
+        for scope in scopes(self.store):
+            scope_re = f"^{re.escape(scope)}$"
+            inner = ", ".join(
+                link(name, names=re.escape(name), scopes=scope_re)
+                for name in names(self.store, scope)
+            )
+            items.append(f"<li>{link(scope, scopes=scope_re)}: {inner or '(no names yet)'}</li>")
+        if not items:
+            return "<p>No scopes yet: the list grows as producers log.</p>"
+        return f"<p>{link('every series, one plot')}</p><ul>{''.join(items)}</ul>"
+
+    # ---- pages ---------------------------------------------------------------------------------
+    def open_page(self, layout: Layout) -> _PlotPage:
+        page = _PlotPage(self, layout)
+        self.pages.append(page)
+        return page
+
+
+def serve_until_interrupted(
+    store: Any, *, open_browser: bool = False, quiet: bool = False, **options: Any
+) -> StreamServer:
+    """Serve ``store`` on a loop of its own until Ctrl-C, as ``glframe.serve`` does
+    (the URL printed, timers driven); ``options`` are :class:`StreamServer`'s."""
+    from ..app._serve import _serve_until_closed
+
+    server = StreamServer(store, **options)
+    try:
+        asyncio.run(_serve_until_closed(server, open_browser, quiet))
+    except KeyboardInterrupt:
+        if not quiet:
+            print("glframe: stopped", flush=True)
+    return server
+
+
+def page_size(layout: Layout) -> tuple[int, int]:
+    """A page's CSS size: a fixed width, a row height per row of plots (1 to 3)."""
+    rows = len({plot.cell[0] for plot in layout.plots})
+    return PAGE_WIDTH, min(3, rows) * ROW_HEIGHT
+
+
+class _FigureServer(RemoteServer):
+    """The RemoteServer of one page's figure. It listens on no socket of its own: the
+    viewer's ``/ws`` hands it the connection; :meth:`attach` is ``start`` without the
+    socket, :meth:`detach` its ``close``."""
+
+    _update_soon = False
+
+    def attach(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._thread = threading.get_ident()
+        self._closed = asyncio.Event()
+        self.source.on_update(self._updated)
+
+    def _updated(self) -> None:
+        """The figure changed: draw for the page once the loop is back, not inside the
+        change (a poll adding a line calls ``update()`` before the line is complete),
+        and once for every change of one poll."""
+        if threading.get_ident() != self._thread:
+            super()._updated()  # handed to the loop by RemoteServer
+            return
+        if self._update_soon:
+            return
+        self._update_soon = True
+        self._loop.call_soon(self._update_now)
+
+    def _update_now(self) -> None:
+        self._update_soon = False
+        super()._updated()
+
+    def detach(self) -> None:
+        if self._closed is None or self._closed.is_set():
+            return
+        if self._resize_handle is not None:
+            self._resize_handle.cancel()
+        self.source.off_update(self._updated)
+        self._closed.set()
+
+
+class _PlotPage:
+    """One connection's figure, its RemoteServer and the timer polling the store for it."""
+
+    def __init__(self, viewer: StreamServer, layout: Layout) -> None:
+        from ..app._remote import CanvasSource
+        from ._view import build_figure
+
+        self.viewer = viewer
+        self.figure = build_figure(
+            viewer.store, layout, size=page_size(layout), poll=viewer.poll, strict=False
+        )
+        self.server = _FigureServer(
+            CanvasSource(self.figure.canvas),
+            viewer.host,
+            0,
+            mode="client",
+            title=viewer._gate.title,
+        )
+        self.server.attach()
+        self.polls = 0
+        self.rows_read = 0
+        self.warn = None
+        self._timer = tornado.ioloop.PeriodicCallback(self.tick, viewer.poll * 1000)
+
+    def start(self, warn) -> None:
+        """Poll from now on; ``warn(message)`` tells the page of a series it cannot plot."""
+        self.warn = warn
+        for message in self.figure.start_errors:
+            warn(message)
+        self._timer.start()
+
+    def tick(self) -> None:
+        self.polls += 1
+        try:
+            self.rows_read += self.figure.poll()
+        except ValueError as err:  # a series that cannot be plotted: said once, skipped
+            if self.warn is not None:
+                self.warn(str(err))
+        except Exception:  # the store went away, a bug: the page says so, the server goes on
+            log.exception("stream serve: error while polling the store")
+            self._timer.stop()
+            if self.warn is not None:
+                self.warn("error while polling the store; see the server's log")
+
+    def stats(self) -> dict[str, Any]:
+        sessions = self.server.sessions
+        return {
+            "polls": self.polls,
+            "rows_read": self.rows_read,
+            "series": len(self.figure.series),
+            "session": sessions[0].stats() if sessions else None,
+        }
+
+    def close(self) -> None:
+        self._timer.stop()
+        for handler in list(self.server._handlers):
+            handler.close(1001, "the server is closing")
+            handler.shutdown()
+        self.server.detach()
+        self.figure.close()
+        if self in self.viewer.pages:
+            self.viewer.pages.remove(self)
+
+
+# ---- handlers --------------------------------------------------------------------------------
+class _Handler(_Refusing, tornado.web.RequestHandler):
+    def initialize(self, viewer: StreamServer) -> None:
+        self.viewer = viewer
+
+    def prepare(self) -> None:
+        self.viewer.check_access(self)
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Referrer-Policy", "no-referrer")  # the token stays in the page
+
+
+class _IndexHandler(_Handler):
+    def get(self) -> None:
+        grammar = "".join(
+            f"<tr><td><code>{key}=</code></td><td>{html.escape(rule)}</td></tr>"
+            for key, rule in PARAMETERS.items()
+        )
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(_INDEX.format(
+            title=html.escape(self.viewer._gate.title),
+            store=html.escape(str(self.viewer.store.path)),
+            listing=self.viewer.listing(self),
+            grammar=grammar,
+        ))  # fmt: skip
+
+
+class _ListHandler(_Handler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(self.viewer.listing(self))
+
+
+class _PlotHandler(_Handler):
+    def get(self) -> None:
+        try:
+            layout = self.viewer.layout(self)
+        except LayoutError as err:
+            self.set_status(400)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(_BAD_LAYOUT.format(message=html.escape(str(err))))
+            return
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(self.viewer.page_html(layout))
+
+
+class _PlotSocket(_SocketHandler):
+    """``/ws``: a RemoteServer connection whose figure is made for it (see _PlotPage)."""
+
+    def initialize(self, viewer: StreamServer) -> None:
+        super().initialize(viewer._gate)
+        self.viewer = viewer
+        self.page: _PlotPage | None = None
+        self._layout: Layout | None = None
+
+    def prepare(self) -> None:
+        self.viewer.check_access(self)
+        try:
+            self._layout = self.viewer.layout(self)
+        except LayoutError as err:
+            raise _Refused(400, str(err)) from None
+        self._mode = "client"
+
+    def open(self, *args: Any, **kwargs: Any) -> None:
+        self.page = self.viewer.open_page(self._layout)
+        self.server = self.page.server
+        super().open(*args, **kwargs)
+        self.page.start(self._warn)
+
+    def shutdown(self) -> None:
+        super().shutdown()
+        page, self.page = self.page, None
+        if page is not None:
+            page.close()
+
+
+_INDEX = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>body {{ font-family: sans-serif; margin: 1.5em; }} td {{ padding: 0 1em 0 0; }}</style>
+</head><body>
+<h1>{title}</h1>
+<p>Store <code>{store}</code>. Each link opens a live plot page; compose your own
+with the parameters below (<code>plot?rows=loss,acc;lr&amp;axes=ylog,lin,lin</code>).</p>
+<div id="listing">{listing}</div>
+<h2>Plot page parameters</h2>
+<table>{grammar}</table>
+<script>
+const list = document.getElementById("listing");
+setInterval(async () => {{
+  try {{
+    const r = await fetch("list" + location.search, {{ cache: "no-store" }});
+    if (r.ok) {{ const text = await r.text(); if (text !== list.innerHTML) list.innerHTML = text; }}
+  }} catch (e) {{}}
+}}, 2000);
+</script>
+</body></html>
+"""
+
+_BAD_LAYOUT = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>400 bad plot parameter</title></head>
+<body><h1>400: bad plot parameter</h1><p id="message">{message}</p>
+<p><a href="./">the index</a> lists the parameters.</p></body></html>
+"""
