@@ -77,6 +77,7 @@ def test_benchmarks_all_have_a_test():
         "aggregate.py",
         "plot.py",
         "ring.py",
+        "stream.py",
     }
     assert {p.name for p in BENCHMARKS.glob("*.py")} == tested
 
@@ -184,6 +185,28 @@ def test_notebook_quick(gl):
         lines_starting(out, "jupyter_rfb is not installed")
     else:
         lines_starting(out, "jupyter_rfb")
+
+
+def test_stream_quick(gl):
+    require_browser()
+    out = run_quick("stream.py", timeout=480)
+    lines_starting(
+        out,
+        "glframe: measured in",
+        "stream benchmark: line of capacity 10,000, rows of 1,000 points",
+        "long run: 3 s at 5,000 points/s; rates: 2 s each",
+        "latency ms, median",
+        "latency ms, p95",
+        "delivered pts/s at 5,000",
+        "bytes per point (wire)",
+        "frame ms median, last 5 s",
+        "page JS heap MiB, end",
+        "server RSS MiB, end",
+    )
+    if importlib.util.find_spec("bokeh") is None:
+        lines_starting(out, "bokeh is not installed")
+    else:
+        lines_starting(out, "bokeh: measured in")
 
 
 def test_multiscale_quick(gl):
