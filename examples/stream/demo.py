@@ -48,7 +48,7 @@ def page_figure(store: str):
     """The figure the viewer makes for the page ``plot?`` + :data:`LAYOUT`."""
     from urllib.parse import parse_qsl
 
-    from glframe.stream._serve import page_size
+    from glframe.stream._pages import page_size
     from glframe.stream._view import build_figure
 
     layout = parse_query(dict(parse_qsl(LAYOUT)))

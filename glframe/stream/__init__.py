@@ -10,9 +10,9 @@ may log into one store at once, and readers follow it while it grows:
 ``glframe.plot`` Figure following the store. No GL is imported here (a view
 imports it when made). ``Logger(scope=, address="host:port", token=)`` sends
 the rows to a stream server instead (remote producers: HTTP from the flush
-thread, standard library only). See docs/stream.md.
-
-Not built yet (issue 15): the browser viewer (``python -m glframe stream serve``).
+thread, standard library only). ``python -m glframe stream serve STORE``
+serves the store's index and live plot pages, laid out by URL, to browsers
+(``_serve.py``; GL imported only when a page opens). See docs/stream.md.
 """
 
 from ..data import StreamStore, StreamStoreError

@@ -13,7 +13,11 @@
 - remote sessions: :class:`RemoteSession` speaks to one page (server mode:
   frames rendered here; client mode: GLIR drawn by glir.js) for a
   :class:`RemoteSource` (``glframe.app`` adapts a Canvas);
-- :class:`RemoteServer`: a tornado server, a canvas in any browser;
+- :class:`RemoteServer`: a tornado server, a canvas in any browser; its
+  connection handler (:class:`SocketHandler`), error mixin (:class:`Refusing`,
+  :class:`Refused`), :class:`NoContentHandler` and token-masking access log
+  (:func:`log_request`), for servers that mount its pages in their own
+  application (``python -m glframe stream serve``);
 - the wire: :func:`pack` / :func:`unpack` (one message: a JSON header and
   binary buffers), :func:`read_message`, :func:`ws_message`,
   :func:`encode_image`; transports: :func:`encode` / :func:`decode` of a
@@ -39,6 +43,11 @@ from ._page import (
 )
 from ._remote import MODES, RemoteSession, RemoteSource, per_frame_commands
 from ._server import RemoteServer, access_refusal, is_loopback
+from ._server import _log_request as log_request
+from ._server import _NoContent as NoContentHandler
+from ._server import _Refused as Refused
+from ._server import _Refusing as Refusing
+from ._server import _SocketHandler as SocketHandler
 from ._transport import ENCODINGS, TransportError, decode, encode, shuffle, unshuffle
 from ._wire import (
     MessageError,
@@ -70,6 +79,11 @@ __all__ = [
     "RemoteServer",
     "is_loopback",
     "access_refusal",
+    "SocketHandler",
+    "Refused",
+    "Refusing",
+    "NoContentHandler",
+    "log_request",
     "ENCODINGS",
     "TransportError",
     "encode",
