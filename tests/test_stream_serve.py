@@ -8,7 +8,8 @@ pixels change as points are appended, the websocket bytes of each append (only
 the new points: not growing with the points already shown), the time from a
 flush to the page's next frame, URL layouts (axes and their cells, the page's
 pixels against the figure's), 400 pages for bad parameters, the token, the
-index, a drag that stops following, and the command line.
+index, a drag that stops following, a remote producer posting to the viewer, and
+the command line.
 """
 
 from __future__ import annotations
@@ -571,3 +572,26 @@ def test_importing_the_server_loads_no_gl():
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_remote_producer_posts_to_the_viewer_and_pages_update(
+    server_thread,
+    viewer,
+    page,  # noqa: F811
+    tmp_path,
+):
+    log_rows(tmp_path, "wave", [0.0], [0.0], scope="remote")
+    server = viewer(tmp_path, token="abc", require_token=True)
+    open_plot(page, server.url.replace("/?", "/plot?names=wave&"))
+    (plot,) = server_thread.call(lambda: server.pages)
+    n = frames(page)
+    with stream.Logger("remote", address=f"127.0.0.1:{server.port}", token="abc") as log:
+        log.write("wave", x=np.arange(1.0, 6.0), y=np.arange(1.0, 6.0))
+    wait_frames(page, n)  # the stored batch made the page poll (on_write)
+
+    def kept():
+        return server_thread.call(lambda: plot.figure.series[("remote", "wave")][0].positions)
+
+    until(lambda: len(kept()) == 6, what="the posted rows in the figure")
+    np.testing.assert_allclose(kept()[:, 0], np.arange(6.0))
+    assert not page.js_errors, page.js_errors
