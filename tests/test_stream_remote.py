@@ -16,12 +16,15 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import os
 import re
 import socket
 import struct
 import subprocess
+import sys
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -229,6 +232,43 @@ def test_the_config_route(server):
         assert status == 400 and answer["error"], body
         assert re.search(match, answer["error"]), answer
     assert stream.scopes(server.store) == ["cfg"]
+
+
+def test_python_m_glframe_stream_serve_takes_remote_producers(tmp_path):
+    """The routes as ``python -m glframe stream serve`` mounts them, token required."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "glframe", "stream", "serve", str(tmp_path), "--port", str(port)]
+        + ["--require-token", "--token", TOKEN],
+        env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+
+        def listening() -> bool:
+            assert server.poll() is None, server.stderr.read().decode()[-3000:]
+            with socket.socket() as s:
+                return s.connect_ex(("127.0.0.1", port)) == 0
+
+        _wait(listening, "the server to listen", timeout=120)
+        address = f"127.0.0.1:{port}"
+        with stream.Logger("served", address=address, token=TOKEN, flush_every=0.05) as log:
+            log.write_config({"via": "stream serve"})
+            for i in range(100):
+                log.write("y", i=i, v=np.full(3, i, dtype=np.float32))
+        assert log.close() == 0 and log.sent == 100
+        log = stream.Logger("served", address=address, flush_every=None)  # no token
+        log.write("y", i=100)
+        with pytest.raises(RuntimeError, match=r"HTTP 403: a valid token is required"):
+            log.flush()
+        log.close()
+    finally:
+        server.terminate()
+        server.wait(30)
+    rows = stream.fetch(tmp_path, "served", "y")
+    assert [int(c["i"]) for c in rows.values()] == list(range(100))
+    assert stream.config(tmp_path, "served") == {"via": "stream serve"}
 
 
 # -- access ---------------------------------------------------------------------------
