@@ -2,7 +2,7 @@
 
 On the machine with the store::
 
-    python -m glframe stream serve runs/ --host 0.0.0.0      # prints its token
+    python -m glframe stream serve runs/ --host 0.0.0.0   # its URL shows ?token=...
 
 On the producer's machine (it needs numpy and glframe only, no tornado)::
 
