@@ -24,6 +24,20 @@ from pathlib import Path
 RUN_NAME = "__glframe_serve__"
 
 
+def _listening(parser: argparse.ArgumentParser, port: int) -> None:
+    """The options of every server: where it listens and its token."""
+    parser.add_argument("--port", type=int, default=port, help="port (0: any free one)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (any but loopback requires the token)",
+    )
+    parser.add_argument("--token", default=None, help="the token to require (default: random)")
+    parser.add_argument(
+        "--require-token", action="store_true", help="require the token on loopback too"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m glframe", description="glframe tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -34,21 +48,12 @@ def _parser() -> argparse.ArgumentParser:
         "over a websocket (no Jupyter needed).",
     )
     serve.add_argument("script", help="a Python file that defines a module-level canvas")
-    serve.add_argument("--port", type=int, default=8765, help="port (0: any free one)")
-    serve.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="address to listen on (any but loopback requires the token)",
-    )
+    _listening(serve, 8765)
     serve.add_argument(
         "--mode",
         choices=("server", "client"),
         default="server",
         help="server: frames rendered here; client: WebGL2 in the browser",
-    )
-    serve.add_argument("--token", default=None, help="the token to require (default: random)")
-    serve.add_argument(
-        "--require-token", action="store_true", help="require the token on loopback too"
     )
     serve.add_argument("--canvas", default="canvas", help="the variable holding the canvas")
     serve.add_argument("--open", action="store_true", help="open the page in a browser")
@@ -62,16 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         "plot?rows=loss,acc;lr&axes=ylog) to browsers, following it as it grows.",
     )
     viewer.add_argument("store", help="the store's directory (made if missing)")
-    viewer.add_argument("--port", type=int, default=8766, help="port (0: any free one)")
-    viewer.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="address to listen on (any but loopback requires the token)",
-    )
-    viewer.add_argument("--token", default=None, help="the token to require (default: random)")
-    viewer.add_argument(
-        "--require-token", action="store_true", help="require the token on loopback too"
-    )
+    _listening(viewer, 8766)
     viewer.add_argument(
         "--config",
         default=None,

@@ -34,6 +34,8 @@ import pytest
 from browser import browser, canvas_pixels, page  # noqa: F401 - fixtures
 from imagecompare import compare
 from loop_thread import LoopThread
+from test_server import get, websocket_status
+from test_server import until as wait_until
 
 from glframe import stream
 from glframe.stream._layout import LayoutError, load_config, parse_query
@@ -108,7 +110,7 @@ def test_a_config_file_gives_defaults(tmp_path):
 # ---- a served store ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def server_thread():
-    thread = LoopThread("stream-server")
+    thread = LoopThread("stream-server")  # owns the server and every page's figure
     yield thread
     thread.stop()
 
@@ -137,25 +139,8 @@ def viewer(server_thread, make_canvas, caplog):
     server_thread.errors.clear()
 
 
-def until(condition, timeout: float = 30, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.01)
-
-
-def get(url: str, headers: dict | None = None) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(
-            urllib.request.Request(url, headers=headers or {}), timeout=30
-        ) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
+def until(condition, what: str = "condition"):
+    return wait_until(condition, 60, what)  # generous: CI machines are slow
 
 
 def log_rows(store, name: str, x, y, scope: str = "run") -> None:
@@ -209,7 +194,7 @@ def settle(page, server_thread, viewer_server) -> None:  # noqa: F811
 
     until(
         idle,
-        what="the page to receive every frame sent "
+        "the page to receive every frame sent "
         f"({server_thread.call(lambda: [p.stats() for p in viewer_server.pages])}, "
         f"{frames(page)} in the page; {page.inner_text('#glframe-error')})",
     )
@@ -396,8 +381,6 @@ def test_url_layouts_place_the_plots(
 
 
 def test_bad_parameters_get_a_400_page(server_thread, viewer, tmp_path):
-    from tornado.httpclient import HTTPClientError
-    from tornado.websocket import websocket_connect
 
     server = viewer(tmp_path)
     base = server.url
@@ -409,21 +392,12 @@ def test_bad_parameters_get_a_400_page(server_thread, viewer, tmp_path):
     assert get(base + "plot?kind=line&kind=scatter")[0] == 400  # twice
     assert get(base + "plot?rows=a;b&height=1,3")[0] == 200
 
-    async def ws_status(query: str):
-        try:
-            ws = await websocket_connect(f"ws://127.0.0.1:{server.port}/ws?{query}")
-        except HTTPClientError as exc:
-            return exc.code
-        ws.close()
-        return 101
-
-    assert server_thread.run(ws_status("follow=2")) == 400
+    ws = f"ws://127.0.0.1:{server.port}/ws"
+    assert server_thread.run(websocket_status(ws + "?follow=2")) == 400
     assert server_thread.call(lambda: server.pages) == []
 
 
 def test_a_token_is_required_off_loopback_or_when_asked(server_thread, viewer, tmp_path):
-    from tornado.httpclient import HTTPClientError
-    from tornado.websocket import websocket_connect
 
     from glframe.stream._serve import StreamServer
 
@@ -441,18 +415,10 @@ def test_a_token_is_required_off_loopback_or_when_asked(server_thread, viewer, t
         assert get(base + path + sep + "token=abc")[0] == 200, path
     assert get(base, {"Authorization": "token abc"})[0] == 200
 
-    async def ws_status(query: str):
-        try:
-            ws = await websocket_connect(f"ws://127.0.0.1:{server.port}/ws?{query}")
-        except HTTPClientError as exc:
-            return exc.code
-        message = await ws.read_message()
-        ws.close()
-        return json.loads(message)["type"]
-
-    assert server_thread.run(ws_status("")) == 403
-    assert server_thread.run(ws_status("token=ab")) == 403
-    assert server_thread.run(ws_status("token=abc")) == "mode"
+    ws = f"ws://127.0.0.1:{server.port}/ws"
+    assert server_thread.run(websocket_status(ws)) == 403
+    assert server_thread.run(websocket_status(ws + "?token=ab")) == 403
+    assert server_thread.run(websocket_status(ws + "?token=abc"))["type"] == "mode"
     assert server_thread.call(lambda: server.stats()["refused"]) == 10
     # the index's links carry the token
     assert (
