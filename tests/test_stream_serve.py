@@ -77,6 +77,7 @@ def test_rows_cols_and_weights_give_grid_cells():
         ({"scopes": "[a"}, "scopes", "not a valid regex"),
         ({"rows": "a", "cols": "b"}, "cols", "one of rows=, cols= or names="),
         ({"colour": "red"}, "colour", "not a parameter of a plot page"),
+        ({"mode": "server"}, "mode", "not a parameter of a plot page"),  # always client
         ({"rows": "a,b,c,d,e,f,g", "width": "997,991,983,977,971,967,953"}, "width", "grid"),
     ],
 )

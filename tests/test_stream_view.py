@@ -315,3 +315,11 @@ def test_a_series_without_a_usable_column_is_named(views, tmp_path):
     assert list(fig.series) == [("run", "wave")]
     with pytest.raises(FileNotFoundError):
         stream.view(tmp_path / "missing")
+
+
+def test_follow_false_still_fits_the_first_view(views, tmp_path):
+    _log(tmp_path, "run", "wave", x=[10.0, 20.0], y=[5.0, 7.0])
+    fig = views(tmp_path, follow=False)
+    lo, hi = fig.axes[0].get_xlim()
+    assert lo <= 10 and 20 <= hi < 30  # the data, not the empty axes' 0 to 1
+    assert not fig.following()

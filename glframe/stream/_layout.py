@@ -64,8 +64,9 @@ PARAMETERS = {
     "follow": "1 (keep the newest data in view) or 0",
     "capacity": f"points kept per series, an integer from 1 to {MAX_CAPACITY}",
 }
-#: parameters a plot page's URL may carry that are not the layout's
-OTHER_PARAMETERS = ("token", "mode")
+#: parameters a plot page's URL may carry that are not the layout's (pages are always
+#: in client mode: ``mode=`` is refused as unknown)
+OTHER_PARAMETERS = ("token",)
 
 
 class LayoutError(ValueError):
