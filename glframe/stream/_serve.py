@@ -26,8 +26,9 @@ token but loopback ``Host`` names only; on any other address, or with
 HTTP 403 otherwise, pages and websockets alike.
 
 Each page's figure, poll and session (``_pages.PlotPage``, with the request
-handlers) live on the server's loop; closing the tab closes them. Limits: a page's unread bytes are bounded per page
-(``max_write_buffer``), not across pages; a page does not reconnect by itself.
+handlers) live on the server's loop; closing the tab closes them. Limits: a
+page's unread bytes are bounded per page (``max_write_buffer``), not across
+pages; a page does not reconnect by itself.
 """
 
 from __future__ import annotations
