@@ -8,8 +8,8 @@ pixels change as points are appended, the websocket bytes of each append (only
 the new points: not growing with the points already shown), the time from a
 flush to the page's next frame, URL layouts (axes and their cells, the page's
 pixels against the figure's), 400 pages for bad parameters, the token, the
-index, a drag that stops following, a remote producer posting to the viewer, and
-the command line.
+index, a drag that stops following, a remote producer posting to the viewer, two
+tabs with their own layouts and figures, and the command line.
 """
 
 from __future__ import annotations
@@ -562,3 +562,40 @@ def test_a_remote_producer_posts_to_the_viewer_and_pages_update(
     until(lambda: len(kept()) == 6, what="the posted rows in the figure")
     np.testing.assert_allclose(kept()[:, 0], np.arange(6.0))
     assert not page.js_errors, page.js_errors
+
+
+def test_two_tabs_each_get_their_own_layout_and_figure(
+    server_thread,
+    viewer,
+    browser,  # noqa: F811
+    tmp_path,
+):
+    log_rows(tmp_path, "a", [0.0, 1.0], [0.0, 1.0])
+    log_rows(tmp_path, "b", [0.0, 1.0], [1.0, 0.0])
+    server = viewer(tmp_path)
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    try:
+        one, two = context.new_page(), context.new_page()
+        errors: list[str] = []
+        for tab in (one, two):
+            tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        open_plot(one, server.url + "plot?rows=a;b")
+        open_plot(two, server.url + "plot?rows=a,b&kind=scatter")
+        pages = server_thread.call(lambda: list(server.pages))
+        assert len(pages) == 2 and pages[0].figure is not pages[1].figure
+        cells = server_thread.call(lambda: [[ax._cell for ax in p.figure.axes] for p in pages])
+        assert all(len(c) == 2 for c in cells) and cells[0] != cells[1]
+        n1, n2 = frames(one), frames(two)
+        log_rows(tmp_path, "a", [2.0], [2.0])
+        wait_frames(one, n1)
+        wait_frames(two, n2)
+        for p in pages:
+            until(lambda p=p: server_thread.call(
+                lambda: len(p.figure.series[("run", "a")][0].positions)) == 3)  # fmt: skip
+        kinds = server_thread.call(
+            lambda: [type(p.figure.series[("run", "a")][0]).__name__ for p in pages]
+        )
+        assert kinds == ["Line", "Markers"]
+        assert not errors, errors
+    finally:
+        context.close()
