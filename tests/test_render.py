@@ -656,3 +656,53 @@ def test_updating_a_texture_after_a_two_texture_draw(canvas):
     a.set_data(np.full((1, 1), 200, np.uint8))  # a sits on unit 0; unit 1 is active
     img = draw_with(canvas, lambda: program.draw("triangle_strip"))
     assert img[0, 0, :2].tolist() == [200, 100]
+
+
+def test_frames_drawn_and_never_read_run_in_bounded_memory(canvas):
+    # A driver queues what nobody waits for (llvmpipe keeps a copy of each buffer a
+    # queued draw reads): without a bound on the frames in flight, a loop of draw()
+    # with changing data grew by the buffer's size every frame.
+    points = np.zeros((500_000, 2), np.float32)
+    vbo = gloo.VertexBuffer(points)
+    program = flat()
+    program["a_position"] = vbo
+    canvas.events.draw.disconnect()
+    canvas.events.draw.connect(lambda event: program.draw("points"))
+
+    def frames(n):
+        for i in range(n):
+            points[:, 0] = (i % 7) * 0.1
+            vbo.set_data(points)
+            canvas.draw()
+
+    frames(60)  # the driver's working set settles
+    rss_before = _rss_bytes()
+    frames(120)  # 4 MB a frame: 480 MB more without the bound
+    assert _rss_bytes() - rss_before < 64 * 2**20
+
+
+def test_a_frame_drawn_unseen_records_its_glir_and_rasterizes_nothing(canvas):
+    # What a client-mode browser draws: the server records and checks, draws nothing.
+    program = flat((0.0, 1.0, 0.0, 1.0))
+
+    def frame():
+        gloo.clear(color=(0.0, 0.0, 1.0, 1.0))
+        program.draw("triangle_strip")
+
+    assert (draw_with(canvas, frame)[24, 32] == [0, 255, 0, 255]).all()
+    with canvas.record() as seen:
+        canvas.draw()
+    with canvas.record() as unseen:
+        canvas._draw_unseen()
+    assert [c[0] for c in unseen.frame_commands] == [c[0] for c in seen.frame_commands]
+    with canvas:
+        image = gloo.read_pixels()
+    assert (image[24, 32] == [0, 0, 255, 255]).all()  # cleared, the quad not drawn
+    assert canvas.interpreter.rasterize  # and the next frame draws again
+    assert (canvas.render()[24, 32] == [0, 255, 0, 255]).all()
+
+    canvas.events.draw.disconnect()
+    canvas.events.draw.connect(lambda event: (frame(), gloo.read_pixels()))
+    with pytest.raises(GlirError, match="READ_PIXELS in a frame drawn only by browsers"):
+        canvas._draw_unseen()
+    assert canvas.interpreter.rasterize

@@ -10,8 +10,8 @@ with different ``--scope`` values to watch two producers share one store.
 
 In the gallery, 200 steps are logged at once into a temporary store, read back
 (``stream.fetch_columns``, ``stream.fetch``) and plotted: the sinusoids as lines,
-the last cloud as points. The live viewer of issue 15 (``python -m glframe stream
-serve runs/``) is not built yet.
+the last cloud as points. To watch a run live, start ``python -m glframe stream serve
+runs/`` beside it (``examples/stream/demo.py`` starts both).
 """
 
 from __future__ import annotations

@@ -372,6 +372,20 @@ class Canvas(metaclass=_CanvasType):
         self._surface.present()
         return self.context.replies.pop(request) if read else None
 
+    def _draw_unseen(self) -> None:
+        """Draw a frame whose pixels nobody reads: its GLIR goes to browsers, which draw
+        it (client mode). An offscreen canvas records, executes and checks every command
+        but draws nothing (the server's CPU and the driver's memory are spared); a window
+        draws as :meth:`draw` does."""
+        if self.backend != "offscreen":
+            self.draw()
+            return
+        self._interpreter.rasterize = False
+        try:
+            self.draw()
+        finally:
+            self._interpreter.rasterize = True
+
     def render(self) -> np.ndarray:
         """Draw a fresh frame and return it as an (h, w, 4) uint8 RGBA array."""
         return self._frame(read=True)

@@ -52,9 +52,9 @@ class CanvasSource:
         self.canvas.handle_backend_event(type, **attrs)
 
     def glir_snapshot(self) -> tuple[list, list, list]:
-        self.canvas.draw()  # every object exists and is current
+        self.canvas._draw_unseen()  # every object exists and is current
         with self.canvas.record() as rec:
-            self.canvas.draw()
+            self.canvas._draw_unseen()
         from ..backends.web import per_frame_commands
 
         views = self.canvas._export_views()
@@ -63,7 +63,7 @@ class CanvasSource:
 
     def glir_frame(self) -> list:
         with self.canvas.record() as rec:
-            self.canvas.draw()
+            self.canvas._draw_unseen()
         return [c for c in rec.frame_commands if c[0] != Cmd.READ_PIXELS]
 
     def views(self) -> list[dict]:

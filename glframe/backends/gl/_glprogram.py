@@ -316,6 +316,8 @@ class GLProgram(GLObject):
             self._checked = (key, result) if key is not None else None
             first, count, instances, ibo, dtype = result
         interp = self.interp
+        if not interp.rasterize:
+            return
         interp._use_program(linked.handle)
         if linked.owner is not self:
             self._load_uniforms(linked)

@@ -65,6 +65,13 @@ class GlirInterpreter:
         The GL framebuffer that FRAMEBUFFER(False) returns to at the bottom of
         the stack (an offscreen canvas's own FBO; 0 for a window).
 
+    Attributes
+    ----------
+    rasterize
+        True (the default): DRAW draws. False: DRAW checks what it would draw and
+        draws nothing, for frames whose pixels nobody reads (an offscreen canvas's
+        frames that only browsers draw; see ``Canvas._draw_unseen``).
+
     Raises
     ------
     RuntimeError
@@ -79,6 +86,7 @@ class GlirInterpreter:
                 platform_error("a canvas", "its GL library does not reach the context made current")
             )
         self.default_framebuffer = default_framebuffer
+        self.rasterize = True
         self._objects: dict[int, GLObject] = {}
         self._fb_stack: list[GLFrameBuffer] = []
         self._program = 0  # bound GL program, VAO, textures: skip redundant binds
@@ -376,6 +384,12 @@ class GlirInterpreter:
         x, y, w, h = (integer(v, "viewport value", -_GL_INT, _GL_INT) for v in viewport)
         if w <= 0 or h <= 0:
             raise GlirError(f"READ_PIXELS viewport {(x, y, w, h)} is empty")
+        if not self.rasterize:
+            raise GlirError(
+                "READ_PIXELS in a frame drawn only by browsers (client mode): this frame's "
+                "draws were not rasterized here, so its pixels cannot be read; read them "
+                "after the frame (canvas.render()), or use server mode"
+            )
         channels = READ_FORMATS.get(fmt) if isinstance(fmt, str) else None
         if channels is None or dtype not in READ_DTYPES:
             known = f"{'|'.join(READ_FORMATS)}, {'|'.join(READ_DTYPES)}"

@@ -106,8 +106,18 @@ def _create_context(display):
     raise EGLUnavailable("could not create an OpenGL 3.3 core context with EGL")
 
 
+#: frames a surface may have queued but not finished (as a window's swap chain allows)
+FRAMES_IN_FLIGHT = 2
+
+
 class OffscreenSurface:
-    """An EGL context with an FBO of ``size`` (w, h): the offscreen canvas's target."""
+    """An EGL context with an FBO of ``size`` (w, h): the offscreen canvas's target.
+
+    A frame drawn and never read is still queued in the driver (llvmpipe renders
+    when something waits for it, and keeps a copy of each buffer a queued draw
+    reads): :meth:`present` waits for the frame ``FRAMES_IN_FLIGHT`` back, as a
+    window's buffer swap does, so that a loop of ``draw()`` runs in bounded memory.
+    """
 
     kind = "offscreen"
 
@@ -118,6 +128,7 @@ class OffscreenSurface:
         self.make_current()
         self.framebuffer = int(GL.glGenFramebuffers(1))
         self._color, self._depth = (int(h) for h in GL.glGenRenderbuffers(2))
+        self._fences: list = []
         self.resize(size)
 
     def make_current(self) -> None:
@@ -157,12 +168,20 @@ class OffscreenSurface:
         self.size = (w, h)
 
     def present(self) -> None:
-        """Nothing to show: the frame stays in the FBO until read."""
+        """Nothing to show (the frame stays in the FBO until read); bound the frames queued."""
+        self._fences.append(GL.glFenceSync(GL.GL_SYNC_GPU_COMMANDS_COMPLETE, 0))
+        while len(self._fences) > FRAMES_IN_FLIGHT:
+            fence = self._fences.pop(0)
+            GL.glClientWaitSync(fence, GL.GL_SYNC_FLUSH_COMMANDS_BIT, GL.GL_TIMEOUT_IGNORED)
+            GL.glDeleteSync(fence)
 
     def close(self) -> None:
         if self._context is None:
             return
         self.make_current()
+        for fence in self._fences:
+            GL.glDeleteSync(fence)
+        self._fences = []
         GL.glDeleteFramebuffers(1, [self.framebuffer])
         GL.glDeleteRenderbuffers(2, [self._color, self._depth])
         EGL.eglMakeCurrent(

@@ -8,7 +8,9 @@
 // Server mode: frames arrive as JPEG or PNG; each is drawn on a 2D canvas and
 // acknowledged once shown (the kernel keeps at most N frames in flight).
 // Client mode: GLIR arrives and glir.js draws it with WebGL2; glframe's cameras
-// run here (figure.js) and their state goes back to Python;
+// run here (figure.js) and their state goes back to Python; a message's state
+// changes apply at once, its drawing at the next animation frame (one draw for every
+// message and input since the last: a slow GPU slows the frame rate, not the stream);
 // input over other views, keys and double clicks go to Python and come back as GLIR.
 // Pointer moves and wheel turns are coalesced to one message per animation
 // frame; resizes are observed and sent with the device pixel ratio.
@@ -86,13 +88,12 @@ export function connect(element, transport, glir, figure) {
       [view3d.width, view3d.height] = size;
       state.logical = header.size || size;
       const gl = view3d.getContext('webgl2', { antialias: false, preserveDrawingBuffer: true });
-      interp = new glir.GlirInterpreter(gl);
+      interp = new glir.GlirInterpreter(gl, { checkErrors: false });
       const commands = glir.decode(header.glir, buffers);
       interp.execute(commands.slice(0, header.frameStart));
       frame = commands.slice(header.frameStart);
       cams = (header.views || []).map((v) => ({ ...v, cam: new figure.CAMERAS[v.camera.type](v.camera) }));
       state.views = cams;
-      draw();
     } else {
       const commands = glir.decode(header.glir, buffers);
       if (header.physical_size) {  // resized: same objects, a new drawing buffer and layout
@@ -113,13 +114,53 @@ export function connect(element, transport, glir, figure) {
       // drawn with our cameras
       interp.execute(commands.filter((c) => !PER_FRAME.has(c[0])));
       frame = frameOf(commands, cams);
-      draw();
     }
-    view3d.dataset.frames = String((state.frames += 1));
+    state.frames += 1;
+    draw();
   }
 
+  // Draw at the next animation frame, once for everything asked meanwhile; the canvas's
+  // data-frames counts the GLIR messages drawn so far (pixels are there once it moves).
+  // GL errors are asked for once per drawn frame, an animation frame later: each
+  // gl.getError() waits for the GPU to finish what came before, so asking after every
+  // command (or every message) would hold the stream to the GPU's pace.
+  let drawAsked = false;
+  let checkAsked = false;
   function draw() {
-    interp.execute([...figure.viewUniforms(cams), ...frame]);
+    if (drawAsked) return;
+    drawAsked = true;
+    requestAnimationFrame(() => {
+      drawAsked = false;
+      if (!interp) return;
+      try {
+        interp.execute([...figure.viewUniforms(cams), ...frame]);
+      } catch (error) {
+        report(error);
+      }
+      view3d.dataset.frames = String(state.frames);
+      if (!checkAsked) {
+        checkAsked = true;
+        requestAnimationFrame(checkErrors);
+      }
+    });
+  }
+
+  function checkErrors() {
+    checkAsked = false;
+    if (!interp) return;
+    interp.checkErrors = 'batch';
+    try {
+      interp.execute([]);
+    } catch (error) {
+      report(error);
+    } finally {
+      interp.checkErrors = false;
+    }
+  }
+
+  function report(error) {
+    show(String((error && error.message) || error));
+    transport.send({ type: 'error', message: String((error && error.message) || error) }, []);
   }
 
   transport.onMessage(async (header, buffers) => {
@@ -129,8 +170,7 @@ export function connect(element, transport, glir, figure) {
       else if (header.type === 'mode') { state.size = header.size; setMode(header.mode); }
       else if (header.type === 'warning') show(`glframe: ${header.message}`);
     } catch (error) {
-      show(String((error && error.message) || error));
-      transport.send({ type: 'error', message: String((error && error.message) || error) }, []);
+      report(error);
     }
   });
 
