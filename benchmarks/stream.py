@@ -3,14 +3,17 @@
 Both pipelines read the same kind of store, written the same way, and differ only from
 the store to the page, which is what issue 15 compares:
 
-- **glframe**: ``python -m glframe stream serve STORE --poll 0.1``, its plot page
-  (``plot?names=bench&kind=line&capacity=C``) in headless Chromium: the server polls
-  the store every 0.1 s and sends only the new points (GLIR partial DATA) to the page,
-  where glir.js draws them in WebGL2;
+- **glframe**: ``python -m glframe stream serve STORE --watch 0.01 --poll 0.1``, its
+  plot page (``plot?names=bench&kind=line&capacity=C``) in headless Chromium: the
+  server looks at the store's commit counter every 0.01 s (``data_version()``) and
+  polls when it moved (at least every 0.1 s), and sends only the new points (GLIR
+  partial DATA) to the page, where glir.js draws them in WebGL2;
 - **Bokeh** (what streamvis is built on): a Bokeh server app (in a subprocess of this
-  script) whose periodic callback polls the same store every 0.1 s
-  (``stream.fetch_columns(since=cursor)``) and calls ``ColumnDataSource.stream(new,
-  rollover=C)`` on a ``figure(output_backend="webgl")`` line of the same size.
+  script) whose periodic callback looks at the same counter every 0.01 s and polls
+  the store when it moved (at least every 0.1 s: ``stream.fetch_columns(since=
+  cursor)``), then calls ``ColumnDataSource.stream(new, rollover=C)`` on a
+  ``figure(output_backend="webgl")`` line of the same size. Both servers learn of a
+  flush the same way and at the same moment.
 
 A producer process (``stream.Logger(store=...)``, flushed every 0.05 s) writes rows of
 ``--batch`` points (``x``: the point's number, ``y``: noise) at the offered rate.
@@ -19,7 +22,7 @@ Measured, per library, in one run:
 - **latency**: ``--probes`` single points written and flushed while nothing else
   moves; from just before ``write()`` (this script's clock) to the second animation
   frame after the page received the message that carried it (page clock: the same
-  machine's wall clock), median and p95. The poll period (0.1 s) is in it for both;
+  machine's wall clock), median and p95. The watch period (0.01 s) is in it for both;
 - **sustained rate**: for each offered rate (``--rates``, points per second, for
   ``--seconds``), the points written divided by the time from the first write to the
   page's last data message (the page has everything then: it is measured after the
@@ -75,7 +78,8 @@ BROWSER_ARGS = [
     "--enable-precise-memory-info",
 ]
 SCOPE = NAME = "bench"
-POLL = 0.1  # seconds, both servers
+POLL = 0.1  # seconds between polls at most, both servers
+WATCH = 0.01  # seconds between looks at the store's commit counter, both servers
 WIDTH, HEIGHT = 800, 400
 
 # Counts the page's websocket messages and the animation frames: installed before any
@@ -147,14 +151,20 @@ def bokeh_server(store: str, port: int, capacity: int) -> None:
         store_ = stream.StreamStore(store, create=False)
         cursor: list[int | None] = [None]
 
+        seen = {"version": None, "polled": 0.0}
+
         def poll() -> None:
+            version, now = store_.data_version(), time.monotonic()
+            if version == seen["version"] and now - seen["polled"] < POLL:
+                return
+            seen["version"], seen["polled"] = version, now
             new = stream.fetch_columns(store_, SCOPE, NAME, since=cursor[0])
             cursor[0] = new.cursor
             if len(new.indexes):
                 source.stream({"x": new["x"], "y": new["y"]}, rollover=capacity)
 
         doc.add_root(fig)
-        doc.add_periodic_callback(poll, int(POLL * 1000))
+        doc.add_periodic_callback(poll, int(WATCH * 1000))
         doc.on_session_destroyed(lambda context: store_.close())
 
     origins = [f"127.0.0.1:{port}", f"localhost:{port}"]
@@ -226,6 +236,7 @@ def serving(library: str, store: str, capacity: int) -> Iterator[tuple[str, subp
     if library == "glframe":
         proc = _python(
             "-m", "glframe", "stream", "serve", store, "--port", str(port), "--poll", str(POLL),
+            "--watch", str(WATCH),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}/plot?names={NAME}&kind=line&capacity={capacity}"
@@ -389,7 +400,7 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     print()
     print(
         f"stream benchmark: line of capacity {args.capacity:,}, rows of {args.batch:,} points, "
-        f"poll {POLL} s, {WIDTH}x{HEIGHT}"
+        f"watch {WATCH} s, poll {POLL} s, {WIDTH}x{HEIGHT}"
     )
     for r in results:
         if r.get("errors"):

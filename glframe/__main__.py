@@ -74,7 +74,16 @@ def _parser() -> argparse.ArgumentParser:
         help="a JSON or TOML file of default plot page parameters (rows, kind, axes, ...)",
     )
     viewer.add_argument(
-        "--poll", type=float, default=0.03, help="seconds between polls of the store per page"
+        "--poll",
+        type=float,
+        default=1.0,
+        help="seconds between polls of the store per page, at most",
+    )
+    viewer.add_argument(
+        "--watch",
+        type=float,
+        default=0.005,
+        help="seconds between looks at the store's commit counter (a commit: every page polls)",
     )
     viewer.add_argument("--open", action="store_true", help="open the index in a browser")
     return parser
@@ -99,6 +108,7 @@ def _stream_serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
         require_token=args.require_token,
         defaults=defaults,
         poll=args.poll,
+        watch=args.watch,
         open_browser=args.open,
     )
     return 0

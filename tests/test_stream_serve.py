@@ -261,21 +261,32 @@ def test_new_points_appear_soon_after_a_flush(
     tmp_path,
 ):
     log_rows(tmp_path, "wave", [0.0, 1.0], [0.0, 1.0])
-    server = viewer(tmp_path)
+    # the pages' own polls a minute apart: the store's commit counter, looked at every
+    # 5 ms, is what brings each flush to the page
+    server = viewer(tmp_path, poll=60)
     open_plot(page, server.url + "plot?rows=wave&kind=line")
     log = stream.Logger("run", tmp_path, flush_every=None)
-    latencies = []
+
+    def sent() -> int:
+        return server_thread.call(lambda: server.pages[0].stats()["session"]["glir_messages"])
+
+    latencies, messages = [], []
     try:
         for step in range(2, 22):
             settle(page, server_thread, server)
-            n = frames(page)
+            n, before = frames(page), sent()
             log.write("wave", x=float(step), y=float(np.sin(step)))
             t0 = time.perf_counter()
             log.flush()
             wait_frames(page, n, timeout=30)
             latencies.append(time.perf_counter() - t0)
+            settle(page, server_thread, server)
+            messages.append(sent() - before)
     finally:
         log.close()
+    # one message a flush: the follow's new ticks and labels are drawn in the same frame
+    # (their update() asked for no second one)
+    assert messages == [1] * len(messages), messages
     (plot,) = server_thread.call(lambda: server.pages)
     line = server_thread.call(lambda: plot.figure.series[("run", "wave")][0].positions)
     np.testing.assert_allclose(line[:, 0], np.arange(22))

@@ -761,3 +761,21 @@ def test_a_foreign_database_or_format_is_refused(tmp_path):
         store.append("s", [], configs=["[1, 2]"])
         with pytest.raises(StreamStoreError, match=r"config of scope 's' is a list"):
             stream.config(store, "s")
+
+
+def test_data_version_moves_with_each_commit_of_another_connection(tmp_path):
+    reader = stream.StreamStore(tmp_path)
+    try:
+        first = reader.data_version()
+        assert reader.data_version() == first  # nothing committed: no change
+        with stream.Logger("run", tmp_path, flush_every=None) as log:
+            log.write("y", v=1)
+            log.flush()
+            second = reader.data_version()
+            assert second != first
+            log.flush()  # nothing buffered: no commit
+            assert reader.data_version() == second
+            log.write("y", v=2)
+        assert reader.data_version() != second  # the close flushed
+    finally:
+        reader.close()

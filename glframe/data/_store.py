@@ -300,6 +300,14 @@ class StreamStore:
 
     # -- reading ----------------------------------------------------------------
 
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits (a flush of any
+        writer, in any process); SQLite's ``PRAGMA data_version``, a few microseconds:
+        a reader polls this often and reads the rows only when it moved."""
+        with self._lock:
+            self._check_open()
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
     def scopes(self) -> list[str]:
         """The scopes with rows or a config, sorted."""
         return self._query(

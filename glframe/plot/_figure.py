@@ -36,7 +36,12 @@ class FigureCanvas(SceneCanvas):
         super().__init__(size, bgcolor=figure.theme.background, **kwargs)
 
     def _draw_views(self, target_size: tuple[int, int], scale: float) -> None:
+        asked = self._update_in_frame
         self._figure._before_draw()
+        if not self._figure._dirty:
+            # the ticks and labels just set are drawn in this frame: their update()
+            # asks for no other (a browser would get a second message for each change)
+            self._update_in_frame = asked
         super()._draw_views(target_size, scale)
 
     def export_html(

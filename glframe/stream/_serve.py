@@ -13,7 +13,9 @@
   (the code behind ``stream.view``) from the page's URL, and its own
   :class:`~glframe.backends.web.RemoteServer` session in client mode: WebGL2 in
   the page draws the GLIR, and the page's cameras zoom and pan with no round
-  trip. The server polls the store for that figure every ``poll`` seconds
+  trip. The server looks at the store's commit counter every ``watch`` seconds (a
+  few microseconds) and polls every page's figure when it moved (and at least every
+  ``poll`` seconds)
   (``fetch_columns`` from each series' cursor) and appends the new points to
   the ring-buffered lines and markers, so each frame sent carries only the new
   points (GLIR partial DATA), the draw commands and the uniforms that changed;
@@ -79,7 +81,13 @@ class StreamServer:
     defaults
         Plot page parameters used where a URL gives none (``_layout.load_config``).
     poll
-        Seconds between two polls of the store for each open page.
+        Seconds between two polls of the store for each open page, at most (a
+        fallback: ``watch`` makes the pages poll as soon as anything is stored).
+    watch
+        Seconds between two looks at the store's commit counter
+        (``StreamStore.data_version``); a commit by any producer makes every page
+        poll at once, so new points reach the pages within ``watch`` seconds plus the
+        time to read and send them, not half a ``poll`` on average.
     title
         The pages' title.
 
@@ -102,11 +110,13 @@ class StreamServer:
         token: str | None = None,
         require_token: bool = False,
         defaults: dict[str, str] | None = None,
-        poll: float = 0.03,
+        poll: float = 1.0,
+        watch: float = 0.005,
         title: str = "glframe stream",
     ) -> None:
-        if not (isinstance(poll, (int, float)) and 0 < poll <= 60):
-            raise ValueError(f"StreamServer: poll must be seconds in (0, 60], not {poll!r}")
+        for name, value in (("poll", poll), ("watch", watch)):
+            if isinstance(value, bool) or not (isinstance(value, (int, float)) and 0 < value <= 60):
+                raise ValueError(f"StreamServer: {name} must be seconds in (0, 60], not {value!r}")
         # the page and access rules of glframe.serve: its checks of host, port and token,
         # its URL, its page (given each layout's size), its refusal counts
         self._gate = RemoteServer(
@@ -124,8 +134,10 @@ class StreamServer:
             self.store, self._owns_store = StreamStore(store, create=True), True
         self.defaults = dict(defaults or {})
         parse_query({}, self.defaults)  # bad defaults are refused here, not on each page
-        self.poll = float(poll)
+        self.poll, self.watch = float(poll), float(watch)
         self.pages: list[PlotPage] = []
+        self._version: int | None = None
+        self._watcher = tornado.ioloop.PeriodicCallback(self._look, self.watch * 1000)
         self._http: tornado.httpserver.HTTPServer | None = None
         self._closed: asyncio.Event | None = None
         options = {"viewer": self}
@@ -173,13 +185,28 @@ class StreamServer:
         self._gate.port = sockets[0].getsockname()[1]
         self._http = tornado.httpserver.HTTPServer(self._app)
         self._http.add_sockets(sockets)
+        self._watcher.start()
         return self
+
+    def _look(self) -> None:
+        """A producer committed since the last look: every page polls now."""
+        if not self.pages:
+            return
+        try:
+            version = self.store.data_version()
+        except Exception:  # the store went away: the pages' own polls say so
+            return
+        if version != self._version:
+            self._version = version
+            for page in list(self.pages):
+                page.tick()
 
     def close(self) -> None:
         """Stop listening, close every page (its figure too) and the store if opened here."""
         if self._http is None or self._closed is None or self._closed.is_set():
             return
         self._http.stop()
+        self._watcher.stop()
         for page in list(self.pages):
             page.close()
         asyncio.get_running_loop().create_task(self._http.close_all_connections())

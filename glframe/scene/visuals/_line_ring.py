@@ -271,12 +271,15 @@ class LineRing(RingBounds):
         n = self._instances
         oldest = ring.oldest_slot // 2 if pairs else ring.oldest_slot
         ranges = [(oldest, n - oldest), (0, oldest)] if oldest else [(0, n)]
+        # until the ring wraps, only its first slots hold points: the empty ones (which
+        # the shader would collapse) are not drawn at all
+        live = ring.count // 2 if pairs else ring.count
         for first, count in ranges:
             self._bind_ring(first * (2 * _ROW if pairs else _ROW))
             # the first instance's place in positions (the shader adds the instance's id)
             place = (first - oldest) % n
             self.program["u_ring"] = (-place, n, 0 if pairs else 1)
-            self.program.draw("triangle_strip", instances=count)
+            self.program.draw("triangle_strip", instances=min(count, live))
 
     def _prepare_thin_ring(self) -> None:
         """The line-strip path's ring: positions (and colours) by slot, then a copy of
