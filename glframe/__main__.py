@@ -85,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
         default=0.005,
         help="seconds between looks at the store's commit counter (a commit: every page polls)",
     )
+    viewer.add_argument(
+        "--pace",
+        type=float,
+        default=0.05,
+        help="seconds between two polls that commits start, at least",
+    )
     viewer.add_argument("--open", action="store_true", help="open the index in a browser")
     return parser
 
@@ -109,6 +115,7 @@ def _stream_serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
         defaults=defaults,
         poll=args.poll,
         watch=args.watch,
+        pace=args.pace,
         open_browser=args.open,
     )
     return 0

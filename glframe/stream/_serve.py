@@ -39,6 +39,7 @@ import asyncio
 import html
 import logging
 import re
+import time
 import types
 import urllib.parse
 from typing import Any
@@ -88,6 +89,11 @@ class StreamServer:
         (``StreamStore.data_version``); a commit by any producer makes every page
         poll at once, so new points reach the pages within ``watch`` seconds plus the
         time to read and send them, not half a ``poll`` on average.
+    pace
+        Seconds between two polls that a commit starts, at least: while producers
+        commit faster than that, pages get one frame per ``pace`` with every point
+        committed meanwhile (the server and the browsers are not asked for more
+        frames than they can draw).
     title
         The pages' title.
 
@@ -112,9 +118,10 @@ class StreamServer:
         defaults: dict[str, str] | None = None,
         poll: float = 1.0,
         watch: float = 0.005,
+        pace: float = 0.05,
         title: str = "glframe stream",
     ) -> None:
-        for name, value in (("poll", poll), ("watch", watch)):
+        for name, value in (("poll", poll), ("watch", watch), ("pace", pace)):
             if isinstance(value, bool) or not (isinstance(value, (int, float)) and 0 < value <= 60):
                 raise ValueError(f"StreamServer: {name} must be seconds in (0, 60], not {value!r}")
         # the page and access rules of glframe.serve: its checks of host, port and token,
@@ -134,9 +141,11 @@ class StreamServer:
             self.store, self._owns_store = StreamStore(store, create=True), True
         self.defaults = dict(defaults or {})
         parse_query({}, self.defaults)  # bad defaults are refused here, not on each page
-        self.poll, self.watch = float(poll), float(watch)
+        self.poll, self.watch, self.pace = float(poll), float(watch), float(pace)
         self.pages: list[PlotPage] = []
         self._version: int | None = None
+        self._stored = False  # a remote producer's rows, stored by this connection
+        self._polled = 0.0
         self._watcher = tornado.ioloop.PeriodicCallback(self._look, self.watch * 1000)
         self._http: tornado.httpserver.HTTPServer | None = None
         self._closed: asyncio.Event | None = None
@@ -163,9 +172,9 @@ class StreamServer:
         )
 
     def _written(self, scope: str, names: list[str]) -> None:
-        """A remote producer's rows are stored: every page polls now, not at its next tick."""
-        for page in list(self.pages):
-            page.tick()
+        """A remote producer's rows are stored (by this server's connection, which its
+        ``data_version`` does not count): the next look polls every page."""
+        self._stored = True
 
     # ---- what glframe.serve says too ------------------------------------------------------------
     host = property(lambda self: self._gate.host)
@@ -189,17 +198,20 @@ class StreamServer:
         return self
 
     def _look(self) -> None:
-        """A producer committed since the last look: every page polls now."""
+        """A producer committed since the last look: every page polls now, or once
+        ``pace`` has passed since the last such poll."""
         if not self.pages:
             return
         try:
             version = self.store.data_version()
         except Exception:  # the store went away: the pages' own polls say so
             return
-        if version != self._version:
-            self._version = version
-            for page in list(self.pages):
-                page.tick()
+        now = time.monotonic()
+        if (version == self._version and not self._stored) or now - self._polled < self.pace:
+            return  # nothing new, or too soon: a later look sees it still
+        self._version, self._stored, self._polled = version, False, now
+        for page in list(self.pages):
+            page.tick()
 
     def close(self) -> None:
         """Stop listening, close every page (its figure too) and the store if opened here."""

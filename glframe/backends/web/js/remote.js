@@ -129,7 +129,10 @@ export function connect(element, transport, glir, figure) {
   function draw() {
     if (drawAsked) return;
     drawAsked = true;
-    requestAnimationFrame(() => {
+    // through a task first: the messages already queued are handled before this frame
+    // (a browser that draws slowly would otherwise go from frame to frame, the stream
+    // waiting behind)
+    setTimeout(() => requestAnimationFrame(() => {
       drawAsked = false;
       if (!interp) return;
       try {
@@ -142,7 +145,7 @@ export function connect(element, transport, glir, figure) {
         checkAsked = true;
         requestAnimationFrame(checkErrors);
       }
-    });
+    }), 0);
   }
 
   function checkErrors() {
