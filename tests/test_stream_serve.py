@@ -610,3 +610,12 @@ def test_two_tabs_each_get_their_own_layout_and_figure(
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("name", ["poll", "watch", "pace"])
+@pytest.mark.parametrize("value", [0, -1, 61, True, "0.1"])
+def test_bad_timings_are_refused_naming_the_option(tmp_path, name, value):
+    from glframe.stream._serve import StreamServer
+
+    with pytest.raises(ValueError, match=f"StreamServer: {name} must be seconds in"):
+        StreamServer(tmp_path, port=0, **{name: value})
