@@ -350,13 +350,7 @@ def measure(
                 heap = "performance.memory ? performance.memory.usedJSHeapSize : NaN"
                 memory = [(page.get(heap) / 2**20, _rss_mib(server.pid))]
                 frames_from = page.get("__bench.frames.length")
-                producer = _python(
-                    __file__, "--produce", store, "--rate", str(args.long_rate),
-                    "--seconds", str(args.duration), "--batch", str(args.long_batch),
-                    "--start", str(written), stdout=subprocess.PIPE,
-                )  # fmt: skip
-                out, _ = producer.communicate(timeout=args.duration * 4 + 120)
-                summary = json.loads(out.strip().splitlines()[-1])
+                summary = _produce(store, args.long_rate, args.duration, args.long_batch, written)
                 written += summary["points"]
                 frames = page.get(f"__bench.frames.slice({frames_from})")
                 memory.append((page.get(heap) / 2**20, _rss_mib(server.pid)))
@@ -384,18 +378,22 @@ def measure(
     return result
 
 
+def _produce(store: str, rate: float, seconds: float, batch: int, start: int) -> dict:
+    """Run a producer process (``produce``) to the end; its summary (first, end, points)."""
+    producer = _python(
+        __file__, "--produce", store, "--rate", str(rate), "--seconds", str(seconds),
+        "--batch", str(batch), "--start", str(start), stdout=subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = producer.communicate(timeout=seconds * 4 + 120)
+    if producer.returncode != 0:
+        raise RuntimeError(f"the producer failed ({producer.returncode})")
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def _rate(page: Page, store: str, rate: float, written: int, args: argparse.Namespace) -> dict:
     """Offer ``rate`` points a second for ``args.seconds``; what reached the page."""
     start = page.counters()
-    producer = _python(
-        __file__, "--produce", store, "--rate", str(rate),
-        "--seconds", str(args.seconds), "--batch", str(args.batch),
-        "--start", str(written), stdout=subprocess.PIPE,
-    )  # fmt: skip
-    out, _ = producer.communicate(timeout=args.seconds * 4 + 120)
-    if producer.returncode != 0:
-        raise RuntimeError(f"the producer failed ({producer.returncode})")
-    summary = json.loads(out.strip().splitlines()[-1])
+    summary = _produce(store, rate, args.seconds, args.batch, written)
     last = page.quiet(1.0)
     end = page.counters()
     elapsed = max(last, summary["end"]) - summary["first"]
