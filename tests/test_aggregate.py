@@ -72,7 +72,7 @@ def hist(x, y, weights=None):
 def test_count_sum_mean_equal_histogram2d(kernel, dtype):
     x, y, v, _ = make_points(dtype=dtype)
     count = gd.aggregate(x, y, **GRID)
-    assert count.dtype == np.int64 and count.shape == (H, W)
+    assert count.dtype == np.int32 and count.shape == (H, W)
     assert np.array_equal(count, hist(x, y))
     assert count.sum() > 0 and count[-1, -1] > 0  # the upper edges are in the last bins
     ok = ~np.isnan(v)
@@ -109,6 +109,20 @@ def test_count_cat(kernel):
         assert np.array_equal(grid[..., k], hist(x[cats == k], y[cats == k]))
     # n_categories defaults to the largest code + 1
     assert np.array_equal(gd.aggregate(x, y, agg="count_cat", categories=cats, **GRID), grid)
+
+
+def test_counts_are_int32_and_widen_where_a_merge_could_overflow():
+    from glframe.data._aggregate import COUNT_LIMIT, Spec, merge
+
+    spec = Spec(2, 1, (0.0, 1.0), (0.0, 1.0), "count")
+    a = np.array([[COUNT_LIMIT - 5, 3]], np.int32)
+    kept = merge(spec, (a.copy(),), (np.array([[2, 1]], np.int32),))[0]
+    assert kept.dtype == np.int32 and kept.tolist() == [[COUNT_LIMIT - 3, 4]]
+    # 6 more would pass 2**31 - 1 in int32 (and wrap negative): the sum is int64
+    wide = merge(spec, (a.copy(),), (np.array([[6, 1]], np.int32),))[0]
+    assert wide.dtype == np.int64 and wide.tolist() == [[COUNT_LIMIT + 1, 4]]
+    # an int64 chunk (more points than int32 holds) makes the merge int64
+    assert merge(spec, (a.copy(),), (np.ones((1, 2), np.int64),))[0].dtype == np.int64
 
 
 def test_concurrent_aggregations_equal_one_at_a_time():
@@ -466,7 +480,7 @@ def test_lines_equal_brute_force(kernel, antialias):
     ys[4] = np.where(np.arange(m) % 2, 20.0, -20.0)  # steep zigzag through the whole grid
     got = gd.aggregate_lines(ys, xs, antialias=antialias, **GRID)
     want = brute_lines(ys, np.broadcast_to(xs, ys.shape), antialias)
-    assert got.dtype == (np.float64 if antialias else np.int64)
+    assert got.dtype == (np.float64 if antialias else np.int32)
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
     assert got.max() <= n  # each series counts at most once per pixel
     # one column split by series ids gives the same grid; (N, M) x too

@@ -25,6 +25,22 @@ import numpy as np
 AGGS = ("count", "sum", "mean", "min", "max", "std", "count_cat", "any")
 # reductions that read ``values``
 VALUE_AGGS = ("sum", "mean", "min", "max", "std")
+# count grids are int32 (half the memory of int64) while no cell can pass this
+COUNT_LIMIT = 2**31 - 1
+
+
+def count_dtype(n: int) -> type:
+    """The dtype of a count grid over ``n`` points (or series): int32 while they fit."""
+    return np.int32 if n <= COUNT_LIMIT else np.int64
+
+
+def add_counts(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a + b`` for count grids (``a`` reused), widened to int64 where int32 could overflow."""
+    if a.dtype == np.int32 and (
+        b.dtype != np.int32 or int(a.max(initial=0)) + int(b.max(initial=0)) > COUNT_LIMIT
+    ):
+        a = a.astype(np.int64)
+    return np.add(a, b, out=a)
 
 
 @dataclass(frozen=True)
@@ -128,9 +144,9 @@ def empty_state(spec: Spec) -> tuple[np.ndarray, ...]:
     h, w = spec.height, spec.width
     agg = spec.agg
     if agg in ("count", "any"):
-        return (np.zeros((h, w), np.int64),)
+        return (np.zeros((h, w), np.int32),)
     if agg == "count_cat":
-        return (np.zeros((h, w, spec.n_categories), np.int64),)
+        return (np.zeros((h, w, spec.n_categories), np.int32),)
     if agg == "sum":
         return (np.zeros((h, w)),)
     if agg == "mean":
@@ -159,6 +175,8 @@ def merge(spec: Spec, a: tuple, b: tuple) -> tuple:
         mean = ma + delta * frac
         m2 = sa + sb + delta * delta * na * frac
         return (n, mean, m2)
+    if agg in ("count", "count_cat", "any"):
+        return (add_counts(a[0], b[0]),)
     return tuple(np.add(x, y, out=x) for x, y in zip(a, b))
 
 
@@ -209,8 +227,9 @@ def aggregate(
     and only the grids are combined, on ``client`` when given or on Dask's default
     scheduler, which is a ``dask.distributed`` client's when one exists).
 
-    ``agg``: ``"count"`` (int64), ``"sum"``, ``"mean"``, ``"min"``, ``"max"``,
-    ``"std"`` (population standard deviation) of ``values`` (float64),
+    ``agg``: ``"count"`` (int32; int64 where a cell could pass 2**31 - 1),
+    ``"sum"``, ``"mean"``, ``"min"``, ``"max"``, ``"std"`` (population standard
+    deviation) of ``values`` (float64),
     ``"count_cat"``: a count per category, shape ``(height, width,
     n_categories)`` (``categories`` holds integer codes; codes outside
     ``[0, n_categories)``, such as pandas' -1 for missing, are skipped), and

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._aggregate import check_range, check_size
+from ._aggregate import check_range, check_size, count_dtype
 
 BATCH_SEGMENTS = 1 << 20
 
@@ -104,7 +104,7 @@ def aggregate_lines(
     ``y``: an ``(N, M)`` array, N series of M points, with ``x`` of shape ``(M,)``
     (shared), ``(N, M)``, or ``None`` (``0 .. M-1``); or one column ``y`` with ``x``
     of its length and ``series``, an id per point, each series one contiguous run.
-    Returns int64 counts of the series passing through each pixel, or with
+    Returns int32 counts of the series passing through each pixel, or with
     ``antialias=True`` float64 coverage in which each series adds at most 1 per
     pixel. Row 0 is at ``y_range[0]``. See the module docstring for the exact rule.
     """
@@ -201,7 +201,7 @@ def numpy_lines(y, x, starts, width, height, xr, yr, antialias) -> np.ndarray:
     batch = max(1, BATCH_SEGMENTS // per)
     sx = width / (xr[1] - xr[0])
     sy = height / (yr[1] - yr[0])
-    grid = np.zeros(height * width, np.float64 if antialias else np.int64)
+    grid = np.zeros(height * width, np.float64 if antialias else count_dtype(n_series))
     for lo in range(0, n_series, batch):
         hi = min(n_series, lo + batch)
         x0, y0, x1, y1, sid = _segments(y, x, starts, lo, hi)

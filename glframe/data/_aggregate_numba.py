@@ -26,10 +26,7 @@ import numba
 import numpy as np
 from numba import njit
 
-from ._aggregate import Spec, merge_all
-
-INT32_LIMIT = 2**31 - 1
-
+from ._aggregate import Spec, count_dtype, merge_all
 
 CHUNK = 65536  # the fewest points a thread takes at once
 # points binned at once into an index buffer (32 KB: L1d here). One thread, 10M float32
@@ -384,7 +381,7 @@ def _run(spec, x, y, v, c, n, nb) -> tuple:
     size = h * w
     agg = spec.agg
     # a thread may take every chunk: its counts are bounded by n
-    itype = np.int32 if n < INT32_LIMIT else np.int64
+    itype = count_dtype(n)
     if agg in ("count", "any", "count_cat"):
         ncat = spec.n_categories if agg == "count_cat" else 0
         if v is not None:
@@ -393,12 +390,22 @@ def _run(spec, x, y, v, c, n, nb) -> tuple:
             from ._aggregate_numpy import numpy_state
 
             return numpy_state(spec, x, y, v, c)
-        grids = np.zeros((nb, size * max(ncat, 1)), itype)
+        # thread 0 counts into the result itself, the others into grids of their own
+        # added to it after: one grid fewer than the threads (count_cat 10M points, 10
+        # categories, 2 threads: working memory 73 -> 37 MiB, the data being 86)
+        cells = size * max(ncat, 1)
+        total = np.zeros(cells, itype)
+        extra = np.zeros((nb - 1, cells), itype)
         _spread(
-            lambda t, lo, hi: count_range(x, y, c, ncat, xe, ye, eps, grids[t], lo, hi, p32), n, nb
+            lambda t, lo, hi: count_range(
+                x, y, c, ncat, xe, ye, eps, extra[t - 1] if t else total, lo, hi, p32
+            ),
+            n,
+            nb,
         )
-        total = grids[0].astype(np.int64) if nb == 1 else grids.sum(axis=0, dtype=np.int64)
-        del grids
+        for grid in extra:
+            np.add(total, grid, out=total)
+        del extra
         return (total.reshape((h, w, ncat) if ncat else (h, w)),)
     if agg in ("sum", "mean"):
         totals = np.zeros((nb, size))

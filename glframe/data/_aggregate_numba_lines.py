@@ -17,7 +17,8 @@ import numba
 import numpy as np
 from numba import njit
 
-from ._aggregate_numba import INT32_LIMIT, _spread
+from ._aggregate import count_dtype
+from ._aggregate_numba import _spread
 
 
 @njit(inline="always")
@@ -158,9 +159,9 @@ def numba_lines(y, x, starts, width, height, xr, yr, antialias) -> np.ndarray:
     size = width * height
     nb = max(1, min(numba.get_num_threads(), n_series // 64))
     # 32-bit counts and series stamps while the series fit: half the memory traffic
-    small = n_series < INT32_LIMIT
-    grids = np.zeros((nb, size), np.float64 if antialias else np.int32 if small else np.int64)
-    stamps = np.full((nb, size), -1, np.int32 if small else np.int64)
+    itype = count_dtype(n_series)
+    grids = np.zeros((nb, size), np.float64 if antialias else itype)
+    stamps = np.full((nb, size), -1, itype)
     lasts = np.zeros((nb, size if antialias else 1))
     if starts is None:
         x2 = x if x.ndim == 2 else x[None, :]
@@ -173,5 +174,5 @@ def numba_lines(y, x, starts, width, height, xr, yr, antialias) -> np.ndarray:
             runs_range(y, x, starts, tr, grids[t], stamps[t], lasts[t], antialias, s0, s1)
 
     _spread(one, n_series, nb, least=16)
-    out = grids.sum(axis=0, dtype=np.float64 if antialias else np.int64)
+    out = grids.sum(axis=0, dtype=np.float64 if antialias else itype)
     return out.reshape(height, width)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._aggregate import Spec, empty_state, merge
+from ._aggregate import Spec, count_dtype, empty_state, merge
 
 CHUNK = 1 << 20
 
@@ -42,9 +42,9 @@ def chunk_state(spec: Spec, x, y, values, categories) -> tuple:
     if agg == "count_cat":
         n = spec.n_categories
         counts = np.bincount(flat, minlength=size * n).reshape(h, w, n)
-        return (counts.astype(np.int64, copy=False),)
+        return (counts.astype(count_dtype(len(x))),)
     if agg in ("count", "any"):
-        return (np.bincount(flat, minlength=size).reshape(h, w).astype(np.int64, copy=False),)
+        return (np.bincount(flat, minlength=size).reshape(h, w).astype(count_dtype(len(x))),)
     v = values[keep].astype(np.float64)
     if agg == "sum":
         return (np.bincount(flat, v, minlength=size).reshape(h, w),)
