@@ -125,6 +125,22 @@ def test_counts_are_int32_and_widen_where_a_merge_could_overflow():
     assert merge(spec, (a.copy(),), (np.ones((1, 2), np.int64),))[0].dtype == np.int64
 
 
+def test_counts_past_16_bits_in_one_cell(kernel):
+    # the numba kernel keeps the low 16 bits and carries apart: 3 * 65536 + 5 points in
+    # one cell (on several threads), and in one category of one cell
+    n = 3 * 65536 + 5
+    x = np.full(n, 0.25, np.float32)
+    y = np.full(n, -0.5, np.float32)
+    x[::1000] = 0.75  # a second cell
+    grid = gd.aggregate(x, y, **GRID)
+    assert grid.sum() == n and grid.max() == n - len(x[::1000])
+    assert np.array_equal(grid, hist(x, y))
+    cats = (np.arange(n) % 3 == 0).astype(np.int8)
+    by_cat = gd.aggregate(x, y, agg="count_cat", categories=cats, n_categories=2, **GRID)
+    for k in range(2):
+        assert np.array_equal(by_cat[..., k], hist(x[cats == k], y[cats == k]))
+
+
 def test_concurrent_aggregations_equal_one_at_a_time():
     """Threads share out chunks of points: two aggregations at once each see all theirs."""
     pytest.importorskip("numba")
