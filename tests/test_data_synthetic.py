@@ -114,7 +114,16 @@ def test_small_sizes_give_log2_levels():
 # -- values -------------------------------------------------------------------------------
 
 
-def test_region_equals_direct_sampling_at_its_level():
+@pytest.fixture(params=["numba", "numpy"])
+def kernel(request, monkeypatch):
+    """Run with the compiled Mandelbrot kernel, then with the numpy fallback."""
+    if request.param == "numba":
+        pytest.importorskip("numba")
+    monkeypatch.setattr(synthetic, "USE_NUMBA", request.param == "numba")
+    return request.param
+
+
+def test_region_equals_direct_sampling_at_its_level(kernel):
     ms = mandelbrot(1024, 64, max_iter=64)
     for k, rows, cols in [
         (0, (300, 340), (37, 90)),
@@ -128,7 +137,7 @@ def test_region_equals_direct_sampling_at_its_level():
     assert (got == 255).any() and (got < 255).any()
 
 
-def test_values_equal_the_unshortcut_iteration():
+def test_values_equal_the_unshortcut_iteration(kernel):
     rng = np.random.default_rng(1)
     re = rng.uniform(-2.25, 0.75, 20000)
     im = rng.uniform(-1.5, 1.5, 20000)
@@ -140,6 +149,21 @@ def test_values_equal_the_unshortcut_iteration():
     # outside: low far away, rising towards the set
     far, near = mandelbrot_values([1.0, -0.75], [1.0, 0.05], 256)
     assert far < 60 < near < 255
+
+
+def test_compiled_kernel_equals_the_numpy_one_on_boundary_tiles(monkeypatch):
+    pytest.importorskip("numba")
+    ms = mandelbrot(2**20, 256)
+    # tiles across the set's boundary at three levels (slow escapes, cycles, the inside)
+    regions = [(12, (0, 256), (0, 256)), (8, (1792, 2048), (1024, 1280)), (4, (32768, 33024),
+               (18000, 18256))]  # fmt: skip
+    got = {}
+    for use in (True, False):
+        monkeypatch.setattr(synthetic, "USE_NUMBA", use)
+        got[use] = [ms.read(k, (slice(*r), slice(*c))) for k, r, c in regions]
+    for fast, slow in zip(got[True], got[False]):
+        assert (slow == 255).any() and (slow < 255).any()
+        np.testing.assert_array_equal(fast, slow)
 
 
 def test_slices_agree_with_a_larger_region_and_the_index_forms():

@@ -182,6 +182,9 @@ def test_a_missing_fine_tile_shows_the_coarse_one(scene_canvas, made):
     gated = ms.levels[0] = Gated(ms.levels[0])
     image = mimage(made, ms, view, cmap="grays", clim=(0, 4), tile=32)
     image.uploads_per_frame = 1
+    drawn = []  # what each frame draws: (tile, None) whole, (tile, extent) a part of it
+    pieces = image._pieces
+    image._pieces = lambda keys: drawn.append(pieces(keys)) or drawn[-1]
     got = classify(canvas.render())  # first frame: the coarsest level only
     np.testing.assert_array_equal(got, np.full((128, 128), 3))
     assert image.stats()["wanted_share"] == 0.0
@@ -195,6 +198,15 @@ def test_a_missing_fine_tile_shows_the_coarse_one(scene_canvas, made):
     np.testing.assert_array_equal(got, expected)
     assert image.stats()["tiles_pending"] == 15
     assert image.stats()["wanted_share"] == pytest.approx(1 / 16)  # one of 16 equal tiles
+    # the coarse tile is drawn in 15 parts, under the 15 missing tiles only: every pixel
+    # of the view is drawn once (no overdraw), the fine tile's 32^2 by the fine tile
+    assert [k[0] for k, part in drawn[-1]] == [2] * 15 + [0]
+    areas = [
+        (r1 - r0) * (c1 - c0)
+        for k, part in drawn[-1]
+        for (r0, r1), (c0, c1) in [part or image.grid.extent(k)]
+    ]
+    assert sum(areas) == 128 * 128 and areas[-1] == 32 * 32
     for _ in range(15):
         canvas.render()
     np.testing.assert_array_equal(classify(canvas.render()), np.full((128, 128), 1))

@@ -39,8 +39,10 @@ Each frame (``_prepare``):
    chosen one: instances are drawn in order, so finer tiles cover coarser ones
    and a missing fine tile shows the coarse one under it. A tile whose visible
    part is covered by drawn tiles of one finer level (none with a missing, NaN,
-   texel) is left out: on a software rasterizer every layer of overdraw costs as
-   much as the picture itself (a deep zoom stacks a dozen levels).
+   texel) is left out, and a tile partly covered by the finest level drawn is drawn
+   only where that level's tiles are missing (instances may be parts of tiles): on a
+   software rasterizer every layer of overdraw costs as much as the picture itself
+   (a deep zoom stacks a dozen levels; a view loading its finer tiles doubled).
 
 A tile loaded on a worker thread asks for a redraw with ``update()`` (safe from
 any thread: it sets the canvas's dirty flag and wakes the event loop with a
@@ -118,12 +120,14 @@ in vec4 a_tile;          // per tile: its size (columns, rows) in its level's pi
                          // its slot's first texel (x, y) in its atlas page
 in vec2 a_layer;         // per tile: its level, its atlas page
 in vec4 a_clamp;         // per tile: the tile-local texels it may read (x0, y0, x1, y1)
+in vec4 a_part;          // per tile: the part drawn, its first texel (x, y) and size in
+                         // texels (a_place then holds the part's corners)
 out vec2 v_local;        // position in the tile, in its level's pixels
 flat out vec4 v_tile;
 flat out vec2 v_layer;
 flat out vec4 v_clamp;
 void main() {
-    v_local = a_unit * a_tile.xy;
+    v_local = a_part.xy + a_unit * a_part.zw;
     v_tile = a_tile;
     v_layer = a_layer;
     v_clamp = a_clamp;
@@ -701,16 +705,17 @@ class MultiscaleImage(Tiled):
         drawn.sort(key=lambda k: (-max(ms.scale[k[0]]), -k[0]))
         for key in drawn:  # least recently drawn last (covered tiles too: the fallback)
             self._gpu.move_to_end((key, index))
-        drawn = self._uncovered(drawn)
-        self._drawn = len(drawn)
-        if not drawn:
+        pieces = self._pieces(drawn)
+        self._drawn = len({key for key, _ in pieces})
+        if not pieces:
             return
-        place = np.empty((len(drawn), 4), np.float32)
-        tiles = np.empty((len(drawn), 4), np.float32)
-        layer = np.empty((len(drawn), 2), np.float32)
-        clamp = np.empty((len(drawn), 4), np.float32)
+        place = np.empty((len(pieces), 4), np.float32)
+        tiles = np.empty((len(pieces), 4), np.float32)
+        layer = np.empty((len(pieces), 2), np.float32)
+        clamp = np.empty((len(pieces), 4), np.float32)
+        part = np.empty((len(pieces), 4), np.float32)
         m = self._margin
-        for n, key in enumerate(drawn):
+        for n, (key, piece) in enumerate(pieces):
             slot = self._gpu[key, index]
             level = key[0]
             rows, cols = grid.region(key)
@@ -725,6 +730,14 @@ class MultiscaleImage(Tiled):
                 ty + rows.stop * sy,
             )
             tiles[n] = (cols.stop - cols.start, rows.stop - rows.start, col, row)
+            part[n] = (0, 0, tiles[n, 0], tiles[n, 1])
+            if piece is not None:
+                # a part of the tile: its corners are a finer tile's (exact, shared with
+                # that tile's neighbours), its texels where those corners fall
+                (p0, p1), (q0, q1) = piece
+                x0, y0 = tx + cols.start * sx, ty + rows.start * sy
+                place[n] = (q0, p0, q1, p1)
+                part[n] = ((q0 - x0) / sx, (p0 - y0) / sy, (q1 - q0) / sx, (p1 - p0) / sy)
             layer[n] = (level, slot[0])
             # tile-local texels it may read: its own, its margin, within the level
             h, w = ms.shape(level)
@@ -741,13 +754,21 @@ class MultiscaleImage(Tiled):
         self._bind("a_tile", tiles, 1, divisor=1)
         self._bind("a_layer", layer, 1, divisor=1)
         self._bind("a_clamp", clamp, 1, divisor=1)
-        program.draw("triangles", instances=len(drawn))
+        self._bind("a_part", part, 1, divisor=1)
+        program.draw("triangles", instances=len(pieces))
 
-    def _uncovered(self, drawn: list) -> list:
-        """``drawn`` (coarse to fine) less the tiles whose visible part is covered by
-        drawn tiles of one finer level, none of them with missing (NaN) texels: a
-        covered tile would be overdrawn entirely, and on a software rasterizer each
-        layer of overdraw costs as much as the visible tiles themselves."""
+    def _pieces(self, drawn: list) -> list:
+        """What of ``drawn`` (coarse to fine) to draw: ``(key, None)`` for a whole tile,
+        ``(key, ((r0, r1), (c0, c1)))`` for the part of it under a finer tile not drawn.
+
+        A tile whose visible part is covered by drawn tiles of one finer level, none
+        with missing (NaN) texels, is left out; a tile partly covered by the finest
+        level drawn is drawn only where that level's tiles are missing (or have
+        holes): on a software rasterizer each layer of overdraw costs as much as the
+        picture itself (while a view loads, a coarse tile under its finer tiles
+        doubled the frame time). Parts take a finer tile's corners, shared bit for
+        bit with its neighbours, so no pixel falls between a part and a drawn tile.
+        """
         grid, ms = self._grid, self._ms
         index = self._index
         (y0, y1), (x0, x1) = self._box
@@ -756,24 +777,28 @@ class MultiscaleImage(Tiled):
         for key in drawn:
             by_level.setdefault(key[0], []).append(key)
         levels = list(by_level)  # coarse to fine
-        keep = []
+        pieces = []
         for key in drawn:
             (r0, r1), (c0, c1) = grid.extent(key)
             box = ((max(r0, y0), min(r1, y1)), (max(c0, x0), min(c1, x1)))
-            covered = False
-            for level in levels[levels.index(key[0]) + 1 :]:
-                (e0, e1), (f0, f1) = ms.extent(level)
-                if not (
-                    e0 <= box[0][0] and box[0][1] <= e1 and f0 <= box[1][0] and box[1][1] <= f1
-                ):
-                    continue
-                under = grid.visible(level, box)
-                if under and all(k in solid for k in under):
-                    covered = True
-                    break
-            if not covered:
-                keep.append(key)
-        return keep
+            finer = [
+                level
+                for level in levels[levels.index(key[0]) + 1 :]
+                if _within(box, ms.extent(level))
+            ]
+            under = {level: grid.visible(level, box) for level in finer}
+            if any(keys and all(k in solid for k in keys) for keys in under.values()):
+                continue  # covered
+            keys = under[finer[-1]] if finer else []
+            if not any(k in solid for k in keys):
+                pieces.append((key, None))
+                continue
+            for k in keys:
+                if k not in solid:
+                    (p0, p1), (q0, q1) = grid.extent(k)
+                    piece = ((max(p0, r0), min(p1, r1)), (max(q0, c0), min(q1, c1)))
+                    pieces.append((key, piece))
+        return pieces
 
     def bounds(self, axis: int) -> tuple[float, float] | None:
         (r0, r1), (c0, c1) = self._ms.extent(0)
@@ -782,3 +807,10 @@ class MultiscaleImage(Tiled):
         if axis == 1:
             return (float(r0), float(r1))
         return (0.0, 0.0)
+
+
+def _within(box, extent) -> bool:
+    """Whether ``box`` ``((r0, r1), (c0, c1))`` lies inside ``extent`` (same form)."""
+    (b0, b1), (d0, d1) = box
+    (e0, e1), (f0, f1) = extent
+    return e0 <= b0 and b1 <= e1 and f0 <= d0 and d1 <= f1
