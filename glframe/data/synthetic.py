@@ -17,16 +17,18 @@ its centre, ``(i + 0.5) * 2**k`` in level-0 pixels. A pixel's value depends
 only on its level and index, never on the region it was read with, so
 overlapping reads agree exactly.
 
-The Mandelbrot values are computed by a numba kernel point by point when numba
-is installed (``_synthetic_kernels``; 3-8x faster), else by numpy (vectorized per
-block, iterating only the points still bounded); the Mandelbulb by numpy. float64. A Mandelbrot read of several
-blocks (``_BLOCK`` points) outside a :class:`~glframe.data.TileLoader`'s worker
-threads (the coarsest level, read on the drawing thread at a visual's first
-frame) spreads its blocks over the cores (numpy releases the GIL inside each
-operation); a read on a loader worker stays on that thread, the loader being
-parallel already. A 512 x 512
-Mandelbrot tile takes from about a millisecond (outside the set) to a few
-tenths of a second (a tile full of slowly escaping boundary points); a 64**3
+The Mandelbrot values are computed point by point by a numba kernel when numba
+is installed (``_synthetic_kernels``: 2-3x faster on boundary tiles, more inside
+the set; a tile's coordinates are two vectors, no broadcast copy, so a worker
+holds the GIL for almost none of it), else by numpy (vectorized per block,
+iterating only the points still bounded); the Mandelbulb by numpy; float64. A
+Mandelbrot read of several blocks (``_BLOCK`` points) outside a
+:class:`~glframe.data.TileLoader`'s worker threads (the coarsest level, read on the
+drawing thread at a visual's first frame) spreads its blocks (rows, compiled) over
+the cores; a read on a loader worker stays on that thread, the loader being
+parallel already. A 512 x 512 Mandelbrot tile takes from under a millisecond
+(inside the set) to about 20 ms compiled, 50 ms with numpy (a tile full of slowly
+escaping boundary points); a 64**3
 Mandelbulb tile takes up to a few tenths of a second. Detail finer than
 ``max_iter`` resolves is shown as "inside". Steps other than 1 and
 ``None``/newaxis are not supported in slicing, and a read is refused above
@@ -69,6 +71,8 @@ def _load_kernels() -> None:
 
         mandelbrot_block(np.zeros(1), np.zeros(1), 1, 4.0, np.empty(1, np.uint8))
         mandelbrot_grid(np.zeros(1), np.zeros(1), 1, 4.0, np.empty((1, 1), np.uint8))
+
+
 _pool_lock = threading.Lock()
 
 
