@@ -571,3 +571,82 @@ def test_the_loaders_own_threads_run_at_a_lower_priority():
     assert not in_worker()
     with pytest.raises(ValueError, match=r"nice must be an int from 0 to 19"):
         TileLoader(grid, TileCache(1 << 20), nice=-1)
+
+
+def test_a_worker_waits_for_the_frame_being_drawn_one_frame_at_most():
+    import time
+
+    from glframe.data import _frames
+
+    start = time.perf_counter()
+    _frames.yield_to_drawing()  # no frame being drawn: at once
+    assert time.perf_counter() - start < 0.05
+    done = threading.Event()
+
+    def worker():
+        _frames.yield_to_drawing(timeout=10)
+        done.set()
+
+    _frames.begin()
+    try:
+        thread = threading.Thread(target=worker)
+        thread.start()
+        assert not done.wait(0.2)  # waits while the frame is drawn
+        _frames.begin()  # another canvas starts a frame: the first one's end still frees it
+        _frames.end()
+        assert done.wait(5)
+        thread.join()
+        start = time.perf_counter()  # drawing without pause: the wait is bounded
+        _frames.yield_to_drawing(timeout=0.1)
+        assert 0.09 < time.perf_counter() - start < 1.0
+    finally:
+        _frames.end()
+    assert _frames._active == 0
+
+
+class Stamped:
+    """An array that records when each read starts."""
+
+    def __init__(self, array):
+        self.array, self.shape, self.dtype = array, array.shape, array.dtype
+        self.starts = []
+
+    def __getitem__(self, region):
+        import time
+
+        self.starts.append(time.perf_counter())
+        return self.array[region]
+
+
+def test_loader_reads_start_after_the_frame_being_drawn(scene_canvas, monkeypatch):
+    import time
+
+    from glframe.data import _frames
+
+    monkeypatch.setattr(_frames, "MAX_WAIT", 30.0)  # the frame below ends when the test says
+
+    source = Stamped(np.zeros((64, 64), np.uint8))
+    grid = TileGrid(Multiscale([source]), 32)
+    with TileLoader(grid, TileCache(1 << 20), max_workers=2) as loader:
+        _frames.begin()
+        try:
+            loader.request(list(grid.keys(0)))
+            time.sleep(0.2)
+            assert source.starts == []  # nothing read while the frame is drawn
+            ended = time.perf_counter()
+        finally:
+            _frames.end()
+        assert loader.wait(timeout=10)
+    assert len(source.starts) == 4 and min(source.starts) >= ended
+    # a scene canvas marks its frames: from the views recorded to the pixels read
+    canvas = scene_canvas()
+    marked = []
+    execute = canvas.context.execute_pending
+
+    def spy(*args, **kwargs):
+        marked.append(_frames._active)
+        return execute(*args, **kwargs)
+
+    canvas.context.execute_pending = spy
+    canvas.render()
+    assert marked and marked[-1] == 1 and _frames._active == 0

@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from ._cache import TileCache
+from ._frames import yield_to_drawing
 from ._tiles import TileGrid, TileKey
 
 __all__ = ["TileLoadError", "TileLoader"]
@@ -248,6 +249,8 @@ class TileLoader:
         key, index = k
         what = "reading"
         try:
+            if in_worker():  # the loader's own threads: a frame being drawn goes first
+                yield_to_drawing()
             region = self.grid.region(key)
             tile = np.ascontiguousarray(self.multiscale.read(key[0], region, index))
             self.cache.put(key, tile, index)

@@ -47,12 +47,16 @@ from typing import Any
 
 import numpy as np
 
+from ._frames import yield_to_drawing
+
 __all__ = ["ComputedArray", "mandelbrot", "mandelbrot_values", "mandelbulb", "mandelbulb_values"]
 
 # Points are iterated in blocks of this many so that the temporaries of one
 # block (a dozen float64 arrays) stay in cache and memory stays bounded
 # whatever the region's size.
 _BLOCK = 1 << 16
+# Points a loader's worker computes between two looks for a frame being drawn
+_STEP = 1 << 13
 
 _pool: ThreadPoolExecutor | None = None
 # the compiled kernels (``_synthetic_kernels``) when numba is installed; off for tests
@@ -327,17 +331,27 @@ def _mandelbrot_grid(re: np.ndarray, im: np.ndarray, max_iter: int) -> np.ndarra
     out = np.empty((im.size, re.size), np.uint8)
     rows = max(1, _BLOCK // max(re.size, 1))
     starts = range(0, im.size, rows)
+    pool = _blocks_pool() if len(starts) > 1 else None
+    if pool is None:
+        from ._loader import in_worker
+
+        # band by band; on a loader's worker each band starts after the frame being
+        # drawn, if any: the worker yields the cores to the drawing thread (see _frames)
+        worker = in_worker()
+        if worker:  # bands of ~8k points (about a millisecond): the wait comes soon
+            rows = max(1, _STEP // max(re.size, 1))
+            starts = range(0, im.size, rows)
+        for s in starts:
+            if worker:
+                yield_to_drawing()
+            mandelbrot_grid(re, im[s : s + rows], max_iter, _BAILOUT * _BAILOUT, out[s : s + rows])
+        return out
 
     def band(s: int) -> None:
         mandelbrot_grid(re, im[s : s + rows], max_iter, _BAILOUT * _BAILOUT, out[s : s + rows])
 
-    pool = _blocks_pool() if len(starts) > 1 else None
-    if pool is None:
-        for s in starts:
-            band(s)
-    else:
-        for _ in pool.map(band, starts):  # re-raises a band's error
-            pass
+    for _ in pool.map(band, starts):  # re-raises a band's error
+        pass
     return out
 
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import gloo
 from ..app import Canvas, Event
+from ..data import _frames
 from ._node import Node
 from ._overlay import Overlay
 from ._view import Grid, View
@@ -85,6 +86,7 @@ class SceneCanvas(Canvas):
         bgcolor: gloo.Color = "black",
         **kwargs: Any,
     ) -> None:
+        self._rasterizing = False  # a frame marked in data._frames (see _on_draw)
         super().__init__(size, backend=backend, title=title, **kwargs)
         self.bgcolor = bgcolor
         self.views: list[View] = []
@@ -170,10 +172,25 @@ class SceneCanvas(Canvas):
             parent()
 
     # ---- drawing -----------------------------------------------------------------------
+    def _frame(self, read: bool) -> np.ndarray | None:
+        try:
+            return super()._frame(read)
+        finally:
+            if self._rasterizing:
+                self._rasterizing = False
+                _frames.end()
+
     def _on_draw(self, event: Event) -> None:
         # views lay out in logical pixels (those of the input); the framebuffer has
         # pixel_ratio times more (a HiDPI window, a remote view on a Retina screen)
         self._draw_views(self.size, self.pixel_ratio)
+        # from here to the frame's pixels the commands run and the rasterizer's threads
+        # take the cores: multiscale loaders' workers wait for the end before their
+        # next step (data/_frames.py); while the views were recorded (one core, Python)
+        # they could go on
+        if not self._rasterizing:
+            self._rasterizing = True
+            _frames.begin()
 
     def _draw_views(self, target_size: tuple[int, int], scale: float) -> None:
         gloo.set_state(scissor_test=False)
