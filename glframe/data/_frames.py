@@ -4,11 +4,13 @@ On a machine whose cores the tile workers fill, a frame drawn meanwhile took abo
 twice as long although the workers run niced (2 cores, llvmpipe, the Mandelbrot
 stop views of ``benchmarks/multiscale.py``: 19-22 ms loading against 11-12 ms idle):
 the rasterizer's threads wake and sleep many times a frame, and each wake-up waits
-for a core. The scene's canvas marks each frame with :func:`drawing`; a loader's
-worker calls :func:`yield_to_drawing` before each read, and a source that computes
-in steps (the synthetic Mandelbrot) between steps: it waits while a frame is being
-drawn, for the end of one frame at most, so drawing without pause slows loading
-(about one step a frame) and never stops it. The drawing thread never waits.
+for a core. A scene canvas marks each frame's rasterization, from the end of its
+views' recording to its pixels (:func:`begin`, :func:`end`; :func:`drawing` around a
+block); a loader's worker calls :func:`yield_to_drawing` before each read, and a
+source that computes in steps (the synthetic Mandelbrot) between steps: it waits
+while a frame is marked, for the end of one frame at most, so drawing without pause
+slows loading (about one step a frame) and never stops it. The drawing thread never
+waits; while it records the views (Python, one core) the workers go on.
 """
 
 from __future__ import annotations

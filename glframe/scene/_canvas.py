@@ -187,8 +187,8 @@ class SceneCanvas(Canvas):
         # from here to the frame's pixels the commands run and the rasterizer's threads
         # take the cores: multiscale loaders' workers wait for the end before their
         # next step (data/_frames.py); while the views were recorded (one core, Python)
-        # they could go on
-        if not self._rasterizing:
+        # they could go on (a draw event outside a frame marks nothing)
+        if self._drawing and not self._rasterizing:
             self._rasterizing = True
             _frames.begin()
 
