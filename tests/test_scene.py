@@ -169,6 +169,24 @@ def test_markers_validate_their_input():
         dots.size = float("nan")
 
 
+def test_one_symbol_for_all_points_is_compiled_in_and_draws_as_per_point(scene_canvas):
+    from glframe.scene.visuals import SYMBOLS
+
+    canvas = scene_canvas((240, 200))
+    view = canvas.add_view(camera=scene.PanZoomCamera(rect=(-0.5, -0.5, 4, 3), aspect=1))
+    xy = np.array([[i % 4, i // 4] for i in range(12)], float)
+    markers = scene.visuals.Markers(xy, size=36, edge_width=2, parent=view.scene)
+    for name in SYMBOLS:
+        markers.symbol = name  # one for all: a GLSL constant
+        one = canvas.render()
+        assert markers._symbol.value == SYMBOLS[name]
+        markers.symbol = [name] * len(xy)  # per point: the shader picks per fragment
+        every = canvas.render()
+        assert markers._symbol.value == -1
+        assert (one[..., :3] != 0).any(), name
+        np.testing.assert_array_equal(one, every, err_msg=name)
+
+
 # ---- 3D --------------------------------------------------------------------------------------
 def test_turntable_camera_orbits(scene_canvas):
     canvas = scene_canvas((200, 200))
