@@ -59,6 +59,7 @@ _BLOCK = 1 << 16
 _STEP = 1 << 13
 
 _pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
 # the compiled kernels (``_synthetic_kernels``) when numba is installed; off for tests
 # of the numpy fallback
 USE_NUMBA = importlib.util.find_spec("numba") is not None
@@ -67,7 +68,7 @@ USE_NUMBA = importlib.util.find_spec("numba") is not None
 def _load_kernels() -> None:
     """Import the compiled kernels and load their code now (when numba is installed).
 
-    The sources' constructors call it, so that importing numba (0.2 s) and loading
+    :func:`mandelbrot` calls it, so that importing numba (0.2 s) and loading
     its cached code is not the first tile's cost, which a first frame waits for.
     """
     if USE_NUMBA:
@@ -75,9 +76,6 @@ def _load_kernels() -> None:
 
         mandelbrot_block(np.zeros(1), np.zeros(1), 1, 4.0, np.empty(1, np.uint8))
         mandelbrot_grid(np.zeros(1), np.zeros(1), 1, 4.0, np.empty((1, 1), np.uint8))
-
-
-_pool_lock = threading.Lock()
 
 
 def _blocks_pool() -> ThreadPoolExecutor | None:
