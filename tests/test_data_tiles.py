@@ -591,6 +591,9 @@ def test_a_worker_waits_for_the_frame_being_drawn_one_frame_at_most():
     try:
         thread = threading.Thread(target=worker)
         thread.start()
+        deadline = time.perf_counter() + 10
+        while not _frames._changed._waiters and time.perf_counter() < deadline:
+            time.sleep(0.001)  # until the worker waits (CPython's Condition keeps its waiters)
         assert not done.wait(0.2)  # waits while the frame is drawn
         _frames.begin()  # another canvas starts a frame: the first one's end still frees it
         _frames.end()
