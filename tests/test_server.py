@@ -234,7 +234,12 @@ def test_a_hidpi_page_in_client_mode_draws_at_its_pixel_ratio(
     canvas, view, server = served()
     page = hidpi_page  # noqa: F811
     open_page(page, server.url + "?mode=client")
-    wide = "() => (document.querySelector('#glframe-remote canvas') || {}).width === 800"
+    # drawn at 800 device pixels wide (a resize applies with the frame drawn at its size;
+    # a first message already at that size is drawn an animation frame after it arrives)
+    wide = (
+        "() => { const c = document.querySelector('#glframe-remote canvas');"
+        " return !!c && c.width === 800 && +(c.dataset.frames || 0) >= 1; }"
+    )
     page.wait_for_function(wide, timeout=30_000)
     image = page_image(page)
     assert image.shape == (600, 800, 4)

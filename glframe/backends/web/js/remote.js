@@ -57,6 +57,9 @@ export function connect(element, transport, glir, figure) {
   notice.style.cssText = 'color: #b00; white-space: pre-wrap; line-height: normal;';
   box.append(view2d, notice);
   let interp = null, frame = [], cams = [];
+  // a new drawing buffer size, applied when the next frame is drawn: resizing clears the
+  // canvas, so resizing at once would show it blank until then
+  let resizeTo = null;
 
   function show(message) { notice.textContent = message; state.errors.push(message); }
 
@@ -86,6 +89,7 @@ export function connect(element, transport, glir, figure) {
       if (interp) interp.dispose();
       const size = header.physical_size || state.size || [view3d.width, view3d.height];
       [view3d.width, view3d.height] = size;
+      resizeTo = null;
       state.logical = header.size || size;
       const gl = view3d.getContext('webgl2', { antialias: false, preserveDrawingBuffer: true });
       interp = new glir.GlirInterpreter(gl, { checkErrors: false });
@@ -97,8 +101,7 @@ export function connect(element, transport, glir, figure) {
     } else {
       const commands = glir.decode(header.glir, buffers);
       if (header.physical_size) {  // resized: same objects, a new drawing buffer and layout
-        const [w, h] = header.physical_size;
-        if (view3d.width !== w || view3d.height !== h) { view3d.width = w; view3d.height = h; }
+        resizeTo = header.physical_size;
         state.logical = header.size;
       }
       if (header.views) {
@@ -135,6 +138,11 @@ export function connect(element, transport, glir, figure) {
     setTimeout(() => requestAnimationFrame(() => {
       drawAsked = false;
       if (!interp) return;
+      if (resizeTo) {  // the new size and its first frame in one task: never blank between
+        const [w, h] = resizeTo;
+        resizeTo = null;
+        if (view3d.width !== w || view3d.height !== h) { view3d.width = w; view3d.height = h; }
+      }
       try {
         interp.execute([...figure.viewUniforms(cams), ...frame]);
       } catch (error) {
