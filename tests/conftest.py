@@ -177,3 +177,16 @@ def figures(make_canvas):
     yield subplots
     for fig in made:
         fig.close()
+
+
+@pytest.fixture(params=["numba", "numpy"])
+def kernel(request, monkeypatch):
+    """Run a test with glframe.data's compiled kernels (aggregation, the synthetic
+    sources), then with their numpy fallbacks."""
+    from glframe.data import _aggregate_kernels, synthetic
+
+    if request.param == "numba":
+        pytest.importorskip("numba")
+    for module in (_aggregate_kernels, synthetic):
+        monkeypatch.setattr(module, "USE_NUMBA", request.param == "numba")
+    return request.param

@@ -22,15 +22,6 @@ XR, YR = (-2.0, 2.0), (-1.5, 1.5)
 GRID = dict(width=W, height=H, x_range=XR, y_range=YR)
 
 
-@pytest.fixture(params=["numba", "numpy"])
-def kernel(request, monkeypatch):
-    """Run a test with the compiled kernels, then with the numpy fallback."""
-    if request.param == "numba":
-        pytest.importorskip("numba")
-    monkeypatch.setattr(_aggregate_kernels, "USE_NUMBA", request.param == "numba")
-    return request.param
-
-
 def make_points(n=4000, seed=0, dtype=np.float64):
     """Random points with NaNs, points exactly on every bin edge and on the upper edges."""
     rng = np.random.default_rng(seed)

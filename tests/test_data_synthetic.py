@@ -114,15 +114,6 @@ def test_small_sizes_give_log2_levels():
 # -- values -------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["numba", "numpy"])
-def kernel(request, monkeypatch):
-    """Run with the compiled Mandelbrot kernel, then with the numpy fallback."""
-    if request.param == "numba":
-        pytest.importorskip("numba")
-    monkeypatch.setattr(synthetic, "USE_NUMBA", request.param == "numba")
-    return request.param
-
-
 def test_region_equals_direct_sampling_at_its_level(kernel):
     ms = mandelbrot(1024, 64, max_iter=64)
     for k, rows, cols in [

@@ -1,25 +1,23 @@
 """Frames being drawn: background readers yield the cores to the thread that draws.
 
 On a machine whose cores the tile workers fill, a frame drawn meanwhile took about
-twice as long although the workers run niced (2 cores, llvmpipe, the Mandelbrot
-stop views of ``benchmarks/multiscale.py``: 19-22 ms loading against 11-12 ms idle):
-the rasterizer's threads wake and sleep many times a frame, and each wake-up waits
-for a core. A scene canvas marks each frame's rasterization, from the end of its
-views' recording to its pixels (:func:`begin`, :func:`end`; :func:`drawing` around a
-block); a loader's worker calls :func:`yield_to_drawing` before each read, and a
-source that computes in steps (the synthetic Mandelbrot) between steps: it waits
-while a frame is marked, for the end of one frame at most, so drawing without pause
-slows loading (about one step a frame) and never stops it. The drawing thread never
-waits; while it records the views (Python, one core) the workers go on.
+twice as long although the workers run niced (2 cores, llvmpipe, the Mandelbrot stop
+views of ``benchmarks/multiscale.py``: 19-22 ms loading against 11-12 ms idle): the
+rasterizer's threads wake and sleep many times a frame, and each wake-up waits for a
+core. A scene canvas marks each frame's rasterization, from the end of its views'
+recording to its pixels (:func:`begin`, :func:`end`); a loader's worker calls
+:func:`yield_to_drawing` before each read, and a source that computes in steps (the
+synthetic Mandelbrot) between steps: it waits while a frame is marked, for the end of
+one frame at most, so drawing without pause slows loading (about one step a frame) and
+never stops it. The drawing thread never waits; while it records the views (Python,
+one core) the workers go on.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-__all__ = ["begin", "drawing", "end", "yield_to_drawing"]
+__all__ = ["begin", "end", "yield_to_drawing"]
 
 _changed = threading.Condition()
 _active = 0  # frames being drawn now (several canvases may draw at once)
@@ -30,7 +28,7 @@ MAX_WAIT = 0.1
 
 
 def begin() -> None:
-    """A frame starts being drawn (its rasterization: see :func:`drawing`)."""
+    """A frame starts being drawn (its rasterization, up to its pixels)."""
     global _active
     with _changed:
         _active += 1
@@ -43,16 +41,6 @@ def end() -> None:
         _active -= 1
         _ended += 1
         _changed.notify_all()
-
-
-@contextmanager
-def drawing() -> Iterator[None]:
-    """``begin()`` and ``end()`` around a block (``with drawing(): ...``)."""
-    begin()
-    try:
-        yield
-    finally:
-        end()
 
 
 def yield_to_drawing(timeout: float | None = None) -> None:

@@ -307,14 +307,20 @@ def mandelbrot_values(re: Any, im: Any, max_iter: int = 256) -> np.ndarray:
     def block(s: int) -> None:
         out[s : s + _BLOCK] = _mandelbrot_block(cr[s : s + _BLOCK], ci[s : s + _BLOCK], max_iter)
 
+    _each(block, starts)
+    return out.reshape(re.shape)
+
+
+def _each(work: Callable[[int], None], starts: range) -> None:
+    """``work(s)`` for each start: spread over the cores when there are several (see
+    ``_blocks_pool``), else one after another on this thread."""
     pool = _blocks_pool() if len(starts) > 1 else None
     if pool is None:
         for s in starts:
-            block(s)
+            work(s)
     else:
-        for _ in pool.map(block, starts):  # re-raises a block's error
+        for _ in pool.map(work, starts):  # re-raises a block's error
             pass
-    return out.reshape(re.shape)
 
 
 def _mandelbrot_grid(re: np.ndarray, im: np.ndarray, max_iter: int) -> np.ndarray:
@@ -324,32 +330,22 @@ def _mandelbrot_grid(re: np.ndarray, im: np.ndarray, max_iter: int) -> np.ndarra
     loader's worker); the kernel holds the GIL for none of it, and no broadcast
     copy of the coordinates is made, which held the GIL against the drawing thread.
     """
+    from ._loader import in_worker
     from ._synthetic_kernels import mandelbrot_grid
 
     out = np.empty((im.size, re.size), np.uint8)
-    rows = max(1, _BLOCK // max(re.size, 1))
+    worker = in_worker()
+    # on a loader's worker, bands of ~8k points (about a millisecond), each started after
+    # the frame being drawn, if any: the worker yields the cores to the drawing thread
+    rows = max(1, (_STEP if worker else _BLOCK) // max(re.size, 1))
     starts = range(0, im.size, rows)
-    pool = _blocks_pool() if len(starts) > 1 else None
-    if pool is None:
-        from ._loader import in_worker
-
-        # band by band; on a loader's worker each band starts after the frame being
-        # drawn, if any: the worker yields the cores to the drawing thread (see _frames)
-        worker = in_worker()
-        if worker:  # bands of ~8k points (about a millisecond): the wait comes soon
-            rows = max(1, _STEP // max(re.size, 1))
-            starts = range(0, im.size, rows)
-        for s in starts:
-            if worker:
-                yield_to_drawing()
-            mandelbrot_grid(re, im[s : s + rows], max_iter, _BAILOUT * _BAILOUT, out[s : s + rows])
-        return out
 
     def band(s: int) -> None:
+        if worker:
+            yield_to_drawing()
         mandelbrot_grid(re, im[s : s + rows], max_iter, _BAILOUT * _BAILOUT, out[s : s + rows])
 
-    for _ in pool.map(band, starts):  # re-raises a band's error
-        pass
+    _each(band, starts)
     return out
 
 

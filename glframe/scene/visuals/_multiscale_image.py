@@ -781,15 +781,16 @@ class MultiscaleImage(Tiled):
         for key in drawn:
             (r0, r1), (c0, c1) = grid.extent(key)
             box = ((max(r0, y0), min(r1, y1)), (max(c0, x0), min(c1, x1)))
-            finer = [
-                level
-                for level in levels[levels.index(key[0]) + 1 :]
-                if _within(box, ms.extent(level))
-            ]
-            under = {level: grid.visible(level, box) for level in finer}
-            if any(keys and all(k in solid for k in keys) for keys in under.values()):
-                continue  # covered
-            keys = under[finer[-1]] if finer else []
+            keys, covered = [], False  # keys: the tiles of the finest level that holds box
+            for level in levels[levels.index(key[0]) + 1 :]:  # coarse to fine
+                if not _within(box, ms.extent(level)):
+                    continue
+                keys = grid.visible(level, box)
+                if keys and all(k in solid for k in keys):
+                    covered = True
+                    break
+            if covered:
+                continue
             if not any(k in solid for k in keys):
                 pieces.append((key, None))
                 continue
