@@ -131,10 +131,10 @@ def test_image_cubic_kernels_equal_numpy(scene_canvas, interpolation, kernel):
     assert np.abs(canvas.render()[..., 0] - expected).max() > 20
     # without a kernel the kernel code is compiled out (a constant, not a uniform branch:
     # llvmpipe ran both sides and a linear 4096^2 image took twice its frame time)
-    assert "const float IMAGE_KERNEL = 0.0;" in image.program.compiled.fragment
+    assert "const float IMAGE_SAMPLING = 1.0;" in image.program.compiled.fragment
     image.interpolation = interpolation  # and back: recompiled with the kernel
     np.testing.assert_allclose(canvas.render()[..., 0].astype(float), expected, atol=2)
-    assert "const float IMAGE_KERNEL = 1.0;" in image.program.compiled.fragment
+    assert "const float IMAGE_SAMPLING = 2.0;" in image.program.compiled.fragment
 
 
 @pytest.mark.parametrize(
@@ -272,10 +272,16 @@ def test_image_changes_send_no_shaders(scene_canvas):
     changes = {
         "cmap": (lambda: setattr(image, "cmap", "magma"), {Cmd.DATA}),
         "clim": (lambda: setattr(image, "clim", (0, 1)), {Cmd.UNIFORM}),
-        "gamma": (lambda: setattr(image, "gamma", 0.5), {Cmd.UNIFORM}),
-        "interpolation": (lambda: setattr(image, "interpolation", "linear"), {Cmd.UNIFORM}),
+        # gamma 1 is a constant (no pow): leaving it compiles once, then gamma is a uniform
+        "gamma": (lambda: setattr(image, "gamma", 0.5), {Cmd.UNIFORM, Cmd.SHADERS}),
+        "gamma again": (lambda: setattr(image, "gamma", 0.7), {Cmd.UNIFORM}),
         "nan_color": (lambda: setattr(image, "nan_color", "red"), {Cmd.UNIFORM}),
         "data": (lambda: image.set_data(data * 2), {Cmd.DATA}),
+        # the sampling is a constant (the nearest path carries no bilinear taps)
+        "interpolation": (
+            lambda: setattr(image, "interpolation", "linear"),
+            {Cmd.UNIFORM, Cmd.SHADERS},
+        ),
     }
     for name, (change, expected) in changes.items():
         sent.clear()
@@ -283,7 +289,7 @@ def test_image_changes_send_no_shaders(scene_canvas):
         canvas.render()
         kinds = {c[0] for c in sent} - {Cmd.FUNC, Cmd.DRAW, Cmd.READ_PIXELS}
         assert kinds == expected, name
-    assert image.program.compilations == 1
+    assert image.program.compilations == 3
     sent.clear()
     image.set_data(wave(20, 40))  # another shape: a new texture, still no new shader
     canvas.render()
@@ -356,10 +362,11 @@ def local_coordinate(pixels):
 @pytest.mark.parametrize("dtype", ["float32", "uint8", "int16"])
 def test_volume_mip_of_a_cube_is_its_silhouette(scene_canvas, dtype):
     canvas, view = top_view(scene_canvas)
-    data = (cube_volume() * 200 + 10).astype(dtype)  # R8, or R16F normalized by the range
+    data = (cube_volume() * 200 + 10).astype(dtype)  # R8, or R32F normalized by the range
     volume = scene.visuals.Volume(data, cmap="viridis", parent=view.scene)
     assert volume.clim == (10, 210)
     image = canvas.render()[..., :3].astype(int)
+    assert volume._texture.internalformat == ("r8" if dtype == "uint8" else "r32f")
     x = local_coordinate(np.arange(150))
     y = x[::-1]  # screen rows go down, local y up
     lut = colormaps.lut("viridis")[:, :3].astype(int)

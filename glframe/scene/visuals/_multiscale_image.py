@@ -368,6 +368,7 @@ class MultiscaleImage(Tiled):
         # the atlas's pages: a constant too (recompiled when a page is added, 3 times at most)
         self._pages = Variable("MULTISCALE_PAGES", 1.0, kind="const")
         self.frag["pages"] = self._pages
+        self.frag["gamma_one"] = Variable("IMAGE_GAMMA_ONE", 1.0, kind="const")  # no gamma
         self._make_atlas()
         # GPU side: (key, index) -> slot (page, row, col), least recently drawn first
         self._gpu: OrderedDict[Any, tuple[int, int, int]] = OrderedDict()

@@ -28,7 +28,8 @@ while the camera moves). While the camera moves the ray steps twice as far; a ti
 redraws at full quality once it has been still for ``settle`` seconds.
 
 Values: uint8 as R8; other types normalized by the coarsest level's range (read at
-the first draw) and stored as R16F, as Volume does.
+the first draw) and stored as R16F: half of Volume's R32F, so the budgets hold
+twice the bricks.
 
 Limits: the chain from the visual to clip space must be linear (as for Volume); level
 0's ``translate`` is taken as 0 (the box is ``[0, W] x [0, H] x [0, D]``); positions
