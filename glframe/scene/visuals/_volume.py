@@ -26,8 +26,9 @@ Storage: uint8 data as R8; anything else normalized to [0, 1] by its range and
 stored as R32F, as Image stores float data (WebGL2 filters it linearly with
 OES_texture_float_linear, which browsers offer: glir.js says so when one lacks
 it). R16F would halve the memory, but llvmpipe converts every half-float texel
-it samples: a 256^3 MIP took 105-116 ms a frame against 77-81 ms as R32F. Contrast limits and the threshold are
-converted to texture units on the CPU, so changing them is a uniform update;
+it samples: a 256^3 MIP took 105-116 ms a frame against 77-81 ms as R32F.
+Contrast limits and the threshold are converted to texture units on the CPU, so
+changing them is a uniform update;
 the colormap is a lookup texture, so changing it sends the texture's DATA.
 
 Limits: the chain from the visual to clip space must be linear (affine or
