@@ -217,6 +217,83 @@ def test_aliased_thin_lines_are_line_strips_with_the_pixels_of_the_quads(pixel_v
     assert differ.sum() <= 0.04 * drawn  # a pixel at some sharp turns
 
 
+def drawn_indices(canvas):
+    """Render, and the number of indices of the DRAW of a line strip (None: all vertices)."""
+    sent = []
+    canvas.context.listeners.append(sent.extend)
+    image = canvas.render()
+    canvas.context.listeners.remove(sent.extend)
+    (draw,) = [c for c in sent if c[0] == Cmd.DRAW and c[2] == "line_strip"]
+    return image, (draw[3][2] if len(draw[3]) == 4 else None)
+
+
+def near(a, b):
+    """Pixels drawn in ``a`` with no pixel of ``b`` at most one pixel away."""
+    grown = b.copy()
+    for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1)):
+        grown |= np.roll(np.roll(b, dy, axis=0), dx, axis=1)
+    return a & ~grown
+
+
+@pytest.mark.parametrize("signal", ["walk", "sine", "falling"])
+def test_a_long_series_draws_four_vertices_a_column_with_the_pixels_of_all(pixel_view, signal):
+    """A strip whose x only grows (or falls), drawn thin with many vertices per pixel
+    column, draws each column's first, last, lowest and highest vertex only (the M4
+    reduction, _decimate.py): the pixels of the whole strip, within a few."""
+    rng = np.random.default_rng(3)
+    n = 40_000  # 200 vertices a pixel column
+    x = np.linspace(2.3, 197.7, n)
+    y = {
+        "walk": 75 + np.cumsum(rng.normal(size=n)) * 0.3,
+        "sine": 75 + 60 * np.sin(x / 9) + rng.normal(size=n) * 4,
+        "falling": 75 + 40 * np.cos(x / 13) * np.sin(x / 5) + rng.normal(size=n),
+    }[signal]
+    if signal == "falling":
+        x = x[::-1]
+    canvas, view = pixel_view()
+    line = Line(np.c_[x, y], antialias=False, color="white", parent=view.scene)
+    fast, count = drawn_indices(canvas)
+    assert count is not None and 400 <= count <= 4 * 200
+    column_extremes = line._column_extremes
+    line._column_extremes = lambda ctx: None  # every vertex, for this comparison only
+    every, all_vertices = drawn_indices(canvas)
+    assert all_vertices is None
+    a, b = (np.any(im[..., :3] > 0, axis=-1) for im in (fast, every))
+    assert b.sum() > 700
+    assert (a != b).sum() <= 0.01 * b.sum()
+    assert not near(a, b).any() and not near(b, a).any()
+    # a zoom picks the vertices again (what is off the view: one column each side): still
+    # the pixels of all of them
+    line._column_extremes = column_extremes
+    view.camera.rect = (50, 20, 60, 45)
+    fast, count = drawn_indices(canvas)
+    assert count is not None and count <= 4 * (200 + 2)
+    line._column_extremes = lambda ctx: None
+    every, _ = drawn_indices(canvas)
+    a, b = (np.any(im[..., :3] > 0, axis=-1) for im in (fast, every))
+    assert (a != b).sum() <= 0.01 * b.sum()
+
+
+def test_series_the_column_reduction_would_draw_differently_draw_every_vertex(pixel_view):
+    canvas, view = pixel_view()
+    x = np.linspace(0, 200, 10_000)
+    y = 75 + 50 * np.sin(x / 7)
+    colors = np.c_[x / 200, 1 - x / 200, 0 * x + 1]
+    cases = [
+        dict(positions=np.c_[x, y], color=colors),  # colours blend between vertices
+        dict(positions=np.c_[np.r_[x[:5000], x[:5000]], np.r_[y[:5000], y[:5000]]]),  # x turns
+        dict(positions=np.c_[x[:1000], y[:1000]]),  # under 8 vertices a column
+    ]
+    for options in cases:
+        line = Line(antialias=False, parent=view.scene, **{"color": "white", **options})
+        assert drawn_indices(canvas)[1] is None
+        line.parent = None
+    line = Line(np.c_[x, y], antialias=False, color="white", parent=view.scene)
+    assert drawn_indices(canvas)[1] is not None  # the same series, reduced
+    view.camera = scene.TurntableCamera()  # not a scale and translation
+    assert drawn_indices(canvas)[1] is None
+
+
 @pytest.mark.parametrize("change", ["translucent", "thinner", "antialiased", "additive"])
 def test_lines_a_strip_would_draw_differently_keep_the_quads(pixel_view, change):
     canvas, view = pixel_view()

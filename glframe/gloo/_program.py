@@ -78,6 +78,7 @@ _LEGACY = (
 )
 
 
+@functools.lru_cache(maxsize=256)  # many visuals share their shaders: each is read once
 def _legacy_glsl(vert: str, frag: str) -> str | None:
     """What in ``vert`` / ``frag`` is GLSL 1.20 and what to write instead, or None."""
     found = []

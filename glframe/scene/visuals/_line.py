@@ -30,7 +30,8 @@ positions break it): one vertex per position instead of a four-vertex quad
 per segment, and no distance field per fragment. ``tests/test_line_polygon.py``
 checks that both paths draw the same pixels. Translucent or thinner lines
 keep the quads (a strip draws some pixels twice at turns), and so does the
-pick pass.
+pick pass. A strip whose x only grows or falls, with many vertices per pixel
+column, draws only those that make its pixels (``_decimate.py``).
 
 With a ``capacity``, the line is a ring buffer for data that arrives over time:
 ``line.append(points)`` adds points at the end and the oldest roll off once
@@ -67,6 +68,7 @@ from .._reactive import Alias, Prop, aliased_argument
 from .._visual import DrawContext, Visual, finite_bounds
 from . import _data as checks
 from ._data import as_positions
+from ._decimate import column_extremes, monotonic
 from ._line_ring import _ROW, LineRing
 from ._origin import RingOrigin, choose_origin, relative
 from ._ring import RingMirror, RingStore
@@ -339,6 +341,11 @@ class Line(LineRing, Visual):
         self._thin_stale: set[str] = {"geometry", "color"}
         self._thin_draw: tuple[str, Any] = ("line_strip", "all")
         self._thin_indices: gloo.IndexBuffer | None = None
+        # a strip whose x only grows or falls: its uploaded (x, y), and the vertices kept
+        # of each pixel column (_decimate.py) for the camera they were picked for
+        self._thin_xy: np.ndarray | None = None
+        self._columns: gloo.IndexBuffer | None = None
+        self._columns_key: tuple | None = None
         self._opaque = True  # every colour's alpha is 1 (set with the colours)
         # the ring buffer (capacity given): the points on the CPU, and what each path's
         # GPU buffers hold of them
@@ -578,11 +585,15 @@ class Line(LineRing, Visual):
         if "geometry" in self._thin_stale:
             pos = self._values["positions"][index]
             valid = np.all(np.isfinite(pos), axis=1)
-            program["a_position"] = np.where(valid[:, None], relative(pos, self._origin), 0)
+            uploaded = np.where(valid[:, None], relative(pos, self._origin), 0)
+            program["a_position"] = uploaded
             n = len(index)
+            self._thin_xy, self._columns_key = None, None
             if self._layout != "pairs" and valid.all():
                 mode = "line_loop" if self._layout == "loop" else "line_strip"
                 self._thin_draw = (mode, "all")
+                if mode == "line_strip" and monotonic(uploaded[:, 0]):
+                    self._thin_xy = uploaded[:, :2]
             else:  # pairs, or a strip with breaks: the segments between finite vertices
                 if self._layout == "pairs":
                     pairs = np.arange(n).reshape(-1, 2)
@@ -624,10 +635,37 @@ class Line(LineRing, Visual):
             self._draw_thin_ring(program)
             return
         mode, indices = self._thin_draw  # indices: "all" vertices, a buffer or None
+        if self._thin_xy is not None:
+            indices = self._column_extremes(ctx) or indices
         if indices == "all":
             program.draw(mode)
         elif indices is not None:
             program.draw(mode, indices)
+
+    def _column_extremes(self, ctx: DrawContext) -> gloo.IndexBuffer | None:
+        """The strip's vertices that draw its pixels, for this view's camera (see
+        _decimate.py), or None where the camera is not a scale and translation, or where
+        the strip has under 8 vertices a pixel column (not worth it)."""
+        xy = self._thin_xy
+        width = ctx.view.variables["viewport"].value[0]
+        if self._values["color"].ndim != 1 or len(xy) < 8 * width:
+            return None  # (per-vertex colours would blend between other vertices)
+        if not all(t._st() is not None for t in self._applied(ctx.view)):
+            return None
+        m = self._shift_matrix(ctx.view)  # of the uploaded (relative) positions, to clip
+        key = (m[0, 0], m[0, 3], width)
+        if key != self._columns_key:
+            self._columns_key = key
+            columns = np.floor((xy[:, 0] * m[0, 0] + m[0, 3] + 1.0) * (0.5 * width))
+            # off the view, each side is one column: its kept vertices draw nothing there,
+            # and the segments into the view are kept (its first and last vertices)
+            np.clip(columns, -1, width, out=columns)
+            kept = column_extremes(columns, xy[:, 1]).astype(np.uint32)
+            if self._columns is None:
+                self._columns = gloo.IndexBuffer(kept)
+            else:
+                self._columns.set_data(kept)
+        return self._columns
 
     def _bounds(self, axis: int) -> tuple[float, float] | None:
         pos = self._values["positions"]
