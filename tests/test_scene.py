@@ -187,6 +187,50 @@ def test_one_symbol_for_all_points_is_compiled_in_and_draws_as_per_point(scene_c
         np.testing.assert_array_equal(one, every, err_msg=name)
 
 
+@pytest.mark.parametrize("symbol", ["disc", "square", "ring"])
+def test_exact_symbols_draw_in_a_tight_sprite_the_pixels_of_the_wide_one(
+    scene_canvas, monkeypatch, symbol
+):
+    """Symbols whose distance is exact get half a pixel of sprite around them, not one:
+    the same pixels (the fast path against the general one, sizes and edges mixed)."""
+    from glframe.scene.visuals import _markers
+
+    canvas = scene_canvas((160, 120))
+    view = canvas.add_view(camera=scene.PanZoomCamera(rect=(0, 0, 160, 120), aspect=1))
+    rng = np.random.default_rng(11)
+    xy = rng.uniform(5, 115, (300, 2))
+    sizes = rng.choice([2.0, 3.0, 4.5, 9.0], 300)
+    markers = scene.visuals.Markers(xy, size=sizes, symbol=symbol, parent=view.scene)
+    for edge in (0.0, 1.5):
+        markers.edge_width = edge
+        tight = canvas.render()
+        assert markers._edge.value == float(edge > 0)  # a constant: no edge, no blend
+        assert markers.program["u_margin"] == 0.5
+        monkeypatch.setattr(_markers, "_EXACT", set())  # every symbol's margin: one pixel
+        wide = canvas.render()
+        assert markers.program["u_margin"] == 1.0
+        monkeypatch.undo()
+        assert (tight[..., :3] > 0).sum() > 3000
+        assert np.abs(tight.astype(int) - wide.astype(int)).max() <= 1, edge
+
+
+def test_marker_edges_follow_the_pixel_scale(scene_canvas):
+    canvas = scene_canvas((100, 100))
+    view = canvas.add_view(camera=scene.PanZoomCamera(rect=(0, 0, 100, 100), aspect=1))
+    scene.visuals.Markers(
+        [[50, 50]],
+        size=40,
+        edge_width=4,
+        face_color="black",
+        edge_color="white",
+        parent=view.scene,
+    )
+    one = canvas.render()[50, :, 0] > 127
+    two = canvas.render(size=(200, 200))[100, :, 0] > 127  # two device pixels each
+    assert one.sum() == 8  # the edge's two crossings of the row, 4 pixels each
+    assert two.sum() == 16
+
+
 # ---- 3D --------------------------------------------------------------------------------------
 def test_turntable_camera_orbits(scene_canvas):
     canvas = scene_canvas((200, 200))

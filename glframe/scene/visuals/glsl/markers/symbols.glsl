@@ -40,13 +40,15 @@ float marker_distance(int symbol, vec2 p, float r) {
 
 void main() {
     float size = v_size;
-    vec2 p = (gl_PointCoord - 0.5) * vec2(1.0, -1.0) * (size + 2.0 * (u_edge_width + 1.0));
+    vec2 p = (gl_PointCoord - 0.5) * vec2(1.0, -1.0) * v_sprite;
     // $symbol: a constant, the one symbol of every point (its distance alone is
     // compiled), or -1 for a symbol per point (v_symbol)
     int symbol = $symbol < -0.5 ? v_symbol : int($symbol + 0.5);
     float d = marker_distance(symbol, p, size * 0.5);
-    float edge = u_edge_width;
-    if (edge > 0.0) {
+    float edge = v_edge;
+    // $edge: a constant, 1 where the edge is wider than 0 (without one, its blend is not
+    // compiled: llvmpipe computes both sides of a uniform branch)
+    if ($edge > 0.5) {
         float fill = clamp(0.5 - (d + edge * 0.5), 0.0, 1.0);
         float outer = clamp(0.5 - (d - edge * 0.5), 0.0, 1.0);
         vec4 color = mix(v_edge_color, v_face_color, fill);
