@@ -38,7 +38,11 @@ at once, so peak memory is the scene's and no library warms another's caches):
 - CPU: the median CPU time of the rendering thread over those calls
   (``time.thread_time()``; llvmpipe and lavapipe rasterize on their own threads, so this
   is the library's Python and driver-call work, what stays on a GPU);
-- first: canvas + view + visuals + the first render (the data already made);
+- first: canvas + view + visuals + the first render (the data already made), imports
+  included: glframe's modules are byte-compiled before the runs (``compileall``), as pip
+  does for an installed package and as the peers' are, so that a machine with
+  ``PYTHONDONTWRITEBYTECODE`` set (this one) does not charge glframe alone ~0.15 s of
+  compiling its sources in every process;
 - peak: the process's peak resident memory (``ru_maxrss``), data included;
 - drawn: the share of the pixels that differ from the background;
 - glframe / faster peer: glframe's frame over the faster peer's.
@@ -717,6 +721,12 @@ def main() -> None:
             print(f"{lib}: not installed: pip install {PIP_NAMES.get(lib, lib)}")
     if not libs:
         sys.exit("no library to measure")
+    if "glframe" in libs:  # its bytecode, as the peers' (see "first" above)
+        import compileall
+
+        import glframe
+
+        compileall.compile_dir(Path(glframe.__file__).parent, quiet=1)
     per = "library" if args.quick else "library and scene"
     print(f"canvas {args.size}, seed {SEED}; frame = median of {args.repeat} render() after "
           f"the first; one process per {per}, one after another")  # fmt: skip
