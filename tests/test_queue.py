@@ -43,6 +43,20 @@ def test_a_uniform_of_another_program_is_not_a_barrier():
     assert optimize(cmds) == cmds[1:]
 
 
+def test_shaders_replaced_before_a_draw_are_sent_once():
+    cmds = [
+        (Cmd.CREATE, 1, "Program"),
+        (Cmd.SHADERS, 1, VERT, FRAG),  # replaced before any draw: dropped
+        (Cmd.UNIFORM, 1, "u_color", "vec4", (1.0, 0.0, 0.0, 1.0)),
+        (Cmd.SHADERS, 2, VERT, FRAG),  # another program's: kept
+        (Cmd.SHADERS, 1, VERT, FRAG.replace("c = u_color", "c = u_color.bgra")),
+        (Cmd.DRAW, 1, "points", (0, 1), 1),
+        (Cmd.SHADERS, 1, VERT, FRAG),  # after the draw: kept
+        (Cmd.DRAW, 1, "points", (0, 1), 1),
+    ]
+    assert optimize(cmds) == [cmds[0], *cmds[2:]]
+
+
 def test_data_wholly_overwritten_before_use_is_dropped():
     a, b = np.zeros(4, np.float32), np.ones(2, np.float32)
     cmds = [

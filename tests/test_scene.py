@@ -214,6 +214,23 @@ def test_exact_symbols_draw_in_a_tight_sprite_the_pixels_of_the_wide_one(
         assert np.abs(tight.astype(int) - wide.astype(int)).max() <= 1, edge
 
 
+def test_a_visual_whose_constants_change_at_its_first_draw_sends_one_program(scene_canvas):
+    from glframe.gloo import Cmd
+
+    canvas = scene_canvas((60, 40))
+    view = canvas.add_view(camera=scene.PanZoomCamera(rect=(0, 0, 60, 40)))
+    sent = []
+    canvas.context.listeners.append(sent.extend)
+    # edge_width=0 and a triangle: two constants away from the program's first build
+    markers = scene.visuals.Markers(
+        [[30, 20]], size=9, edge_width=0, symbol="triangle", parent=view.scene
+    )
+    canvas.render()
+    assert [c[0] for c in sent].count(Cmd.SHADERS) == 1  # the queue dropped the first
+    assert markers.program.compilations == 2
+    assert canvas.render()[..., 0].any()
+
+
 def test_marker_edges_follow_the_pixel_scale(scene_canvas):
     canvas = scene_canvas((100, 100))
     view = canvas.add_view(camera=scene.PanZoomCamera(rect=(0, 0, 100, 100), aspect=1))
