@@ -387,6 +387,46 @@ def test_constant_attribute_and_points(canvas):
     assert (img[..., 1] == 255).sum() == 25 and (img[24, 32, :3] == [0, 255, 255]).all()
 
 
+def test_constant_attributes_shared_by_programs_are_set_where_they_differ(canvas):
+    """Constant attribute values are context state: the interpreter sets one only where
+    GL holds another value, and forgets it where a program reads an array there."""
+    vert = """
+    in vec2 a_position;
+    in vec4 a_color;
+    out vec4 v_color;
+    void main() {
+        gl_Position = vec4(a_position, 0.0, 1.0);
+        gl_PointSize = 3.0;
+        v_color = a_color;
+    }"""
+    frag = "precision highp float; in vec4 v_color; out vec4 c; void main() { c = v_color; }"
+    spots = [(-0.5, 0.0), (0.0, 0.0), (0.5, 0.0)]
+    colors = [(1.0, 0.0, 0.0, 1.0), (1.0, 0.0, 0.0, 1.0), (0.0, 0.0, 1.0, 1.0)]
+    programs = []
+    for spot, color in zip(spots, colors):
+        program = gloo.Program(vert, frag)
+        program["a_position"] = np.array([spot], np.float32)
+        program["a_color"] = color
+        programs.append(program)
+    array = gloo.Program(vert, frag)  # a_color from an array: green
+    array["a_position"] = np.array([[0.0, 0.5]], np.float32)
+    array["a_color"] = np.array([[0.0, 1.0, 0.0, 1.0]], np.float32)
+
+    def draw():
+        gloo.clear(color="black")
+        programs[0].draw("points")
+        array.draw("points")
+        for program in programs[1:]:
+            program.draw("points")
+
+    for _ in range(2):  # and again in the next batch
+        img = draw_with(canvas, draw)
+        for (x, y), color in zip([*spots, (0.0, 0.5)], [*colors, (0, 1, 0, 1)]):
+            row, col = int((1 - y) / 2 * img.shape[0]), int((x + 1) / 2 * img.shape[1])
+            assert tuple(img[row, col, :3]) == tuple(int(255 * c) for c in color[:3])
+    assert canvas.interpreter.attribute_values  # the last constant set, by location
+
+
 def test_buffer_subdata_moves_one_vertex(canvas):
     tri = np.array([[-1, -1], [1, -1], [-1, 1]], np.float32)
     vbo = gloo.VertexBuffer(tri)

@@ -179,10 +179,15 @@ class GlirContext:
         #: The GL state the queued FUNCs set, {state key: FUNC}: gloo's state functions
         #: skip a FUNC that sets a value already set there (emptied at each flush).
         self.recorded_state: dict = {}
+        #: the last set_state's resolved commands while no state was recorded since (its
+        #: FUNCs all in recorded_state): a set_state of the same ones then records
+        #: nothing, at once (each visual of a scene sets its state; most share one)
+        self.state_applied: tuple | None = None
 
     def flush(self) -> list[tuple]:
         """The frame's commands, optimized; the state and listeners see them."""
-        self.recorded_state.clear()
+        self.recorded_state = {}
+        self.state_applied = None
         commands = self.queue.flush()
         self.state.update(commands)
         for listener in list(self.listeners):

@@ -100,6 +100,10 @@ def _legacy_glsl(vert: str, frag: str) -> str | None:
     )
 
 
+#: value types whose equality says "the same value" (a tuple of floats compares as such)
+_PLAIN = (float, int, bool, tuple)
+
+
 def parse_variables(source: str, pattern: re.Pattern = _UNIFORM) -> dict[str, tuple[str, int]]:
     """``{name: (glsl type, array count)}`` of the declarations ``pattern`` finds."""
     return dict(_parse_variables(source, pattern))
@@ -236,6 +240,14 @@ class Program(GLObject):
         return self._values.get(name)
 
     def __setitem__(self, name: str, value) -> None:
+        # the same plain value again (a visual setting its uniforms each frame): nothing
+        # to check or send (numpy arrays and textures take the full path)
+        if type(value) in _PLAIN and type(self._values.get(name)) is type(value):
+            try:
+                if self._values[name] == value:
+                    return
+            except ValueError:  # a tuple holding arrays: compared element-wise
+                pass
         if name in self._uniforms:
             gtype, count = self._uniforms[name]
             if GLSL_TYPES[gtype][1] == "s":

@@ -109,6 +109,7 @@ def _record(ctx: GlirContext, cmd: tuple, key=False) -> None:
         if recorded.get(key) == cmd:
             return
         recorded[key] = cmd
+        ctx.state_applied = None  # the state changed: set_state records again
     ctx.queue.append(cmd)
 
 
@@ -211,8 +212,11 @@ def set_state(preset: str | None = None, **settings) -> None:
         if cache_key is not None and len(_RESOLVED) < 1024:
             _RESOLVED[cache_key] = resolved
     ctx = _current("set_state", last=True)
+    if ctx.state_applied is resolved:
+        return  # the same state as the last set_state's, nothing recorded since
     for cmd, key in resolved:
         _record(ctx, cmd, key)
+    ctx.state_applied = resolved
 
 
 def _resolve(preset: str | None, settings: dict) -> tuple:

@@ -140,11 +140,9 @@ class Visual(Reactive, Node):
         self._shift_stale = True
         self._program: ModularProgram | None = None
         # lequal: at equal depth (2D scenes) later draws go on top, in draw order
-        self._gl_state: dict[str, Any] = {
-            "preset": "translucent",
-            "depth_test": True,
-            "depth_func": "lequal",
-        }
+        settings = {"depth_test": True, "depth_func": "lequal"}
+        self._gl_state: dict[str, Any] = {"preset": "translucent", **settings}
+        self._gl_state_args = ("translucent", settings)  # what draw gives set_state
         super().__init__(parent, **kwargs)
 
     @property
@@ -157,6 +155,7 @@ class Visual(Reactive, Node):
     def set_gl_state(self, preset: str | None = None, **settings: Any) -> None:
         """GL state for drawing this visual (see :func:`glframe.gloo.set_state`)."""
         self._gl_state = {"preset": preset, **settings}
+        self._gl_state_args = (preset, settings)
         self.update()
 
     def _on_path_changed(self) -> None:
@@ -253,8 +252,8 @@ class Visual(Reactive, Node):
         self._bind_view(ctx.view)
         self._update_shift(ctx.view)
         self._prepare(ctx)
-        state = dict(self._gl_state)
-        gloo.set_state(state.pop("preset"), **state)
+        preset, settings = self._gl_state_args
+        gloo.set_state(preset, **settings)
         if ctx.picking:  # ids must be written as they are
             gloo.set_state(blend=False)
             self._pick_id.value = (float(ctx.pick_ids[self]), 0.0, 0.0, 1.0)

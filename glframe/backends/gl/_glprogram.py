@@ -118,6 +118,7 @@ class GLProgram(GLObject):
         # name -> (buffer, the spec) of each active attribute that reads a buffer, as the
         # VAO holds it (the buffer object, even if its id was deleted since)
         self.reads: dict[str, tuple[GLBuffer, tuple]] = {}
+        self.arrays: dict[str, range] = {}  # name -> the locations its array feeds
         # the last draw's checks: (its selection, instances and the versions of the buffers
         # it read), its result; dropped when an attribute changes
         self._checked: tuple | None = None
@@ -142,6 +143,7 @@ class GLProgram(GLObject):
         for loc in range(GL.glGetIntegerv(GL.GL_MAX_VERTEX_ATTRIBS)):
             GL.glDisableVertexAttribArray(loc)  # locations may have moved
         self.constants = {}
+        self.arrays = {}
         self._checked = None
         for name, spec in self.attributes.items():
             self._apply_attribute(name, spec)
@@ -205,6 +207,7 @@ class GLProgram(GLObject):
         loc = self.linked.attrib_locs.get(name, -1)
         self.constants.pop(name, None)
         self.reads.pop(name, None)
+        self.arrays.pop(name, None)
         if loc < 0:
             return
         if spec[0] == "value":
@@ -229,6 +232,7 @@ class GLProgram(GLObject):
             per_column = size // columns
             stride = stride or size * itemsize
         integer = gtype[0] in "iu"
+        self.arrays[name] = range(loc, loc + columns)
         for c in range(columns):
             ptr = ctypes.c_void_p(offset + c * per_column * itemsize)
             GL.glEnableVertexAttribArray(loc + c)
@@ -327,8 +331,15 @@ class GLProgram(GLObject):
             if tex_id is not None:
                 tex = interp._get(tex_id, GLTexture)
                 interp._bind_texture(unit, tex.target, tex.handle)
+        # constant attributes are context state: set only where another value is there
+        current = interp.attribute_values
         for loc, setter, vals in self.constants.values():
-            setter(loc, *vals)
+            if current.get(loc) != (setter, vals):
+                setter(loc, *vals)
+                current[loc] = (setter, vals)
+        for locs in self.arrays.values():  # GL may leave an array's locations' values
+            for loc in locs:  # undefined
+                current.pop(loc, None)
         if ibo is None:
             GL.glDrawArraysInstanced(glmode, first, count, instances)
         else:

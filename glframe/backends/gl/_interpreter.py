@@ -92,6 +92,8 @@ class GlirInterpreter:
         self._program = 0  # bound GL program, VAO, textures: skip redundant binds
         self._vao = 0
         self._units: dict[int, tuple[int, int]] = {}
+        #: constant attribute values in GL, by location: (setter, values)
+        self.attribute_values: dict[int, tuple] = {}
         self._linked: dict[tuple[str, str], LinkedProgram] = {}
         self._active_unit = -1
         self._handlers = {
@@ -266,6 +268,7 @@ class GlirInterpreter:
         """Forget cached bindings (after someone else has used the GL context)."""
         self._program = self._vao = 0
         self._units.clear()
+        self.attribute_values.clear()
         self._active_unit = -1
 
     # ---- commands ------------------------------------------------------------------

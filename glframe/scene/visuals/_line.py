@@ -347,6 +347,8 @@ class Line(LineRing, Visual):
         self._columns: gloo.IndexBuffer | None = None
         self._columns_key: tuple | None = None
         self._opaque = True  # every colour's alpha is 1 (set with the colours)
+        self._blending_of: dict | None = None  # the GL state _default_blending answered for
+        self._blending = True
         # the ring buffer (capacity given): the points on the CPU, and what each path's
         # GPU buffers hold of them
         self._ring: RingStore | None = None
@@ -555,16 +557,25 @@ class Line(LineRing, Visual):
         strip draws some pixels twice where the quads split them between the segments: the
         same picture only where drawing twice changes nothing.)"""
         values = self._values
-        state = self._gl_state
         return (
             not values["antialias"]
             and values["width"] * ctx.pixel_scale == 1.0
             and self._opaque
             and (self._ring is None or self._ring.true_counts["valid"] == self._ring.count)
-            and state.get("preset") in ("translucent", "opaque")
-            and not any(key.startswith("blend_") for key in state)
+            and self._default_blending()
             and not ctx.picking
         )
+
+    def _default_blending(self) -> bool:
+        """Whether the GL state blends as the presets "translucent" and "opaque" do
+        (remembered per state: asked every frame)."""
+        state = self._gl_state
+        if self._blending_of is not state:
+            self._blending_of = state
+            self._blending = state.get("preset") in ("translucent", "opaque") and not any(
+                key.startswith("blend_") for key in state
+            )
+        return self._blending
 
     def _thin_program(self) -> Any:
         """The line-strip program: its own stages, sharing the transform chain and the
@@ -628,9 +639,7 @@ class Line(LineRing, Visual):
         elif self._thin_stale:  # the line became thin after its last _prepare
             self._prepare_thin()
         program = self._thin_program()
-        alpha = min(self._values["width"] * ctx.pixel_scale, 1.0)
-        if program["u_alpha"] != alpha:  # unchanged: no uniform checks each frame
-            program["u_alpha"] = alpha
+        program["u_alpha"] = min(self._values["width"] * ctx.pixel_scale, 1.0)
         if self._ring is not None:
             self._draw_thin_ring(program)
             return
