@@ -120,6 +120,34 @@ def test_after_wait_equal_to_a_plain_volume_of_the_level(scene_canvas, made, dty
             assert (reference[..., :3].max(axis=-1) > 0).mean() > 0.3  # something drawn
 
 
+def test_window_code_is_compiled_in_only_while_a_finer_level_is_drawn(
+    scene_canvas, made, monkeypatch
+):
+    """Rays read the brick window only below the coarsest level: a GLSL constant (the
+    window's lookups cost llvmpipe 5x on every sample, read or not); going back and
+    forth links each program once (the interpreter keeps unused ones a while)."""
+    from glframe.backends.gl import _interpreter
+
+    links = []
+    linked_program = _interpreter.LinkedProgram
+    monkeypatch.setattr(
+        _interpreter, "LinkedProgram", lambda *a: links.append(a) or linked_program(*a)
+    )
+    ms = Multiscale(blob_pyramid(64, 3), spatial_ndim=3)
+    canvas, view = top_view(scene_canvas, 64, 600, fov=30)
+    volume = mvolume(made, ms, view, tile=8, clim=(1, 2))
+    states = []
+    for scale_factor in (600, 40, 600, 40):  # the coarsest level, level 0, and again
+        view.camera.scale_factor = scale_factor
+        assert volume.wait(timeout=60)
+        image = canvas.render()
+        fragment = volume.program.compiled.fragment
+        states.append((volume.stats()["level"], "MULTISCALE_WINDOW = 1.0" in fragment))
+        assert image[..., :3].max() > 0
+    assert states == [(2, False), (0, True), (2, False), (0, True)]
+    assert len(links) == 2  # one program each way, linked once
+
+
 @pytest.mark.parametrize(
     "method, clim", [("minip", (1.0, 2.0)), ("average", (1.0, 1.4)), ("additive", (1.0, 40.0))]
 )

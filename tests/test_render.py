@@ -427,6 +427,31 @@ def test_constant_attributes_shared_by_programs_are_set_where_they_differ(canvas
     assert canvas.interpreter.attribute_values  # the last constant set, by location
 
 
+def test_unused_linked_programs_are_kept_a_while_then_deleted(canvas):
+    from glframe.backends.gl._interpreter import KEEP_IDLE
+
+    interp = canvas.interpreter
+
+    def program_of(k):  # distinct sources: one linked program each
+        frag = FRAG_COLOR.replace("f_color = u_color;", f"f_color = u_color * {k + 1}.0;")
+        program = gloo.Program(VERT_COLOR, frag)
+        program["a_position"], program["u_color"], program["u_offset"] = QUAD, (0.05,) * 4, (0, 0)
+        return program
+
+    for k in range(KEEP_IDLE + 3):
+        program = program_of(k)
+        draw_with(canvas, lambda p=program: p.draw("triangle_strip"))
+        program.delete()
+        draw_with(canvas, lambda: gloo.clear(color="black"))
+    assert interp.linked_programs == 0  # none in use
+    assert len(interp._idle) == KEEP_IDLE == len(interp._linked)  # the last ones kept
+    kept = next(reversed(interp._idle))
+    again = program_of(KEEP_IDLE + 2)  # the last one's sources: linked already
+    img = draw_with(canvas, lambda: again.draw("triangle_strip"))
+    assert interp.linked_programs == 1 and kept not in interp._idle
+    assert abs(int(img[20, 30, 0]) - 0.05 * (KEEP_IDLE + 3) * 255) <= 1
+
+
 def test_buffer_subdata_moves_one_vertex(canvas):
     tri = np.array([[-1, -1], [1, -1], [-1, 1]], np.float32)
     vbo = gloo.VertexBuffer(tri)

@@ -21,6 +21,7 @@ crash, a heap read or a hang, which no later GL error reports.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -54,6 +55,8 @@ _CLASSES = {
     "FrameBuffer": GLFrameBuffer,
 }
 _GL_INT = 2**31 - 1
+#: linked programs kept while no program uses them (see _release_program)
+KEEP_IDLE = 8
 
 
 class GlirInterpreter:
@@ -95,6 +98,7 @@ class GlirInterpreter:
         #: constant attribute values in GL, by location: (setter, values)
         self.attribute_values: dict[int, tuple] = {}
         self._linked: dict[tuple[str, str], LinkedProgram] = {}
+        self._idle: OrderedDict[tuple[str, str], LinkedProgram] = OrderedDict()  # unused
         self._active_unit = -1
         self._handlers = {
             Cmd.CREATE: self._create,
@@ -226,26 +230,35 @@ class GlirInterpreter:
             self._vao = 0
 
     def _link_program(self, vert: str, frag: str) -> LinkedProgram:
-        """The linked program for these sources (shared; linked on first use)."""
+        """The linked program for these sources (shared; linked on first use, or kept
+        from a recent use)."""
         linked = self._linked.get((vert, frag))
         if linked is None:
             linked = self._linked[(vert, frag)] = LinkedProgram(vert, frag)
             self._program = linked.handle  # LinkedProgram() left it in use
+        self._idle.pop(linked.key, None)
         linked.users += 1
         return linked
 
     def _release_program(self, linked: LinkedProgram) -> None:
+        """One user fewer. A program no one uses is kept among the last KEEP_IDLE ones:
+        a visual whose GLSL constants go back and forth (a volume's window, an image's
+        sampling) switches between programs linked already (llvmpipe: tens of ms each)."""
         linked.users -= 1
         if linked.users == 0:
-            del self._linked[linked.key]
-            if self._program == linked.handle:
-                self._program = 0
-            linked.delete()
+            self._idle[linked.key] = linked
+            while len(self._idle) > KEEP_IDLE:
+                _, oldest = self._idle.popitem(last=False)
+                del self._linked[oldest.key]
+                if self._program == oldest.handle:
+                    self._program = 0
+                oldest.delete()
 
     @property
     def linked_programs(self) -> int:
-        """How many distinct GL programs are linked (programs share identical sources)."""
-        return len(self._linked)
+        """How many distinct GL programs are in use (programs share identical sources;
+        the last few unused are kept linked, and not counted)."""
+        return len(self._linked) - len(self._idle)
 
     def _bind_texture(self, unit: int, target: int, handle: int) -> None:
         # The unit is made active even when the binding is cached: texture uploads
