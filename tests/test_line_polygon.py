@@ -311,6 +311,25 @@ def test_lines_a_strip_would_draw_differently_keep_the_quads(pixel_view, change)
     assert not strip and image[..., 0].any()
 
 
+def test_a_line_drawn_as_a_strip_makes_its_quads_only_when_they_draw(pixel_view):
+    """The quads' program and buffers wait while the strip draws (1000 thin lines: first
+    frame 0.96 -> 0.48 s); the pick pass and a change of width make them, up to date."""
+    canvas, view = pixel_view()
+    line = Line([[20, 20], [100, 130], [180, 30]], antialias=False, parent=view.scene)
+    assert drawn_by(canvas, "line_strip")[1]
+    assert line._program is None  # no quad program, no quad buffers
+    line.positions = [[20, 30], [100, 120], [180, 40]]  # kept for the quads
+    strip, _ = drawn_by(canvas, "line_strip")
+    assert line._program is None
+    assert canvas.pick((100, 150 - 120)).visual is line  # the pick pass draws the quads
+    assert line._program is not None
+    line.width = 1.5  # now quads, with the positions set while they waited
+    quads, used = drawn_by(canvas, "triangle_strip")
+    assert used and not drawn_by(canvas, "line_strip")[1]
+    a, b = covered(strip), covered(quads)
+    assert a.sum() > 150 and (a & ~b).sum() == 0  # the wider line covers the thin one
+
+
 def test_thin_aliased_lines_follow_the_pixel_scale(pixel_view):
     canvas, view = pixel_view()
     Line([[20.2, 75.3], [179.8, 75.3]], antialias=False, color="white", parent=view.scene)

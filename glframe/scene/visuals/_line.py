@@ -30,8 +30,10 @@ positions break it): one vertex per position instead of a four-vertex quad
 per segment, and no distance field per fragment. ``tests/test_line_polygon.py``
 checks that both paths draw the same pixels. Translucent or thinner lines
 keep the quads (a strip draws some pixels twice at turns), and so does the
-pick pass. A strip whose x only grows or falls, with many vertices per pixel
-column, draws only those that make its pixels (``_decimate.py``).
+pick pass. While a line draws as a strip, its quads' program and buffers are
+not made (their changes wait until the quads draw). A strip whose x only grows
+or falls, with many vertices per pixel column, draws only those that make its
+pixels (``_decimate.py``).
 
 With a ``capacity``, the line is a ring buffer for data that arrives over time:
 ``line.append(points)`` adds points at the end and the oldest roll off once
@@ -347,6 +349,7 @@ class Line(LineRing, Visual):
         self._columns: gloo.IndexBuffer | None = None
         self._columns_key: tuple | None = None
         self._opaque = True  # every colour's alpha is 1 (set with the colours)
+        self._quads_pending: set[str] = set()  # changes the quads get when they next draw
         self._blending_of: dict | None = None  # the GL state _default_blending answered for
         self._blending = True
         # the ring buffer (capacity given): the points on the CPU, and what each path's
@@ -500,8 +503,24 @@ class Line(LineRing, Visual):
         return self._buffers[name]
 
     def _prepare(self, ctx: DrawContext) -> None:
-        program = self.program
         dirty = self._dirty
+        if "color" in dirty and self._ring is None:  # (the line-strip test reads it)
+            self._opaque = bool(np.all(self._values["color"][..., 3] == 1.0))
+        if self._ring is None and self._is_thin(ctx):
+            # drawn as a line strip: the quads' program and buffers wait until the quads
+            # draw (the pick pass, another width...), their changes kept for then
+            if "geometry" in dirty:
+                self._build_geometry()  # the rows, layout and instances the strip reads
+            self._thin_stale |= dirty & {"geometry", "color"}
+            self._quads_pending |= dirty
+            dirty.clear()
+            if self._thin_stale:
+                self._prepare_thin()
+            return
+        fresh = dirty & {"geometry", "color"}  # (the strip has the pending ones)
+        dirty |= self._quads_pending
+        self._quads_pending = set()
+        program = self.program
         if self._ring is not None:
             self._prepare_ring()
         elif "geometry" in dirty:
@@ -523,7 +542,6 @@ class Line(LineRing, Visual):
                 dirty.add("color")
         if "color" in dirty and self._ring is None:
             color = self._values["color"]
-            self._opaque = bool(np.all(color[..., 3] == 1.0))
             if color.ndim == 1:
                 self._bind("a_color0", color, 1)
                 self._bind("a_color1", color, 1)
@@ -542,7 +560,7 @@ class Line(LineRing, Visual):
                 value = self._values[name]
                 codes = JOINS if name == "join" else CAPS if name == "cap" else None
                 program[f"u_{name}"] = float(codes[value] if codes else value)
-        self._thin_stale |= dirty & {"geometry", "color"}
+        self._thin_stale |= fresh
         dirty.clear()
         if self._ring is not None:
             if self._is_thin(ctx):
