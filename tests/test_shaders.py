@@ -177,6 +177,10 @@ def test_attribute_variable_updates_data_and_constants_recompile(make_canvas, ca
         gain.value = 1.0
     assert "recompile" in caplog.text
     assert canvas.render()[4, 4, 0] == 255
+    compilations = program.compilations
+    gain.value = 1.0  # the same value again: nothing to recompile
+    canvas.render()
+    assert program.compilations == compilations
 
 
 def test_snippet_errors_name_the_snippet_and_its_line(make_canvas):

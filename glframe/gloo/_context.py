@@ -186,7 +186,7 @@ class GlirContext:
 
     def flush(self) -> list[tuple]:
         """The frame's commands, optimized; the state and listeners see them."""
-        self.recorded_state = {}
+        self.recorded_state.clear()
         self.state_applied = None
         commands = self.queue.flush()
         self.state.update(commands)

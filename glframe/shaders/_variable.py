@@ -122,8 +122,9 @@ class Variable(ShaderObject):
         if self.gtype not in GLSL_TYPES:
             raise ValueError(f"Variable {name!r}: unknown GLSL type {self.gtype!r}")
         self._value = value
-        # what was given last, as numbers: a numeric uniform (not a sampler's data)
-        self._numeric = kind == "uniform" and GLSL_TYPES[self.gtype][1] != "s"
+        # what was given last, as numbers: a numeric uniform (not a sampler's data) or
+        # constant (the same value again recompiles nothing)
+        self._numeric = kind in ("uniform", "const") and GLSL_TYPES[self.gtype][1] != "s"
         self._frozen = _frozen(value) if self._numeric else None
         # program -> the GLSL name this variable has there
         self._users: weakref.WeakKeyDictionary[ModularProgram, str] = weakref.WeakKeyDictionary()

@@ -292,15 +292,13 @@ class Image(Colormapped, Visual):
             program["u_clim"] = self.clim
         if "gamma" in dirty:
             program["u_gamma"] = self.gamma
-            if self._gamma_one.value != float(self.gamma == 1):
-                self._gamma_one.value = float(self.gamma == 1)  # another program: recompiled
+            self._gamma_one.value = float(self.gamma == 1)  # changed: recompiled
         if "interpolation" in dirty:
             linear = 1.0 if self.interpolation == "linear" else 0.0
             program["u_linear"] = linear
             kernel, radius, bc = KERNELS.get(self.interpolation, (0.0, 1.0, (0.0, 0.0)))
             sampling = 2.0 if kernel > 0 else linear
-            if self._sampling.value != sampling:
-                self._sampling.value = sampling  # another program: recompiled
+            self._sampling.value = sampling  # changed: another program, recompiled
             program["u_kernel"] = kernel
             program["u_kernel_radius"] = radius
             program["u_kernel_bc"] = bc
@@ -346,8 +344,7 @@ class Image(Colormapped, Visual):
         program["u_image_size"] = (float(w), float(h))
         colors = 1.0 if data.ndim == 3 else 0.0
         program["u_color_mode"] = colors  # for image/sample.glsl's blending
-        if self._colors.value != colors:
-            self._colors.value = colors  # another program: recompiled
+        self._colors.value = colors  # changed: another program, recompiled
         program["u_value_scale"] = 255.0 if data.dtype == np.uint8 else 1.0
 
     def _draw(self, ctx: DrawContext) -> None:

@@ -447,8 +447,7 @@ class Markers(RingBounds, Visual):
             value = self._values[name]
             if name == "edge_width":
                 program["u_edge_width"] = value
-                if self._edge.value != float(value > 0):
-                    self._edge.value = float(value > 0)  # another program: recompiled
+                self._edge.value = float(value > 0)  # changed: another program, recompiled
             elif name == "scaling":
                 program["u_scene_scaling"] = 1.0 if value == "scene" else 0.0
             elif name == "position":
@@ -458,8 +457,7 @@ class Markers(RingBounds, Visual):
         symbol = self._values["symbol"]
         per_point = np.ndim(symbol) > 0 or (ring is not None and "symbol" in ring.names)
         constant = -1.0 if per_point else float(symbol)
-        if self._symbol.value != constant:
-            self._symbol.value = constant  # another program: recompiled
+        self._symbol.value = constant  # changed: another program, recompiled
         program["u_margin"] = 0.5 if constant in _EXACT else 1.0
         self._dirty.clear()
 

@@ -650,8 +650,7 @@ class MultiscaleImage(Tiled):
                 self._rough.add((key, index))
             budget -= 1
         pages = float(max(1, len(self._atlas.pages)))
-        if self._pages.value != pages:
-            self._pages.value = pages  # another program: recompiled
+        self._pages.value = pages  # changed: another program, recompiled
 
     def _set_interpolation(self) -> None:
         """The sampling constant and the kernel's uniforms; a new margin empties the
@@ -666,8 +665,7 @@ class MultiscaleImage(Tiled):
             self._rough.clear()
             self._make_atlas()
         sampling = 2.0 if name in KERNELS else 1.0 if name == "linear" else 0.0
-        if self._sampling.value != sampling:
-            self._sampling.value = sampling  # another program: recompiled once
+        self._sampling.value = sampling  # changed: another program, recompiled once
         kernel, radius, bc = KERNELS.get(name, (0.0, 1.0, (0.0, 0.0)))
         program = self.program
         program["u_linear"] = 1.0 if name == "linear" else 0.0

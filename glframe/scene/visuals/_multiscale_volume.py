@@ -597,7 +597,7 @@ class MultiscaleVolume(RayCast, Tiled):
             self._presence()
             ms, level = self._ms, self._level
             lo, n = self._window_lo, self._window_n
-            self._set_has_window(1.0)
+            self._has_window.value = 1.0  # changed: the other program (FRAG_DECLARATIONS)
             program["u_level"] = float(level)
             program["u_fine_origin"] = tuple(ms.translate[level][::-1])
             program["u_fine_scale"] = tuple(ms.scale[level][::-1])
@@ -605,16 +605,10 @@ class MultiscaleVolume(RayCast, Tiled):
             program["u_window_hi"] = tuple(float(v) for v in ((lo + n) * self._brick)[::-1])
             voxel = min(ms.scale[level])
         else:
-            self._set_has_window(0.0)
+            self._has_window.value = 0.0
             voxel = min(self._ms.scale[self._coarsest])
         self._upload_all = False
         program["u_step"] = self.step_size * voxel * (2.0 if self._moving else 1.0)
-
-    def _set_has_window(self, value: float) -> None:
-        """Whether rays read the window (1) or the coarsest level alone (0): a constant,
-        so a change compiles the other program (the interpreter keeps the last few)."""
-        if self._has_window.value != value:
-            self._has_window.value = value
 
     def _track_motion(self, key: Any, still: bool = False) -> None:
         """``moving`` while the camera changes between frames; a timer asks for the

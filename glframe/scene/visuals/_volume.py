@@ -202,8 +202,8 @@ class RayCast:
         """Set the ray caster's uniforms whose properties are dirty (clim and threshold
         in texture units: ``self._to_texture``)."""
         program = self.program
-        if "method" in dirty and self._method.value != METHODS[self.method]:
-            self._method.value = METHODS[self.method]  # another program: recompiled
+        if "method" in dirty:
+            self._method.value = METHODS[self.method]  # changed: another program, recompiled
         if "clim" in dirty:
             program["u_clim"] = tuple(self._to_texture(v) for v in self.clim)
         if dirty & {"clim", "threshold"}:  # the default threshold follows clim
