@@ -368,19 +368,21 @@ def test_index_buffer_types_and_ranges(canvas, dtype):
     assert (img[..., 0] == 255).all()
 
 
+# points of a_color (a constant attribute or an array), gl_PointSize SIZE
+POINTS_VERT = """
+in vec2 a_position;
+in vec4 a_color;
+out vec4 v_color;
+void main() {
+    gl_Position = vec4(a_position, 0.0, 1.0);
+    gl_PointSize = SIZE;
+    v_color = a_color;
+}"""
+POINTS_FRAG = "precision highp float; in vec4 v_color; out vec4 c; void main() { c = v_color; }"
+
+
 def test_constant_attribute_and_points(canvas):
-    vert = """
-    in vec2 a_position;
-    in vec4 a_color;
-    out vec4 v_color;
-    void main() {
-        gl_Position = vec4(a_position, 0.0, 1.0);
-        gl_PointSize = 5.0;
-        v_color = a_color;
-    }"""
-    program = gloo.Program(
-        vert, "precision highp float; in vec4 v_color; out vec4 c;void main() { c = v_color; }"
-    )
+    program = gloo.Program(POINTS_VERT.replace("SIZE", "5.0"), POINTS_FRAG)
     program["a_position"] = np.array([[0.0, 0.0]], np.float32)
     program["a_color"] = (0.0, 1.0, 1.0, 1.0)
     img = draw_with(canvas, lambda: (gloo.clear(color="black"), program.draw("points")))
@@ -390,16 +392,7 @@ def test_constant_attribute_and_points(canvas):
 def test_constant_attributes_shared_by_programs_are_set_where_they_differ(canvas):
     """Constant attribute values are context state: the interpreter sets one only where
     GL holds another value, and forgets it where a program reads an array there."""
-    vert = """
-    in vec2 a_position;
-    in vec4 a_color;
-    out vec4 v_color;
-    void main() {
-        gl_Position = vec4(a_position, 0.0, 1.0);
-        gl_PointSize = 3.0;
-        v_color = a_color;
-    }"""
-    frag = "precision highp float; in vec4 v_color; out vec4 c; void main() { c = v_color; }"
+    vert, frag = POINTS_VERT.replace("SIZE", "3.0"), POINTS_FRAG
     spots = [(-0.5, 0.0), (0.0, 0.0), (0.5, 0.0)]
     colors = [(1.0, 0.0, 0.0, 1.0), (1.0, 0.0, 0.0, 1.0), (0.0, 0.0, 1.0, 1.0)]
     programs = []
