@@ -97,6 +97,7 @@ def test_mandelbulb_defaults_are_15_levels_down_to_one_tile_without_computing(mo
         raise AssertionError("computed")
 
     monkeypatch.setattr(synthetic, "_mandelbulb_block", refuse)
+    monkeypatch.setattr(synthetic, "_mandelbulb_grid", refuse)
     ms = mandelbulb()
     assert ms.nlevels == 15 and ms.spatial_ndim == 3 and ms.dtype == np.uint8
     assert [ms.shape(k) for k in range(15)] == [(2 ** (20 - k),) * 3 for k in range(15)]
@@ -278,6 +279,25 @@ def test_bulb_region_matches_the_trigonometric_iteration():
     assert (got == want).mean() > 0.998
     assert mandelbulb_values(0.0, 0.0, 0.0, 0.01) == 255
     assert mandelbulb_values(1.2, 1.2, 1.2, 0.01) == 0
+
+
+def test_compiled_bulb_kernel_equals_the_numpy_one_at_the_surface(monkeypatch):
+    pytest.importorskip("numba")
+    ms = mandelbulb(2**12, 32)
+    # the whole coarsest level, a tile across the surface, a tile inside with its ramp
+    regions = [(7, (0, 32), (0, 32), (0, 32)), (5, (48, 80), (48, 80), (96, 128)),
+               (2, (480, 512), (512, 544), (800, 832))]  # fmt: skip
+    got = {}
+    for use in (True, False):
+        monkeypatch.setattr(synthetic, "USE_NUMBA", use)
+        got[use] = [ms.read(k, tuple(slice(*r) for r in region)) for k, *region in regions]
+    for fast, slow in zip(got[True], got[False]):
+        assert ((slow > 0) & (slow < 255)).any() and (slow == 255).any()
+        np.testing.assert_array_equal(fast, slow)
+    # values at points (the block kernel) equal the grid's
+    z, y, x = ((np.arange(a, b) + 0.5) * 2.5 * 32 / 2**12 - 1.25 for a, b in regions[1][1:])
+    points = mandelbulb_values(x[None, None], y[None, :, None], z[:, None, None], 2.5 * 32 / 2**12)
+    np.testing.assert_array_equal(points, got[True][1])
 
 
 def test_one_bulb_tile_of_level_0_in_under_a_second():

@@ -148,6 +148,52 @@ def test_window_code_is_compiled_in_only_while_a_finer_level_is_drawn(
     assert len(links) == 2  # one program each way, linked once
 
 
+class Gated:
+    """A level that gives nothing until ``gate`` is set (a slow disk)."""
+
+    def __init__(self, array, gate):
+        self.array, self.gate = array, gate
+        self.shape, self.dtype = array.shape, array.dtype
+
+    def __getitem__(self, key):
+        assert self.gate.wait(timeout=60)
+        return self.array[key]
+
+
+def test_no_brick_resident_draws_the_coarsest_level_alone(scene_canvas, made):
+    """While no brick of the window is resident (a first frame, a new level), the rays
+    read the coarsest level only: the program without the window's lookups, at the
+    coarsest level's step, and the pixels of a plain Volume of that level."""
+    import threading
+
+    levels = blob_pyramid(64, 3)
+    gate = threading.Event()
+    ms = Multiscale([Gated(levels[0], gate), Gated(levels[1], gate), levels[2]], spatial_ndim=3)
+    canvas, view = top_view(scene_canvas, 64, 40, fov=30)
+    view.camera.elevation, view.camera.azimuth = 30, 40
+    volume = mvolume(made, ms, view, tile=8, clim=(1, 2), cmap="grays", method="mip")
+    plain = scene.visuals.Volume(levels[2], clim=(1, 2), cmap="grays", parent=view.scene)
+    plain.transform = STTransform(scale=(4, 4, 4))
+    plain.visible = False
+    try:
+        first = canvas.render()
+        assert volume.stats()["level"] == 0 and volume.stats()["tiles_resident"] == 0
+        assert "MULTISCALE_WINDOW = 1.0" not in volume.program.compiled.fragment
+        assert volume.program["u_step"] == pytest.approx(0.5 * 4)  # in coarsest voxels
+        plain.visible, volume.visible = True, False
+        reference = canvas.render()
+        plain.visible, volume.visible = False, True
+    finally:
+        gate.set()
+    diff = np.abs(first.astype(int) - reference.astype(int)).max(axis=-1)
+    assert np.mean(diff > 2) < 0.002, np.mean(diff > 2)
+    assert np.ptp(reference[..., :3].max(axis=-1)) > 60  # a picture, not a flat colour
+    assert volume.wait(timeout=60)
+    canvas.render()
+    assert "MULTISCALE_WINDOW = 1.0" in volume.program.compiled.fragment
+    assert volume.program["u_step"] == pytest.approx(0.5)
+
+
 @pytest.mark.parametrize(
     "method, clim", [("minip", (1.0, 2.0)), ("average", (1.0, 1.4)), ("additive", (1.0, 40.0))]
 )
@@ -273,8 +319,11 @@ def test_moving_camera_steps_coarser_then_settles(scene_canvas, made):
         made, Multiscale(blob_pyramid(64, 3), spatial_ndim=3), view, tile=16, settle=0.2
     )
     canvas.render()
+    assert volume.wait(timeout=30)
+    canvas.render()  # the bricks drawn: the window's step
     assert not volume.stats()["moving"]
     still_step = volume.program["u_step"]
+    assert still_step == pytest.approx(0.5)  # step_size 0.5 of a level-0 voxel
     view.camera.azimuth = 20
     canvas.render()
     assert volume.stats()["moving"]

@@ -17,19 +17,20 @@ its centre, ``(i + 0.5) * 2**k`` in level-0 pixels. A pixel's value depends
 only on its level and index, never on the region it was read with, so
 overlapping reads agree exactly.
 
-The Mandelbrot values are computed point by point by a numba kernel when numba
-is installed (``_synthetic_kernels``: 2-3x faster on boundary tiles, more inside
-the set; a tile's coordinates are two vectors, no broadcast copy, so a worker
-holds the GIL for almost none of it), else by numpy (vectorized per block,
-iterating only the points still bounded); the Mandelbulb by numpy; float64. A
-Mandelbrot read of several blocks (``_BLOCK`` points) outside a
+Values are computed point by point by numba kernels when numba is installed
+(``_synthetic_kernels``: the Mandelbrot 2-3x faster on boundary tiles, more inside
+the set; the Mandelbulb 1.3x inside, 2.5x outside; a tile's coordinates are
+vectors, no broadcast copy, so a worker holds the GIL for almost none of it), else
+by numpy (vectorized per block, iterating only the points still bounded); float64.
+A read of several blocks (``_BLOCK`` points) outside a
 :class:`~glframe.data.TileLoader`'s worker threads (the coarsest level, read on the
-drawing thread at a visual's first frame) spreads its blocks (rows, compiled) over
+drawing thread at a visual's first frame) spreads its blocks (rows or planes) over
 the cores; a read on a loader worker stays on that thread, the loader being
-parallel already. A 512 x 512 Mandelbrot tile takes from under a millisecond
-(inside the set) to about 20 ms compiled, 50 ms with numpy (a tile full of slowly
-escaping boundary points); a 64**3
-Mandelbulb tile takes up to a few tenths of a second. Detail finer than
+parallel already, and computes in steps of ``_STEP`` points, each started after the
+frame being drawn (:func:`~glframe.data._frames.yield_to_drawing`). A 512 x 512
+Mandelbrot tile takes from under a millisecond (inside the set) to about 20 ms
+compiled, 50 ms with numpy (a tile full of slowly escaping boundary points); a 64**3
+Mandelbulb tile about 0.1 s inside the bulb, 15 ms outside. Detail finer than
 ``max_iter`` resolves is shown as "inside". Steps other than 1 and
 ``None``/newaxis are not supported in slicing, and a read is refused above
 :attr:`ComputedArray.max_elements` elements.
@@ -48,6 +49,7 @@ from typing import Any
 import numpy as np
 
 from ._frames import yield_to_drawing
+from ._loader import in_worker
 
 __all__ = ["ComputedArray", "mandelbrot", "mandelbrot_values", "mandelbulb", "mandelbulb_values"]
 
@@ -68,21 +70,23 @@ USE_NUMBA = importlib.util.find_spec("numba") is not None
 def _load_kernels() -> None:
     """Import the compiled kernels and load their code now (when numba is installed).
 
-    :func:`mandelbrot` calls it, so that importing numba (0.2 s) and loading
+    :func:`mandelbrot` and :func:`mandelbulb` call it, so that importing numba (0.2 s) and loading
     its cached code is not the first tile's cost, which a first frame waits for.
     """
     if USE_NUMBA:
-        from ._synthetic_kernels import mandelbrot_block, mandelbrot_grid
+        from . import _synthetic_kernels as k
 
-        mandelbrot_block(np.zeros(1), np.zeros(1), 1, 4.0, np.empty(1, np.uint8))
-        mandelbrot_grid(np.zeros(1), np.zeros(1), 1, 4.0, np.empty((1, 1), np.uint8))
+        one, u8 = np.zeros(1), np.empty(1, np.uint8)
+        k.mandelbrot_block(one, one, 1, 4.0, u8)
+        k.mandelbrot_grid(one, one, 1, 4.0, u8.reshape(1, 1))
+        k.mandelbulb_block(one, one, one, 1.0, 1, 8, 4.0, u8)
+        k.mandelbulb_grid(one, one, one, 1.0, 1, 8, 4.0, u8.reshape(1, 1, 1))
 
 
 def _blocks_pool() -> ThreadPoolExecutor | None:
     """The threads that share a read's blocks (one per core), or None: on one core, and
     on a TileLoader's worker threads, which already read in parallel."""
     global _pool
-    from ._loader import in_worker
 
     cores = os.cpu_count() or 1
     if cores < 2 or in_worker():
@@ -330,7 +334,6 @@ def _mandelbrot_grid(re: np.ndarray, im: np.ndarray, max_iter: int) -> np.ndarra
     loader's worker); the kernel holds the GIL for none of it, and no broadcast
     copy of the coordinates is made, which held the GIL against the drawing thread.
     """
-    from ._loader import in_worker
     from ._synthetic_kernels import mandelbrot_grid
 
     out = np.empty((im.size, re.size), np.uint8)
@@ -559,13 +562,46 @@ def mandelbulb_values(
     x, y, z = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in (x, y, z)))
     cx, cy, cz = x.ravel(), y.ravel(), z.ravel()
     out = np.empty(cx.size, np.uint8)
-    for s in range(0, cx.size, _BLOCK):
-        sl = slice(s, s + _BLOCK)
+    worker = in_worker()
+    block = _STEP if worker else _BLOCK  # steps on a worker (below)
+
+    def one(s: int) -> None:
+        if worker:
+            yield_to_drawing()
+        sl = slice(s, s + block)
         out[sl] = _mandelbulb_block(cx[sl], cy[sl], cz[sl], voxel, max_iter, int(power))
+
+    _each(one, range(0, cx.size, block))
     return out.reshape(x.shape)
 
 
+def _mandelbulb_grid(x, y, z, voxel, max_iter, power):
+    """``mandelbulb_values(x[None, None], y[None, :, None], z[:, None, None], ...)`` by
+    the compiled grid kernel, in bands of planes as ``_mandelbrot_grid``'s rows."""
+    from ._synthetic_kernels import mandelbulb_grid
+
+    out = np.empty((z.size, y.size, x.size), np.uint8)
+    worker = in_worker()
+    planes = max(1, (_STEP if worker else _BLOCK) // max(x.size * y.size, 1))
+
+    def band(s: int) -> None:
+        if worker:
+            yield_to_drawing()
+        mandelbulb_grid(
+            x, y, z[s : s + planes], voxel, max_iter, power, _BULB_BAILOUT2, out[s : s + planes]
+        )
+
+    _each(band, range(0, z.size, planes))
+    return out
+
+
 def _mandelbulb_block(cx, cy, cz, voxel, max_iter, power):
+    if USE_NUMBA:
+        from ._synthetic_kernels import mandelbulb_block
+
+        out = np.empty(cx.size, np.uint8)
+        mandelbulb_block(cx, cy, cz, voxel, max_iter, power, _BULB_BAILOUT2, out)
+        return out
     out = np.full(cx.size, 255, np.uint8)
     idx = np.arange(cx.size)
     vx, vy, vz = cx.copy(), cy.copy(), cz.copy()
@@ -584,7 +620,7 @@ def _mandelbulb_block(cx, cy, cz, voxel, max_iter, power):
             if not idx.size:
                 break
         r = np.sqrt(r2)
-        dr = power * r ** (power - 1) * dr + 1.0
+        dr = power * _ipow(r, power - 1) * dr + 1.0
         rho = np.sqrt(rho2)
         polar = _ipow(vz + 1j * rho, power)  # r**p (cos p theta + i sin p theta)
         # On the z axis the azimuth is undefined; any unit value does (sin p theta = 0).
@@ -655,6 +691,7 @@ def mandelbulb(
         raise ValueError(f"{name}: width must be a finite number > 0, not {width!r}")
     size, tile, power = int(size), int(tile), int(power)
     lo = -0.5 * width
+    _load_kernels()
 
     def level(k: int) -> ComputedArray:
         step = width * 2.0**k / size  # one level-k voxel in space
@@ -664,6 +701,8 @@ def mandelbulb(
             z = lo + (np.arange(p0, p1) + 0.5) * step
             y = lo + (np.arange(r0, r1) + 0.5) * step
             x = lo + (np.arange(c0, c1) + 0.5) * step
+            if USE_NUMBA:
+                return _mandelbulb_grid(x, y, z, step, max_iter, power)
             return mandelbulb_values(
                 x[None, None, :], y[None, :, None], z[:, None, None], step, max_iter, power
             )
