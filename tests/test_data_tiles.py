@@ -192,6 +192,27 @@ def test_priority_3d_depth_along_the_view_plus_distance_from_its_axis():
         grid.priority(keys[0], (0, 0, 0), (0, 0, 0))
 
 
+def test_prioritize_orders_as_priority_does_and_checks_every_key():
+    rng = np.random.default_rng(3)
+    levels = [np.zeros((80, 96, 112)), np.zeros((40, 48, 56)), np.zeros((20, 24, 28))]
+    grid = TileGrid(Multiscale(levels, spatial_ndim=3), 16)  # partial edge bricks too
+    keys = [*grid.keys(0), *grid.keys(1), *grid.keys(2)]
+    keys = [keys[i] for i in rng.permutation(len(keys))]
+    for centre, direction in [((40, 30, 20), None), ((5, 90, 3), (1, -2, 0.5))]:
+        want = sorted(keys, key=lambda k: grid.priority(k, centre, direction))
+        assert grid.prioritize(keys, centre, direction) == want
+        assert grid.prioritize(iter(keys), centre, direction) == want
+    assert grid.prioritize([], (0, 0, 0)) == []
+    for bad, error, message in [
+        ((0, (5, 0, 0)), IndexError, r"tile \(5, 0, 0\) is outside level 0's grid of \(5, 6, 7\)"),
+        ((3, (0, 0, 0)), IndexError, r"level must be in \[0, 3\), not 3"),
+        ((0, (0, 0)), IndexError, "outside level 0's grid"),
+        ("nonsense", ValueError, "a tile key is"),
+    ]:
+        with pytest.raises(error, match=message):
+            grid.prioritize([(0, (0, 0, 0)), bad], (0, 0, 0))
+
+
 # -- TileCache ----------------------------------------------------------------------
 
 
@@ -342,6 +363,7 @@ def test_loader_reads_in_priority_order_into_the_cache():
     assert stats == {
         "tiles_loaded": 10,
         "tiles_pending": 0,
+        "reads_active": 0,
         "cancelled": 0,
         "cpu_bytes": 16 * 16 * 2 * 10,
         "errors": 0,
@@ -381,6 +403,7 @@ def test_a_new_request_cancels_unstarted_reads_and_reorders_the_rest():
         # again, so it is requeued after b[0]
         assert loader.stats()["cancelled"] == 2
         assert loader.pending() == b
+        assert loader.stats()["reads_active"] == 4  # a[0] runs on, unwanted; b queued
         assert not loader.wait(timeout=0.05)
         gate.set()
         assert loader.wait(timeout=10)
@@ -392,6 +415,7 @@ def test_a_new_request_cancels_unstarted_reads_and_reorders_the_rest():
         # the started read finished and was kept, though no longer wanted
         assert cache.contains(a[0])
         assert loader.stats()["tiles_loaded"] == 4
+        assert loader.stats()["reads_active"] == 0
 
 
 def test_the_same_request_again_changes_nothing():
@@ -405,6 +429,28 @@ def test_the_same_request_again_changes_nothing():
         gate.set()
         assert loader.wait(timeout=10)
         assert read_keys(grid, log) == keys
+        assert loader.stats()["cancelled"] == 0
+
+
+def test_a_request_of_what_is_left_keeps_the_queue():
+    """A view held while its tiles arrive asks again for its tiles less those loaded
+    (and with cached ones): the queued reads stay as they are, nothing is requeued."""
+    gate, started = threading.Event(), threading.Event()
+    ms, grid, log, base = recorded(gate=gate, started=started)
+    cache = TileCache(1 << 20)
+    cache.put((2, (0, 0)), np.zeros((16, 16), np.uint16))
+    with TileLoader(grid, cache, max_workers=1) as loader:
+        keys = [(0, (0, 0)), (0, (0, 1)), (0, (1, 0)), (0, (1, 1))]
+        loader.request(keys)
+        assert started.wait(10)
+        queued = dict(loader._futures)
+        loader.request([(2, (0, 0)), *keys])  # a cached key more: no read for it
+        assert loader._futures == queued and all(loader._futures[k] is f for k, f in queued.items())
+        loader.request([*keys[2:], *keys[:2]])  # another order: requeued
+        assert loader._futures[(keys[1], ())] is not queued[(keys[1], ())]
+        gate.set()
+        assert loader.wait(timeout=10)
+        assert read_keys(grid, log) == [keys[0], keys[2], keys[3], keys[1]]
         assert loader.stats()["cancelled"] == 0
 
 

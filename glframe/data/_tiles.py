@@ -39,6 +39,15 @@ TileKey = tuple[int, tuple[int, ...]]
 _EPS = 1e-9
 
 
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise dot products of (n, k) arrays (``b`` may be one row), summed in axis
+    order: the same bits for one row as for many (BLAS may not)."""
+    out = a[:, 0] * b[:, 0]
+    for j in range(1, a.shape[1]):
+        out = out + a[:, j] * b[:, j]
+    return out
+
+
 class TileGrid:
     """The tiles of every level of a multiscale source.
 
@@ -305,23 +314,25 @@ class TileGrid:
         [(1, (0, 0)), (0, (1, 1)), (0, (0, 0))]
         """
         level, idx = self._check_key(key)
-        c = self.centre(key)
-        v = c - self._point(centre, "centre")
+        score = self._scores(self.centre(key)[None], centre, direction)[0]
+        return (-level, float(score), idx)
+
+    def _scores(self, centres: np.ndarray, centre: Any, direction: Any) -> np.ndarray:
+        """The within-level part of :meth:`priority` for tile ``centres`` (n, ndim): one
+        computation for one tile and for many, so both order alike to the last bit."""
+        v = centres - self._point(centre, "centre")
         if direction is None:
-            score = float(np.sqrt(v @ v))
-        else:
-            d = self._point(direction, "direction")
-            norm = float(np.sqrt(d @ d))
-            if norm == 0:
-                raise ValueError(
-                    f"TileGrid({self.multiscale.name}): direction must not be zero, "
-                    f"not {direction!r}"
-                )
-            d = d / norm
-            depth = float(v @ d)
-            off_axis = v - depth * d
-            score = depth + float(np.sqrt(off_axis @ off_axis))
-        return (-level, score, idx)
+            return np.sqrt(_dot(v, v))
+        d = self._point(direction, "direction")
+        norm = float(np.sqrt(d @ d))
+        if norm == 0:
+            raise ValueError(
+                f"TileGrid({self.multiscale.name}): direction must not be zero, not {direction!r}"
+            )
+        d = d / norm
+        depth = _dot(v, d[None])
+        off_axis = v - depth[:, None] * d
+        return depth + np.sqrt(_dot(off_axis, off_axis))
 
     def prioritize(
         self,
@@ -339,7 +350,58 @@ class TileGrid:
         >>> grid.prioritize(grid.keys(0), centre=(40, 10))
         [(0, (1, 0)), (0, (0, 0)), (0, (1, 1)), (0, (0, 1))]
         """
-        return sorted(keys, key=lambda k: self.priority(k, centre, direction))
+        # placed as arrays, a level at a time: a 3D view wants thousands of bricks each
+        # frame, and one priority() call per key cost ~10 ms of it
+        levels, idx = self._key_arrays(keys)
+        if not levels.size:
+            return []
+        centres = np.empty(idx.shape)
+        ms = self.multiscale
+        tile = np.array(self.tile)
+        for level in np.unique(levels):
+            mine = levels == level
+            i = idx[mine]
+            level = int(level)
+            shape = np.array(ms.shape(level))
+            t, sc = np.array(ms.translate[level]), np.array(ms.scale[level])
+            # as extent(): (start, stop) of the clipped region, then their middle
+            start, stop = t + (i * tile) * sc, t + np.minimum((i + 1) * tile, shape) * sc
+            centres[mine] = (start + stop) / 2
+        scores = self._scores(centres, centre, direction)
+        order = np.lexsort([*idx.T[::-1], scores, -levels.astype(np.int64)])
+        return [(int(levels[j]), tuple(int(v) for v in idx[j])) for j in order]
+
+    def check_keys(self, keys: Iterable[TileKey]) -> list[TileKey]:
+        """``keys`` as ``(int, tuple of ints)``, each checked against its level's grid
+        (as a level at a time: a view wants thousands of keys each frame); the first bad
+        key raises the error :meth:`region` would."""
+        levels, idx = self._key_arrays(keys)
+        return [(lv, tuple(i)) for lv, i in zip(levels.tolist(), idx.tolist())]
+
+    def _key_arrays(self, keys: Iterable[TileKey]) -> tuple[np.ndarray, np.ndarray]:
+        """Checked keys as arrays: levels (n,) and tile indices (n, spatial_ndim)."""
+        keys = list(keys)
+        nd = self.spatial_ndim
+        try:
+            levels = np.array([k[0] for k in keys], dtype=object)
+            idx = np.array([k[1] for k in keys], dtype=object).reshape(len(keys), nd)
+            ok = all(isinstance(v, (int, np.integer)) for v in itertools.chain(levels, idx.flat))
+            levels, idx = levels.astype(np.int64), idx.astype(np.int64)
+        except (TypeError, ValueError, IndexError, KeyError, OverflowError):
+            ok = False
+        if ok:
+            for level in np.unique(levels):
+                i = idx[levels == level]
+                if not (0 <= level < self.nlevels) or not (
+                    (i >= 0).all() and (i < np.array(self.grid_shape(int(level)))).all()
+                ):
+                    ok = False
+                    break
+        if not ok:  # one by one: the first bad key raises the error naming it
+            checked = [self._check_key(k) for k in keys]
+            levels = np.array([c[0] for c in checked], np.int64)
+            idx = np.array([c[1] for c in checked], np.int64).reshape(len(keys), nd)
+        return levels, idx
 
     def _point(self, value: Sequence[float], what: str) -> np.ndarray:
         arr = np.asarray(value, dtype=float)

@@ -414,7 +414,8 @@ class MultiscaleImage(Tiled):
         """``level`` (the level chosen for the last view), ``tiles_pending`` (its visible
         tiles not drawn-ready: not loaded, or loaded and not uploaded), ``cpu_bytes``,
         ``gpu_bytes`` (atlas slots in use times a slot's bytes), ``tiles_loaded`` (reads
-        done), ``tiles_resident`` (atlas slots in use), ``atlas_slots`` (slots allocated
+        done), ``reads_active`` (reads queued or running, wanted or not: 0 when the
+        loader is idle), ``tiles_resident`` (atlas slots in use), ``atlas_slots`` (slots allocated
         in the atlas's textures), ``uploads`` (tiles copied into the atlas so far),
         ``cpu_budget`` and ``gpu_budget`` (this visual's shares of the budgets now),
         ``moving`` (the view changed since the previous frame: uploads are paced down to
@@ -439,6 +440,7 @@ class MultiscaleImage(Tiled):
             "cpu_bytes": self._cache.bytes,
             "gpu_bytes": self._gpu_bytes,
             "tiles_loaded": loader["tiles_loaded"],
+            "reads_active": loader["reads_active"],
             "tiles_resident": len(self._gpu),
             "atlas_slots": self._atlas.slots,
             "uploads": self._uploads,

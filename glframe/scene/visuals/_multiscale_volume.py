@@ -281,6 +281,8 @@ class MultiscaleVolume(RayCast, Tiled):
         """``level`` (the level chosen for the last view), ``tiles_pending`` (its
         visible bricks not resident), ``cpu_bytes``, ``gpu_bytes`` (the coarsest level,
         the window and its presence texture), ``tiles_loaded`` (reads done),
+        ``reads_active`` (reads queued or running, wanted or not: 0 when the loader is
+        idle),
         ``tiles_resident`` (bricks in the window), ``uploads`` (bricks uploaded so
         far), ``cpu_budget`` and ``gpu_budget`` (this visual's shares now),
         ``wanted_share`` (the share of the visible bricks' volume resident; 1.0 when
@@ -288,6 +290,7 @@ class MultiscaleVolume(RayCast, Tiled):
         camera move) and ``window_slots`` (slots per axis, z, y, x)."""
         index = self._index
         resident = self._resident_keys()
+        loader = self._loader.stats()
         total = drawn = 0.0
         for key in self._wanted:
             v = float(np.prod([b - a for a, b in self._grid.extent(key)]))
@@ -299,7 +302,8 @@ class MultiscaleVolume(RayCast, Tiled):
             "tiles_pending": sum(1 for k in self._wanted if (k, index) not in resident),
             "cpu_bytes": self._cache.bytes,
             "gpu_bytes": self._gpu_bytes(),
-            "tiles_loaded": self._loader.stats()["tiles_loaded"],
+            "tiles_loaded": loader["tiles_loaded"],
+            "reads_active": loader["reads_active"],
             "tiles_resident": len(resident),
             "uploads": self._uploads,
             "cpu_budget": self._cache.budget_bytes,
