@@ -366,12 +366,24 @@ def test_a_read_of_several_blocks_is_shared_by_the_cores_off_the_loader(monkeypa
     assert used == [(threading.current_thread().name, (os.cpu_count() or 1) > 1)]
     monkeypatch.setattr(syn, "_blocks_pool", lambda: None)
     np.testing.assert_array_equal(shared, ms.read(0, region))  # the same pixels
-    # on a loader's worker thread, the read stays on that thread
+    # on a loader's worker thread, the read stays on that thread, in steps of rows
     monkeypatch.setattr(syn, "_blocks_pool", spy)
     used.clear()
+    stepped = []
+    original_steps = syn.steps
+
+    def steps(n, **kwargs):
+        for s, e in original_steps(n, **kwargs):
+            stepped.append((threading.current_thread().name, s, e))
+            yield s, e
+
+    monkeypatch.setattr(syn, "steps", steps)
     grid = TileGrid(ms, 512)
     with TileLoader(grid, TileCache(1 << 22), max_workers=1) as loader:
         loader.request([(0, (0, 0))])
         assert loader.wait(timeout=60)
         np.testing.assert_array_equal(loader.cache.get((0, (0, 0))), shared)
-    assert len(used) == 1 and used[0][0].startswith("glframe-tiles") and not used[0][1]
+    assert used == []
+    assert len(stepped) > 1 and all(name.startswith("glframe-tiles") for name, _, _ in stepped)
+    assert [s for _, s, _ in stepped[1:]] == [e for _, _, e in stepped[:-1]]  # in order
+    assert stepped[0][1] == 0 and stepped[-1][2] == 512

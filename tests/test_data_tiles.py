@@ -699,3 +699,98 @@ def test_loader_reads_start_after_the_frame_being_drawn(scene_canvas, monkeypatc
     canvas.context.execute_pending = spy
     canvas.render()
     assert marked and marked[-1] == 1 and _frames._active == 0
+
+
+def test_steps_cover_the_range_in_order_sized_by_time():
+    import time
+
+    from glframe.data import _frames
+
+    got = list(_frames.steps(1000, first=3))  # an empty body: each step twice the last
+    assert got[0] == (0, 3) and got[1] == (3, 9) and got[-1][1] == 1000
+    assert all(a[1] == b[0] for a, b in zip(got, got[1:]))
+    sizes = []
+    for s, e in _frames.steps(40, first=8, seconds=0.002):
+        sizes.append(e - s)
+        time.sleep(0.001 * (e - s))  # a millisecond a unit: two units a step
+    assert sizes[0] == 8 and sizes[1:-1] and all(n <= 2 for n in sizes[1:]) and sum(sizes) == 40
+
+
+class Stepped:
+    """A source whose reads compute in ``n`` steps of ``dt`` seconds (``_frames.steps``),
+    recording each read's start and end ("done" or "stopped"); ``stopped_at``: when the
+    last read stopped."""
+
+    def __init__(self, n=200, dt=0.005):
+        self.shape, self.dtype = (64, 64), np.dtype(np.uint8)
+        self.n, self.dt = n, dt
+        self.log = []
+        self.started = threading.Event()
+        self.stopped_at = None
+
+    def __getitem__(self, region):
+        import time
+
+        from glframe.data import _frames
+
+        name = (region[0].start, region[1].start)
+        self.log.append(("start", name))
+        self.started.set()
+        try:
+            for _ in _frames.steps(self.n, seconds=1e-9):  # one unit a step
+                time.sleep(self.dt)
+        except _frames.ReadCancelled:
+            self.stopped_at = time.perf_counter()
+            self.log.append(("stopped", name))
+            raise
+        self.log.append(("done", name))
+        return np.full(
+            (region[0].stop - region[0].start, region[1].stop - region[1].start), 7, np.uint8
+        )
+
+
+def test_a_running_read_no_longer_wanted_stops_at_its_next_step():
+    import time
+
+    source = Stepped()  # a read runs a second unless stopped
+    grid = TileGrid(Multiscale([source]), 32)
+    a, b = (0, (0, 0)), (0, (1, 1))
+    with TileLoader(grid, TileCache(1 << 20), max_workers=1) as loader:
+        loader.request([a])
+        assert source.started.wait(10)
+        start = time.perf_counter()
+        loader.request([b])  # a is running: told to stop
+        assert loader.wait(timeout=10)
+        assert source.stopped_at - start < 0.3  # a's read (a second) stopped at once
+        assert source.log == [
+            ("start", (0, 0)),
+            ("stopped", (0, 0)),
+            ("start", (32, 32)),
+            ("done", (32, 32)),
+        ]
+        assert not loader.ready(a) and loader.ready(b)
+        s = loader.stats()
+        assert s["cancelled"] == 1 and s["reads_active"] == 0 and s["errors"] == 0
+        # wanted again while running: it goes on (or, stopped already, is read again)
+        source.started.clear()
+        loader.request([a])
+        assert source.started.wait(10)
+        loader.request([b])
+        loader.request([a])
+        assert loader.wait(timeout=10) and loader.ready(a)
+        assert source.log[-1] == ("done", (0, 0))
+
+
+def test_close_stops_a_running_read_at_its_next_step():
+    import time
+
+    source = Stepped()
+    grid = TileGrid(Multiscale([source]), 32)
+    loader = TileLoader(grid, TileCache(1 << 20), max_workers=1)
+    loader.request([(0, (0, 0))])
+    assert source.started.wait(10)
+    start = time.perf_counter()
+    loader.close()
+    assert time.perf_counter() - start < 0.5  # not the read's whole second
+    assert source.log == [("start", (0, 0)), ("stopped", (0, 0))]
+    assert loader.stats()["errors"] == 0

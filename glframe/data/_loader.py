@@ -11,7 +11,10 @@ cache and never waits for a read.
 A new request *replaces* the wanted set: tiles already cached are skipped,
 tiles no longer wanted that have not started are cancelled
 (:meth:`concurrent.futures.Future.cancel`), and the tiles still queued are
-resubmitted in the new order, so a camera move reorders the queue at once.
+resubmitted in the new order, so a camera move reorders the queue at once. A read
+no longer wanted that has started is told so: a source that computes in steps
+(``glframe.data._frames.steps``: the synthetic sources) stops at its next step,
+a few milliseconds, and the worker takes the next wanted tile.
 
 The loader's own threads run at a lower OS priority than the thread that
 draws (``nice``, default +10, on Linux where a thread's niceness is its own):
@@ -20,8 +23,8 @@ they would otherwise take the cores from the render thread and the software
 rasterizer's threads in the middle of a frame; an idle render thread leaves
 them every core.
 
-Limits: a read that has started runs to the end (threads cannot be
-interrupted; its tile still lands in the cache). Niceness cannot be lowered
+Limits: a read of a file or an array that has started runs to the end (threads
+cannot be interrupted; its tile still lands in the cache). Niceness cannot be lowered
 back without privileges, so each worker thread keeps it for its life (the
 threads are the loader's own, joined by :meth:`close`); elsewhere than Linux
 ``nice`` is ignored. The priority order holds
@@ -44,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from ._cache import TileCache
-from ._frames import yield_to_drawing
+from ._frames import ReadCancelled, reading, yield_to_drawing
 from ._tiles import TileGrid, TileKey
 
 __all__ = ["TileLoadError", "TileLoader"]
@@ -193,6 +196,8 @@ class TileLoader:
         self._wanted: list[tuple[TileKey, tuple]] = []  # current request, in order
         self._outstanding: set[tuple[TileKey, tuple]] = set()  # wanted, not yet done
         self._futures: dict[tuple[TileKey, tuple], Future] = {}  # at most one live per key
+        # the reads running now, each with the event that tells it it is no longer wanted
+        self._running: dict[tuple[TileKey, tuple], threading.Event] = {}
         # not yet raised by wait(): (what failed, the exception)
         self._errors: dict[tuple[TileKey, tuple], tuple[str, BaseException]] = {}
         self._loaded = 0
@@ -240,6 +245,11 @@ class TileLoader:
                     del self._futures[k]
                     if k not in new:
                         self._cancelled += 1
+                elif k in self._running:  # running: stop it at its next step, or go on
+                    if k in new:
+                        self._running[k].clear()
+                    else:
+                        self._running[k].set()
             self._index = index
             self._wanted = wanted
             self._outstanding = set()
@@ -255,11 +265,17 @@ class TileLoader:
         # Runs on a worker thread. Everything it raises is kept for wait().
         key, index = k
         what = "reading"
+        cancelled = threading.Event()
+        with self._lock:
+            self._running[k] = cancelled
+            if k not in self._outstanding:  # a request between its start and here dropped it
+                cancelled.set()
         try:
             if in_worker():  # the loader's own threads: a frame being drawn goes first
                 yield_to_drawing()
             region = self.grid.region(key)
-            tile = np.ascontiguousarray(self.multiscale.read(key[0], region, index))
+            with reading(cancelled):
+                tile = np.ascontiguousarray(self.multiscale.read(key[0], region, index))
             self.cache.put(key, tile, index)
             with self._lock:
                 self._loaded += 1
@@ -267,14 +283,25 @@ class TileLoader:
             callback = self.on_loaded
             if callback is not None:
                 callback(key)
+        except ReadCancelled:  # no longer wanted (request), or the loader closed
+            with self._lock:
+                del self._running[k]
+                self._cancelled += 1
+                if k in self._outstanding and not self._closed:  # wanted again meanwhile
+                    self._futures[k] = self.executor.submit(self._load, k)
+                else:
+                    self._finish(k)
+            return
         except Exception as exc:  # kept and re-raised by wait(), never swallowed
             with self._lock:
+                self._running.pop(k, None)
                 self._errors[k] = (what, exc)
                 self._nerrors += 1
                 self._last_error = f"{what} tile {key} at index {index}: {exc!r}"
                 self._finish(k)
             return
         with self._lock:
+            self._running.pop(k, None)
             self._finish(k)
 
     def _finish(self, k: tuple[TileKey, tuple]) -> None:
@@ -324,7 +351,8 @@ class TileLoader:
     def stats(self) -> dict[str, Any]:
         """``tiles_loaded`` (reads done), ``tiles_pending``, ``reads_active`` (reads
         queued or running, with those a newer request no longer wants but that had
-        started: they run to the end), ``cancelled``, ``cpu_bytes`` (the cache's),
+        started: a read in steps stops at its next one, others run to the end),
+        ``cancelled`` (reads dropped from the queue or stopped), ``cpu_bytes`` (the cache's),
         ``errors`` (failures so far) and ``last_error`` (or None)."""
         with self._lock:
             return {
@@ -340,7 +368,8 @@ class TileLoader:
     # -- shutdown ------------------------------------------------------------------
 
     def close(self) -> None:
-        """Cancel queued reads, let running ones finish, and stop the loader's own threads.
+        """Cancel queued reads, stop running ones at their next step (those without steps
+        finish), and stop the loader's own threads.
 
         An executor that was given is left running (its owner shuts it down),
         but this loader's reads on it are finished or cancelled on return.
@@ -352,6 +381,8 @@ class TileLoader:
             for k, f in list(self._futures.items()):
                 if f.cancel():
                     del self._futures[k]
+            for flag in self._running.values():
+                flag.set()
             running = list(self._futures.values())
             self._outstanding.clear()
             self._wanted = []

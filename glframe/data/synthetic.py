@@ -26,8 +26,9 @@ A read of several blocks (``_BLOCK`` points) outside a
 :class:`~glframe.data.TileLoader`'s worker threads (the coarsest level, read on the
 drawing thread at a visual's first frame) spreads its blocks (rows or planes) over
 the cores; a read on a loader worker stays on that thread, the loader being
-parallel already, and computes in steps of ``_STEP`` points, each started after the
-frame being drawn (:func:`~glframe.data._frames.yield_to_drawing`). A 512 x 512
+parallel already, and computes in steps of about half a millisecond (rows, planes or
+points), each started after the frame being drawn (:func:`~glframe.data._frames.steps`).
+A 512 x 512
 Mandelbrot tile takes from under a millisecond (inside the set) to about 20 ms
 compiled, 50 ms with numpy (a tile full of slowly escaping boundary points); a 64**3
 Mandelbulb tile about 0.1 s inside the bulb, 15 ms outside. Detail finer than
@@ -48,7 +49,7 @@ from typing import Any
 
 import numpy as np
 
-from ._frames import yield_to_drawing
+from ._frames import steps
 from ._loader import in_worker
 
 __all__ = ["ComputedArray", "mandelbrot", "mandelbrot_values", "mandelbulb", "mandelbulb_values"]
@@ -57,8 +58,6 @@ __all__ = ["ComputedArray", "mandelbrot", "mandelbrot_values", "mandelbulb", "ma
 # block (a dozen float64 arrays) stay in cache and memory stays bounded
 # whatever the region's size.
 _BLOCK = 1 << 16
-# Points a loader's worker computes between two looks for a frame being drawn
-_STEP = 1 << 13
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -337,18 +336,19 @@ def _mandelbrot_grid(re: np.ndarray, im: np.ndarray, max_iter: int) -> np.ndarra
     from ._synthetic_kernels import mandelbrot_grid
 
     out = np.empty((im.size, re.size), np.uint8)
-    worker = in_worker()
-    # on a loader's worker, bands of ~8k points (about a millisecond), each started after
-    # the frame being drawn, if any: the worker yields the cores to the drawing thread
-    rows = max(1, (_STEP if worker else _BLOCK) // max(re.size, 1))
-    starts = range(0, im.size, rows)
+    bailout2 = _BAILOUT * _BAILOUT
+    if in_worker():
+        # on a loader's worker, steps of rows, each started after the frame being drawn,
+        # if any: the worker yields the cores to the drawing thread
+        for s, e in steps(im.size):
+            mandelbrot_grid(re, im[s:e], max_iter, bailout2, out[s:e])
+        return out
+    rows = max(1, _BLOCK // max(re.size, 1))
 
     def band(s: int) -> None:
-        if worker:
-            yield_to_drawing()
-        mandelbrot_grid(re, im[s : s + rows], max_iter, _BAILOUT * _BAILOUT, out[s : s + rows])
+        mandelbrot_grid(re, im[s : s + rows], max_iter, bailout2, out[s : s + rows])
 
-    _each(band, starts)
+    _each(band, range(0, im.size, rows))
     return out
 
 
@@ -562,16 +562,17 @@ def mandelbulb_values(
     x, y, z = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in (x, y, z)))
     cx, cy, cz = x.ravel(), y.ravel(), z.ravel()
     out = np.empty(cx.size, np.uint8)
-    worker = in_worker()
-    block = _STEP if worker else _BLOCK  # steps on a worker (below)
+    power = int(power)
+    if in_worker():  # steps on a loader's worker, as _mandelbrot_grid's
+        for s, e in steps(cx.size, first=256):
+            out[s:e] = _mandelbulb_block(cx[s:e], cy[s:e], cz[s:e], voxel, max_iter, power)
+        return out.reshape(x.shape)
 
     def one(s: int) -> None:
-        if worker:
-            yield_to_drawing()
-        sl = slice(s, s + block)
-        out[sl] = _mandelbulb_block(cx[sl], cy[sl], cz[sl], voxel, max_iter, int(power))
+        sl = slice(s, s + _BLOCK)
+        out[sl] = _mandelbulb_block(cx[sl], cy[sl], cz[sl], voxel, max_iter, power)
 
-    _each(one, range(0, cx.size, block))
+    _each(one, range(0, cx.size, _BLOCK))
     return out.reshape(x.shape)
 
 
@@ -581,12 +582,13 @@ def _mandelbulb_grid(x, y, z, voxel, max_iter, power):
     from ._synthetic_kernels import mandelbulb_grid
 
     out = np.empty((z.size, y.size, x.size), np.uint8)
-    worker = in_worker()
-    planes = max(1, (_STEP if worker else _BLOCK) // max(x.size * y.size, 1))
+    if in_worker():  # steps of planes on a loader's worker, as _mandelbrot_grid's rows
+        for s, e in steps(z.size):
+            mandelbulb_grid(x, y, z[s:e], voxel, max_iter, power, _BULB_BAILOUT2, out[s:e])
+        return out
+    planes = max(1, _BLOCK // max(x.size * y.size, 1))
 
     def band(s: int) -> None:
-        if worker:
-            yield_to_drawing()
         mandelbulb_grid(
             x, y, z[s : s + planes], voxel, max_iter, power, _BULB_BAILOUT2, out[s : s + planes]
         )
