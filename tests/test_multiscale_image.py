@@ -125,10 +125,11 @@ def test_tiles_go_into_one_atlas_by_partial_uploads_and_are_drawn_by_one_draw(
     assert all(c[3].shape == (32, 32) for c in uploads)  # a tile each, not the atlas
     assert image.stats()["atlas_slots"] >= 17
     assert image.stats()["gpu_bytes"] == 17 * 32 * 32 * 4  # float32 slots in use
-    # each frame: one instanced draw of every drawn tile (the coarsest, then level 0's)
+    # each frame: one instanced draw of every drawn tile (the coarsest, then level 0's),
+    # all in the one page
     for cmds, stats in frames:
         draws = [c for c in cmds if c[0] == Cmd.DRAW and c[1] == image.program.id]
-        assert len(draws) == 1
+        assert len(draws) == 1 == image._draws
         # uploads_per_frame (4), and the coarsest tile at the first frame
         assert sum(1 for c in cmds if c[0] == Cmd.DATA and c[1] == atlas[0].id) <= 1 + 4
         assert stats["gpu_bytes"] == stats["tiles_resident"] * 32 * 32 * 4
@@ -151,7 +152,9 @@ def test_covered_tiles_are_not_drawn_unless_a_finer_texel_is_missing(scene_canva
     expected[5, 70] = 3  # the coarsest level shows through the hole
     np.testing.assert_array_equal(got, expected)
     draws = [c for c in sent if c[0] == Cmd.DRAW and c[1] == image.program.id]
-    assert [d[4] for d in draws] == [17]  # the coarsest is drawn: not covered
+    # the coarsest is drawn (not covered), first; a draw per page (the first holds 16 slots)
+    pages = image._atlas.pages
+    assert len(pages) == 2 and [d[4] for d in draws] == [16, 1]
     ms.levels[0][5, 70] = 1.0
     image.close()
     made.remove(image)
@@ -161,7 +164,8 @@ def test_covered_tiles_are_not_drawn_unless_a_finer_texel_is_missing(scene_canva
     sent.clear()
     np.testing.assert_array_equal(classify(canvas.render()), np.full((128, 128), 1))
     draws = [c for c in sent if c[0] == Cmd.DRAW and c[1] == image.program.id]
-    assert [d[4] for d in draws] == [16]  # level 0's 16 tiles: the coarsest is covered
+    # level 0's 16 tiles (the coarsest is covered), 15 in the first page
+    assert [d[4] for d in draws] == [15, 1]
 
 
 class Gated:

@@ -639,6 +639,45 @@ def test_integer_texture_with_texel_fetch(make_canvas):
     assert img[::-1, :, 0].tolist() == labels.tolist()
 
 
+def test_a_recorded_frame_replays_the_same_again_from_the_state_its_end_left(make_canvas):
+    """A program drawn twice a frame with other values, whose frame draws first with the
+    value the last frame left (unchanged, so gloo records no command for it): the
+    recording leads with that value, so a page drawing the frame again and again (an
+    export, a client-mode page) draws it the same each time."""
+    canvas = make_canvas((32, 16))
+    half = QUAD * [0.5, 1.0]
+    quad = flat(positions=half)
+    left, right = ((-0.5, 0.0), (1, 0, 0, 1)), ((0.5, 0.0), (0, 0, 1, 1))
+
+    def draw(offset_color):
+        quad["u_offset"], quad["u_color"] = offset_color
+        quad.draw("triangle_strip")
+
+    def frame():
+        gloo.clear(color="black")
+        draw(left)
+        draw(right)
+
+    def frame_from_the_last_state():
+        gloo.clear(color="black")
+        quad.draw("triangle_strip")  # right, blue: as the last frame left it
+        draw(left)
+
+    draw_with(canvas, frame)
+    canvas.events.draw.disconnect()
+    canvas.events.draw.connect(lambda event: frame_from_the_last_state())
+    with canvas.record() as rec:
+        expected = canvas.render()
+    assert (expected[8, 8, :3] == (255, 0, 0)).all() and (expected[8, 24, :3] == (0, 0, 255)).all()
+    names = [c[2] for c in rec.frame_commands if c[0] == Cmd.UNIFORM]
+    assert names == ["u_offset", "u_color"] * 2  # the frame's start values, then its own
+    request = rec.frame_commands[-1][1]
+    fresh = make_canvas((32, 16))
+    fresh.replay(rec.setup_commands)
+    for _ in range(3):
+        assert np.array_equal(fresh.replay(rec.frame_commands)[request], expected)
+
+
 def test_structured_buffer_renders_and_replays(make_canvas):
     canvas = make_canvas((64, 48))
     vertices = np.zeros(4, [("a_position", np.float32, 2), ("a_color", np.uint8, 4)])

@@ -33,6 +33,7 @@ import numpy as np
 
 from .. import backends, gloo
 from ..gloo import GlirContext
+from ..gloo._context import values_drawn_before_set
 from ._events import EmitterGroup
 from ._input import MouseState
 from ._loop import loop
@@ -68,13 +69,17 @@ class Recording:
 
     ``rec.commands`` starts with the commands that rebuild every object the
     canvas had when recording began, so it replays in a fresh canvas;
-    ``rec.frame_commands`` holds only what the frames themselves sent.
+    ``rec.frame_commands`` holds only what the frames themselves sent, led by the
+    values of the program variables that they drew with before setting them
+    (:func:`~glframe.gloo._context.values_drawn_before_set`), so that a page can draw
+    them again and again.
     """
 
     def __init__(self, context: GlirContext) -> None:
         self._context = context
         self.setup_commands: list[tuple] = []
         self.frame_commands: list[tuple] = []
+        self._start: dict[int, dict] = {}
 
     @property
     def commands(self) -> list[tuple]:
@@ -85,11 +90,13 @@ class Recording:
 
     def __enter__(self) -> Recording:
         self.setup_commands = self._context.state.commands()
+        self._start = self._context.state.variables()
         self._context.listeners.append(self._on_flush)
         return self
 
     def __exit__(self, *exc) -> None:
         self._context.listeners.remove(self._on_flush)
+        self.frame_commands[:0] = values_drawn_before_set(self.frame_commands, self._start)
 
 
 class _CanvasType(type):

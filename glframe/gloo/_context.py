@@ -20,11 +20,11 @@ from __future__ import annotations
 import itertools
 import threading
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from ._queue import GlirQueue, _contains, _data_box
+from ._queue import _REFS, GlirQueue, _contains, _data_box
 from .glir import Cmd
 
 __all__ = [
@@ -133,6 +133,51 @@ class GlirState:
 
     def __len__(self) -> int:
         return len(self._objects)
+
+    def variables(self) -> dict[int, dict]:
+        """Each program's latest UNIFORM, TEXTURE, ATTRIBUTE and ATTRIBUTE_VALUE
+        commands, ``{program id: {("u" | "a", name): command}}`` (a copy)."""
+        return {
+            oid: {k: c for k, c in obj["cmds"].items() if isinstance(k, tuple) and k[0] in "ua"}
+            for oid, obj in self._objects.items()
+            if obj["kind"] == "Program"
+        }
+
+
+_VARIABLE_CMDS = (Cmd.UNIFORM, Cmd.TEXTURE, Cmd.ATTRIBUTE, Cmd.ATTRIBUTE_VALUE)
+
+
+def values_drawn_before_set(commands: Sequence[tuple], start: dict[int, dict]) -> list[tuple]:
+    """The commands that give ``commands`` (a frame) the program variables it started
+    with, for a page that draws the frame again and again.
+
+    A program drawn several times in a frame with other values (a MultiscaleImage's
+    draw per atlas page) sets a variable after a draw that used the value set before
+    the frame, which gloo does not record again when unchanged: a replay of the frame
+    from the state that its own end left would draw those first draws with the last
+    value. ``start`` is :meth:`GlirState.variables` from before the frame; returned are
+    its commands for each variable that the frame sets only after drawing its program
+    (and whose objects the frame does not delete), to put before the frame.
+    """
+    drawn: set[int] = set()
+    seen: set[tuple] = set()
+    deleted = {c[1] for c in commands if c[0] == Cmd.DELETE}
+    out = []
+    for cmd in commands:
+        name = cmd[0]
+        if name == Cmd.DRAW:
+            drawn.add(cmd[1])
+        elif name in _VARIABLE_CMDS:
+            key = ("a" if name in (Cmd.ATTRIBUTE, Cmd.ATTRIBUTE_VALUE) else "u", cmd[2])
+            if (cmd[1], key) in seen:
+                continue
+            seen.add((cmd[1], key))
+            before = start.get(cmd[1], {}).get(key)
+            if cmd[1] in drawn and before is not None and cmd[1] not in deleted:
+                ref = before[_REFS[before[0]]] if before[0] in _REFS else None
+                if ref not in deleted:
+                    out.append(before)
+    return out
 
 
 def _buffer_data(obj: dict, cmd: tuple) -> None:

@@ -33,11 +33,15 @@ Each frame (``_prepare``):
    (``update()``): an event loop draws only when asked. GPU bytes (slots in use
    times a slot's bytes) stay within the visual's share of ``gpu_budget`` every
    frame.
-4. Drawing: one instanced draw for every drawn tile (per instance: its origin
-   and texel size in level-0 pixels, its size, its slot's texel offset, its
-   level and page), the coarsest level first, then the finer levels down to the
-   chosen one: instances are drawn in order, so finer tiles cover coarser ones
-   and a missing fine tile shows the coarse one under it. A tile whose visible
+4. Drawing: instanced draws of the drawn tiles (per instance: its corners in
+   level-0 pixels, its size, its slot's texel offset, its level, the part of it
+   drawn), the coarsest level first, then the finer levels down to the chosen
+   one: instances are drawn in order, so finer tiles cover coarser ones and a
+   missing fine tile shows the coarse one under it. Within a level (whose tiles
+   do not overlap) the instances are grouped by atlas page, and each group is one
+   draw with its page bound to the one sampler: a shader choosing among several
+   samplers ran every page's fetch at each texel on llvmpipe (a view drawn with
+   4 pages allocated took 1.3x as long as with 1). A tile whose visible
    part is covered by drawn tiles of one finer level (none with a missing, NaN,
    texel) is left out, and a tile partly covered by the finest level drawn is drawn
    only where that level's tiles are missing (instances may be parts of tiles): on a
@@ -103,14 +107,15 @@ _GLSL = __package__
 DEFAULT_TILE = 512
 #: an atlas page's side at most, in texels (every WebGL2 implementation in use takes 4096)
 MAX_SIDE = 4096
-#: atlas pages (textures) at most: one sampler each, next to the colormap's
+#: atlas pages (textures) at most
 MAX_PAGES = 4
 #: slots of the first page at most; each next page may hold 4 times more, up to MAX_SIDE
 #: (allocating a texture costs about 1 ms a MiB on llvmpipe: the first frame waits for
 #: the first page only, 4 MiB of 512^2 R8 slots instead of 16)
 FIRST_PAGE_SLOTS = 16
-#: the samplers of the pages (page 0 first)
-_PAGE_SAMPLERS = ("u_data", "u_atlas1", "u_atlas2", "u_atlas3")
+#: the floats of one instance: a_place 4, a_tile 4, a_layer 2, a_clamp 4, a_part 4
+_INSTANCE = (("a_place", 4), ("a_tile", 4), ("a_layer", 2), ("a_clamp", 4), ("a_part", 4))
+_INSTANCE_FLOATS = sum(n for _, n in _INSTANCE)
 
 VERT = """
 in vec2 a_unit;          // the unit quad
@@ -137,10 +142,7 @@ void main() {
 }
 """
 FRAG_DECLARATIONS = """
-uniform highp sampler2D u_data;     // atlas page 0
-uniform highp sampler2D u_atlas1;   // pages 1 to 3 (page 0 again where there is none)
-uniform highp sampler2D u_atlas2;
-uniform highp sampler2D u_atlas3;
+uniform highp sampler2D u_data;     // the atlas page of this draw's tiles
 uniform sampler2D u_cmap;
 uniform float u_linear;
 uniform float u_kernel;
@@ -159,14 +161,10 @@ flat in vec4 v_clamp;
 out vec4 f_color;
 """
 FRAG_MAIN = """
-// GLSL ES 3.00 indexes sampler arrays by constants only: one branch per page. $pages is
-// a constant (the pages allocated): the branches past them are dropped (llvmpipe fetched
-// from every page at each tap; with one page, a kernel's frame took twice as long)
+// one draw per atlas page: the page is the one bound to u_data (branches choosing among
+// samplers ran every page's fetch on llvmpipe)
 vec4 atlas_fetch(int page, ivec2 texel) {
-    if ($pages < 1.5 || page == 0) return texelFetch(u_data, texel, 0);
-    if ($pages < 2.5 || page == 1) return texelFetch(u_atlas1, texel, 0);
-    if ($pages < 3.5 || page == 2) return texelFetch(u_atlas2, texel, 0);
-    return texelFetch(u_atlas3, texel, 0);
+    return texelFetch(u_data, texel, 0);
 }
 void main() {
     // texels by tile-local index (image_texel clamps to the tile and its margin; an edge
@@ -365,9 +363,6 @@ class MultiscaleImage(Tiled):
         # 0 nearest, 1 linear, 2 a kernel: a constant, so nearest carries no kernel code
         self._sampling = Variable("MULTISCALE_SAMPLING", 0.0, kind="const")
         self.frag["sampling"] = self._sampling
-        # the atlas's pages: a constant too (recompiled when a page is added, 3 times at most)
-        self._pages = Variable("MULTISCALE_PAGES", 1.0, kind="const")
-        self.frag["pages"] = self._pages
         self.frag["gamma_one"] = Variable("IMAGE_GAMMA_ONE", 1.0, kind="const")  # no gamma
         self._make_atlas()
         # GPU side: (key, index) -> slot (page, row, col), least recently drawn first
@@ -382,7 +377,8 @@ class MultiscaleImage(Tiled):
         self._box: tuple = ((0.0, 0.0), (0.0, 0.0))
         self._last_view: tuple | None = None  # (box, size) of the last frame
         self._moving = False
-        self._drawn = 0  # instances in the last draw
+        self._drawn = 0  # tiles in the last frame's draws
+        self._draws = 0  # draws (runs of one atlas page) in the last frame
         self._assign(
             dict(
                 cmap=cmap,
@@ -651,8 +647,6 @@ class MultiscaleImage(Tiled):
             else:
                 self._rough.add((key, index))
             budget -= 1
-        pages = float(max(1, len(self._atlas.pages)))
-        self._pages.value = pages  # changed: another program, recompiled
 
     def _set_interpolation(self) -> None:
         """The sampling constant and the kernel's uniforms; a new margin empties the
@@ -710,15 +704,15 @@ class MultiscaleImage(Tiled):
         self._drawn = len({key for key, _ in pieces})
         if not pieces:
             return
-        place = np.empty((len(pieces), 4), np.float32)
-        tiles = np.empty((len(pieces), 4), np.float32)
-        layer = np.empty((len(pieces), 2), np.float32)
-        clamp = np.empty((len(pieces), 4), np.float32)
-        part = np.empty((len(pieces), 4), np.float32)
+        inst = np.empty((len(pieces), _INSTANCE_FLOATS), np.float32)
+        place, tiles, layer = inst[:, 0:4], inst[:, 4:8], inst[:, 8:10]
+        clamp, part = inst[:, 10:14], inst[:, 14:18]
+        group = np.empty(len(pieces), np.int64)  # the level's place in the draw order
         m = self._margin
         for n, (key, piece) in enumerate(pieces):
             slot = self._gpu[key, index]
             level = key[0]
+            group[n] = n if n == 0 or level != pieces[n - 1][0][0] else group[n - 1]
             rows, cols = grid.region(key)
             sy, sx = ms.scale[level]
             ty, tx = ms.translate[level]
@@ -748,15 +742,28 @@ class MultiscaleImage(Tiled):
                 min(cols.stop + m, w) - cols.start - 1,
                 min(rows.stop + m, h) - rows.start - 1,
             )
+        # each level's instances by page (stable: the levels keep their order), one draw
+        # per run of a page
+        page = layer[:, 1].astype(np.int64)
+        order = np.lexsort((page, group))
+        inst, page = inst[order], page[order]
+        starts = np.flatnonzero(np.r_[True, page[1:] != page[:-1]])
+        stops = np.r_[starts[1:], len(page)]
+        buf = self._buffers.get("instances")  # the rows as one run of floats: views read them
+        if buf is None:
+            buf = self._buffers["instances"] = gloo.VertexBuffer(inst.ravel(), divisor=1)
+        else:
+            buf.set_data(inst.ravel())
         program = self.program
-        for name, page in zip(_PAGE_SAMPLERS, atlas.pages + atlas.pages[:1] * MAX_PAGES):
-            program[name] = page
-        self._bind("a_place", place, 1, divisor=1)
-        self._bind("a_tile", tiles, 1, divisor=1)
-        self._bind("a_layer", layer, 1, divisor=1)
-        self._bind("a_clamp", clamp, 1, divisor=1)
-        self._bind("a_part", part, 1, divisor=1)
-        program.draw("triangles", instances=len(pieces))
+        stride = 4 * _INSTANCE_FLOATS
+        for start, stop in zip(starts, stops):
+            program["u_data"] = atlas.pages[page[start]]
+            offset = int(start) * stride
+            for name, size in _INSTANCE:
+                program[name] = gloo.BufferView(buf, np.float32, (size,), offset, stride)
+                offset += 4 * size
+            program.draw("triangles", instances=int(stop - start))
+        self._draws = len(starts)
 
     def _pieces(self, drawn: list) -> list:
         """What of ``drawn`` (coarse to fine) to draw: ``(key, None)`` for a whole tile,
