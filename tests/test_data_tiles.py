@@ -697,8 +697,15 @@ def test_loader_reads_start_after_the_frame_being_drawn(scene_canvas, monkeypatc
         return execute(*args, **kwargs)
 
     canvas.context.execute_pending = spy
+    draw_views = canvas._draw_views
+
+    def recording(*args, **kwargs):  # the views' recording is marked too
+        marked.append(("recording", _frames._active))
+        return draw_views(*args, **kwargs)
+
+    canvas._draw_views = recording
     canvas.render()
-    assert marked and marked[-1] == 1 and _frames._active == 0
+    assert marked[0] == ("recording", 1) and marked[-1] == 1 and _frames._active == 0
 
 
 def test_steps_cover_the_range_in_order_sized_by_time():

@@ -5,13 +5,19 @@ On a machine whose cores the tile workers fill, a frame drawn meanwhile took abo
 twice as long although the workers run niced (2 cores, llvmpipe, the Mandelbrot stop
 views of ``benchmarks/multiscale.py``: 19-22 ms loading against 11-12 ms idle): the
 rasterizer's threads wake and sleep many times a frame, and each wake-up waits for a
-core. A scene canvas marks each frame's rasterization, from the end of its views'
-recording to its pixels (:func:`begin`, :func:`end`); a loader's worker calls
-:func:`yield_to_drawing` before each read, and a source that computes in steps (the
-synthetic Mandelbrot and Mandelbulb) between steps (:func:`steps`): it waits while a
-frame is marked, for the end of one frame at most, so drawing without pause slows
-loading (about one step a frame) and never stops it. The drawing thread never waits;
-while it records the views (Python, one core) the workers go on.
+core. A scene canvas marks each frame, from the start of its views' recording to its
+pixels (:func:`begin`, :func:`end`); a loader's worker calls :func:`yield_to_drawing`
+before each read, and a source that computes in steps (the synthetic Mandelbrot and
+Mandelbulb) between steps (:func:`steps`): it waits while a frame is marked, for the
+end of one frame at most, so drawing without pause slows loading (about one step a
+frame) and never stops it. The drawing thread never waits.
+
+The mark starts with the recording (Python, one core), not after it: workers that
+went on while the views were recorded were still in a step when the rasterizer's
+threads woke, and in about half of the loading frames at the benchmark's second stop
+view the rasterization then ran on one core's CPU time (11 ms against 7.5 ms; the
+kernel left both rasterizer threads on one core, whose neighbour had just gone
+idle). Marked from the start, those frames took what the same view idle takes.
 
 A step already running when a frame starts runs on into it: steps are sized by time
 (:data:`STEP_SECONDS`), not by points, since a point's cost varies a thousandfold (a

@@ -183,14 +183,14 @@ class SceneCanvas(Canvas):
     def _on_draw(self, event: Event) -> None:
         # views lay out in logical pixels (those of the input); the framebuffer has
         # pixel_ratio times more (a HiDPI window, a remote view on a Retina screen)
-        self._draw_views(self.size, self.pixel_ratio)
-        # from here to the frame's pixels the commands run and the rasterizer's threads
-        # take the cores: multiscale loaders' workers wait for the end before their
-        # next step (data/_frames.py); while the views were recorded (one core, Python)
-        # they could go on (a draw event outside a frame marks nothing)
+        # from here to the frame's pixels, multiscale loaders' workers wait for the end
+        # before their next step (data/_frames.py): while the views are recorded too, so
+        # that no worker is still in a step when the rasterizer's threads wake (a draw
+        # event outside a frame marks nothing)
         if self._drawing and not self._rasterizing:
             self._rasterizing = True
             _frames.begin()
+        self._draw_views(self.size, self.pixel_ratio)
 
     def _draw_views(self, target_size: tuple[int, int], scale: float) -> None:
         gloo.set_state(scissor_test=False)
