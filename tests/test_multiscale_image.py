@@ -180,6 +180,33 @@ class Gated:
         return self.array[region]
 
 
+def test_a_pan_reads_first_the_tiles_where_the_view_is_going(scene_canvas, made, monkeypatch):
+    from glframe.scene.visuals import _multiscale_image
+
+    clock = [100.0]
+    monkeypatch.setattr(_multiscale_image.time, "monotonic", lambda: clock[0])
+    ms = constant_pyramid()
+    gated = ms.levels[0] = Gated(ms.levels[0])  # nothing loads: only the order counts
+    canvas, view = view_of(scene_canvas, (32, 32, 64, 64))
+    image = mimage(made, ms, view, cmap="grays", clim=(0, 4), tile=32)
+    try:
+        canvas.render()
+        still = list(image._wanted)  # nearest the centre (64, 64) first
+        assert image.grid.extent(still[0]) == ((32, 64), (32, 64))
+        clock[0] += 0.1  # 16 level-0 pixels to the right in 0.1 s: 48 more in 0.3 s
+        view.camera.rect = (48, 32, 64, 64)
+        canvas.render()
+        panning = list(image._wanted)
+        assert set(panning) == set(still) | {(0, (1, 3)), (0, (2, 3))} - {(0, (1, 1)), (0, (2, 1))}
+        # nearest (64, 128), where the centre will be: the right column first
+        assert [image.grid.extent(k)[1] for k in panning[:2]] == [(96, 128)] * 2
+        clock[0] += 1.0  # still again: nearest the centre (64, 80)
+        canvas.render()
+        assert [image.grid.extent(k)[1] for k in image._wanted[:2]] == [(64, 96)] * 2
+    finally:
+        gated.go.set()
+
+
 def test_a_missing_fine_tile_shows_the_coarse_one(scene_canvas, made):
     canvas, view = view_of(scene_canvas, (0, 0, 128, 128))
     ms = constant_pyramid()

@@ -16,6 +16,9 @@ Each frame (``_prepare``):
    one framebuffer pixel covers; ``TileGrid.choose_level`` picks the level (the
    coarsest with at least one texel per screen pixel).
 2. The visible tiles of that level are requested, nearest the view centre
+   first; while the view pans (its centre moved since the last frame, within
+   0.25 s, at the same level), nearest where the centre will be ``LOOKAHEAD``
+   (0.3) s on at that speed, so the tiles still in view when the pan stops come
    first. Every tile of the coarsest level is pinned in the cache and was read
    synchronously at the first draw, so no frame shows a pixel without data.
 3. Loaded tiles are copied into a **tile atlas**: one large 2D texture (R8 for
@@ -86,6 +89,7 @@ value), so tiles of one level leave no seam; a level's placement is off by about
 from __future__ import annotations
 
 import math
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -103,6 +107,10 @@ from ._tiled import Tiled
 __all__ = ["MultiscaleImage"]
 
 _GLSL = __package__
+
+#: while the view pans, tiles are read nearest where its centre will be this many
+#: seconds on at the current speed
+LOOKAHEAD = 0.3
 
 DEFAULT_TILE = 512
 #: an atlas page's side at most, in texels (every WebGL2 implementation in use takes 4096)
@@ -377,6 +385,7 @@ class MultiscaleImage(Tiled):
         self._box: tuple = ((0.0, 0.0), (0.0, 0.0))
         self._last_view: tuple | None = None  # (box, size) of the last frame
         self._moving = False
+        self._last_centre: tuple | None = None  # (time, centre, px) of the last frame
         self._drawn = 0  # tiles in the last frame's draws
         self._draws = 0  # draws (runs of one atlas page) in the last frame
         self._assign(
@@ -469,6 +478,15 @@ class MultiscaleImage(Tiled):
 
     def _update_wanted(self, view: Any, size: Sequence[float]) -> tuple:
         box, centre, px = self.view_box(view, size)
+        now = time.monotonic()
+        ahead = centre
+        last = self._last_centre
+        if last is not None and 0 < now - last[0] < 0.25 and px == last[2]:
+            # panning: the tiles are read nearest where the centre will be LOOKAHEAD s on
+            gain = LOOKAHEAD / (now - last[0])
+            ahead = tuple(c + (c - p) * gain for c, p in zip(centre, last[1]))
+        self._last_centre = (now, centre, px)
+        centre = ahead
         grid = self._grid
         if not (np.isfinite(px) and px > 0):
             level = self._coarsest
