@@ -803,3 +803,29 @@ def test_a_frame_drawn_unseen_records_its_glir_and_rasterizes_nothing(canvas):
     with pytest.raises(GlirError, match="READ_PIXELS in a frame drawn only by browsers"):
         canvas._draw_unseen()
     assert canvas.interpreter.rasterize
+
+
+def test_llvmpipe_rasterizer_threads_each_keep_a_core(make_canvas, monkeypatch):
+    import os
+    import sys
+
+    from glframe.backends.gl import _llvmpipe
+
+    canvas = make_canvas((8, 8))
+    if "llvmpipe" not in canvas.renderer or not sys.platform.startswith("linux"):
+        pytest.skip("llvmpipe on Linux only")  # CI renders with llvmpipe on Linux
+    cpus = sorted(os.sched_getaffinity(0))
+    threads = {}
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/comm") as f:
+            name = f.read().strip()
+        if name.startswith("llvmpipe-"):
+            threads[int(name.split("-")[1])] = int(task)
+    assert threads
+    for n, tid in threads.items():
+        want = {cpus[n % len(cpus)]} if len(cpus) > 1 else set(cpus)
+        assert os.sched_getaffinity(tid) == want
+    assert _llvmpipe.spread_rasterizer_threads() == 0  # once per thread
+    monkeypatch.setenv("GLFRAME_LLVMPIPE_AFFINITY", "0")
+    monkeypatch.setattr(_llvmpipe, "_done", set())
+    assert _llvmpipe.spread_rasterizer_threads() == 0  # turned off

@@ -13,6 +13,7 @@ import ctypes
 import threading
 
 from ..gl import GL, platform_error
+from ..gl._llvmpipe import spread_rasterizer_threads
 
 try:
     from OpenGL import EGL
@@ -126,6 +127,7 @@ class OffscreenSurface:
         self._context = _create_context(self._display)
         self.size = (0, 0)
         self.make_current()
+        spread_rasterizer_threads()  # llvmpipe's, made with the first context
         self.framebuffer = int(GL.glGenFramebuffers(1))
         self._color, self._depth = (int(h) for h in GL.glGenRenderbuffers(2))
         self._fences: list = []
