@@ -180,6 +180,57 @@ class Gated:
         return self.array[region]
 
 
+class LeftGated(Gated):
+    """Reads of the left half (columns < 64) wait until ``go`` is set."""
+
+    def __getitem__(self, region):
+        if region[1].start < 64:
+            assert self.go.wait(30)
+        return self.array[region]
+
+
+def test_a_missing_tile_is_drawn_once_from_the_finest_level_that_has_it(
+    scene_canvas, made, monkeypatch
+):
+    from glframe.data import _loader
+
+    monkeypatch.setattr(_loader, "DEFAULT_MAX_WORKERS", 16)  # the gated reads wait apart
+    canvas, view = view_of(scene_canvas, (0, 0, 256, 256))  # 2 level-0 pixels a pixel
+    ms = constant_pyramid()
+    gated = ms.levels[0] = LeftGated(ms.levels[0])
+    image = mimage(made, ms, view, cmap="grays", clim=(0, 4), tile=32)
+    try:
+        canvas.render()
+        assert image.wait(timeout=30) and image.stats()["level"] == 1
+        canvas.render()
+        image._atlas.give(image._gpu.pop(((1, (0, 0)), ())))  # level 1 lacks its first tile
+        view.camera.rect = (0, 0, 128, 128)  # level 0: its right half loads, not its left
+        canvas.render()
+        image._loader.wait(timeout=1)  # the right half's 8 tiles load meanwhile
+        drawn = []
+        pieces = image._pieces
+        image._pieces = lambda keys: drawn.append(pieces(keys)) or drawn[-1]
+        for _ in range(4):
+            got = classify(canvas.render())
+        expected = np.full((128, 128), 1)
+        expected[:64, :64] = 3  # neither level 0 nor level 1: the coarsest
+        expected[64:, :64] = 2  # level 1's tile, under level 0's missing ones
+        np.testing.assert_array_equal(got, expected)
+        # every pixel drawn once: level 1's tile whole, the coarsest tile in 4 parts, only
+        # where level 1 lacks its tile (before: also under level 1's, drawn over them)
+        assert sorted((k[0], part is None) for k, part in drawn[-1]) == (
+            [(0, True)] * 8 + [(1, True)] + [(2, False)] * 4
+        )
+        areas = [
+            (r1 - r0) * (c1 - c0)
+            for k, part in drawn[-1]
+            for (r0, r1), (c0, c1) in [part or image.grid.extent(k)]
+        ]
+        assert sum(areas) == 128 * 128
+    finally:
+        gated.go.set()
+
+
 def test_a_pan_reads_first_the_tiles_where_the_view_is_going(scene_canvas, made, monkeypatch):
     from glframe.scene.visuals import _multiscale_image
 
