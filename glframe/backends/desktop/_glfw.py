@@ -263,7 +263,7 @@ class WindowSurface:
             raise RuntimeError("glfw could not create a window with an OpenGL 3.3 core context")
         self._egl_size = tuple(glfw.get_framebuffer_size(self._window))
         self.make_current()
-        from ..gl._llvmpipe import spread_rasterizer_threads
+        from ..gl import spread_rasterizer_threads
 
         spread_rasterizer_threads()  # llvmpipe's (a window under Xvfb), once
         glfw.swap_interval(1 if vsync else 0)

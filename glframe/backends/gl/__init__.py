@@ -6,7 +6,9 @@
   (EGL platform, per-call error checks off; ``_gl.py``);
 - :func:`platform_error`: the message for a canvas that PyOpenGL's platform,
   fixed by whoever imported OpenGL first, cannot serve (``_gl.py`` says why
-  every other import order works).
+  every other import order works);
+- :func:`spread_rasterizer_threads`: Mesa llvmpipe's rasterizer threads, one per
+  core (``_llvmpipe.py``), for the surfaces that make contexts.
 
 Inside: the GL objects (``_globjects.py``: buffers, textures, render and
 frame buffers; ``_glprogram.py``: programs and their linked state), the GL
@@ -21,5 +23,6 @@ from __future__ import annotations
 
 from ._gl import GL, platform_error
 from ._interpreter import GlirInterpreter
+from ._llvmpipe import spread_rasterizer_threads
 
-__all__ = ["GL", "GlirInterpreter", "platform_error"]
+__all__ = ["GL", "GlirInterpreter", "platform_error", "spread_rasterizer_threads"]

@@ -12,8 +12,7 @@ from __future__ import annotations
 import ctypes
 import threading
 
-from ..gl import GL, platform_error
-from ..gl._llvmpipe import spread_rasterizer_threads
+from ..gl import GL, platform_error, spread_rasterizer_threads
 
 try:
     from OpenGL import EGL
