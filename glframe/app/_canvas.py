@@ -79,7 +79,7 @@ class Recording:
         self._context = context
         self.setup_commands: list[tuple] = []
         self.frame_commands: list[tuple] = []
-        self._start: dict[int, dict] = {}
+        self._start: dict = {}
 
     @property
     def commands(self) -> list[tuple]:
@@ -90,12 +90,13 @@ class Recording:
 
     def __enter__(self) -> Recording:
         self.setup_commands = self._context.state.commands()
-        self._start = self._context.state.variables()
+        self._start = self._context.state.journal()
         self._context.listeners.append(self._on_flush)
         return self
 
     def __exit__(self, *exc) -> None:
         self._context.listeners.remove(self._on_flush)
+        self._context.state.close_journal(self._start)
         self.frame_commands[:0] = values_drawn_before_set(self.frame_commands, self._start)
 
 

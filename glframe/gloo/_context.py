@@ -63,6 +63,9 @@ def func_state_key(cmd: tuple):
     return None if name == "clear" else name
 
 
+_VARIABLE_CMDS = (Cmd.UNIFORM, Cmd.TEXTURE, Cmd.ATTRIBUTE, Cmd.ATTRIBUTE_VALUE)
+
+
 class GlirState:
     """Per object, the latest commands that define its state (no per-frame ones), and
     the latest FUNC per piece of GL state."""
@@ -70,6 +73,8 @@ class GlirState:
     def __init__(self) -> None:
         self._objects: dict[int, dict] = {}  # id -> {"kind", "cmds": {key: cmd | list}}
         self._funcs: dict = {}  # func_state_key -> the last FUNC that set it
+        # open journals (journal()): {(program id, variable key): its command before}
+        self._journals: list[dict] = []
 
     def update(self, commands: Iterable[tuple]) -> None:
         objects = self._objects
@@ -102,10 +107,11 @@ class GlirState:
                 box = _data_box(cmd)
                 kept = [c for c in cmds.get("data", []) if not _contains(box, _data_box(c))]
                 cmds["data"] = [*kept, cmd]
-            elif name in (Cmd.UNIFORM, Cmd.TEXTURE):
-                cmds[("u", cmd[2])] = cmd
-            elif name in (Cmd.ATTRIBUTE, Cmd.ATTRIBUTE_VALUE):
-                cmds[("a", cmd[2])] = cmd
+            elif name in _VARIABLE_CMDS:
+                key = ("u" if name in (Cmd.UNIFORM, Cmd.TEXTURE) else "a", cmd[2])
+                for journal in self._journals:
+                    journal.setdefault((cmd[1], key), cmds.get(key))
+                cmds[key] = cmd
             elif name == Cmd.SHADERS:
                 cmds["shaders"] = cmd
             elif name in (Cmd.WRAPPING, Cmd.INTERPOLATION):
@@ -134,20 +140,20 @@ class GlirState:
     def __len__(self) -> int:
         return len(self._objects)
 
-    def variables(self) -> dict[int, dict]:
-        """Each program's latest UNIFORM, TEXTURE, ATTRIBUTE and ATTRIBUTE_VALUE
-        commands, ``{program id: {("u" | "a", name): command}}`` (a copy)."""
-        return {
-            oid: {k: c for k, c in obj["cmds"].items() if isinstance(k, tuple) and k[0] in "ua"}
-            for oid, obj in self._objects.items()
-            if obj["kind"] == "Program"
-        }
+    def journal(self) -> dict:
+        """Start keeping, for each program variable the next updates set, the command
+        that set it before (None: unset), ``{(program id, ("u" | "a", name)): command}``;
+        :meth:`close_journal` stops it. O(changes), whatever the number of programs."""
+        journal: dict = {}
+        self._journals.append(journal)
+        return journal
+
+    def close_journal(self, journal: dict) -> None:
+        """Stop filling a :meth:`journal`."""
+        self._journals = [j for j in self._journals if j is not journal]
 
 
-_VARIABLE_CMDS = (Cmd.UNIFORM, Cmd.TEXTURE, Cmd.ATTRIBUTE, Cmd.ATTRIBUTE_VALUE)
-
-
-def values_drawn_before_set(commands: Sequence[tuple], start: dict[int, dict]) -> list[tuple]:
+def values_drawn_before_set(commands: Sequence[tuple], start: dict) -> list[tuple]:
     """The commands that give ``commands`` (a frame) the program variables it started
     with, for a page that draws the frame again and again.
 
@@ -155,9 +161,10 @@ def values_drawn_before_set(commands: Sequence[tuple], start: dict[int, dict]) -
     draw per atlas page) sets a variable after a draw that used the value set before
     the frame, which gloo does not record again when unchanged: a replay of the frame
     from the state that its own end left would draw those first draws with the last
-    value. ``start`` is :meth:`GlirState.variables` from before the frame; returned are
-    its commands for each variable that the frame sets only after drawing its program
-    (and whose objects the frame does not delete), to put before the frame.
+    value. ``start`` is a :meth:`GlirState.journal` of the frame (each variable's command
+    before it); returned are its commands for each variable that the frame sets only
+    after drawing its program (and whose objects the frame does not delete), to put
+    before the frame.
     """
     drawn: set[int] = set()
     seen: set[tuple] = set()
@@ -172,7 +179,7 @@ def values_drawn_before_set(commands: Sequence[tuple], start: dict[int, dict]) -
             if (cmd[1], key) in seen:
                 continue
             seen.add((cmd[1], key))
-            before = start.get(cmd[1], {}).get(key)
+            before = start.get((cmd[1], key))
             if cmd[1] in drawn and before is not None and cmd[1] not in deleted:
                 ref = before[_REFS[before[0]]] if before[0] in _REFS else None
                 if ref not in deleted:
