@@ -265,17 +265,21 @@ class TileLoader:
         # Runs on a worker thread. Everything it raises is kept for wait().
         key, index = k
         what = "reading"
-        cancelled = threading.Event()
-        with self._lock:
-            self._running[k] = cancelled
-            if k not in self._outstanding:  # a request between its start and here dropped it
-                cancelled.set()
         try:
             if in_worker():  # the loader's own threads: a frame being drawn goes first
                 yield_to_drawing()
             region = self.grid.region(key)
-            with reading(cancelled):
-                tile = np.ascontiguousarray(self.multiscale.read(key[0], region, index))
+            cancelled = threading.Event()  # set by a request that no longer wants k
+            with self._lock:
+                self._running[k] = cancelled
+                if k not in self._outstanding:  # a request since its start dropped it
+                    cancelled.set()
+            try:
+                with reading(cancelled):
+                    tile = np.ascontiguousarray(self.multiscale.read(key[0], region, index))
+            finally:
+                with self._lock:
+                    del self._running[k]
             self.cache.put(key, tile, index)
             with self._lock:
                 self._loaded += 1
@@ -285,7 +289,6 @@ class TileLoader:
                 callback(key)
         except ReadCancelled:  # no longer wanted (request), or the loader closed
             with self._lock:
-                del self._running[k]
                 self._cancelled += 1
                 if k in self._outstanding and not self._closed:  # wanted again meanwhile
                     self._futures[k] = self.executor.submit(self._load, k)
@@ -294,14 +297,12 @@ class TileLoader:
             return
         except Exception as exc:  # kept and re-raised by wait(), never swallowed
             with self._lock:
-                self._running.pop(k, None)
                 self._errors[k] = (what, exc)
                 self._nerrors += 1
                 self._last_error = f"{what} tile {key} at index {index}: {exc!r}"
                 self._finish(k)
             return
         with self._lock:
-            self._running.pop(k, None)
             self._finish(k)
 
     def _finish(self, k: tuple[TileKey, tuple]) -> None:

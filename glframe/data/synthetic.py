@@ -305,24 +305,35 @@ def mandelbrot_values(re: Any, im: Any, max_iter: int = 256) -> np.ndarray:
     re, im = np.broadcast_arrays(np.asarray(re, np.float64), np.asarray(im, np.float64))
     cr, ci = re.ravel(), im.ravel()
     out = np.empty(cr.size, np.uint8)
-    starts = range(0, cr.size, _BLOCK)
 
-    def block(s: int) -> None:
-        out[s : s + _BLOCK] = _mandelbrot_block(cr[s : s + _BLOCK], ci[s : s + _BLOCK], max_iter)
+    def block(s: int, e: int) -> None:
+        out[s:e] = _mandelbrot_block(cr[s:e], ci[s:e], max_iter)
 
-    _each(block, starts)
+    _bands(block, cr.size, _BLOCK, first=256)
     return out.reshape(re.shape)
 
 
-def _each(work: Callable[[int], None], starts: range) -> None:
-    """``work(s)`` for each start: spread over the cores when there are several (see
-    ``_blocks_pool``), else one after another on this thread."""
+def _bands(work: Callable[[int, int], None], n: int, band: int, first: int = 1) -> None:
+    """``work(start, stop)`` over ``range(n)`` (rows, planes or points).
+
+    On a loader's worker: in steps of about half a millisecond on this thread, each
+    started after the frame being drawn, if any (:func:`~glframe.data._frames.steps`;
+    the loader is parallel already, and the worker yields the cores to the drawing
+    thread). Elsewhere (the coarsest level, read on the drawing thread): in bands of
+    ``band`` units spread over the cores when there are several (``_blocks_pool``).
+    """
+    if in_worker():
+        for s, e in steps(n, first=first):
+            work(s, e)
+        return
+    band = max(1, band)
+    starts = range(0, n, band)
     pool = _blocks_pool() if len(starts) > 1 else None
     if pool is None:
         for s in starts:
-            work(s)
-    else:
-        for _ in pool.map(work, starts):  # re-raises a block's error
+            work(s, min(n, s + band))
+    else:  # map re-raises a band's error
+        for _ in pool.map(lambda s: work(s, min(n, s + band)), starts):
             pass
 
 
@@ -337,18 +348,11 @@ def _mandelbrot_grid(re: np.ndarray, im: np.ndarray, max_iter: int) -> np.ndarra
 
     out = np.empty((im.size, re.size), np.uint8)
     bailout2 = _BAILOUT * _BAILOUT
-    if in_worker():
-        # on a loader's worker, steps of rows, each started after the frame being drawn,
-        # if any: the worker yields the cores to the drawing thread
-        for s, e in steps(im.size):
-            mandelbrot_grid(re, im[s:e], max_iter, bailout2, out[s:e])
-        return out
-    rows = max(1, _BLOCK // max(re.size, 1))
 
-    def band(s: int) -> None:
-        mandelbrot_grid(re, im[s : s + rows], max_iter, bailout2, out[s : s + rows])
+    def rows(s: int, e: int) -> None:
+        mandelbrot_grid(re, im[s:e], max_iter, bailout2, out[s:e])
 
-    _each(band, range(0, im.size, rows))
+    _bands(rows, im.size, _BLOCK // max(re.size, 1))
     return out
 
 
@@ -563,16 +567,11 @@ def mandelbulb_values(
     cx, cy, cz = x.ravel(), y.ravel(), z.ravel()
     out = np.empty(cx.size, np.uint8)
     power = int(power)
-    if in_worker():  # steps on a loader's worker, as _mandelbrot_grid's
-        for s, e in steps(cx.size, first=256):
-            out[s:e] = _mandelbulb_block(cx[s:e], cy[s:e], cz[s:e], voxel, max_iter, power)
-        return out.reshape(x.shape)
 
-    def one(s: int) -> None:
-        sl = slice(s, s + _BLOCK)
-        out[sl] = _mandelbulb_block(cx[sl], cy[sl], cz[sl], voxel, max_iter, power)
+    def block(s: int, e: int) -> None:
+        out[s:e] = _mandelbulb_block(cx[s:e], cy[s:e], cz[s:e], voxel, max_iter, power)
 
-    _each(one, range(0, cx.size, _BLOCK))
+    _bands(block, cx.size, _BLOCK, first=256)
     return out.reshape(x.shape)
 
 
@@ -582,18 +581,11 @@ def _mandelbulb_grid(x, y, z, voxel, max_iter, power):
     from ._synthetic_kernels import mandelbulb_grid
 
     out = np.empty((z.size, y.size, x.size), np.uint8)
-    if in_worker():  # steps of planes on a loader's worker, as _mandelbrot_grid's rows
-        for s, e in steps(z.size):
-            mandelbulb_grid(x, y, z[s:e], voxel, max_iter, power, _BULB_BAILOUT2, out[s:e])
-        return out
-    planes = max(1, _BLOCK // max(x.size * y.size, 1))
 
-    def band(s: int) -> None:
-        mandelbulb_grid(
-            x, y, z[s : s + planes], voxel, max_iter, power, _BULB_BAILOUT2, out[s : s + planes]
-        )
+    def planes(s: int, e: int) -> None:
+        mandelbulb_grid(x, y, z[s:e], voxel, max_iter, power, _BULB_BAILOUT2, out[s:e])
 
-    _each(band, range(0, z.size, planes))
+    _bands(planes, z.size, _BLOCK // max(x.size * y.size, 1))
     return out
 
 
