@@ -19,7 +19,7 @@ from imagecompare import compare
 from glframe import scene
 from glframe.gloo import Cmd, glir
 from glframe.scene.visuals import Line, Markers
-from glframe.scene.visuals._ring import RingStore
+from glframe.scene.visuals._ring import RingStore, RowTexture
 
 SIZE = (200, 150)
 
@@ -69,6 +69,8 @@ def data_bytes(commands: list[tuple]) -> int:
 
 LINES = {
     "quads": dict(width=3),
+    # the quads as instances, as rings too large for a texture of rows draw them
+    "quads_instanced": dict(width=3, join="miter"),
     "aliased": dict(width=4, antialias=False),
     "line_strip": dict(width=1, antialias=False),  # drawn as GL line strips
     "segments": dict(width=3, connect="segments", cap="round"),
@@ -80,9 +82,11 @@ LINES = {
 @pytest.mark.parametrize("per_vertex", [False, True], ids=["one_colour", "per_vertex"])
 @pytest.mark.parametrize("kind", list(LINES))
 def test_a_line_past_its_capacity_draws_like_a_fresh_line_of_the_last_points(
-    pixel_view, kind, per_vertex
+    pixel_view, kind, per_vertex, monkeypatch
 ):
     options = LINES[kind]
+    if kind == "quads_instanced":
+        monkeypatch.setattr(RowTexture, "MAX_ROWS", 0)
     cap, step = 120, 14  # appends of 14 points: the ring's oldest slot moves to odd places
     canvas, view = pixel_view()
     first = 6
@@ -119,6 +123,8 @@ def test_a_line_past_its_capacity_draws_like_a_fresh_line_of_the_last_points(
         np.testing.assert_array_equal(image, expected, err_msg=f"{kind} after {total} points")
         checked.add(line._ring.oldest_slot)
     assert len(checked) > 5  # the wrap was crossed at many places
+    # the quads' rows in a texture, drawn without instances; or as instances
+    assert (line._pull is None) == (kind in ("quads_instanced", "line_strip", "segments_thin"))
 
 
 def test_the_joint_of_newest_and_oldest_is_not_drawn(pixel_view):
@@ -209,9 +215,12 @@ def test_an_append_sends_its_own_rows_only(pixel_view):
     data = data_frames(canvas)
     # positions as (x, y, z, 1) rows: 16 bytes a point; colours 16; markers 12 + 4 (size)
     assert sorted(c[3].nbytes for c in data) == [7 * 4, 7 * 12, 7 * 16, 7 * 16, 7 * 16]
-    assert all(c[2] > 0 for c in data)  # partial uploads, at their offsets
-    # the strip's ring starts at buffer row 1: point 10 is row 11
-    assert {c[2] for c in data} == {11 * 16, 10 * 12, 10 * 4}
+    # partial uploads, at their offsets: the markers' buffers (bytes); the lines' rows in
+    # textures (texel (row, column)), where the strip's ring starts at row 1: point 10 is
+    # row 11
+    assert sorted(map(str, (c[2] for c in data))) == sorted(
+        map(str, [(0, 11)] * 3 + [10 * 12, 10 * 4])
+    )
     # and the serializer ships exactly those bytes
     header, buffers = glir.serialize(data)
     assert sum(memoryview(b).nbytes for b in buffers) == data_bytes(data) == 7 * 64
@@ -235,7 +244,9 @@ def test_the_strip_copies_its_end_rows(pixel_view):
     canvas.render()
     line.append(wave(4, 8))  # slots 8, 9, 0, 1
     data = data_frames(canvas)
-    rows = [(c[2] // 16, len(c[3])) for c in data]
+    # rows in a texture of one row of 13 texels: (row, column) offsets, (1, n, 4) data
+    assert all(c[2][0] == 0 for c in data)
+    rows = [(c[2][1], c[3].shape[1]) for c in data]
     assert sorted(rows) == [(0, 1), (1, 2), (9, 2), (11, 1), (12, 1)]
 
 
@@ -289,7 +300,7 @@ def test_frame_cost_is_flat_after_many_wraps(pixel_view):
 
 def test_the_state_keeps_one_copy_of_a_ring_buffer(pixel_view):
     """GlirState (what a recording or a new browser client starts from) writes partial
-    DATA into one array per buffer, so it stays as large as the ring."""
+    DATA into one array per buffer or texture, so it stays as large as the ring."""
     canvas, view = pixel_view()
     line = Line(wave(5), width=3, color=ramp(5), capacity=64, parent=view.scene)
     canvas.render()
@@ -298,10 +309,8 @@ def test_the_state_keeps_one_copy_of_a_ring_buffer(pixel_view):
         line.append(wave(k, total), color=ramp(k, total))
         total += k
         canvas.render()
-    buffer = line._buffer("positions")
-    commands = [
-        c for c in canvas.context.state.commands() if c[0] == Cmd.DATA and c[1] == buffer.id
-    ]
+    rows = line._quads_store("positions").texture  # (a texture of 67 rows, one row)
+    commands = [c for c in canvas.context.state.commands() if c[0] == Cmd.DATA and c[1] == rows.id]
     assert len(commands) == 1 and commands[0][3].nbytes == (64 + 3) * 16
     with canvas.record() as rec:
         image = canvas.render()
@@ -342,7 +351,7 @@ def test_partial_data_replays_the_same_in_the_browser(pixel_view, page):  # noqa
     line.append(wave(5, 30), color=ramp(5, 30))  # a partial DATA before the recording:
     thin.append(wave(5, 30))
     markers.append(wave(5, 30))
-    canvas.render()  # the state it starts from holds the buffers as bytes (uint8)
+    canvas.render()
     total = 35
     with canvas.record() as rec:
         for _ in range(6):
@@ -351,11 +360,16 @@ def test_partial_data_replays_the_same_in_the_browser(pixel_view, page):  # noqa
             markers.append(wave(25, total))
             total += 25
             desktop = canvas.render()
-    partial = [c for c in rec.frame_commands if c[0] == Cmd.DATA and c[2] > 0]
+    partial = [c for c in rec.frame_commands if c[0] == Cmd.DATA and np.any(c[2])]
     assert len(partial) > 20
-    ring = line._buffer("positions").id
+    # the state it starts from holds the rings as a copy: bytes of a buffer, texels of
+    # the quads' texture of rows
+    ring = markers._buffers["a_position"].id
     (setup,) = [c for c in rec.setup_commands if c[0] == Cmd.DATA and c[1] == ring]
     assert setup[3].dtype == np.uint8
+    rows = line._quads_store("positions").texture.id
+    (setup,) = [c for c in rec.setup_commands if c[0] == Cmd.DATA and c[1] == rows]
+    assert setup[3].shape == (1, 103, 4) and setup[3].dtype == np.float32
     load_glir(page)
     web = run_glir(page, rec.commands, SIZE)
     ok, why, _ = compare(web, desktop, noise=6, edge_fraction=0.2, min_allowed=8)
@@ -372,15 +386,25 @@ const interp = new GlirInterpreter(gl, {});
 for (const text of JSON.parse(readFileSync(process.argv[1], "utf8"))) {
   interp.execute(decodeJSON(text));
 }
-// each GL buffer's bytes, written as the recorded calls say, in the order it was made
-const bound = new Map(), bytes = new Map();
+// each GL buffer's and 2D texture's bytes, written as the recorded calls say, in the
+// order it was made
+const bound = new Map(), bytes = new Map(), sizes = new Map();
+const asBytes = (view) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 for (const [name, ...args] of gl.calls) {
-  if (name === "bindBuffer") bound.set(args[0], args[1]);
+  if (name === "bindBuffer" || name === "bindTexture") bound.set(args[0], args[1]);
   else if (name === "bufferData") bytes.set(bound.get(args[0]), new Uint8Array(args[1]));
-  else if (name === "bufferSubData") {
-    const view = args[2];
-    const src = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-    bytes.get(bound.get(args[0])).set(src, args[1]);
+  else if (name === "bufferSubData") bytes.get(bound.get(args[0])).set(asBytes(args[2]), args[1]);
+  else if (name === "texImage2D") sizes.set(bound.get(args[0]), [args[3], args[4]]);
+  else if (name === "texSubImage2D") {
+    const [target, , x, y, w, h, , , data] = args;
+    const texture = bound.get(target), [width, height] = sizes.get(texture);
+    const texel = data.byteLength / (w * h);
+    if (!bytes.has(texture)) bytes.set(texture, new Uint8Array(width * height * texel));
+    const src = asBytes(data);
+    for (let row = 0; row < h; row++) {
+      const at = ((y + row) * width + x) * texel;
+      bytes.get(texture).set(src.subarray(row * w * texel, (row + 1) * w * texel), at);
+    }
   }
 }
 const out = [...bytes.entries()].sort((a, b) => a[0].n - b[0].n);
@@ -390,7 +414,7 @@ console.log(JSON.stringify(out.map(([, b]) => Buffer.from(b).toString("base64"))
 
 def test_partial_data_through_glir_js_under_node(pixel_view, tmp_path):
     """glir.js (Node, a recording fake WebGL2) writes every partial DATA of a ring where
-    it belongs: each buffer's bytes equal the ring's, slot by slot."""
+    it belongs: each buffer's and texture's bytes equal the ring's, slot by slot."""
     import base64
     import json
     import shutil
@@ -426,16 +450,21 @@ def test_partial_data_through_glir_js_under_node(pixel_view, tmp_path):
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
-    made = [c[1] for c in rec.setup_commands if c[0] == Cmd.CREATE and "Buffer" in c[2]]
+    made = [
+        c[1]
+        for c in rec.setup_commands
+        if c[0] == Cmd.CREATE and ("Buffer" in c[2] or c[2] == "Texture2D")
+    ]
     gl_bytes = dict(zip(made, (base64.b64decode(b) for b in json.loads(proc.stdout))))
     ring = line._ring
     expected_rows = np.zeros((50, 4), np.float32)
     expected_rows[:, :3] = ring.slots("positions")
     expected_rows[:, 3] = ring.slots("valid")
     order = np.r_[49, np.arange(50), 0, 1]  # a strip's copies around the ring
-    positions = np.frombuffer(gl_bytes[line._buffer("positions").id], np.float32)
+    # the line's rows: a texture of one row of 53 texels (RowTexture)
+    positions = np.frombuffer(gl_bytes[line._quads_store("positions").texture.id], np.float32)
     np.testing.assert_array_equal(positions.reshape(-1, 4), expected_rows[order])
-    colors = np.frombuffer(gl_bytes[line._buffer("colors").id], np.float32)
+    colors = np.frombuffer(gl_bytes[line._quads_store("colors").texture.id], np.float32)
     np.testing.assert_array_equal(colors.reshape(-1, 4), ring.slots("color")[order])
     sizes = np.frombuffer(gl_bytes[markers._buffers["a_size"].id], np.float32)
     np.testing.assert_array_equal(sizes, markers._ring.slots("size"))
@@ -582,18 +611,21 @@ def test_bad_appends_name_the_rule_and_the_fix():
 
 
 def test_a_ring_not_yet_full_draws_only_its_points(pixel_view):
-    # A page draws every instance it is told to: 10 points of a 10,000-point ring were
+    # A page draws every segment it is told to: 10 points of a 10,000-point ring were
     # 10,000 instances (120 ms a frame in SwiftShader), the empty ones collapsed.
     canvas, view = pixel_view()
     line = Line(wave(10), width=3, capacity=10_000, parent=view.scene)
 
-    def instances() -> list[int]:
+    def segments() -> list[int]:
+        """The segments each draw of the line asks for: six vertices each, no instances."""
         with canvas.record() as rec:
             canvas.render()
-        return [c[4] for c in rec.frame_commands if c[0] == Cmd.DRAW and c[1] == line.program.id]
+        draws = [c for c in rec.frame_commands if c[0] == Cmd.DRAW and c[1] == line._pull.id]
+        assert all(c[2] == "triangles" and c[4] == 1 for c in draws)
+        return [c[3][1] // 6 for c in draws]
 
-    assert instances() == [10]
+    assert segments() == [10]
     line.append(wave(5, 10))
-    assert instances() == [15]
-    line.append(wave(10_000, 15))  # full and wrapped: the two ranges of the ring
-    assert sum(instances()) == 10_000
+    assert segments() == [15]
+    line.append(wave(10_000, 15))  # full and wrapped: one draw, oldest first
+    assert segments() == [10_000]

@@ -104,6 +104,8 @@ class GlirState:
                 if isinstance(cmd[2], int) and "size" in cmds:
                     _buffer_data(obj, cmd)
                     continue
+                if "size" in cmds and _texture_data(obj, cmd):
+                    continue
                 box = _data_box(cmd)
                 kept = [c for c in cmds.get("data", []) if not _contains(box, _data_box(c))]
                 cmds["data"] = [*kept, cmd]
@@ -130,7 +132,8 @@ class GlirState:
                     out.append(cmds[key])
             shadow = obj.get("shadow")
             if shadow is not None:  # a copy: later partial DATA must not change this list
-                out.append((Cmd.DATA, obj["create"][1], 0, shadow.copy()))
+                offset = 0 if shadow.ndim == 1 else (0,) * (shadow.ndim - 1)
+                out.append((Cmd.DATA, obj["create"][1], offset, shadow.copy()))
             else:
                 out.extend(cmds.get("data", ()))
             out.extend(c for k, c in cmds.items() if isinstance(k, tuple))
@@ -212,6 +215,48 @@ def _buffer_data(obj: dict, cmd: tuple) -> None:
         obj["shadow"] = shadow
         cmds.pop("data", None)
     shadow[offset : offset + raw.nbytes] = raw[: max(size - offset, 0)]
+
+
+def _texture_data(obj: dict, cmd: tuple) -> bool:
+    """Keep a texture's partial DATA in a copy of the texture, as ``_buffer_data`` does
+    for buffers (rings of rows in textures, ``RowTexture``); False where the state keeps
+    the command as it is instead: data that covers the texture, or that the copy cannot
+    hold (another dtype or channel count than the copy's)."""
+    offset, data = cmd[2], np.asarray(cmd[3])
+    spatial = tuple(obj["cmds"]["size"][2])
+    region = data.shape[: len(spatial)]
+    if not any(offset) and region == spatial:
+        obj.pop("shadow", None)
+        return False  # (the command replaces the data kept)
+    shadow = obj.get("shadow")
+    if shadow is None:
+        kept = obj["cmds"].get("data", [])
+        whole = [c for c in kept if not any(c[2]) and np.shape(c[3])[: len(spatial)] == spatial]
+        if not whole:
+            return False  # nothing to copy from: the commands are kept
+        base = np.asarray(whole[-1][3])
+        shadow = np.array(base.reshape(*spatial, -1))
+        for old in kept[kept.index(whole[-1]) + 1 :]:
+            if not _write_region(shadow, old[2], np.asarray(old[3])):
+                return False
+        obj["shadow"] = shadow
+        obj["cmds"].pop("data", None)
+    if not _write_region(shadow, offset, data):
+        obj["cmds"]["data"] = [(Cmd.DATA, obj["create"][1], (0,) * len(spatial), shadow), cmd]
+        obj.pop("shadow", None)
+    return True
+
+
+def _write_region(shadow: np.ndarray, offset: tuple, data: np.ndarray) -> bool:
+    """Write ``data`` into ``shadow`` at ``offset`` (gloo checked that the region fits);
+    False where its dtype or channels differ from the copy's."""
+    n = len(offset)
+    channels = data.size // max(int(np.prod(data.shape[:n])), 1)
+    if data.dtype != shadow.dtype or channels != shadow.shape[-1]:
+        return False
+    region = tuple(slice(o, o + k) for o, k in zip(offset, data.shape[:n]))
+    shadow[region] = data.reshape(*data.shape[:n], channels)
+    return True
 
 
 class GlirContext:

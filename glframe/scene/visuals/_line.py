@@ -84,15 +84,8 @@ JOINS = {"miter": 0, "round": 1, "bevel": 2}
 #: cap name -> code in the shader
 CAPS = {"butt": 0, "square": 1, "round": 2}
 
-VERT = """
-in vec2 a_corner;   // x: 0 at the segment's start, 1 at its end; y: -1 or +1 across
-in vec4 a_prev;     // xyz: a position; w: 1 for a point, 0 for none (a cap there)
-in vec4 a_p0;
-in vec4 a_p1;
-in vec4 a_next;
-in vec4 a_color0;
-in vec4 a_color1;
-in int a_vertex;    // what canvas.pick() reports: the segment's first vertex (or pair)
+#: the quads' vertex stage without its inputs: where a vertex gets its points is the main's
+VERT_BODY = """
 uniform float u_width;
 uniform float u_join;
 uniform float u_cap;
@@ -118,13 +111,14 @@ vec4 line_to_px(vec4 p) {
     return vec4((ndc.xy + 1.0) * 0.5 * $viewport, ndc.z, 1.0);
 }
 
-void main() {
-    vec4 prev = a_prev;
-    vec4 next = a_next;
-    int pick = a_vertex;
+// One corner of a segment's quad. prev, p0, p1, next: xyz and w (1: a point, 0: none, a
+// cap there); corner: see a_corner; pick: what canvas.pick() reports; place: in a ring,
+// the segment's place oldest first.
+void line_vertex(vec4 prev, vec4 p0, vec4 p1, vec4 next, vec4 color0, vec4 color1,
+                 vec2 corner, int pick, int place) {
     if (u_ring.y > 0) {
         int n = u_ring.y;
-        pick = (gl_InstanceID - u_ring.x + n) % n;  // the instance's place, oldest first
+        pick = place;
         if (u_ring.z == 1) {  // a strip: the newest and the oldest points meet in the ring
             if (pick == n - 1) {
                 gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
@@ -134,8 +128,8 @@ void main() {
             if (pick == n - 2) next.w = 0.0;  // the newest point: a cap
         }
     }
-    vec4 a = line_to_px(a_p0);
-    vec4 b = line_to_px(a_p1);
+    vec4 a = line_to_px(p0);
+    vec4 b = line_to_px(p1);
     if (a.w == 0.0 || b.w == 0.0) {   // a break: nothing to draw
         gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
         return;
@@ -155,18 +149,75 @@ void main() {
              v_end, kind1, bevel1, ext1);
     // room for the antialiasing ramp; aliased, for the parallelogram's corners beyond an end
     float margin = u_antialias > 0.5 ? 1.0 : 1.0 + hw;
-    vec2 pos = a_corner.x < 0.5 ? a.xy - t * (ext0 + margin) : b.xy + t * (ext1 + margin);
-    pos += n * a_corner.y * (hw + margin);
+    vec2 pos = corner.x < 0.5 ? a.xy - t * (ext0 + margin) : b.xy + t * (ext1 + margin);
+    pos += n * corner.y * (hw + margin);
     v_px = pos;
     v_ends = vec4(a.xy, b.xy);
     v_kinds = vec4(kind0, kind1, bevel0, bevel1);
     v_width = vec2(hw, clamp(width, 0.0, 1.0));
-    v_color0 = a_color0;
-    v_color1 = a_color1;
+    v_color0 = color0;
+    v_color1 = color1;
     $pick_index = pick;
-    gl_Position = vec4(pos / $viewport * 2.0 - 1.0, a_corner.x < 0.5 ? a.z : b.z, 1.0);
+    gl_Position = vec4(pos / $viewport * 2.0 - 1.0, corner.x < 0.5 ? a.z : b.z, 1.0);
 }
 """
+
+#: the quads drawn as instances: a segment's points from four views of one buffer
+VERT = (
+    VERT_BODY
+    + """
+in vec2 a_corner;   // x: 0 at the segment's start, 1 at its end; y: -1 or +1 across
+in vec4 a_prev;     // xyz: a position; w: 1 for a point, 0 for none (a cap there)
+in vec4 a_p0;
+in vec4 a_p1;
+in vec4 a_next;
+in vec4 a_color0;
+in vec4 a_color1;
+in int a_vertex;    // what canvas.pick() reports: the segment's first vertex (or pair)
+
+void main() {
+    int n = max(u_ring.y, 1);
+    line_vertex(a_prev, a_p0, a_p1, a_next, a_color0, a_color1, a_corner, a_vertex,
+                (gl_InstanceID - u_ring.x + n) % n);
+}
+"""
+)
+
+#: the quads of a ring drawn without instances: six vertices a segment (two triangles),
+#: oldest first, each reading its points from the ring's rows in a float texture (see
+#: _line_ring.py: one instance a segment costs SwiftShader ~17 us, a 10k-point line 180 ms)
+PULL_VERT = (
+    VERT_BODY
+    + """
+uniform highp sampler2D u_rows;    // the ring's rows as the instances' buffer holds them
+uniform highp sampler2D u_colors;  // and their colours, with u_colored == 1
+uniform int u_colored;
+uniform vec4 u_color;              // the one colour, with u_colored == 0
+
+vec4 line_row(highp sampler2D rows, int i) {
+    int w = textureSize(rows, 0).x;
+    return texelFetch(rows, ivec2(i % w, i / w), 0);
+}
+
+void main() {
+    int place = gl_VertexID / 6;
+    int corner = int[6](0, 1, 2, 2, 1, 3)[gl_VertexID % 6];   // the strip's (0, 1, 2, 3)
+    int slot = (place + u_ring.x) % u_ring.y;                  // u_ring.x: the oldest's slot
+    bool strip = u_ring.z == 1;
+    int first = strip ? slot + 1 : 2 * slot;                   // the row of p0
+    vec4 prev = strip ? line_row(u_rows, first - 1) : vec4(0.0);
+    vec4 next = strip ? line_row(u_rows, first + 2) : vec4(0.0);
+    vec4 color0 = u_color;
+    vec4 color1 = u_color;
+    if (u_colored == 1) {
+        color0 = line_row(u_colors, first);
+        color1 = line_row(u_colors, first + 1);
+    }
+    line_vertex(prev, line_row(u_rows, first), line_row(u_rows, first + 1), next, color0,
+                color1, vec2(float(corner / 2), float(corner % 2) * 2.0 - 1.0), place, place);
+}
+"""
+)
 
 FRAG = """
 in vec2 v_px;
@@ -357,6 +408,7 @@ class Line(LineRing, Visual):
         self._ring: RingStore | None = None
         self._ring_origin = RingOrigin()
         self._quads_ring = RingMirror()
+        self._pull: Any = None  # a ring's quads without instances (_line_ring.py), at first use
         self._thin_ring = RingMirror()
         self.set_data(
             positions if positions is not None else np.zeros((0, 2)),

@@ -16,10 +16,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ... import gloo
+from ...shaders import Function, ModularProgram, snippet
 from . import _data as checks
 from ._data import as_positions
 from ._origin import RingOrigin, relative
-from ._ring import RingBounds, RingStore, as_capacity
+from ._ring import RingBounds, RingStore, RowTexture, as_capacity
 
 _ROW = 16  # bytes of one vec4 row
 #: the line-strip path's ring buffers and the ring's columns they hold
@@ -204,22 +205,84 @@ class LineRing(RingBounds):
             order = np.r_[cap - 1, np.arange(cap), 0, 1 % cap]
             rows = rows[order]
             color = None if color is None else color[order]
-        self._buffer("positions").set_data(rows)
+        self._quads_store("positions").set_data(rows)
         if color is not None:
-            self._buffer("colors").set_data(color)
+            self._quads_store("colors").set_data(color)
 
     def _upload_quads_rows(self, slot: int, lo: int, hi: int) -> None:
         rows, color = self._ring_rows(lo, hi)
         pairs = _same(self._values["connect"], "segments")
-        buffers = [(self._buffer("positions"), rows)]
+        buffers = [(self._quads_store("positions"), rows)]
         if color is not None:
-            buffers.append((self._buffer("colors"), color))
+            buffers.append((self._quads_store("colors"), color))
         first = slot if pairs else slot + 1  # a strip's ring starts at buffer row 1
         for buffer, data in buffers:
             buffer.set_subdata(data, first)
             for row, copied in self._ring_extra(self._ring.capacity):
                 if slot <= copied < slot + hi - lo:
                     buffer.set_subdata(data[copied - slot : copied - slot + 1], row)
+
+    def _pulled(self) -> bool:
+        """Whether the ring's quads read their rows from textures (see ``_line.py``'s
+        ``PULL_VERT``): every ring whose rows fit in one (4M points)."""
+        return self._ring.capacity + 3 <= RowTexture.MAX_ROWS
+
+    def _quads_store(self, name: str) -> Any:
+        """Where the ring's quads keep the rows ``name`` (positions, colors): a texture
+        of rows, or the instances' buffer."""
+        if not self._pulled():
+            return self._buffer(name)
+        key = "rows:" + name
+        if key not in self._buffers:
+            self._buffers[key] = RowTexture()
+        return self._buffers[key]
+
+    def _pull_program(self) -> Any:
+        """The ring quads' program without instances: its own vertex stage, the quads'
+        fragment stage, sharing the transform chain, the pick index and ``$post``."""
+        if self._pull is None:
+            from ._line import _GLSL, FRAG, PULL_VERT  # (_line imports this module)
+
+            vert = Function(snippet("line/ends", _GLSL) + PULL_VERT, "line.pull.vert")
+            frag = Function(snippet("line/stroke", _GLSL) + FRAG, "line.pull.frag")
+            for name in ("transform", "pick_index", "viewport", "pixel_scale"):
+                vert[name] = self.vert[name]
+            frag["post"] = self.frag["post"]
+            self._pull = ModularProgram(vert, frag)
+        vert = self._pull.vert
+        for name in ("viewport", "pixel_scale"):  # this view's (Visual._bind_view)
+            if vert[name] is not self.vert[name]:
+                vert[name] = self.vert[name]
+        return self._pull
+
+    def _draw_pulled(self) -> None:
+        """Draw the ring's segments oldest first in one draw without instances."""
+        from ._line import CAPS, JOINS
+
+        program = self._pull_program()
+        values = self._values
+        program["u_width"] = float(values["width"])
+        program["u_join"] = float(JOINS[values["join"]])
+        program["u_cap"] = float(CAPS[values["cap"]])
+        program["u_miter_limit"] = float(values["miter_limit"])
+        program["u_antialias"] = float(values["antialias"])
+        rows = self._quads_store("positions").texture
+        program["u_rows"] = rows
+        ring = self._ring
+        if "color" in ring.names:
+            program["u_colors"] = self._quads_store("colors").texture
+            program["u_colored"] = 1
+            program["u_color"] = (0.0, 0.0, 0.0, 0.0)
+        else:
+            program["u_colors"] = rows  # (not read)
+            program["u_colored"] = 0
+            program["u_color"] = tuple(float(c) for c in values["color"])
+        pairs = _same(values["connect"], "segments")
+        n = self._instances
+        oldest = ring.oldest_slot // 2 if pairs else ring.oldest_slot
+        live = ring.count // 2 if pairs else ring.count
+        program["u_ring"] = (oldest, n, 0 if pairs else 1)
+        program.draw("triangles", count=6 * min(n, live))
 
     def _bind_ring(self, offset: int) -> None:
         """Bind the quads' attributes to the ring's buffers from byte ``offset`` on."""
@@ -267,6 +330,9 @@ class LineRing(RingBounds):
         first instance on). Overlapping segments then stack as in a fresh line."""
         ring = self._ring
         self._quads_ring.sync(ring, self._upload_quads_all, self._upload_quads_rows)
+        if self._pulled():
+            self._draw_pulled()
+            return
         pairs = _same(self._values["connect"], "segments")
         n = self._instances
         oldest = ring.oldest_slot // 2 if pairs else ring.oldest_slot

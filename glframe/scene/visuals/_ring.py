@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["RingStore", "RingMirror", "as_capacity"]
+__all__ = ["RingStore", "RingMirror", "RowTexture", "as_capacity"]
 
 
 def as_capacity(value: Any, what: str, *, even: bool = False) -> int | None:
@@ -228,3 +228,52 @@ class RingMirror:
                 upload_rows(*piece)
         self.synced = state
         return pieces is None
+
+
+class RowTexture:
+    """Rows of four floats in a float texture, ``WIDTH`` rows a texture row: what a
+    vertex stage reads with ``texelFetch`` (row ``i`` at ``(i % width, i / width)``)
+    where a buffer of instances would cost one instance a row (see ``_line.py``).
+
+    It takes the calls a ring's uploads make of a VertexBuffer: :meth:`set_data` (all
+    rows; reallocates only when the texture's size changes) and :meth:`set_subdata`
+    (rows from a row on, in at most one upload per texture row they touch).
+    """
+
+    #: rows per texture row; WebGL2 guarantees textures of 2048 x 2048 texels
+    WIDTH = 2048
+    MAX_ROWS = WIDTH * WIDTH
+
+    def __init__(self) -> None:
+        from ... import gloo
+
+        self.texture = gloo.Texture2D(
+            np.zeros((1, 1, 4), np.float32), interpolation="nearest", internalformat="rgba32f"
+        )
+        self.rows = 0
+
+    def set_data(self, rows: np.ndarray) -> None:
+        rows = np.asarray(rows, np.float32).reshape(-1, 4)
+        n = len(rows)
+        if n > self.MAX_ROWS:
+            raise ValueError(f"RowTexture: {n} rows, more than {self.MAX_ROWS} fit")
+        width = min(max(n, 1), self.WIDTH)
+        height = -(-max(n, 1) // width)
+        texels = np.zeros((height * width, 4), np.float32)
+        texels[:n] = rows
+        self.texture.set_data(texels.reshape(height, width, 4))
+        self.rows = n
+
+    def set_subdata(self, rows: np.ndarray, first: int) -> None:
+        rows = np.asarray(rows, np.float32).reshape(-1, 4)
+        if first < 0 or first + len(rows) > self.rows:
+            raise ValueError(
+                f"RowTexture: rows {first}..{first + len(rows)} outside the {self.rows} held"
+            )
+        width = self.texture.shape[1]
+        done = 0
+        while done < len(rows):
+            y, x = divmod(first + done, width)
+            n = min(width - x, len(rows) - done)
+            self.texture.set_data(rows[None, done : done + n], offset=(y, x))
+            done += n
