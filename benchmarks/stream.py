@@ -23,7 +23,13 @@ Measured, per library, in one run:
 - **latency**: ``--probes`` single points written and flushed while nothing else
   moves; from just before ``write()`` (this script's clock) to the second animation
   frame after the page received the message that carried it (page clock: the same
-  machine's wall clock), median and p95. The watch period (0.01 s) is in it for both;
+  machine's wall clock), median and p95, and the part of it to the message's arrival.
+  Twice: into the plot as the page opened it (a few points: what either page draws is
+  then its axes, and the page's frame clock, 60 Hz, is most of the time: a frame's wait
+  for the next frame, 0 to 17 ms, and that frame, 17 ms), then into the plot full
+  (``--capacity`` points of a random walk written in one row first: the plot a live
+  stream shows, what each page draws again for a new point). The watch period
+  (0.01 s) is in it for both;
 - **sustained rate**: for each offered rate (``--rates``, points per second, for
   ``--seconds``), the points written divided by the time from the first write to the
   page's last data message (the page has everything then: it is measured after the
@@ -41,8 +47,8 @@ Measured, per library, in one run:
 - **frame time after the long run** (before the rates): ``--duration`` seconds
   (default 20; the issue asks 60 and 600) at ``--long-rate`` points per second
   (default 100,000) in rows of ``--long-batch`` (1,000); the page's
-  animation-frame intervals (median, p95) over the 5 seconds up to its first minute
-  (its first 5 s when shorter) and its last 5 seconds, and the
+  animation-frame intervals (median, p95) over the 10 seconds up to its first minute
+  (its first 10 s when shorter) and its last 10 seconds, and the
   memory: the page's JS heap (``performance.memory``) and the server's resident size,
   at the start and at the end.
 
@@ -90,6 +96,7 @@ SCOPE = NAME = "bench"
 POLL = 0.1  # seconds between polls at most, both servers
 WATCH = 0.01  # seconds between looks at the store's commit counter, both servers
 PACE = 0.05  # seconds between two polls that commits start, at least, both servers
+WINDOW = 10.0  # s of animation frames measured up to the first minute and at the end
 SUSTAINED_LAG = 1.0  # s: a rate is sustained while the page ends at most this far behind
 WIDTH, HEIGHT = 800, 400
 
@@ -326,25 +333,14 @@ def measure(
                 _wait(lambda: page.counters()["messages"] > 0, 120, f"the {library} page")
                 page.quiet(1.0)
 
-                # latency: single points, nothing else moving
-                delays = []
-                with stream.Logger(SCOPE, store, flush_every=None) as log:
-                    for _ in range(args.probes):
-                        before = page.get("__bench.painted.length")
-                        t0 = time.time()
-                        log.write(NAME, x=[float(written)], y=[0.5])
-                        log.flush()
-                        written += 1
-                        shown = _wait(
-                            lambda b=before: page.get(f"__bench.painted.slice({b})"),
-                            30,
-                            "a probe on the page",
-                        )
-                        later = [p for r, p in shown if r / 1000 >= t0]
-                        if later:
-                            delays.append(later[0] / 1000 - t0)
-                        page.quiet(0.3)
-                result["latency_ms"] = [1000 * d for d in delays]
+                # latency: single points, nothing else moving; into the plot as it is
+                # (a few points), then into the plot full (its capacity of points shown)
+                for key in ("latency", "latency_full"):
+                    if key == "latency_full":
+                        written = _fill(store, args.capacity, written)
+                        page.quiet(1.0)
+                    result[key] = _probes(page, store, args.probes, written)
+                    written += args.probes
 
                 # the long run: frame times and memory at its start and end
                 heap = "performance.memory ? performance.memory.usedJSHeapSize : NaN"
@@ -354,10 +350,10 @@ def measure(
                 written += summary["points"]
                 frames = page.get(f"__bench.frames.slice({frames_from})")
                 memory.append((page.get(heap) / 2**20, _rss_mib(server.pid)))
-                # the 5 s up to the first minute (or the run's first 5 s, if shorter)
-                minute = summary["first"] + max(5.0, min(60.0, args.duration)) - 5
-                result["frames_first"] = _intervals(frames, minute, 5, first=True)
-                result["frames_last"] = _intervals(frames, summary["end"], 5, first=False)
+                # the WINDOW s up to the first minute (or the run's first, if shorter)
+                minute = summary["first"] + max(WINDOW, min(60.0, args.duration)) - WINDOW
+                result["frames_first"] = _intervals(frames, minute, WINDOW, first=True)
+                result["frames_last"] = _intervals(frames, summary["end"], WINDOW, first=False)
                 result["memory"] = memory
                 result["long_lag_s"] = max(0.0, page.quiet(1.0) - summary["end"])
                 # sustained rates, slowest first; a rate that breaks the page or the
@@ -376,6 +372,44 @@ def measure(
                 with contextlib.suppress(Exception):  # a browser that crashed is gone
                     page.close()
     return result
+
+
+def _probes(page: Page, store: str, probes: int, written: int) -> dict[str, list[float]]:
+    """Write ``probes`` single points, each once the page is quiet; per probe, ms from
+    just before ``write()`` to the page's second animation frame after the message that
+    carried it (``shown``), and to that message's arrival (``arrived``)."""
+    from glframe import stream
+
+    shown, arrived = [], []
+    with stream.Logger(SCOPE, store, flush_every=None) as log:
+        for i in range(probes):
+            before = page.get("__bench.painted.length")
+            t0 = time.time()
+            log.write(NAME, x=[float(written + i)], y=[0.5])
+            log.flush()
+            painted = _wait(
+                lambda b=before: page.get(f"__bench.painted.slice({b})"), 30, "a probe on the page"
+            )
+            later = [(r, p) for r, p in painted if r / 1000 >= t0]
+            if later:
+                arrived.append(later[0][0] - 1000 * t0)
+                shown.append(later[0][1] - 1000 * t0)
+            page.quiet(0.3)
+    return {"shown": shown, "arrived": arrived}
+
+
+def _fill(store: str, points: int, written: int) -> int:
+    """Write ``points`` points of a random walk in one row (a plot full of a live signal);
+    the count written after."""
+    import numpy as np
+
+    from glframe import stream
+
+    walk = np.cumsum(np.random.default_rng(2).normal(size=points))
+    walk = (walk - walk.min()) / max(np.ptp(walk), 1e-9)
+    with stream.Logger(SCOPE, store, flush_every=None) as log:
+        log.write(NAME, x=np.arange(written, written + points, dtype=np.float64), y=walk)
+    return written + points
 
 
 def _produce(store: str, rate: float, seconds: float, batch: int, start: int) -> dict:
@@ -436,11 +470,12 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     def add(label: str, values: list[float]) -> None:
         rows.append((label, values))
 
-    def lat(r, q):
-        return _percentile(r["latency_ms"], q)
-
-    add("latency ms, median", [lat(r, 0.5) for r in results])
-    add("latency ms, p95", [lat(r, 0.95) for r in results])
+    for key, plot in (("latency", "plot of a few points"), ("latency_full", "plot full")):
+        add(f"latency ms, median, {plot}", [_percentile(r[key]["shown"], 0.5) for r in results])
+        add(f"latency ms, p95, {plot}", [_percentile(r[key]["shown"], 0.95) for r in results])
+        add(
+            "  of which to the page, median", [_percentile(r[key]["arrived"], 0.5) for r in results]
+        )
 
     def at(r: dict, i: int, key: str) -> float:
         """A rate's figure; NaN where the rate failed or was not reached."""
@@ -461,8 +496,8 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
         "bytes per point (wire)",
         [sum(x["bytes"] for x in d) / max(1, sum(x["points"] for x in d)) for d in done],
     )
-    minute = "5 s to 1:00" if args.duration >= 60 else "first 5 s"
-    for key, when in (("frames_first", minute), ("frames_last", "last 5 s")):
+    minute = f"{60 - WINDOW:g} s to 1:00" if args.duration >= 60 else f"first {WINDOW:g} s"
+    for key, when in (("frames_first", minute), ("frames_last", f"last {WINDOW:g} s")):
         add(f"frame ms median, {when}", [statistics.median(r[key] or [0]) for r in results])
         add(f"frame ms p95, {when}", [_percentile(r[key], 0.95) for r in results])
     add("page JS heap MiB, start", [r["memory"][0][0] for r in results])
@@ -472,7 +507,7 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     add("page lag s after the long run", [r["long_lag_s"] for r in results])
 
     names = [r["library"] for r in results]
-    header = f"{'':34s}" + "".join(f"{n:>14s}" for n in names)
+    header = f"{'':44s}" + "".join(f"{n:>14s}" for n in names)
     if len(results) == 2:
         header += f"{'glframe/bokeh':>15s}"
     print(
@@ -481,7 +516,7 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     )
     print(header)
     for label, values in rows:
-        line = f"{label:34s}" + "".join(f"{v:14,.1f}" for v in values)
+        line = f"{label:44s}" + "".join(f"{v:14,.1f}" for v in values)
         if len(values) == 2:
             ratio = values[0] / values[1] if values[1] else float("nan")
             line += f"{ratio:15.2f}"

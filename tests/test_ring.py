@@ -616,16 +616,22 @@ def test_a_ring_not_yet_full_draws_only_its_points(pixel_view):
     canvas, view = pixel_view()
     line = Line(wave(10), width=3, capacity=10_000, parent=view.scene)
 
-    def segments() -> list[int]:
-        """The segments each draw of the line asks for: six vertices each, no instances."""
+    def segments() -> tuple[int, int]:
+        """(instances, segments) of the line's one draw: chunks of 1024 segments as
+        instances of six indices a segment, the segments past the ring's dropped."""
         with canvas.record() as rec:
             canvas.render()
-        draws = [c for c in rec.frame_commands if c[0] == Cmd.DRAW and c[1] == line._pull.id]
-        assert all(c[2] == "triangles" and c[4] == 1 for c in draws)
-        return [c[3][1] // 6 for c in draws]
+        (draw,) = [c for c in rec.frame_commands if c[0] == Cmd.DRAW and c[1] == line._pull.id]
+        chunk, count = line._pull["u_draw"]
+        assert draw[2] == "triangles" and draw[3][2] == 6 * chunk
+        assert draw[4] == -(-count // chunk)
+        return chunk, count
 
-    assert segments() == [10]
+    assert segments() == (1024, 10)
     line.append(wave(5, 10))
-    assert segments() == [15]
+    assert segments() == (1024, 15)
     line.append(wave(10_000, 15))  # full and wrapped: one draw, oldest first
-    assert segments() == [10_000]
+    assert segments() == (1024, 10_000)
+    small = Line(wave(10), width=3, capacity=100, parent=view.scene)
+    canvas.render()
+    assert len(small._buffers["pull_indices"]) == 6 * 100  # (a ring's, at most a chunk)

@@ -247,7 +247,9 @@ def test_appended_points_reach_the_page_as_only_the_new_bytes(
     payload = 16  # x, y per point on the GPU, each a float32 pair (float64 precision)
     overhead = small - 100 * payload
     assert small < 2 * 100 * payload + 4096, (small, "bytes for 100 points")
-    assert abs(small_later - small) <= 64, (small, small_later)
+    # (give or take a command: the quads' rows are a texture of rows of 2048 texels, and
+    # an append that crosses one's end is two uploads)
+    assert abs(small_later - small) <= 128, (small, small_later)
     assert big - small == pytest.approx(900 * payload, abs=64), (small, big)
     print(f"\nbytes per append: 100 points {small}, 1000 points {big}; "
           f"{(big - small) / 900:.2f} bytes per point, fixed {overhead} bytes")  # fmt: skip
@@ -295,6 +297,32 @@ def test_new_points_appear_soon_after_a_flush(
     print(f"\nflush -> frame in the page: median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
     # 100 ms asked; a loaded CI machine (two cores, llvmpipe drawing each frame) gets slack
     assert median < 1.0, latencies
+
+
+def test_the_doorbell_brings_each_flush_without_looking(
+    server_thread,
+    viewer,
+    page,  # noqa: F811
+    tmp_path,
+):
+    """Looks and polls a minute apart: each flush reaches the page through the doorbell
+    its writer rings after the commit (data._doorbell), within seconds."""
+    log_rows(tmp_path, "wave", [0.0, 1.0], [0.0, 1.0])
+    server = viewer(tmp_path, poll=60, watch=60)
+    open_plot(page, server.url + "plot?rows=wave&kind=line")
+    assert (tmp_path / ".doorbells" / str(server._doorbell.port)).exists()
+    with stream.Logger("run", tmp_path, flush_every=None) as log:
+        for step in range(2, 7):
+            settle(page, server_thread, server)
+            n = frames(page)
+            log.write("wave", x=float(step), y=float(np.sin(step)))
+            log.flush()
+            wait_frames(page, n, timeout=10)
+    (plot,) = server_thread.call(lambda: server.pages)
+    line = server_thread.call(lambda: plot.figure.series[("run", "wave")][0].positions)
+    np.testing.assert_allclose(line[:, 0], np.arange(7))
+    server_thread.call(server.close)
+    assert not (tmp_path / ".doorbells").exists() or not list((tmp_path / ".doorbells").iterdir())
 
 
 PRODUCER = """

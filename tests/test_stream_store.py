@@ -779,3 +779,44 @@ def test_data_version_moves_with_each_commit_of_another_connection(tmp_path):
         assert reader.data_version() != second  # the close flushed
     finally:
         reader.close()
+
+
+# ---- the doorbell --------------------------------------------------------------------------
+def test_a_commit_rings_each_listening_reader_and_nothing_else_breaks_it(tmp_path):
+    import select
+
+    from glframe.data import Doorbell
+
+    bells = [Doorbell(tmp_path), Doorbell(tmp_path)]
+    folder = tmp_path / ".doorbells"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(str(b.port) for b in bells)
+    # what a writer must step over: a reader that died without closing (its port now
+    # deaf), a file that is no port, a privileged port
+    (folder / "not-a-port").touch()
+    (folder / "22").touch()
+    gone = Doorbell(tmp_path)
+    gone._socket.close()  # (its file stays, as after a SIGKILL)
+    try:
+        with stream.Logger("run", tmp_path, flush_every=None) as log:
+            for bell in bells:
+                assert bell.drain() == 0
+            log.write("loss", y=1.0)
+            log.flush()  # one commit: one datagram to each of the two listening
+            for bell in bells:
+                readable, _, _ = select.select([bell], [], [], 5.0)
+                assert readable, "no ring within 5 s of the commit"
+                assert bell.drain() == 1
+            log.write("loss", y=2.0)
+            log.flush()
+            log.write_config({"lr": 0.1})
+            log.flush()
+        for bell in bells:
+            select.select([bell], [], [], 5.0)
+            time.sleep(0.05)
+            assert bell.drain() == 2
+        assert stream.fetch(tmp_path, "run", "loss")[("run", "loss", 1)]["y"] == 2.0
+    finally:
+        for bell in bells:
+            bell.close()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["22", "not-a-port", str(gone.port)])
+    bells[0].close()  # idempotent

@@ -75,8 +75,9 @@ class Recording:
     them again and again.
     """
 
-    def __init__(self, context: GlirContext) -> None:
+    def __init__(self, context: GlirContext, *, setup: bool = True) -> None:
         self._context = context
+        self._setup = setup
         self.setup_commands: list[tuple] = []
         self.frame_commands: list[tuple] = []
         self._start: dict = {}
@@ -89,7 +90,8 @@ class Recording:
         self.frame_commands.extend(commands)
 
     def __enter__(self) -> Recording:
-        self.setup_commands = self._context.state.commands()
+        if self._setup:  # (a copy of every object's data: a frame's stream goes without)
+            self.setup_commands = self._context.state.commands()
         self._start = self._context.state.journal()
         self._context.listeners.append(self._on_flush)
         return self
@@ -553,9 +555,12 @@ class Canvas(metaclass=_CanvasType):
         self._replays.note_own(commands)  # the GL state to restore after a replay
         return self._interpreter.execute(commands)
 
-    def record(self) -> Recording:
-        """``with canvas.record() as rec: canvas.render()`` keeps the GLIR in ``rec.commands``."""
-        return Recording(self.context)
+    def record(self, *, setup: bool = True) -> Recording:
+        """``with canvas.record() as rec: canvas.render()`` keeps the GLIR in ``rec.commands``.
+
+        ``setup=False``: only the frames' commands (``rec.frame_commands``), for a stream
+        that already sent the objects (``rec.setup_commands`` stays empty)."""
+        return Recording(self.context, setup=setup)
 
     def record_movie(
         self,

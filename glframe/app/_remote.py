@@ -62,7 +62,7 @@ class CanvasSource:
         return self.canvas.context.state.commands(), frame, views
 
     def glir_frame(self) -> list:
-        with self.canvas.record() as rec:
+        with self.canvas.record(setup=False) as rec:
             self.canvas._draw_unseen()
         return [c for c in rec.frame_commands if c[0] != Cmd.READ_PIXELS]
 

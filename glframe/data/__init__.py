@@ -12,6 +12,7 @@ from ._aggregate import aggregate
 from ._aggregate_lines import aggregate_lines
 from ._budget import Budget
 from ._cache import TileCache, default_cpu_budget
+from ._doorbell import Doorbell
 from ._io import build_pyramid, open_multiscale
 from ._loader import TileLoader, TileLoadError
 from ._meshdata import MeshData
@@ -41,6 +42,7 @@ __all__ = [
     "mandelbulb",
     "StreamStore",
     "StreamStoreError",
+    "Doorbell",
     "read_mesh",
     "write_mesh",
     "read_image",

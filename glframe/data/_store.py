@@ -20,6 +20,8 @@ Why it is safe to share:
   consistent snapshot. Every row also gets ``seq``, an ``AUTOINCREMENT`` key
   that grows with commit order and is never reused (not even after a delete),
   so "rows with ``seq`` above the last one seen" is exactly what arrived since.
+  After each commit a writer rings the readers that listen (``_doorbell.py``: a
+  datagram each), so that they need not look often to be quick.
 
 The database is untrusted input when read: a column whose dtype is not
 numeric, whose shape is not a list of sizes, or whose byte count does not match
@@ -38,6 +40,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
+
+from ._doorbell import Ringer
 
 __all__ = ["StreamStore", "StreamStoreError", "check_key", "NUMERIC_KINDS", "FILENAME"]
 
@@ -162,6 +166,7 @@ class StreamStore:
         )
         self._lock = threading.Lock()
         self._closed = False
+        self._ringer = Ringer(self.path)  # tells the readers listening of each commit
         try:
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -277,6 +282,7 @@ class StreamStore:
             except BaseException:
                 _rollback(db)
                 raise
+            self._ringer.ring()
 
     def delete(self, scope: str) -> int:
         """Remove every row and config of ``scope``; the number of rows removed."""
@@ -296,6 +302,7 @@ class StreamStore:
             except BaseException:
                 _rollback(db)
                 raise
+            self._ringer.ring()
         return count
 
     # -- reading ----------------------------------------------------------------
@@ -486,6 +493,7 @@ class StreamStore:
             if not self._closed:
                 self._closed = True
                 self._db.close()
+                self._ringer.close()
 
     def __enter__(self) -> StreamStore:
         return self

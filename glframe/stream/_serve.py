@@ -13,9 +13,11 @@
   (the code behind ``stream.view``) from the page's URL, and its own
   :class:`~glframe.backends.web.RemoteServer` session in client mode: WebGL2 in
   the page draws the GLIR, and the page's cameras zoom and pan with no round
-  trip. The server looks at the store's commit counter every ``watch`` seconds (a
-  few microseconds) and polls every page's figure when it moved (and at least every
-  ``poll`` seconds)
+  trip. Producers on this machine ring the server's doorbell after each commit
+  (``data._doorbell``), and the server looks at the store's commit counter every
+  ``watch`` seconds too (a few microseconds; what finds commits the doorbell did not
+  announce); when it moved it polls every page's figure (and at least every ``poll``
+  seconds)
   (``fetch_columns`` from each series' cursor) and appends the new points to
   the ring-buffered lines and markers, so each frame sent carries only the new
   points (GLIR partial DATA), the draw commands and the uniforms that changed;
@@ -56,7 +58,7 @@ from ..backends.web import (
     access_refusal,
     log_request,
 )
-from ..data import StreamStore
+from ..data import Doorbell, StreamStore
 from ._layout import Layout, LayoutError, parse_query
 from ._pages import PAGE_WIDTH, ROUTES, ROW_HEIGHT, PlotPage, page_size
 from ._read import names, scopes
@@ -147,6 +149,8 @@ class StreamServer:
         self._stored = False  # a remote producer's rows, stored by this connection
         self._polled = 0.0
         self._watcher = tornado.ioloop.PeriodicCallback(self._look, self.watch * 1000)
+        self._doorbell: Doorbell | None = None
+        self._paced: asyncio.TimerHandle | None = None  # a look the pace put off
         self._http: tornado.httpserver.HTTPServer | None = None
         self._closed: asyncio.Event | None = None
         options = {"viewer": self}
@@ -195,7 +199,28 @@ class StreamServer:
         self._http = tornado.httpserver.HTTPServer(self._app)
         self._http.add_sockets(sockets)
         self._watcher.start()
+        self._listen()
         return self
+
+    def _listen(self) -> None:
+        """Hear the producers' doorbell (``data._doorbell``): a commit makes the pages
+        poll at once, not at the next look. Where it cannot be had (a loop without
+        ``add_reader``, a read-only store), the looks alone find every commit."""
+        try:
+            doorbell = Doorbell(self.store.path)
+        except OSError as err:
+            log.info("stream serve: no doorbell (%s); looking every %g s", err, self.watch)
+            return
+        try:
+            asyncio.get_running_loop().add_reader(doorbell.fileno(), self._rung)
+        except NotImplementedError:  # (Windows' proactor loop)
+            doorbell.close()
+            return
+        self._doorbell = doorbell
+
+    def _rung(self) -> None:
+        if self._doorbell is not None and self._doorbell.drain():
+            self._look()
 
     def _look(self) -> None:
         """A producer committed since the last look: every page polls now, or once
@@ -207,11 +232,21 @@ class StreamServer:
         except Exception:  # the store went away: the pages' own polls say so
             return
         now = time.monotonic()
-        if (version == self._version and not self._stored) or now - self._polled < self.pace:
-            return  # nothing new, or too soon: a later look sees it still
+        if version == self._version and not self._stored:
+            return  # nothing new
+        if now - self._polled < self.pace:  # too soon: a look once the pace allows
+            if self._paced is None:
+                self._paced = asyncio.get_running_loop().call_later(
+                    self._polled + self.pace - now, self._paced_look
+                )
+            return
         self._version, self._stored, self._polled = version, False, now
         for page in list(self.pages):
             page.tick()
+
+    def _paced_look(self) -> None:
+        self._paced = None
+        self._look()
 
     def close(self) -> None:
         """Stop listening, close every page (its figure too) and the store if opened here."""
@@ -219,6 +254,12 @@ class StreamServer:
             return
         self._http.stop()
         self._watcher.stop()
+        if self._paced is not None:
+            self._paced.cancel()
+        if self._doorbell is not None:
+            asyncio.get_running_loop().remove_reader(self._doorbell.fileno())
+            self._doorbell.close()
+            self._doorbell = None
         for page in list(self.pages):
             page.close()
         asyncio.get_running_loop().create_task(self._http.close_all_connections())

@@ -183,9 +183,10 @@ void main() {
 """
 )
 
-#: the quads of a ring drawn without instances: six vertices a segment (two triangles),
-#: oldest first, each reading its points from the ring's rows in a float texture (see
-#: _line_ring.py: one instance a segment costs SwiftShader ~17 us, a 10k-point line 180 ms)
+#: the quads of a ring read from textures: two triangles a segment (indices of its four
+#: corners), an instance a chunk of 1024 segments, oldest first, each vertex reading its
+#: points from the ring's rows in a float texture (_line_ring.py): one instance a segment
+#: costs SwiftShader ~17 us: a 10k-point line took 180 ms a frame
 PULL_VERT = (
     VERT_BODY
     + """
@@ -193,6 +194,7 @@ uniform highp sampler2D u_rows;    // the ring's rows as the instances' buffer h
 uniform highp sampler2D u_colors;  // and their colours, with u_colored == 1
 uniform int u_colored;
 uniform vec4 u_color;              // the one colour, with u_colored == 0
+uniform ivec2 u_draw;              // segments an instance (a chunk), segments drawn
 
 vec4 line_row(highp sampler2D rows, int i) {
     int w = textureSize(rows, 0).x;
@@ -200,8 +202,14 @@ vec4 line_row(highp sampler2D rows, int i) {
 }
 
 void main() {
-    int place = gl_VertexID / 6;
-    int corner = int[6](0, 1, 2, 2, 1, 3)[gl_VertexID % 6];   // the strip's (0, 1, 2, 3)
+    // drawn with indices 4 * segment + corner (the strip's corner order, 0 to 3), a
+    // chunk of segments an instance; the last chunk's segments past the ring's drop
+    int place = gl_InstanceID * u_draw.x + gl_VertexID / 4;
+    int corner = gl_VertexID % 4;
+    if (place >= u_draw.y) {
+        gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
+        return;
+    }
     int slot = (place + u_ring.x) % u_ring.y;                  // u_ring.x: the oldest's slot
     bool strip = u_ring.z == 1;
     int first = strip ? slot + 1 : 2 * slot;                   // the row of p0

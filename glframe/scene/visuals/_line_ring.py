@@ -23,6 +23,10 @@ from ._origin import RingOrigin, relative
 from ._ring import RingBounds, RingStore, RowTexture, as_capacity
 
 _ROW = 16  # bytes of one vec4 row
+#: the segments of one instance of a ring's quads read from textures (its indices: 12 KB)
+_PULL_CHUNK = 1024
+#: a quad's two triangles as indices of its corners (the triangle strip's order)
+_QUAD = np.array([0, 1, 2, 2, 1, 3], np.uint16)
 #: the line-strip path's ring buffers and the ring's columns they hold
 _THIN = {"a_position": "positions", "a_color": "color"}
 
@@ -256,7 +260,7 @@ class LineRing(RingBounds):
         return self._pull
 
     def _draw_pulled(self) -> None:
-        """Draw the ring's segments oldest first in one draw without instances."""
+        """Draw the ring's segments oldest first in one draw, an instance a chunk."""
         from ._line import CAPS, JOINS
 
         program = self._pull_program()
@@ -282,7 +286,24 @@ class LineRing(RingBounds):
         oldest = ring.oldest_slot // 2 if pairs else ring.oldest_slot
         live = ring.count // 2 if pairs else ring.count
         program["u_ring"] = (oldest, n, 0 if pairs else 1)
-        program.draw("triangles", count=6 * min(n, live))
+        count = min(n, live)
+        indices = self._pull_indices(n)
+        chunk = len(indices) // 6
+        program["u_draw"] = (chunk, count)
+        # an instance a chunk of segments: a few instances (SwiftShader's cost), one draw
+        program.draw("triangles", indices, instances=-(-count // chunk))
+
+    def _pull_indices(self, segments: int) -> gloo.IndexBuffer:
+        """The quads' two triangles per segment as indices of four vertices each (a vertex
+        shared by both triangles is run once), for a draw of ``segments`` (the ring's) at
+        most a chunk: made once, so that appends send no indices."""
+        size = min(max(segments, 1), _PULL_CHUNK)
+        have = self._buffers.get("pull_indices")
+        if have is None or len(have) != 6 * size:
+            quads = 4 * np.arange(size, dtype=np.uint16 if 4 * size <= 65536 else np.uint32)
+            have = gloo.IndexBuffer((quads[:, None] + _QUAD).reshape(-1))
+            self._buffers["pull_indices"] = have
+        return have
 
     def _bind_ring(self, offset: int) -> None:
         """Bind the quads' attributes to the ring's buffers from byte ``offset`` on."""
