@@ -201,7 +201,7 @@ def test_stream_quick(gl):
         "latency ms, p95, plot full",
         "delivered pts/s at 5,000",
         "bytes per point (wire)",
-        "frame ms median, last 10 s",
+        "frame ms median, last 50 s",
         "page JS heap MiB, end",
         "server RSS MiB, end",
     )

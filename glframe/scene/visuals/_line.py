@@ -37,11 +37,14 @@ pixels (``_decimate.py``).
 
 With a ``capacity``, the line is a ring buffer for data that arrives over time:
 ``line.append(points)`` adds points at the end and the oldest roll off once
-``capacity`` are kept. The GPU buffers hold ``capacity`` slots, point ``t`` in slot
+``capacity`` are kept. The GPU copies hold ``capacity`` slots, point ``t`` in slot
 ``t % capacity`` (see ``_ring.py``); an append uploads its own rows only (plus a copy
-of the rows at the ends of the ring, which the next and previous instances read: at
-most three rows more when an append touches slot 0, 1 or the last). One instanced draw
-covers the ring: the uniform ``u_ring`` gives the oldest slot, and the shader drops the
+of the rows at the ends of the ring, which the next and previous segments read: at
+most three rows more when an append touches slot 0, 1 or the last). The quads of a
+ring read their rows from a float texture in the vertex stage (``PULL_VERT``, with
+``_line_ring.py``): not one instance a segment, which costs a software WebGL2
+(SwiftShader) ~17 us each, but chunks of 1024 segments an instance, one draw oldest
+first; the uniform ``u_ring`` gives the oldest slot, and the shader drops the
 segment that would join the newest point to the oldest and caps both. The line-strip
 path draws the ring as two strips, oldest first (its buffers end with a copy of slot 0,
 where the first strip goes on). Repeated consecutive points are kept

@@ -2,10 +2,12 @@
 
 How the ring is laid out and drawn is in ``_line.py``'s module docstring and in
 ``_ring.py``; this module holds the Line methods that only a ring uses, so that
-``_line.py`` stays the line itself. The quads read a strip's buffers as
+``_line.py`` stays the line itself. The quads read a strip's rows as
 ``[slot capacity - 1, slots 0 .. capacity - 1, slot 0, slot 1]`` (one row before and
-two after the ring, copied), pairs ("segments") as the slots alone; the line-strip
-path's buffers are the slots then a copy of slot 0.
+two after the ring, copied), pairs ("segments") as the slots alone, from a texture of
+rows (``RowTexture``) with their own program (``PULL_VERT``), or for a ring too large
+for one from the instances' buffers with the line's program; the line-strip path's
+buffers are the slots then a copy of slot 0.
 """
 
 from __future__ import annotations
@@ -345,10 +347,12 @@ class LineRing(RingBounds):
         dirty.discard("ring")
 
     def _draw_ring(self) -> None:
-        """Patch the quads' buffers with the points appended since they were last drawn,
-        then draw the ring's instances oldest first: from the oldest slot to the end,
-        then from slot 0 (WebGL2 has no base instance: each draw binds the rows from its
-        first instance on). Overlapping segments then stack as in a fresh line."""
+        """Patch the quads' rows with the points appended since they were last drawn,
+        then draw the ring's segments oldest first (overlapping segments then stack as in
+        a fresh line): from the rows texture (:meth:`_draw_pulled`), or, for a ring too
+        large for one, as instances from the oldest slot to the end, then from slot 0
+        (WebGL2 has no base instance: each draw binds the rows from its first instance
+        on)."""
         ring = self._ring
         self._quads_ring.sync(ring, self._upload_quads_all, self._upload_quads_rows)
         if self._pulled():

@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from ... import gloo
+
 __all__ = ["RingStore", "RingMirror", "RowTexture", "as_capacity"]
 
 
@@ -245,8 +247,6 @@ class RowTexture:
     MAX_ROWS = WIDTH * WIDTH
 
     def __init__(self) -> None:
-        from ... import gloo
-
         self.texture = gloo.Texture2D(
             np.zeros((1, 1, 4), np.float32), interpolation="nearest", internalformat="rgba32f"
         )
