@@ -820,3 +820,39 @@ def test_a_commit_rings_each_listening_reader_and_nothing_else_breaks_it(tmp_pat
             bell.close()
     assert sorted(p.name for p in folder.iterdir()) == sorted(["22", "not-a-port", str(gone.port)])
     bells[0].close()  # idempotent
+
+
+def test_scopes_and_names_cost_the_same_however_many_rows(tmp_path):
+    """A viewer asks for the scopes and names at every poll of a store that grows for
+    hours: the work (SQLite's virtual machine steps, counted) must not grow with the
+    rows (SELECT DISTINCT read every row: 12 ms a poll at 60,000 rows)."""
+    store = StreamStore(tmp_path)
+
+    def steps() -> int:
+        count = [0]
+
+        def step() -> int:
+            count[0] += 1
+            return 0
+
+        store._db.set_progress_handler(step, 1)
+        try:
+            assert store.scopes() == ["a", "b", "c"]
+            assert store.names("b") == ["loss", "lr", "x"]
+            assert store.names("zz") == []
+        finally:
+            store._db.set_progress_handler(None, 1)
+        return count[0]
+
+    def grow(rows: int) -> None:
+        one = {"y": np.float32(0)}
+        store.append("b", [(n, one) for _ in range(rows // 3) for n in ("loss", "lr", "x")])
+        store.append("a", [("x", one)] * (rows // 10))
+
+    store.append("c", [], configs=['{"lr": 1}'])  # a scope with a config only
+    grow(1_000)
+    small = steps()
+    grow(20_000)
+    large = steps()
+    assert large < 1.5 * small, (small, large)
+    store.close()
