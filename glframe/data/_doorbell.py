@@ -3,7 +3,7 @@
 A reader that wants to know when producers commit (the browser viewer) opens a
 :class:`Doorbell`: a UDP socket on the loopback address, announced by an empty file
 ``.doorbells/<port>`` in the store's directory. After each commit a writer sends an
-empty datagram to every port announced there (:func:`ring`), so the reader looks at
+empty datagram to every port announced there (:class:`Ringer`), so the reader looks at
 the store within a scheduler tick of the flush instead of at its next periodic look.
 
 Best effort by design: a datagram may be lost, a reader may run on another machine
@@ -24,7 +24,7 @@ import os
 import socket
 from pathlib import Path
 
-__all__ = ["Doorbell", "Ringer", "ring", "DIRECTORY"]
+__all__ = ["Doorbell", "Ringer", "DIRECTORY"]
 
 #: the directory, inside a store, of the doorbells' announcements
 DIRECTORY = ".doorbells"
@@ -59,9 +59,7 @@ class Doorbell:
         while True:
             try:
                 self._socket.recv(64)
-            except (BlockingIOError, InterruptedError):
-                return count
-            except OSError:  # (an ICMP error reported on this socket: not ours to act on)
+            except OSError:  # none left (or an ICMP error reported here: not ours to act on)
                 return count
             count += 1
 
@@ -103,12 +101,3 @@ class Ringer:
         if self._socket is not None:
             self._socket.close()
             self._socket = None
-
-
-def ring(path: str | os.PathLike) -> int:
-    """Ring every reader announced in the store at ``path`` once (see :class:`Ringer`)."""
-    ringer = Ringer(path)
-    try:
-        return ringer.ring()
-    finally:
-        ringer.close()

@@ -86,6 +86,8 @@ _GLSL = __package__  # the visuals' GLSL lives next to them, in glsl/
 JOINS = {"miter": 0, "round": 1, "bevel": 2}
 #: cap name -> code in the shader
 CAPS = {"butt": 0, "square": 1, "round": 2}
+#: the properties that are uniforms of the quads' programs (u_width, ...)
+_STROKE = {"width", "join", "cap", "miter_limit", "antialias"}
 
 #: the quads' vertex stage without its inputs: where a vertex gets its points is the main's
 VERT_BODY = """
@@ -618,11 +620,8 @@ class Line(LineRing, Visual):
                     program[name] = gloo.BufferView(
                         buffer, np.float32, (4,), (first + i) * _ROW, stride
                     )
-        for name in ("width", "join", "cap", "miter_limit", "antialias"):
-            if name in dirty:
-                value = self._values[name]
-                codes = JOINS if name == "join" else CAPS if name == "cap" else None
-                program[f"u_{name}"] = float(codes[value] if codes else value)
+        for name in _STROKE & dirty:
+            program[f"u_{name}"] = self._stroke_uniform(name)
         self._thin_stale |= fresh
         dirty.clear()
         if self._ring is not None:
@@ -630,6 +629,12 @@ class Line(LineRing, Visual):
                 self._prepare_thin_ring()
         elif self._thin_stale and self._is_thin(ctx):
             self._prepare_thin()
+
+    def _stroke_uniform(self, name: str) -> float:
+        """The value of ``u_<name>`` for one of the stroke's properties (``_STROKE``)."""
+        value = self._values[name]
+        codes = JOINS if name == "join" else CAPS if name == "cap" else None
+        return float(codes[value] if codes else value)
 
     # ---- the line-strip path -----------------------------------------------------------
     def _is_thin(self, ctx: DrawContext) -> bool:

@@ -263,15 +263,12 @@ class LineRing(RingBounds):
 
     def _draw_pulled(self) -> None:
         """Draw the ring's segments oldest first in one draw, an instance a chunk."""
-        from ._line import CAPS, JOINS
+        from ._line import _STROKE  # (_line imports this module)
 
         program = self._pull_program()
         values = self._values
-        program["u_width"] = float(values["width"])
-        program["u_join"] = float(JOINS[values["join"]])
-        program["u_cap"] = float(CAPS[values["cap"]])
-        program["u_miter_limit"] = float(values["miter_limit"])
-        program["u_antialias"] = float(values["antialias"])
+        for name in _STROKE:  # (unchanged values record nothing)
+            program[f"u_{name}"] = self._stroke_uniform(name)
         rows = self._quads_store("positions").texture
         program["u_rows"] = rows
         ring = self._ring
